@@ -1,0 +1,79 @@
+"""Video encoding: frame count, size and fps as ffprobe reports them."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.model.video import ExportCancelled, encode_video
+from tests.export.ffprobe import probe
+
+
+def moving_bar(n, w, h):
+    for i in range(n):
+        a = np.zeros((h, w, 3), np.uint8)
+        a[:, : (i * 7) % w] = 200
+        yield a
+
+
+def test_mp4_keeps_size_frames_and_fps(tmp_path):
+    # 800x600 is the size imageio-ffmpeg's default macro block would turn into 800x608.
+    out = encode_video(moving_bar(48, 800, 600), tmp_path / "race.mp4", fps=24, size=(800, 600))
+    info = probe(out)
+    assert (info["codec"], info["width"], info["height"]) == ("h264", 800, 600)
+    assert info["frames"] == 48
+    assert info["fps"] == pytest.approx(24)
+
+
+def test_gif_keeps_identical_frames(tmp_path):
+    # A paused race renders the same picture again and again: all frames must survive.
+    same = [np.full((90, 160, 3), 120, np.uint8)] * 10
+    out = encode_video(iter(same), tmp_path / "paused.gif", fps=20, size=(160, 90))
+    info = probe(out)
+    assert (info["codec"], info["width"], info["height"], info["frames"]) == ("gif", 160, 90, 10)
+    assert info["fps"] == pytest.approx(20)
+
+
+def test_rgba_frames_are_accepted(tmp_path):
+    frames = [np.full((32, 48, 4), 255, np.uint8)] * 3
+    info = probe(encode_video(frames, tmp_path / "a.mp4", fps=10, size=(48, 32)))
+    assert info["frames"] == 3
+
+
+@pytest.mark.parametrize(
+    "name, size, fps, message",
+    [
+        ("x.avi", (64, 64), 10, "unsupported video format"),
+        ("x.mp4", (65, 64), 10, "even width and height"),
+        ("x.gif", (8, 8), 10, "too small"),
+        ("x.mp4", (64, 64), 0, "fps must be between"),
+    ],
+)
+def test_bad_settings_are_refused(tmp_path, name, size, fps, message):
+    with pytest.raises(ValueError, match=message):
+        encode_video([], tmp_path / name, fps=fps, size=size)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_wrong_frame_size_leaves_no_file(tmp_path):
+    frames = [np.zeros((64, 64, 3), np.uint8), np.zeros((32, 64, 3), np.uint8)]
+    with pytest.raises(ValueError, match="frame 1 has size 64x32"):
+        encode_video(frames, tmp_path / "x.mp4", fps=10, size=(64, 64))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancel_removes_partial_file_and_keeps_old_one(tmp_path):
+    target = tmp_path / "x.mp4"
+    target.write_bytes(b"previous export")
+    calls = iter([False, False, True])
+    with pytest.raises(ExportCancelled):
+        encode_video(moving_bar(10, 64, 64), target, fps=10, size=(64, 64),
+                     cancel=lambda: next(calls))
+    assert target.read_bytes() == b"previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.mp4"]
+
+
+def test_progress_counts_frames(tmp_path):
+    seen = []
+    encode_video(moving_bar(5, 64, 64), tmp_path / "x.gif", fps=10, size=(64, 64),
+                 n_frames=5, progress=lambda d, n: seen.append((d, n)))
+    assert seen == [(i, 5) for i in range(1, 6)]

@@ -33,6 +33,7 @@ class Landscape:
       latex          LaTeX formula (mathtext-compatible) for rendered math
       bounds         ((xmin, xmax), (ymin, ymax)) default view
       minima         tuple of known global minimizers (x, y); () if none
+      local_minima   other known (non-global) local minimizers, for markers; () if none
       min_value      global minimum value, or None if unbounded/unknown
       default_start  (x, y) where runs start by default
       log_scale      True when the values span decades (view uses log height)
@@ -46,6 +47,7 @@ class Landscape:
     latex: str = ""
     bounds: Bounds = ((-2.0, 2.0), (-2.0, 2.0))
     minima: tuple[tuple[float, float], ...] = ()
+    local_minima: tuple[tuple[float, float], ...] = ()
     min_value: float | None = None
     default_start: tuple[float, float] = (-1.5, 1.5)
     log_scale: bool = False
@@ -144,6 +146,7 @@ class FunctionLandscape(Landscape):
         bounds: Bounds = ((-2.0, 2.0), (-2.0, 2.0)),
         minima: tuple[tuple[float, float], ...] = (),
         min_value: float | None = None,
+        local_minima: tuple[tuple[float, float], ...] = (),
         default_start: tuple[float, float] | None = None,
         log_scale: bool = False,
         description: str = "",
@@ -156,6 +159,7 @@ class FunctionLandscape(Landscape):
         self.latex = latex
         self.bounds = (tuple(map(float, bounds[0])), tuple(map(float, bounds[1])))  # type: ignore[assignment]
         self.minima = tuple(tuple(map(float, m)) for m in minima)  # type: ignore[assignment]
+        self.local_minima = tuple(tuple(map(float, m)) for m in local_minima)  # type: ignore[assignment]
         self.min_value = None if min_value is None else float(min_value)
         if default_start is None:
             (x0, x1), (y0, y1) = self.bounds

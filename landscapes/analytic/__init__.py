@@ -1,0 +1,11 @@
+"""The analytic test functions, registered in teaching order.
+
+Importing this package registers every landscape (the registry imports it on
+first use). Module order is registration order: simple quadratics first, then
+the classic polynomial benchmarks, the multimodal ones, and the two lecture
+shapes designed for Loss Lab.
+"""
+from . import quadratic  # noqa: F401  quadratic_bowl, ravine, saddle, monkey_saddle
+from . import polynomial  # noqa: F401  rosenbrock ... goldstein_price
+from . import multimodal  # noqa: F401  levi13, mccormick, styblinski_tang, rastrigin, ackley
+from . import lecture  # noqa: F401  sharp_flat, local_minima

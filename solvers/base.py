@@ -15,7 +15,12 @@ import numpy as np
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """How a hyper-parameter is shown and validated (sliders read this)."""
+    """How a hyper-parameter is shown and validated (sliders read this).
+
+    low/high bound the *allowed* values (validation); ``slider`` is the range a
+    slider offers (defaults to low/high when those are finite). ``kind`` is
+    "float", "bool" or "pair" (betas: a 2-tuple validated by ``components``).
+    """
 
     default: Any
     low: float            # smallest allowed value (inclusive unless low_open)
@@ -25,6 +30,62 @@ class ParamSpec:
     symbol: str = ""      # Unicode symbol, e.g. "η", "β₁"
     low_open: bool = False
     high_open: bool = False
+    kind: str = "float"   # "float" | "bool" | "pair"
+    slider: tuple[float, float] | None = None
+    components: tuple["ParamSpec", ...] = ()
+
+    def slider_range(self) -> tuple[float, float]:
+        """(low, high) for a slider: ``slider`` if given, else the allowed range."""
+        if self.slider is not None:
+            return self.slider
+        return (float(self.low), float(self.high))
+
+    def allowed(self) -> str:
+        """The allowed range as text, e.g. '[0, 1)' or '(0, inf)'."""
+        lo = "(" if self.low_open else "["
+        hi = ")" if self.high_open else "]"
+        return f"{lo}{self.low:g}, {self.high:g}{hi}"
+
+    def check(self, name: str, value: Any) -> Any:
+        """Return ``value`` normalised (float, bool or tuple of floats) or raise ValueError."""
+        if self.kind == "bool":
+            if isinstance(value, (bool, np.bool_)):
+                return bool(value)
+            raise ValueError(f"{name} must be True or False, got {value!r}")
+        if self.kind == "pair":
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != len(self.components):
+                raise ValueError(f"{name} must be a tuple of {len(self.components)} numbers, got {value!r}")
+            return tuple(c.check(f"{name}[{i}]", v) for i, (c, v) in enumerate(zip(self.components, value)))
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"{name} must be a number, got {value!r}")
+        v = float(value)
+        too_low = v < self.low or (self.low_open and v == self.low)
+        too_high = v > self.high or (self.high_open and v == self.high)
+        if not np.isfinite(v) or too_low or too_high:
+            raise ValueError(f"{name}={value!r} is out of range: allowed {self.allowed()}")
+        return v
+
+
+@dataclass(frozen=True)
+class SolverSpec:
+    """What the GUI, the CLI and validation know about one solver.
+
+    rule_latex is mathtext-compatible LaTeX (one line per equation, joined by
+    newlines); rule_lines are the same equations in Unicode, e.g.
+    "m ← β₁m + (1 − β₁)g".
+    """
+
+    name: str
+    title: str
+    rule_latex: str
+    rule_lines: tuple[str, ...]
+    citation: str
+    params: Mapping[str, ParamSpec]
+    needs_hessian: bool = False
+    summary: str = ""
+
+    def defaults(self) -> dict[str, Any]:
+        return {k: p.default for k, p in self.params.items()}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,52 @@
+"""Shared hyper-parameter specs and the element-wise helpers torch uses."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..base import ParamSpec
+
+INF = math.inf
+
+
+def lr_spec(default: float) -> ParamSpec:
+    """Learning rate η: any finite positive number (a zero-lr run never moves)."""
+    return ParamSpec(default, 0.0, INF, log=True, label="learning rate", symbol="η",
+                     low_open=True, high_open=True, slider=(1e-5, 10.0))
+
+
+WEIGHT_DECAY = ParamSpec(0.0, 0.0, INF, label="weight decay", symbol="λ",
+                         high_open=True, slider=(0.0, 1.0))
+
+
+def eps_spec(default: float) -> ParamSpec:
+    """ε keeps the division finite; it must be positive."""
+    return ParamSpec(default, 0.0, 1.0, log=True, label="epsilon", symbol="ε",
+                     low_open=True, slider=(1e-12, 1e-1))
+
+
+MOMENTUM = ParamSpec(0.9, 0.0, 1.0, label="momentum", symbol="μ", high_open=True,
+                     slider=(0.0, 0.999))
+DAMPENING = ParamSpec(0.0, 0.0, 1.0, label="dampening", symbol="τ", slider=(0.0, 1.0))
+
+
+def flag(default: bool, label: str) -> ParamSpec:
+    return ParamSpec(default, 0, 1, label=label, kind="bool")
+
+
+def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
+    """torch.lerp, with its two branches (aten LerpKernel) so rounding matches.
+
+    start + w (end − start) for |w| < 0.5, else end − (end − start)(1 − w).
+    """
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+def with_weight_decay(grad: np.ndarray, params: np.ndarray, weight_decay: float) -> np.ndarray:
+    """g + λx (torch's coupled L2 weight decay); the input is never modified."""
+    if weight_decay != 0.0:
+        return grad + weight_decay * params
+    return grad

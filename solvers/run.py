@@ -1,0 +1,212 @@
+"""Moving points over a loss surface: Stepper (incremental) and run() (all at once).
+
+The landscape ``f`` is duck-typed: f.value(p), f.grad(p), f.hessian(p) (newton
+only), f.bounds, f.grad_scale, and optionally f.value_and_grad(p) and
+f.minibatch_grad(p, batch_size, rng). One step, for every point at once:
+
+    g̃ = ∇f(x) + noise · f.grad_scale · N(0, I)     (or f.minibatch_grad)
+    x ← x + update(g̃, state, x, lr_scale=schedule(t))
+
+A point diverges when its new position, loss or gradient is not finite, or
+it leaves the far box (bounds centre ± box_scale × half-span): it then stops
+where it was (repeating its last finite point, loss and grad norm), so
+histories never hold NaN and one bad point never poisons the others.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .base import Solver, Trajectory
+from .schedules import as_schedule
+
+
+def _start_points(start: Any) -> np.ndarray:
+    x = np.array(start, dtype=np.float64)  # a copy: the caller's array is never touched
+    if x.ndim == 0 or x.shape[-1] != 2:
+        raise ValueError(f"start must be (x, y) or an array of shape (..., 2), got shape {x.shape}")
+    if not np.isfinite(x).all():
+        raise ValueError("start points must be finite numbers")
+    return x
+
+
+class Stepper:
+    """Steps a swarm of points with one solver, keeping the history so far.
+
+    Attributes: x (current points, (*S, 2)), state (solver state), t (steps
+    taken), diverged (*S,) bool, diverged_at (*S,) int (-1 if not), solver.
+    History: points (t+1, *S, 2), losses and grad_norms (t+1, *S), lrs (t+1,)
+    as read-only views; trajectory() bundles them.
+    """
+
+    def __init__(self, opt: Solver, f: Any, start: Any, noise: float = 0.0, seed: int = 0,
+                 schedule: Any = None, batch_size: int | None = None, box_scale: float = 10.0,
+                 *, reserve: int = 64) -> None:
+        if not np.isfinite(noise) or noise < 0:
+            raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+        if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
+            raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+        if not np.isfinite(box_scale) or box_scale <= 0:
+            raise ValueError(f"box_scale must be a finite number > 0, got {box_scale!r}")
+        self.f = f
+        self.solver = opt
+        self.noise = float(noise)
+        self.batch_size = batch_size
+        self.schedule = as_schedule(schedule)
+        self.rng = np.random.default_rng(seed)
+        (x0, x1), (y0, y1) = f.bounds
+        self._centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+        self._half = box_scale * np.array([abs(x1 - x0) / 2, abs(y1 - y0) / 2])
+        self._minibatch = getattr(f, "minibatch_grad", None) if batch_size is not None else None
+        self._noise_scale = float(f.grad_scale) * self.noise if self.noise > 0 else 0.0
+
+        x = _start_points(start)
+        self.t = 0
+        shape = x.shape[:-1]
+        self.diverged = np.zeros(shape, dtype=bool)
+        self.diverged_at = np.full(shape, -1, dtype=np.int64)
+        with np.errstate(all="ignore"):
+            loss, grad = self._evaluate(x)
+            bad = self._bad(x, loss, grad)
+        self.diverged[bad] = True
+        self.diverged_at[bad] = 0
+        grad[bad] = 0.0
+        self.x, self._grad = x, grad
+        self.state = opt.init(x)
+
+        cap = max(int(reserve), 2)
+        self._points = np.empty((cap,) + x.shape)
+        self._losses = np.empty((cap,) + shape)
+        self._gnorms = np.empty((cap,) + shape)
+        self._lrs = np.empty(cap)
+        self._points[0] = x
+        self._losses[0] = loss
+        self._gnorms[0] = np.sqrt(grad[..., 0] ** 2 + grad[..., 1] ** 2)
+        self._lrs[0] = self._lr_at(0)
+
+    # --- helpers -------------------------------------------------------------
+    def _evaluate(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        vg = getattr(self.f, "value_and_grad", None)
+        if vg is not None:
+            loss, grad = vg(x)
+        else:
+            loss, grad = self.f.value(x), self.f.grad(x)
+        return np.asarray(loss, dtype=np.float64), np.array(grad, dtype=np.float64)
+
+    def _bad(self, x: np.ndarray, loss: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Points whose position, loss or gradient is non-finite, or that left the far box."""
+        out = (np.abs(x - self._centre) > self._half).any(axis=-1)  # NaN compares False ...
+        out |= ~np.isfinite(x).all(axis=-1)                        # ... so test finiteness too
+        out |= ~np.isfinite(loss)
+        out |= ~np.isfinite(grad).all(axis=-1)
+        return out
+
+    def _lr_at(self, t: int) -> float:
+        scale = 1.0 if self.schedule is None else float(self.schedule(t))
+        return self.solver.lr * scale
+
+    def _grow(self, need: int) -> None:
+        cap = self._points.shape[0]
+        if need <= cap:
+            return
+        new = max(need, 2 * cap)
+        for name in ("_points", "_losses", "_gnorms", "_lrs"):
+            old = getattr(self, name)
+            arr = np.empty((new,) + old.shape[1:])
+            arr[: self.t + 1] = old[: self.t + 1]
+            setattr(self, name, arr)
+
+    # --- public --------------------------------------------------------------
+    def step(self, n: int = 1) -> "Stepper":
+        """Advance every point n steps (diverged points stay where they stopped)."""
+        if int(n) != n or n < 0:
+            raise ValueError(f"step count must be a whole number >= 0, got {n!r}")
+        self._grow(self.t + 1 + int(n))
+        with np.errstate(all="ignore"):
+            for _ in range(int(n)):
+                self._step_once()
+        return self
+
+    def _step_once(self) -> None:
+        t, x, f = self.t, self.x, self.f
+        lr_scale = 1.0 if self.schedule is None else float(self.schedule(t))
+        if self._minibatch is not None:
+            g = np.asarray(self._minibatch(x, self.batch_size, self.rng), dtype=np.float64)
+        elif self._noise_scale:
+            g = self._grad + self._noise_scale * self.rng.standard_normal(x.shape)
+        else:
+            g = self._grad
+        hessian = f.hessian(x) if self.solver.needs_hessian else None
+        updates, self.state = self.solver.update(g, self.state, x, hessian=hessian,
+                                                 lr_scale=lr_scale)
+        x_new = x + updates
+        loss, grad = self._evaluate(x_new)
+        gnorm = np.sqrt(grad[..., 0] ** 2 + grad[..., 1] ** 2)
+        bad = self._bad(x_new, loss, grad)
+        bad |= self.diverged
+        if bad.any():
+            newly = bad & ~self.diverged
+            self.diverged_at[newly] = t + 1
+            self.diverged |= newly
+            x_new[bad] = x[bad]
+            loss[bad] = self._losses[t][bad]
+            gnorm[bad] = self._gnorms[t][bad]
+            grad[bad] = 0.0  # frozen points feed the solver a zero gradient
+        self.t = t + 1
+        self.x, self._grad = x_new, grad
+        self._points[t + 1] = x_new
+        self._losses[t + 1] = loss
+        self._gnorms[t + 1] = gnorm
+        self._lrs[t + 1] = self._lr_at(t + 1)
+
+    def set_solver(self, opt: Solver) -> None:
+        """Switch hyper-parameters mid-run.
+
+        Same kind (e.g. adam -> adam with a new lr): the state (step count,
+        moments, velocity) carries on, so the run continues. Another kind: the
+        state starts afresh at the current points.
+        """
+        same = opt.name == self.solver.name
+        self.solver = opt
+        if not same:
+            self.state = opt.init(self.x)
+        self._lrs[self.t] = self._lr_at(self.t)
+
+    def _view(self, arr: np.ndarray) -> np.ndarray:
+        v = arr[: self.t + 1]
+        v.flags.writeable = False
+        return v
+
+    @property
+    def points(self) -> np.ndarray:
+        return self._view(self._points)
+
+    @property
+    def losses(self) -> np.ndarray:
+        return self._view(self._losses)
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        return self._view(self._gnorms)
+
+    @property
+    def lrs(self) -> np.ndarray:
+        return self._view(self._lrs)
+
+    def trajectory(self) -> Trajectory:
+        """The history so far as a Trajectory (read-only views, T = t + 1)."""
+        return Trajectory(points=self.points, losses=self.losses, grad_norms=self.grad_norms,
+                          lrs=self.lrs, diverged=self.diverged.copy(),
+                          diverged_at=self.diverged_at.copy(), solver=self.solver.name,
+                          hyper=dict(self.solver.hyper))
+
+
+def run(opt: Solver, f: Any, start: Any, steps: int = 300, noise: float = 0.0, seed: int = 0,
+        schedule: Any = None, batch_size: int | None = None, box_scale: float = 10.0) -> Trajectory:
+    """Run ``steps`` steps of ``opt`` from every start point; see Stepper for the rules."""
+    if int(steps) != steps or steps < 0:
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    stepper = Stepper(opt, f, start, noise=noise, seed=seed, schedule=schedule,
+                      batch_size=batch_size, box_scale=box_scale, reserve=int(steps) + 1)
+    return stepper.step(int(steps)).trajectory()

@@ -1,0 +1,660 @@
+"""The main window: toolbar, Landscape dock, 3-D | 2-D views over the loss/|grad| plots,
+Runs dock, status bar. It owns the Race and is the only place that mutates it.
+
+Per frame: race.step(speed) then each view gets whole arrays (setData); the
+surface is rebuilt only when the landscape, resolution or look changes.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                               QStyle, QVBoxLayout, QWidget)
+
+from app.model import build, presets, scene_io
+from app.model.history import UndoStack
+from app.model.race import Race
+from app.model.scene import RunSpec, Scene
+
+from . import theme
+from .contour_view import ContourView
+from .landscape_panel import LandscapePanel
+from .plots_view import PlotsView
+from .runs_panel import RunsPanel
+from .settings import AppSettings
+from .surface_grid import SurfaceGrid, sample
+from .surface_view import SurfaceView
+from .workers import Job
+
+FRAME_MS = 16            # playback timer: about 60 frames per second at most
+LEGEND_EVERY = 6         # refresh legend/list texts every few frames (text layout is slow)
+SPEEDS = (1, 2, 3, 5, 10, 20, 50)
+
+
+def fallback_scene() -> Scene:
+    """A built-in race used only if the preset files cannot be read."""
+    from app.model.scene import LandscapeSpec
+    runs = [RunSpec("gd", {"lr": 1e-3}), RunSpec("momentum", {"lr": 1e-3, "momentum": 0.9}),
+            RunSpec("rmsprop", {"lr": 1e-2}), RunSpec("adam", {"lr": 5e-2})]
+    return Scene(title="Rosenbrock race", caption="Four solvers race down the banana valley to (1, 1).",
+                 landscape=LandscapeSpec("rosenbrock"), runs=runs)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, scene: Scene | None = None, settings=None) -> None:
+        super().__init__()
+        self.setObjectName("LossLabMain")
+        self.settings = AppSettings(settings)
+        self.theme = theme.LIGHT
+        theme.apply_pyqtgraph(self.theme)
+        self.undo_stack = UndoStack()
+        self.race: Race | None = None
+        self.grid: SurfaceGrid | None = None
+        self.playing = False
+        self.fps = 0.0
+        self._last_frame = None
+        self._frames = 0
+        self._message = ""
+        self._job: Job | None = None
+        self._presentation = False
+
+        self._build_views()
+        self._build_docks()
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status()
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.advance)
+
+        self.resize(1500, 920)
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self.load_scene(scene if scene is not None else self._initial_scene())
+
+    # ------------------------------------------------------------------ layout
+    def _build_views(self) -> None:
+        self.surface_view = SurfaceView(th=self.theme)
+        self.contour_view = ContourView(th=self.theme)
+        self.plots_view = PlotsView(th=self.theme)
+        self.contour_view.start_clicked.connect(self.on_map_clicked)
+        self.views_split = QSplitter(Qt.Orientation.Horizontal)
+        self.views_split.addWidget(self.surface_view)
+        self.views_split.addWidget(self.contour_view)
+        self.views_split.setSizes([1, 1])
+        self.main_split = QSplitter(Qt.Orientation.Vertical)
+        self.main_split.addWidget(self.views_split)
+        self.main_split.addWidget(self.plots_view)
+        self.main_split.setStretchFactor(0, 3)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([640, 230])
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(4, 4, 4, 0)
+        lay.setSpacing(2)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("font-style: italic; color: #333; padding: 2px 6px;")
+        lay.addWidget(self.caption)
+        lay.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, title: str, widget: QWidget, area, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)      # saveState/restoreState need stable names
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(widget)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        dock.setWidget(scroll)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.landscape_panel = LandscapePanel()
+        self.runs_panel = RunsPanel()
+        self.landscape_dock = self._dock("Landscape", self.landscape_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "landscape_dock")
+        self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.RightDockWidgetArea, "runs_dock")
+        self.landscape_dock.setMinimumWidth(270)
+        self.runs_dock.setMinimumWidth(300)
+        self.landscape_panel.spec_changed.connect(self.on_landscape_spec)
+        self.runs_panel.edit.connect(self.on_run_edit)
+        self.runs_panel.start_edit.connect(lambda i, x, y: self.set_start(i, (x, y)))
+        self.runs_panel.selection_changed.connect(lambda _i: self._update_gradcheck())
+        self.runs_panel.add_requested.connect(self.add_run)
+        self.runs_panel.remove_requested.connect(self.remove_run)
+        self.runs_panel.duplicate_requested.connect(self.duplicate_run)
+
+    def _action(self, text: str, shortcut, slot, tip: str, checkable: bool = False) -> QAction:
+        a = QAction(text, self)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        name = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText) if shortcut else ""
+        a.setToolTip(f"{tip} ({name})" if name else tip)
+        a.setStatusTip(a.toolTip())
+        a.setCheckable(checkable)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.act_play = self._action("Play", Qt.Key.Key_Space, self.toggle_play, "Play / pause")
+        self.act_step = self._action("Step", Qt.Key.Key_Right, lambda: self.step_once(), "Single step")
+        self.act_reset = self._action("Reset", Qt.Key.Key_R, self.reset, "Reset all runs to their starts")
+        style = self.style()
+        SP = QStyle.StandardPixmap
+        self._icon_play, self._icon_pause = style.standardIcon(SP.SP_MediaPlay), style.standardIcon(SP.SP_MediaPause)
+        self.act_play.setIcon(self._icon_play)
+        self.act_step.setIcon(style.standardIcon(SP.SP_MediaSkipForward))
+        self.act_reset.setIcon(style.standardIcon(SP.SP_MediaSkipBackward))
+        self.act_faster = self._action("Faster", Qt.Key.Key_Plus, lambda: self.change_speed(+1), "More steps per frame")
+        self.act_slower = self._action("Slower", Qt.Key.Key_Minus, lambda: self.change_speed(-1), "Fewer steps per frame")
+        self.act_undo = self._action("Undo", "Ctrl+Z", self.undo, "Undo start move or slider change")
+        self.act_redo = self._action("Redo", "Ctrl+Shift+Z", self.redo, "Redo")
+        self.act_open = self._action("Open scene…", "Ctrl+O", self.open_scene_dialog, "Open a scene file")
+        self.act_save = self._action("Save scene…", "Ctrl+S", self.save_scene_dialog, "Save the scene as JSON")
+        self.act_export = self._action("Export image…", "Ctrl+E", self.export_image_dialog, "Save a PNG of the window")
+        self.act_present = self._action("Presentation", Qt.Key.Key_F11, self.toggle_presentation,
+                                        "Lecture mode: full screen, docks folded away", checkable=True)
+        self.act_quit = self._action("Quit", "Ctrl+Q", self.close, "Quit Loss Lab")
+        self.act_add = self._action("Add run", "Ctrl+N", self.add_run, "Add a run")
+        self.act_dup = self._action("Duplicate run", "Ctrl+D", lambda: self.duplicate_run(self.runs_panel.current), "Duplicate the selected run")
+        self.act_cam_reset = self._action("Camera: reset", "1", lambda: self.surface_view.set_camera("reset"), "3-D camera: default orbit")
+        self.act_cam_top = self._action("Camera: top", "2", lambda: self.surface_view.set_camera("top"), "3-D camera: from above")
+        self.act_cam_side = self._action("Camera: side", "3", lambda: self.surface_view.set_camera("side"), "3-D camera: from the side")
+        self.act_wire = self._action("Wireframe", "W", self.toggle_wireframe, "Grid lines on the 3-D surface", checkable=True)
+        self.act_log = self._action("Log height", "L", self.toggle_log, "Colour and height by log10(f − f_min)", checkable=True)
+        del K
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Playback")
+        tb.setObjectName("playback_toolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.addWidget(QLabel(" Scene "))
+        self.scene_picker = QComboBox()
+        self.scene_picker.setToolTip("Built-in lecture scenes")
+        self.scene_picker.addItem("—", None)
+        for name in presets.builtin_scene_names():
+            self.scene_picker.addItem(name.replace("_", " "), name)
+        self.scene_picker.activated.connect(self._on_scene_picked)
+        tb.addWidget(self.scene_picker)
+        tb.addSeparator()
+        for a in (self.act_play, self.act_step, self.act_reset):
+            tb.addAction(a)
+        self.speed_box = QSpinBox()
+        self.speed_box.setRange(1, 100)
+        self.speed_box.setPrefix("speed ")
+        self.speed_box.setSuffix(" steps/frame")
+        self.speed_box.setToolTip("Steps per frame (+ / −)")
+        self.speed_box.valueChanged.connect(self._on_speed)
+        tb.addWidget(self.speed_box)
+        tb.addSeparator()
+        tb.addAction(self.act_export)
+        tb.addAction(self.act_present)
+        for a in (self.act_cam_reset, self.act_cam_top, self.act_cam_side):
+            tb.addAction(a)
+        self.toolbar = tb
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        f.addAction(self.act_open)
+        self.recent_menu = f.addMenu("Open recent")
+        f.addAction(self.act_save)
+        f.addAction(self.act_export)
+        f.addSeparator()
+        f.addAction(self.act_quit)
+        e = mb.addMenu("&Edit")
+        for a in (self.act_undo, self.act_redo, self.act_add, self.act_dup):
+            e.addAction(a)
+        p = mb.addMenu("&Playback")
+        for a in (self.act_play, self.act_step, self.act_reset, self.act_faster, self.act_slower):
+            p.addAction(a)
+        v = mb.addMenu("&View")
+        for a in (self.act_cam_reset, self.act_cam_top, self.act_cam_side, self.act_wire, self.act_log, self.act_present):
+            v.addAction(a)
+        v.addSeparator()
+        v.addAction(self.landscape_dock.toggleViewAction())
+        v.addAction(self.runs_dock.toggleViewAction())
+        self._fill_recent()
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.status_label = QLabel()
+        sb.addWidget(self.status_label, 1)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Cancel the background job (Esc)")
+        self.cancel_button.clicked.connect(self.cancel_job)
+        for w in (self.progress, self.cancel_button):
+            sb.addPermanentWidget(w)
+            w.hide()
+
+    # ------------------------------------------------------------------ scenes
+    def _initial_scene(self) -> Scene:
+        text = self.settings.last_scene_json()
+        if text:
+            try:
+                return scene_io.scene_from_dict(json.loads(text))
+            except (ValueError, TypeError):
+                pass   # a stale or broken session: fall back to the default
+        try:
+            return presets.default_scene()
+        except (ValueError, OSError):   # resources missing (e.g. a source checkout mid-build)
+            return fallback_scene()
+
+    def load_scene(self, scene: Scene) -> None:
+        """Show a scene: build its landscape (off the GUI thread if slow), race and views."""
+        self.pause()
+        if scene.landscape.name == "cifar_slice":
+            spec = copy.deepcopy(scene.landscape)
+            self.run_job(lambda progress, cancel: build.build_landscape(spec, progress, cancel),
+                         lambda landscape: self._install(Race(scene, landscape)), "building CIFAR-10 slice")
+            return
+        self._install(Race(scene))
+
+    def _install(self, race: Race) -> None:
+        self.race = race
+        self.undo_stack.clear()
+        self._message = ""
+        self.speed_box.blockSignals(True)
+        self.speed_box.setValue(int(race.scene.playback.speed))
+        self.speed_box.blockSignals(False)
+        cam = race.scene.view.camera
+        if cam:
+            self.surface_view.setCameraPosition(**{k: cam[k] for k in ("distance", "elevation", "azimuth") if k in cam})
+        self.setWindowTitle(f"Loss Lab — {race.scene.title}")
+        self.caption.setText(race.scene.caption)
+        self.caption.setVisible(bool(race.scene.caption))
+        self.rebuild_surface()
+        self.runs_panel.set_race(race, select=0)
+        self.redraw()
+
+    def rebuild_surface(self) -> None:
+        """Sample the landscape and rebuild both views' surface items (not per frame)."""
+        race = self.race
+        spec, view = race.scene.landscape, race.scene.view
+        bounds = build.view_bounds(spec, race.landscape)
+        self.grid = sample(race.landscape, bounds, int(spec.resolution), log=view.log_z)
+        minima = tuple(race.landscape.minima)
+        self.surface_view.wireframe = bool(view.wireframe)
+        self.surface_view.set_surface(self.grid, view.colormap, view.contour_levels, minima, race.landscape)
+        self.contour_view.set_surface(self.grid, view.colormap, view.contour_levels, minima)
+        self.plots_view.set_landscape(race.landscape, float(self.grid.f.min()))
+        self.landscape_panel.set_state(spec, race.landscape, bounds)
+        self.act_log.blockSignals(True)
+        self.act_log.setChecked(self.grid.log)
+        self.act_log.blockSignals(False)
+        self.act_wire.setChecked(bool(view.wireframe))
+
+    def _on_scene_picked(self, _i: int) -> None:
+        name = self.scene_picker.currentData()
+        if name:
+            self.load_scene(presets.load_builtin(name))
+
+    def open_scene_file(self, path) -> bool:
+        """Load a scene file; on a bad file show an error and keep the current scene."""
+        try:
+            scene = scene_io.load_scene(Path(path))
+        except (ValueError, OSError) as e:
+            QMessageBox.critical(self, "Cannot open scene", f"{path}\n\n{e}")
+            return False
+        self.load_scene(scene)
+        self.settings.add_recent(path)
+        self._fill_recent()
+        return True
+
+    def save_scene_file(self, path) -> Path:
+        self.race.scene.view.camera = self.surface_view.camera_dict()
+        out = scene_io.save_scene(self.race.scene, Path(path))
+        self.settings.add_recent(path)
+        self._fill_recent()
+        self.show_message(f"saved {Path(path).name}")
+        return out
+
+    def open_scene_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open scene", "", "Loss Lab scenes (*.json);;All files (*)")
+        if path:
+            self.open_scene_file(path)
+
+    def save_scene_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save scene", "scene.json", "Loss Lab scenes (*.json)")
+        if path:
+            try:
+                self.save_scene_file(path)
+            except (ValueError, OSError) as e:
+                QMessageBox.critical(self, "Cannot save scene", f"{path}\n\n{e}")
+
+    def export_image_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export image", "losslab.png", "PNG images (*.png)")
+        if path:
+            self.centralWidget().grab().save(path)
+            self.show_message(f"exported {Path(path).name}")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self.settings.recent_files():
+            a = self.recent_menu.addAction(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open_scene_file(p))
+        self.recent_menu.setEnabled(bool(self.settings.recent_files()))
+
+    # ------------------------------------------------------------------ playback
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def play(self) -> None:
+        if self.race is None:
+            return
+        if self.race.finished:
+            self.race.reset()
+        self.playing = True
+        self._last_frame = None
+        self.act_play.setText("Pause")
+        self.act_play.setIcon(self._icon_pause)
+        self.timer.start()
+
+    def pause(self) -> None:
+        self.playing = False
+        self.timer.stop()
+        self.act_play.setText("Play")
+        self.act_play.setIcon(self._icon_play)
+        if self.race is not None:
+            self.redraw()
+
+    def step_once(self, n: int = 1) -> None:
+        self.pause()
+        self._step(n)
+        self.redraw()
+
+    def reset(self) -> None:
+        self.race.reset()
+        self._message = ""
+        self.redraw()
+
+    def change_speed(self, direction: int) -> None:
+        cur = self.speed_box.value()
+        if direction > 0:
+            nxt = next((s for s in SPEEDS if s > cur), min(cur * 2, 100))
+        else:
+            nxt = next((s for s in reversed(SPEEDS) if s < cur), 1)
+        self.speed_box.setValue(nxt)
+
+    def _on_speed(self, v: int) -> None:
+        if self.race is not None:
+            self.race.scene.playback.speed = int(v)
+
+    def _step(self, n: int) -> None:
+        for msg in self.race.step(n):
+            self._message = msg
+
+    def advance(self) -> None:
+        """One playback frame: step the race by `speed`, push whole arrays to the views."""
+        if self.race is None:
+            return
+        if self.race.finished:
+            self.pause()
+            return
+        self._step(self.speed_box.value())
+        now = time.perf_counter()
+        if self._last_frame is not None:
+            dt = now - self._last_frame
+            self.fps = 1.0 / dt if self.fps == 0 else 0.9 * self.fps + 0.1 / max(dt, 1e-6)
+        self._last_frame = now
+        self._frames += 1
+        self.redraw(texts=self._frames % LEGEND_EVERY == 0)
+
+    def redraw(self, texts: bool = True) -> None:
+        """Push the race's current tracks to every visible view."""
+        runs = self.race.runs
+        if self.surface_view.isVisible() or not self.isVisible():
+            self.surface_view.set_tracks(runs)
+        self.contour_view.set_tracks(runs)
+        self.plots_view.set_tracks(runs, legend=texts)
+        if texts:
+            self.runs_panel.update_losses()
+            self._update_gradcheck()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        parts = [f"step {self.race.step_count} / {self.race.total_steps}"]
+        if self.playing and self.fps:
+            parts.append(f"{self.fps:.0f} FPS")
+        if self._message:
+            parts.append(self._message)
+        self.status_label.setText("  |  ".join(parts))
+
+    def show_message(self, text: str) -> None:
+        self._message = text
+        if self.race is not None:
+            self._update_status()
+
+    def _update_gradcheck(self) -> None:
+        i = self.runs_panel.current
+        if self.race is not None and 0 <= i < len(self.race.runs):
+            self.landscape_panel.show_gradcheck(self.race.landscape, self.race.runs[i].head)
+
+    # ------------------------------------------------------------------ edits (undoable)
+    def on_map_clicked(self, x: float, y: float, all_runs: bool) -> None:
+        self.set_start(None if all_runs else self.runs_panel.current, (x, y))
+
+    def _scene_index(self, row: int) -> int:
+        """Panel rows list enabled runs; the race addresses runs by their scene index."""
+        return self.race.runs[row].index
+
+    def _start_of(self, i: int):
+        s = self.race.scene.runs[i].start
+        return tuple(s) if s is not None else tuple(self.race.landscape.default_start)
+
+    def set_start(self, index: int | None, xy) -> None:
+        """Move the start of one run (or all: index None); undoable."""
+        if self.race is None or (index is not None and not 0 <= index < len(self.race.runs)):
+            return
+        index = None if index is None else self._scene_index(index)
+        targets = [tr.index for tr in self.race.runs] if index is None else [index]
+        old = {i: self._start_of(i) for i in targets}
+        new = (float(xy[0]), float(xy[1]))
+
+        def undo():
+            for i, s in old.items():
+                self.race.set_start(i, s)
+            self._after_edit()
+
+        def redo():
+            self.race.set_start(index, new)
+            self._after_edit()
+
+        try:
+            self.race.set_start(index, new)
+        except ValueError as e:
+            self.show_message(f"cannot move start: {e}")
+            return
+        self.undo_stack.push(f"move start to ({new[0]:.2f}, {new[1]:.2f})", undo, redo)
+        self._after_edit()
+
+    def on_run_edit(self, index: int, changes: dict, what: str) -> None:
+        """Apply a Runs-panel edit via race.set_run; invalid values change nothing."""
+        changes = dict(changes)
+        merge = changes.pop("_merge", None)
+        mode = self.runs_panel.mode_value
+        tr = self.race.runs[index]
+        index = tr.index
+        old = {}
+        for k, v in changes.items():
+            if k == "hyper":
+                old["hyper"] = {h: tr.solver.hyper.get(h) for h in v}
+            else:
+                old[k] = copy.deepcopy(getattr(tr.spec, k))
+        if "solver" in changes:
+            old["hyper"] = dict(tr.spec.hyper)
+        try:
+            self.race.set_run(index, mode=mode, **changes)
+        except ValueError as e:
+            self.show_message(f"not applied: {e}")
+            self.runs_panel.show_run()
+            return
+
+        def undo():
+            self.race.set_run(index, mode=mode, **old)
+            self._after_edit(reload_editor=True)
+
+        def redo():
+            self.race.set_run(index, mode=mode, **changes)
+            self._after_edit(reload_editor=True)
+
+        self.undo_stack.push(f"change {what}", undo, redo, merge_key=merge)
+        self._after_edit(reload_editor=what in ("solver", "colour", "label"))
+
+    def _after_edit(self, reload_editor: bool = False) -> None:
+        if reload_editor:
+            self.runs_panel.set_race(self.race)
+        self.redraw()
+
+    def undo(self) -> None:
+        d = self.undo_stack.undo()
+        self.show_message(f"undid {d}" if d else "nothing to undo")
+
+    def redo(self) -> None:
+        d = self.undo_stack.redo()
+        self.show_message(f"redid {d}" if d else "nothing to redo")
+
+    def add_run(self) -> None:
+        used = {tr.spec.solver for tr in self.race.runs}
+        import solvers
+        solver = next((s for s in solvers.names() if s not in used), "gd")
+        start = self.race.runs[self.runs_panel.current].head if self.race.runs else None
+        start = None if start is None else (float(start[0]), float(start[1]))
+        if self.race.runs:
+            start = self._start_of(self._scene_index(self.runs_panel.current))
+        self.race.add_run(RunSpec(solver=solver, start=start))
+        self.undo_stack.clear()   # indices shifted: old undo steps would hit the wrong run
+        self.runs_panel.set_race(self.race, select=len(self.race.runs) - 1)
+        self.redraw()
+
+    def duplicate_run(self, index: int) -> None:
+        if 0 <= index < len(self.race.runs):
+            self.race.duplicate_run(self._scene_index(index))
+            self.undo_stack.clear()
+            self.runs_panel.set_race(self.race, select=len(self.race.runs) - 1)
+            self.redraw()
+
+    def remove_run(self, index: int) -> None:
+        if 0 <= index < len(self.race.runs):
+            self.race.remove_run(self._scene_index(index))
+            self.undo_stack.clear()
+            self.runs_panel.set_race(self.race, select=max(index - 1, 0))
+            self.redraw()
+
+    def on_landscape_spec(self, spec) -> None:
+        """A new surface from the Landscape panel; errors keep the current one."""
+        if spec.name == "cifar_slice":
+            self.run_job(lambda progress, cancel: build.build_landscape(spec, progress, cancel),
+                         lambda landscape: self._set_landscape(spec, landscape), "building CIFAR-10 slice")
+            return
+        try:
+            landscape = build.build_landscape(spec)
+        except ValueError as e:
+            self.show_message(f"landscape not changed: {e}")
+            if spec.name == "expression":
+                self.landscape_panel.show_expression_error(str(e))
+            self.landscape_panel.set_state(self.race.scene.landscape, self.race.landscape,
+                                           build.view_bounds(self.race.scene.landscape, self.race.landscape))
+            return
+        self._set_landscape(spec, landscape)
+
+    def _set_landscape(self, spec, landscape) -> None:
+        self.race.set_landscape(spec, landscape)
+        self.undo_stack.clear()
+        self._message = ""
+        self.rebuild_surface()
+        self.runs_panel.set_race(self.race)
+        self.redraw()
+
+    def toggle_wireframe(self) -> None:
+        self.race.scene.view.wireframe = self.act_wire.isChecked()
+        self.rebuild_surface()
+        self.redraw()
+
+    def toggle_log(self) -> None:
+        self.race.scene.view.log_z = self.act_log.isChecked()
+        self.rebuild_surface()
+        self.redraw()
+
+    # ------------------------------------------------------------------ background jobs
+    def run_job(self, fn, on_done, what: str) -> None:
+        """Run fn(progress, cancel) in a QThread with a status-bar progress bar and Cancel."""
+        self.cancel_job()
+        job = Job(fn, self)
+        self._job = job
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{what} %p%")
+        self.progress.show()
+        self.cancel_button.show()
+        job.progressed.connect(lambda v, m: (self.progress.setValue(v), m and self.show_message(m)))
+
+        def done(result):
+            self._end_job(job)
+            on_done(result)
+
+        job.finished_ok.connect(done)
+        job.failed.connect(lambda m: (self._end_job(job), QMessageBox.critical(self, "Failed", f"{what}:\n{m}")))
+        job.cancelled.connect(lambda: (self._end_job(job), self.show_message(f"{what}: cancelled")))
+        job.start()
+
+    def cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+
+    def _end_job(self, job: Job) -> None:
+        if self._job is job:
+            self._job = None
+            self.progress.hide()
+            self.cancel_button.hide()
+
+    # ------------------------------------------------------------------ presentation
+    def toggle_presentation(self) -> None:
+        self._presentation = not self._presentation
+        for dock in (self.landscape_dock, self.runs_dock):
+            dock.setVisible(not self._presentation)
+        self.menuBar().setVisible(not self._presentation)
+        self.showFullScreen() if self._presentation else self.showNormal()
+        self.act_present.setChecked(self._presentation)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_shown_once", False):   # splitters get real sizes only once shown
+            self._shown_once = True
+            w = max(self.views_split.width(), 2)
+            self.views_split.setSizes([w // 2, w - w // 2])
+            h = max(self.main_split.height(), 4)
+            self.main_split.setSizes([int(h * 0.70), h - int(h * 0.70)])
+
+    # ------------------------------------------------------------------ shutdown
+    def closeEvent(self, event) -> None:
+        self.pause()
+        self.cancel_job()
+        if self._job is not None:
+            self._job.wait(2000)
+        self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        if self.race is not None:
+            self.race.scene.view.camera = self.surface_view.camera_dict()
+            self.settings.set_last_scene_json(json.dumps(scene_io.scene_to_dict(self.race.scene)))
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,93 @@
+"""The sampled surface both views draw: grid values, display heights and contour lines.
+
+Computed once per landscape/resolution change (never per frame). The display
+height g is f itself, or, for surfaces whose values span decades,
+
+    g = log10(f - f_min + eps),   eps = 1e-6 * (f_max - f_min)
+
+so the valley floor of Rosenbrock or Beale is not a flat sheet. Both views use
+g normalised to t in [0, 1], so the heatmap and the 3-D colours agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import contourpy
+import numpy as np
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass
+class SurfaceGrid:
+    xs: np.ndarray          # (n,)
+    ys: np.ndarray          # (n,)
+    f: np.ndarray           # (n, n) with f[j, i] = f(xs[i], ys[j]), finite
+    g: np.ndarray           # display height, same shape
+    log: bool
+    f_min: float
+    eps: float
+    g_lo: float
+    g_hi: float
+
+    @property
+    def bounds(self) -> Bounds:
+        return (float(self.xs[0]), float(self.xs[-1])), (float(self.ys[0]), float(self.ys[-1]))
+
+    def height(self, f) -> np.ndarray:
+        """Display height g of loss values f (any shape)."""
+        f = np.asarray(f, dtype=np.float64)
+        if not self.log:
+            return f
+        return np.log10(np.maximum(f - self.f_min, 0.0) + self.eps)
+
+    def unit(self, f) -> np.ndarray:
+        """Loss values -> t in [0, 1] (clipped): the colour index and the 3-D height."""
+        span = self.g_hi - self.g_lo or 1.0
+        return np.clip((self.height(f) - self.g_lo) / span, 0.0, 1.0)
+
+    @property
+    def t(self) -> np.ndarray:
+        span = self.g_hi - self.g_lo or 1.0
+        return np.clip((self.g - self.g_lo) / span, 0.0, 1.0)
+
+    def contour_levels(self, n: int) -> np.ndarray:
+        """n levels evenly spaced in g: log-spaced in f when the view is log."""
+        return np.linspace(self.g_lo, self.g_hi, n + 2)[1:-1]
+
+    def contour_lines(self, n: int) -> np.ndarray:
+        """All contour lines as one (k, 2) array, lines separated by NaN rows (connect='finite')."""
+        if n <= 0:
+            return np.empty((0, 2))
+        gen = contourpy.contour_generator(self.xs, self.ys, self.g, line_type="ChunkCombinedNan")
+        parts = []
+        for level in self.contour_levels(n):
+            for chunk in gen.lines(level)[0]:
+                if chunk is not None and len(chunk):
+                    parts.append(chunk)
+                    parts.append(np.full((1, 2), np.nan))
+        return np.concatenate(parts) if parts else np.empty((0, 2))
+
+
+def sample(landscape, bounds: Bounds, n: int, log: bool | None = None) -> SurfaceGrid:
+    """Evaluate the landscape on an n x n grid over bounds (vectorized, one call)."""
+    if not 2 <= int(n) <= 2000:
+        raise ValueError(f"grid resolution must be 2..2000, got {n}")
+    xs, ys, f = landscape.grid(int(n), bounds)
+    finite = np.isfinite(f)
+    if not finite.any():
+        raise ValueError(f"{landscape.title} is not finite anywhere in {bounds}")
+    hi_cap = np.max(f[finite])
+    f = np.where(finite, f, hi_cap)
+    f_min = float(f.min())
+    if getattr(landscape, "min_value", None) is not None:
+        f_min = min(f_min, float(landscape.min_value))
+    if log is None:
+        log = bool(getattr(landscape, "log_scale", False))
+    span = float(f.max() - f_min)
+    eps = max(span * 1e-6, 1e-300)
+    grid = SurfaceGrid(xs, ys, f, f, log, f_min, eps, 0.0, 1.0)
+    g = grid.height(f)
+    grid.g = g
+    grid.g_lo, grid.g_hi = float(g.min()), float(g.max())
+    return grid

@@ -1,0 +1,257 @@
+"""The 3-D view: the loss surface coloured by height, with trajectories racing over it.
+
+The surface is built once per landscape (set_surface); each frame only the
+trajectory items get new whole arrays (set_tracks). Data coordinates are mapped
+into a 10 x 10 box with height 0..HEIGHT so every landscape has a pleasant aspect.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+from OpenGL import GL
+from PySide6.QtGui import QImage
+
+from . import colormaps, theme
+from .surface_grid import SurfaceGrid
+
+BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
+HEIGHT = 4.0      # and [0, HEIGHT] in z
+LIFT = 0.03       # trajectories float this far above the surface (world units)
+CAMERAS = {
+    "reset": dict(distance=15.0, elevation=40.0, azimuth=-65.0),
+    "top": dict(distance=14.0, elevation=90.0, azimuth=-90.0),
+    "side": dict(distance=18.0, elevation=6.0, azimuth=-90.0),
+}
+_ON_TOP = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
+           "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA), "glDepthMask": (GL.GL_TRUE,)}
+# Halos do not write depth, so the bright line drawn after them always wins.
+_HALO = {**_ON_TOP, "glDepthMask": (GL.GL_FALSE,)}
+# Markers (heads, starts, minima) are the key facts: drawn over everything.
+_MARKER = {**_ON_TOP, GL.GL_DEPTH_TEST: False}
+LIGHT_DIR = np.array([-0.45, -0.55, 0.70])   # from the front-left, above: hills read as hills
+_SURFACE = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: False, GL.GL_CULL_FACE: False,
+            "glDepthMask": (GL.GL_TRUE,)}
+
+
+class _TrackItems:
+    """The GL items of one run: halo, line, head (outline + fill)."""
+
+    def __init__(self, view: gl.GLViewWidget, th: theme.Theme) -> None:
+        self.halo = gl.GLLinePlotItem(width=theme.HALO_WIDTH + 1, antialias=True, color=theme.rgba_float(th.halo, 0.8))
+        self.line = gl.GLLinePlotItem(width=theme.LINE_WIDTH + 1, antialias=True)
+        self.halo.setGLOptions(_HALO)
+        self.line.setGLOptions(_ON_TOP)
+        self.halo.setDepthValue(10)
+        self.line.setDepthValue(11)
+        for it in (self.halo, self.line):
+            view.addItem(it)
+
+    def remove(self, view) -> None:
+        for it in (self.halo, self.line):
+            view.removeItem(it)
+
+
+class SurfaceView(gl.GLViewWidget):
+    """GLViewWidget showing one SurfaceGrid and any number of trajectories."""
+
+    def __init__(self, parent=None, th: theme.Theme = theme.LIGHT) -> None:
+        super().__init__(parent)
+        self.theme = th
+        self.grid: SurfaceGrid | None = None
+        self.colormap = "viridis"
+        self.show_contours = True
+        self.wireframe = False
+        self.setBackgroundColor(th.background)
+        self.setMinimumSize(200, 160)
+        self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, shader=None,
+                                            glOptions=_SURFACE)
+        self.surface.setDepthValue(0)
+        self.addItem(self.surface)
+        self.contours = gl.GLLinePlotItem(mode="lines", width=1.0, antialias=True, color=(1, 1, 1, 0.35))
+        self.contours.setGLOptions(_ON_TOP)
+        self.contours.setDepthValue(1)
+        self.addItem(self.contours)
+        self.floor = gl.GLGridItem(size=pg.Vector(BOX, BOX, 1), color=th.grid3d)
+        self.floor.setSpacing(BOX / 10, BOX / 10)
+        self.floor.translate(0, 0, -0.02)
+        self.addItem(self.floor)
+        self._labels: list[gl.GLTextItem] = []
+        self._tracks: list[_TrackItems] = []
+        self.heads_outline = self._scatter(20)
+        self.heads = self._scatter(21)
+        self.starts_outline = self._scatter(20)
+        self.starts = self._scatter(21)
+        self.crosses = gl.GLLinePlotItem(mode="lines", width=4.0, antialias=True, color=(0.85, 0.1, 0.1, 1))
+        self.crosses.setGLOptions(_MARKER)
+        self.crosses.setDepthValue(22)
+        self.addItem(self.crosses)
+        self.stars_outline = self._scatter(20)
+        self.stars = self._scatter(21)
+        self.set_camera("reset")
+
+    def _scatter(self, depth: int) -> gl.GLScatterPlotItem:
+        it = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), pxMode=True)
+        it.setGLOptions(_MARKER)
+        it.setDepthValue(depth)
+        self.addItem(it)
+        return it
+
+    # --- coordinates ------------------------------------------------------
+    def world(self, xy: np.ndarray, f: np.ndarray, lift: float = LIFT) -> np.ndarray:
+        """Data points (k, 2) with losses (k,) -> world positions (k, 3)."""
+        (x0, x1), (y0, y1) = self.grid.bounds
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        out = np.empty((len(xy), 3), dtype=np.float32)
+        out[:, 0] = (xy[:, 0] - x0) / (x1 - x0) * BOX - BOX / 2
+        out[:, 1] = (xy[:, 1] - y0) / (y1 - y0) * BOX - BOX / 2
+        out[:, 2] = self.grid.unit(np.asarray(f).reshape(-1)) * HEIGHT + lift
+        return out
+
+    # --- surface (rebuilt only when the landscape or its look changes) ----
+    def set_surface(self, grid: SurfaceGrid, colormap: str = "viridis", contour_levels: int = 20,
+                    minima=(), landscape=None) -> None:
+        self.grid, self.colormap = grid, colormap
+        n_x, n_y = len(grid.xs), len(grid.ys)
+        X = np.linspace(-BOX / 2, BOX / 2, n_x)
+        Y = np.linspace(-BOX / 2, BOX / 2, n_y)
+        t = grid.t.T                         # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
+        colors = colormaps.colors_for(t, colormap)
+        colors[..., :3] *= _lambert(X, Y, t * HEIGHT)[..., None]
+        colors = colors.reshape(-1, 4)
+        self.surface.setData(x=X, y=Y, z=(t * HEIGHT).astype(np.float32), colors=colors,
+                             showGrid=self.wireframe, lineColor=(0, 0, 0, 0.25))
+        self._set_contours(contour_levels)
+        self._set_minima(minima, landscape)
+        self._set_labels()
+
+    def _set_contours(self, levels: int) -> None:
+        lines = self.grid.contour_lines(levels if self.show_contours else 0)
+        if len(lines) < 2:
+            self.contours.setData(pos=np.zeros((0, 3)))
+            return
+        a, b = lines[:-1], lines[1:]
+        ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+        seg = np.empty((2 * ok.sum(), 2))
+        seg[0::2], seg[1::2] = a[ok], b[ok]
+        pos = self.world(seg, np.zeros(len(seg)), lift=0.0)
+        pos[:, 2] = self._height_at(seg) + 0.01   # on the drawn mesh, so lines are not buried
+        self.contours.setData(pos=pos, color=(1, 1, 1, 0.45) if self.theme.name == "light" else (0, 0, 0, 0.5))
+
+    def _height_at(self, xy: np.ndarray) -> np.ndarray:
+        """Bilinear height of the drawn mesh at data points (matches what the eye sees)."""
+        g = self.grid
+        fx = np.interp(xy[:, 0], g.xs, np.arange(len(g.xs)))
+        fy = np.interp(xy[:, 1], g.ys, np.arange(len(g.ys)))
+        i0 = np.clip(np.floor(fx).astype(int), 0, len(g.xs) - 2)
+        j0 = np.clip(np.floor(fy).astype(int), 0, len(g.ys) - 2)
+        ax, ay = fx - i0, fy - j0
+        t = g.t
+        h = (t[j0, i0] * (1 - ax) * (1 - ay) + t[j0, i0 + 1] * ax * (1 - ay)
+             + t[j0 + 1, i0] * (1 - ax) * ay + t[j0 + 1, i0 + 1] * ax * ay)
+        return (h * HEIGHT).astype(np.float32)
+
+    def _set_minima(self, minima, landscape) -> None:
+        pts = np.asarray([m for m in minima if self._inside(m)], dtype=np.float64).reshape(-1, 2)
+        if len(pts) == 0 or landscape is None:
+            for it in (self.stars, self.stars_outline):
+                it.setData(pos=np.zeros((0, 3)))
+            return
+        pos = self.world(pts, landscape.value(pts), lift=0.08)
+        self.stars_outline.setData(pos=pos, size=theme.STAR_SIZE + 4, color=theme.rgba_float(self.theme.halo))
+        self.stars.setData(pos=pos, size=theme.STAR_SIZE - 2, color=theme.rgba_float("#FFFFFF"))
+
+    def _inside(self, p) -> bool:
+        (x0, x1), (y0, y1) = self.grid.bounds
+        return x0 <= p[0] <= x1 and y0 <= p[1] <= y1
+
+    def _set_labels(self) -> None:
+        for it in self._labels:
+            self.removeItem(it)
+        (x0, x1), (y0, y1) = self.grid.bounds
+        fg = pg.mkColor(self.theme.foreground)
+        h = BOX / 2 + 0.6
+        # x along the front edge, y along the right edge: the corner labels never collide.
+        spec = [((0, -h, 0), "x"), ((h, 0, 0), "y"),
+                ((-BOX / 2, -h, 0), f"{x0:g}"), ((BOX / 2 - 0.6, -h, 0), f"{x1:g}"),
+                ((h, -BOX / 2 + 0.6, 0), f"{y0:g}"), ((h, BOX / 2, 0), f"{y1:g}")]
+        self._labels = []
+        for pos, text in spec:
+            it = gl.GLTextItem(pos=np.array(pos, dtype=float), text=text, color=fg)
+            self.addItem(it)
+            self._labels.append(it)
+
+    # --- per frame ---------------------------------------------------------
+    def set_tracks(self, tracks) -> None:
+        """Draw the runs (sequence of RunTrack): whole-array setData, nothing rebuilt."""
+        if self.grid is None:
+            return
+        while len(self._tracks) < len(tracks):
+            self._tracks.append(_TrackItems(self, self.theme))
+        while len(self._tracks) > len(tracks):
+            self._tracks.pop().remove(self)
+        heads, head_colors, starts, crosses = [], [], [], []
+        for items, tr in zip(self._tracks, tracks):
+            pos = self.world(tr.points, tr.losses)
+            color = theme.rgba_float(tr.color)
+            items.halo.setData(pos=pos)
+            items.line.setData(pos=pos, color=color)
+            heads.append(pos[-1])
+            head_colors.append(color)
+            starts.append(pos[0])
+            if tr.diverged_at is not None:
+                crosses.append(pos[-1])
+        if heads:
+            heads = np.asarray(heads)
+            self.heads_outline.setData(pos=heads, size=theme.HEAD_SIZE + 5, color=theme.rgba_float(self.theme.halo))
+            self.heads.setData(pos=heads, size=theme.HEAD_SIZE, color=np.asarray(head_colors))
+            starts = np.asarray(starts)
+            self.starts_outline.setData(pos=starts, size=theme.START_SIZE, color=np.asarray(head_colors))
+            self.starts.setData(pos=starts, size=theme.START_SIZE - 5, color=theme.rgba_float("#FFFFFF"))
+        else:
+            for it in (self.heads, self.heads_outline, self.starts, self.starts_outline):
+                it.setData(pos=np.zeros((0, 3)))
+        self.crosses.setData(pos=_cross_segments(np.asarray(crosses).reshape(-1, 3)))
+
+    # --- camera and export -------------------------------------------------
+    def set_camera(self, preset: str) -> None:
+        if preset not in CAMERAS:
+            raise ValueError(f"unknown camera preset {preset!r}; choose one of {', '.join(CAMERAS)}")
+        self.setCameraPosition(pos=pg.Vector(0, 0, HEIGHT * 0.35), **CAMERAS[preset])
+
+    def camera_dict(self) -> dict[str, float]:
+        o = self.opts
+        return {"distance": float(o["distance"]), "elevation": float(o["elevation"]), "azimuth": float(o["azimuth"])}
+
+    def render_image(self, width: int, height: int) -> QImage:
+        """Render the current view at width x height into a QImage.
+
+        Works on a hidden SurfaceView too (an exporter can keep one offscreen);
+        a visible one is resized for the grab and put back.
+        """
+        old = self.size()
+        self.resize(int(width), int(height))
+        img = self.grabFramebuffer()
+        if old != self.size():
+            self.resize(old)
+        return img
+
+
+def _lambert(X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """Diffuse shading factor in [0.6, 1] per vertex, precomputed once (no per-frame normals).
+
+    The normal of z = Z(x, y) is (-dZ/dx, -dZ/dy, 1) / norm; shade = 0.6 + 0.4 max(n . light, 0).
+    """
+    dzdx, dzdy = np.gradient(Z, X, Y)
+    n = np.stack([-dzdx, -dzdy, np.ones_like(Z)], axis=-1)
+    n /= np.linalg.norm(n, axis=-1, keepdims=True)
+    light = LIGHT_DIR / np.linalg.norm(LIGHT_DIR)
+    return (0.6 + 0.4 * np.clip(n @ light, 0.0, 1.0)).astype(np.float32)
+
+
+def _cross_segments(centers: np.ndarray, r: float = 0.25) -> np.ndarray:
+    """Two crossing segments (an X) around each centre: (4k, 3) for mode='lines'."""
+    if len(centers) == 0:
+        return np.zeros((0, 3), dtype=np.float32)
+    d = np.array([[-r, -r, 0], [r, r, 0], [-r, r, 0], [r, -r, 0]], dtype=np.float32)
+    return (centers[:, None, :] + d[None]).reshape(-1, 3).astype(np.float32)

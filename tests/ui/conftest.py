@@ -1,0 +1,52 @@
+"""UI fixtures: a MainWindow on an isolated QSettings ini file and a small known scene."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
+
+
+def race_scene(runs=None, landscape="quadratic_bowl", steps=200, resolution=80) -> Scene:
+    """A small, fast scene: gd and adam on the bowl x^2 + y^2 unless told otherwise."""
+    runs = runs if runs is not None else [
+        RunSpec("gd", {"lr": 0.1}, start=(-1.5, 1.2)),
+        RunSpec("adam", {"lr": 0.05}, start=(1.5, -1.0)),
+    ]
+    return Scene(title="UI test scene", caption="test", landscape=LandscapeSpec(landscape, resolution=resolution),
+                 runs=runs, playback=PlaybackSpec(steps=steps, speed=1))
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from app.ui.settings import ini_settings
+
+    return ini_settings(tmp_path / "losslab-test.ini")
+
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    """Factory: make_window(scene) -> shown MainWindow that never touches the user's settings."""
+    from app.ui.main_window import MainWindow
+
+    def make(scene=None, qsettings=None):
+        w = MainWindow(scene=scene if scene is not None else race_scene(),
+                       settings=qsettings if qsettings is not None else settings)
+        qtbot.addWidget(w)
+        w.resize(1400, 900)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    return make
+
+
+def pixel_std(img) -> float:
+    """Standard deviation of the RGB values of a QImage (0 for a blank image)."""
+    from PySide6.QtGui import QImage
+
+    img = img.convertToFormat(QImage.Format.Format_RGB32)
+    w, h = img.width(), img.height()
+    arr = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.sizeInBytes())
+    arr = arr.reshape(h, img.bytesPerLine())[:, : 4 * w].reshape(h, w, 4)[..., :3]
+    return float(arr.std())

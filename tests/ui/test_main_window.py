@@ -1,0 +1,193 @@
+"""The main window: opens, draws, plays, edits runs, moves starts, saves and loads scenes."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+import landscapes
+from app.model.scene import RunSpec
+from app.model import scene_io
+
+from .conftest import pixel_std, race_scene
+
+pytestmark = pytest.mark.gl   # the window always holds the 3-D view
+
+
+def test_window_opens_with_docks_views_and_status(make_window):
+    w = make_window()
+    assert w.windowTitle() == "Loss Lab — UI test scene"
+    assert w.landscape_dock.isVisible() and w.runs_dock.isVisible()
+    assert w.race.step_count == 0
+    assert "step 0" in w.status_label.text()
+    assert w.runs_panel.list.count() == 2
+    assert "gd" in w.runs_panel.list.item(0).text()
+
+
+def test_every_view_draws_a_non_blank_image(make_window, qtbot):
+    w = make_window()
+    w.step_once(20)
+    qtbot.wait(50)
+    assert pixel_std(w.surface_view.grabFramebuffer()) > 10
+    assert pixel_std(w.contour_view.grab().toImage()) > 10
+    assert pixel_std(w.plots_view.grab().toImage()) > 5
+    img = w.surface_view.render_image(320, 240)
+    assert (img.width(), img.height()) == (320, 240) and pixel_std(img) > 10
+    img2 = w.contour_view.render_image(400, 300)
+    assert (img2.width(), img2.height()) == (400, 300) and pixel_std(img2) > 10
+
+
+def test_play_step_reset_drive_the_step_counter(make_window, qtbot):
+    w = make_window()
+    w.act_step.trigger()
+    assert w.race.step_count == 1
+    w.activateWindow()
+    w.contour_view.plot_widget.setFocus()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+    qtbot.keyClick(w.contour_view.plot_widget, Qt.Key.Key_Right)
+    assert w.race.step_count == 2
+    w.speed_box.setValue(3)
+    w.act_play.trigger()
+    qtbot.waitUntil(lambda: w.race.step_count >= 11, timeout=5000)
+    w.act_play.trigger()   # pause
+    n = w.race.step_count
+    assert (n - 2) % 3 == 0          # playback advances `speed` steps per frame
+    qtbot.wait(100)
+    assert w.race.step_count == n    # paused means paused
+    w.act_reset.trigger()
+    assert w.race.step_count == 0
+    assert len(w.race.runs[0].points) == 1
+
+
+def test_lr_slider_changes_the_model_and_the_next_step(make_window, qtbot):
+    """Moving the lr slider sets hyper['lr'] and the gd step becomes x1 = x0 - lr * grad(x0)."""
+    w = make_window()
+    w.runs_panel.select(0)
+    slider = w.runs_panel._sliders["lr"]
+    slider.slider.setValue(slider.slider.value() - 100)   # as a drag would
+    lr = w.race.runs[0].solver.hyper["lr"]
+    assert lr == pytest.approx(slider.value())
+    assert lr != pytest.approx(0.1)
+    assert w.race.scene.runs[0].hyper["lr"] == pytest.approx(lr)
+    assert slider.label.text() == f"lr {lr:.1e}"
+    w.step_once()
+    x0 = np.array([-1.5, 1.2])
+    grad = 2 * x0                                  # bowl x^2 + y^2, by hand
+    np.testing.assert_allclose(w.race.runs[0].points[1], x0 - lr * grad, rtol=1e-12)
+    # Undo brings the old learning rate back.
+    w.act_undo.trigger()
+    assert w.race.runs[0].solver.hyper["lr"] == pytest.approx(0.1)
+
+
+def test_invalid_value_changes_nothing_and_says_why(make_window):
+    w = make_window()
+    w.on_run_edit(0, {"hyper": {"lr": -1.0}, "_merge": None}, "lr")
+    assert w.race.runs[0].solver.hyper["lr"] == pytest.approx(0.1)
+    assert "not applied" in w.status_label.text()
+
+
+def _click_map(w, qtbot, x, y, modifier=Qt.KeyboardModifier.NoModifier):
+    pos = w.contour_view.data_to_widget(x, y)
+    qtbot.mouseClick(w.contour_view.plot_widget.viewport(), Qt.MouseButton.LeftButton, modifier, pos)
+
+
+def test_click_on_map_moves_the_selected_start(make_window, qtbot):
+    w = make_window()
+    w.step_once(5)
+    w.runs_panel.select(1)
+    _click_map(w, qtbot, 0.7, -0.4)
+    cell = 4.0 / (w.grid.xs.size - 1)
+    start = w.race.scene.runs[1].start
+    assert start == pytest.approx((0.7, -0.4), abs=cell)
+    np.testing.assert_allclose(w.race.runs[1].points[0], start)
+    assert w.race.scene.runs[0].start == (-1.5, 1.2)        # the other run stays
+    assert len(w.race.runs[1].points) == 6                  # re-simulated up to the current step
+    w.act_undo.trigger()
+    assert w.race.scene.runs[1].start == pytest.approx((1.5, -1.0))
+
+
+def test_shift_click_moves_every_start(make_window, qtbot):
+    w = make_window()
+    _click_map(w, qtbot, -0.5, 0.5, Qt.KeyboardModifier.ShiftModifier)
+    cell = 4.0 / (w.grid.xs.size - 1)
+    for run in w.race.scene.runs:
+        assert run.start == pytest.approx((-0.5, 0.5), abs=cell)
+
+
+def test_diverging_run_is_marked_and_the_others_go_on(make_window):
+    scene = race_scene(runs=[RunSpec("gd", {"lr": 1.5}, start=(1.0, 1.0)),   # |1 - 2 lr| = 2 > 1: blows up
+                             RunSpec("adam", {"lr": 0.05}, start=(1.5, -1.0))], steps=400)
+    w = make_window(scene)
+    for _ in range(200):
+        w.advance()
+        if w.race.runs[0].diverged_at is not None:
+            break
+    bad, good = w.race.runs
+    assert bad.diverged_at is not None
+    assert "diverged" in w.status_label.text()
+    assert len(w.contour_view.crosses.data) == 1
+    n = w.race.step_count
+    w.step_once(10)
+    assert good.diverged_at is None and len(good.points) == n + 11
+    assert "diverged" in w.runs_panel.list.item(0).text()
+
+
+def test_save_and_load_round_trip(make_window, tmp_path):
+    w = make_window()
+    w.runs_panel.select(1)
+    w.set_start(1, (0.25, 0.5))
+    path = tmp_path / "scene.json"
+    w.save_scene_file(path)
+    saved = scene_io.scene_to_dict(w.race.scene)
+    w.load_scene(race_scene(landscape="rosenbrock"))
+    assert w.race.scene.landscape.name == "rosenbrock"
+    assert w.open_scene_file(path)
+    assert scene_io.scene_to_dict(w.race.scene) == saved
+    assert w.race.scene.runs[1].start == (0.25, 0.5)
+    assert str(path.resolve()) in w.settings.recent_files()
+
+
+def test_malformed_scene_file_shows_an_error_and_keeps_the_scene(make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a))
+    w = make_window()
+    before = scene_io.scene_to_dict(w.race.scene)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"title": "x", "runs": [{"solver": "adamm"}]')
+    assert not w.open_scene_file(bad)
+    bad.write_text(json.dumps({"title": "x", "runs": [{"solver": "adamm"}]}))
+    assert not w.open_scene_file(bad)
+    assert len(shown) == 2 and "adamm" in shown[1][2]
+    assert scene_io.scene_to_dict(w.race.scene) == before
+
+
+def test_last_session_is_restored(make_window, settings):
+    w = make_window(race_scene(landscape="rosenbrock"))
+    w.close()
+    from app.ui.main_window import MainWindow
+
+    w2 = MainWindow(scene=None, settings=settings)
+    try:
+        assert w2.race.scene.landscape.name == "rosenbrock"
+        assert w2.race.scene.title == "UI test scene"
+    finally:
+        w2.close()
+        w2.deleteLater()
+
+
+def test_landscape_panel_switches_surface_and_reports_bad_expressions(make_window):
+    w = make_window()
+    panel = w.landscape_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("himmelblau"))
+    panel._on_pick(0)
+    assert w.race.landscape.name == "himmelblau"
+    assert "Himmelblau" in panel.title.text()
+    if hasattr(landscapes, "from_expression"):
+        panel.expression.setText("x^2 + * y")
+        panel._on_expression()
+        assert panel.expression_error.isVisibleTo(panel) and panel.expression_error.text()
+        assert w.race.landscape.name == "himmelblau"     # the surface is kept

@@ -165,7 +165,7 @@ def monkey_saddle() -> Landscape:
     """
 
     def value(x, y):
-        return x**3 - 3.0 * x * y * y
+        return x * (x * x - 3.0 * y * y)
 
     def grad(x, y):
         return 3.0 * (x * x - y * y), -6.0 * x * y

@@ -1,0 +1,199 @@
+"""The ``losslab`` command (also ``python -m app``).
+
+    losslab                        open the window (default scene)
+    losslab --scene NAME|FILE      open the window on a scene
+    losslab list                   landscapes, solvers and built-in scenes
+    losslab render [SCENE] [--landscape NAME] [--solvers gd,momentum,adam]
+                   [--steps N] [--fps N] [--size WxH] [--view 3d|2d|both] --out FILE
+    losslab cifar fetch [--dir DIR]
+
+Bad input: exit code 2 and one line ``losslab: error: ...``. Anything
+unexpected: exit code 1 and one line (the traceback only with --debug).
+Everything is checked before Qt is imported, so errors are fast and headless.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+PROG = "losslab"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from app.model.cli_logic import UsageError
+
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Loss Lab: see optimization on 2-D loss surfaces.")
+    p.add_argument("--scene", metavar="NAME|FILE", help="open the window on a built-in scene or a scene file")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    sub = p.add_subparsers(dest="command", metavar="{list,render,cifar}", parser_class=_Parser)
+
+    sub.add_parser("list", help="list landscapes, solvers and built-in scenes")
+
+    r = sub.add_parser("render", help="render a scene headless to .png, .svg, .mp4 or .gif")
+    r.add_argument("scene", nargs="?", metavar="SCENE", help="built-in scene name or scene file")
+    r.add_argument("--landscape", metavar="NAME", help="landscape name (see 'losslab list')")
+    r.add_argument("--solvers", metavar="LIST", help="comma-separated solvers, e.g. gd,momentum,adam")
+    r.add_argument("--steps", type=int, metavar="N", help="steps to run (default: the scene's)")
+    r.add_argument("--fps", type=int, metavar="N", help="frames per second of a video (1..120)")
+    r.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
+    r.add_argument("--view", default="both", metavar="3d|2d|both", help="which views (default both)")
+    r.add_argument("--out", required=True, metavar="FILE", help="output .png, .svg, .mp4 or .gif")
+    r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    c = sub.add_parser("cifar", help="CIFAR-10 data")
+    csub = c.add_subparsers(dest="cifar_command", metavar="{fetch}", parser_class=_Parser)
+    f = csub.add_parser("fetch", help="download and verify the official CIFAR-10 archive")
+    f.add_argument("--dir", metavar="DIR", help="where to keep it (default: the user cache dir)")
+    f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    from app.model.cli_logic import UsageError
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "list":
+            return cmd_list()
+        if args.command == "render":
+            return cmd_render(args)
+        if args.command == "cifar":
+            if args.cifar_command != "fetch":
+                raise UsageError("usage: losslab cifar fetch [--dir DIR]")
+            return cmd_cifar_fetch(args)
+        return cmd_gui(args, argv)
+    except SystemExit as e:  # --help, or a library calling exit()
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except (UsageError, ValueError) as e:
+        if debug:
+            traceback.print_exc()
+        _error(_one_line(e))
+        return 2
+    except Exception as e:  # noqa: BLE001 - the CLI's promise: one line, no traceback
+        if debug:
+            traceback.print_exc()
+        _error(f"{type(e).__name__}: {_one_line(e)} (run with --debug for details)")
+        return 1
+
+
+def _error(msg: str) -> None:
+    print(f"{PROG}: error: {msg}", file=sys.stderr)
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or type(e).__name__
+
+
+# ------------------------------------------------------------------ commands
+def cmd_list() -> int:
+    import landscapes
+    import solvers
+    from app.model.presets import builtin_scene_names, load_builtin
+
+    out = sys.stdout
+    print("Landscapes:", file=out)
+    for name in landscapes.names():
+        print(f"  {name:<18} {landscapes.get(name).title}", file=out)
+    print("\nSolvers:", file=out)
+    for name in solvers.names():
+        print(f"  {name:<18} {_solver_blurb(name)}", file=out)
+    print("\nScenes:", file=out)
+    for name in builtin_scene_names():
+        try:
+            title = load_builtin(name).title
+        except ValueError as e:  # a broken file must not hide the others
+            title = f"(cannot load: {_one_line(e)})"
+        print(f"  {name:<18} {title}", file=out)
+    return 0
+
+
+def _solver_blurb(name: str) -> str:
+    import solvers
+
+    spec = solvers.spec(name)
+    return f"{spec.title} - {spec.summary}" if spec.summary else spec.title
+
+
+def cmd_render(args) -> int:
+    from app.model.cli_logic import (
+        UsageError, check_fps, check_out, check_steps, check_view, parse_size, scene_for_render,
+    )
+
+    size = parse_size(args.size)
+    fps = check_fps(args.fps)
+    steps = check_steps(args.steps)
+    view = check_view(args.view)
+    out = check_out(args.out)
+    scene = scene_for_render(args.scene, args.landscape, args.solvers)
+    try:
+        from app.ui.render import render_scene
+    except ImportError as e:
+        if "app.ui.render" in str(e) or "render_scene" in str(e):
+            raise UsageError("rendering is not available yet (app.ui.render is missing)") from None
+        raise
+    done = render_scene(scene, out, size=size, view=view, fps=fps, steps=steps,
+                        progress=_ProgressBar("rendering"))
+    print(f"wrote {done}", file=sys.stderr)
+    return 0
+
+
+def cmd_cifar_fetch(args) -> int:
+    from landscapes.cifar import fetch_cifar10
+
+    kwargs = {"root": Path(args.dir).expanduser()} if args.dir else {}
+    where = fetch_cifar10(progress=_ProgressBar("CIFAR-10"), **kwargs)
+    print(f"CIFAR-10 ready in {where}", file=sys.stderr)
+    return 0
+
+
+def cmd_gui(args, argv: list[str]) -> int:
+    scene = None
+    if args.scene is not None:
+        from app.model.cli_logic import UsageError
+        from app.model.presets import resolve_scene
+        from app.model.scene_io import SceneError
+
+        try:
+            scene = resolve_scene(args.scene)
+        except SceneError as e:
+            raise UsageError(_one_line(e)) from None
+    from app.ui.main import run_gui
+
+    return int(run_gui(scene, [sys.argv[0] if sys.argv else PROG, *argv]) or 0)
+
+
+class _ProgressBar:
+    """progress(fraction[, message]) -> a one-line text bar on stderr."""
+
+    def __init__(self, label: str, width: int = 30) -> None:
+        self.label, self.width, self._last = label, width, -1
+
+    def __call__(self, fraction: float, message: str = "", *_, **__) -> None:
+        try:
+            frac = min(max(float(fraction), 0.0), 1.0)
+        except (TypeError, ValueError):
+            return
+        pct = int(frac * 100)
+        if pct == self._last and frac < 1.0:
+            return
+        self._last = pct
+        bar = "#" * int(frac * self.width)
+        end = "\n" if frac >= 1.0 else ""
+        sys.stderr.write(f"\r{self.label} [{bar:<{self.width}}] {pct:3d}% {message}"[:120] + end)
+        sys.stderr.flush()

@@ -1,0 +1,154 @@
+"""What the command line checks and builds, without argparse or Qt.
+
+Every check raises ``UsageError`` with a one-line message; app/cli.py turns
+it into ``losslab: error: ...`` and exit code 2.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .scene import RunSpec, Scene, LandscapeSpec, PlaybackSpec
+from .scene_io import SPECIAL_LANDSCAPES, SceneError, _hint, check_run
+
+MAX_SIZE = (7680, 4320)
+OUT_SUFFIXES = (".png", ".svg", ".mp4", ".gif")
+VIEWS = ("3d", "2d", "both")
+DEFAULT_SOLVERS = ("gd", "momentum", "nesterov", "rmsprop", "adam")
+MAX_STEPS = 100_000
+
+
+class UsageError(ValueError):
+    """Bad command-line input: one line, exit code 2."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1280x720' -> (1280, 720); positive and at most 7680x4320."""
+    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text or "")
+    if not m:
+        raise UsageError(f"--size must look like WIDTHxHEIGHT, e.g. 1280x720, got {text!r}")
+    w, h = int(m.group(1)), int(m.group(2))
+    if w <= 0 or h <= 0:
+        raise UsageError(f"--size must be positive, got {w}x{h}")
+    if w > MAX_SIZE[0] or h > MAX_SIZE[1]:
+        raise UsageError(f"--size must be at most {MAX_SIZE[0]}x{MAX_SIZE[1]}, got {w}x{h}")
+    return w, h
+
+
+def check_fps(fps: int | None) -> int | None:
+    if fps is not None and not 1 <= fps <= 120:
+        raise UsageError(f"--fps must be between 1 and 120, got {fps}")
+    return fps
+
+
+def check_steps(steps: int | None) -> int | None:
+    if steps is not None and not 1 <= steps <= MAX_STEPS:
+        raise UsageError(f"--steps must be between 1 and {MAX_STEPS}, got {steps}")
+    return steps
+
+
+def check_view(view: str) -> str:
+    if view not in VIEWS:
+        raise UsageError(f"--view must be one of {', '.join(VIEWS)}, got {view!r}")
+    return view
+
+
+def check_out(path: str | os.PathLike | None) -> Path:
+    """The output file: a known extension, in an existing, writable directory."""
+    if not path:
+        raise UsageError("--out FILE is required (.png, .svg, .mp4 or .gif)")
+    out = Path(path).expanduser()
+    if out.suffix.lower() not in OUT_SUFFIXES:
+        got = f"{out.suffix!r}" if out.suffix else "no extension"
+        raise UsageError(f"--out must end in {', '.join(OUT_SUFFIXES)}; got {got} in '{out}'")
+    if out.is_dir():
+        raise UsageError(f"--out '{out}' is a directory; give a file name")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.exists():
+        # a path under a regular file reports as missing; say which it is
+        for anc in parent.parents:
+            if anc.exists() and not anc.is_dir():
+                raise UsageError(f"cannot write '{out}': '{anc}' is a file, not a directory")
+        raise UsageError(f"cannot write '{out}': directory '{parent}' does not exist")
+    if not parent.is_dir():
+        raise UsageError(f"cannot write '{out}': '{parent}' is a file, not a directory")
+    try:  # os.access lies for root and on some network mounts: really try
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as e:
+        raise UsageError(f"cannot write to directory '{parent}': {e.strerror or e}") from None
+    return out
+
+
+def parse_solvers(text: str | None) -> list[str]:
+    """'gd, momentum,adam' -> ['gd', 'momentum', 'adam'] (each a known solver)."""
+    import solvers
+
+    if text is None:
+        return list(DEFAULT_SOLVERS)
+    known = list(solvers.names())
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    if not names:
+        raise UsageError("--solvers needs at least one solver name, e.g. gd,momentum,adam")
+    for n in names:
+        if n not in known:
+            raise UsageError(f"unknown solver {n!r}{_hint(n, known)}; known: {', '.join(known)}")
+    return names
+
+
+def check_landscape_name(name: str) -> str:
+    import landscapes
+
+    known = list(landscapes.names())
+    if name not in known:
+        raise UsageError(
+            f"unknown landscape {name!r}{_hint(name, known)}; known: {', '.join(known)}"
+        )
+    return name
+
+
+def scene_from_names(landscape: str, solver_names: list[str]) -> Scene:
+    """A race of ``solver_names`` on ``landscape`` from its default start, with suggested lrs."""
+    from .build import build_landscape
+    from .suggest import suggest_hyper
+
+    lspec = LandscapeSpec(name=landscape)
+    f = build_landscape(lspec)
+    runs = [RunSpec(solver=s, hyper=suggest_hyper(s, f)) for s in solver_names]
+    for i, r in enumerate(runs):
+        problems = check_run(r)
+        if problems:
+            raise UsageError(f"solver {r.solver!r}: {problems[0]}")
+    title = f"{', '.join(solver_names)} on {getattr(f, 'title', landscape)}"
+    return Scene(title=title, landscape=lspec, runs=runs, playback=PlaybackSpec())
+
+
+def scene_for_render(scene_arg: str | None, landscape: str | None, solver_text: str | None) -> Scene:
+    """The scene to render: SCENE (name or file), optionally with another landscape or solvers."""
+    from .presets import resolve_scene
+
+    if scene_arg is None and landscape is None:
+        if solver_text is None:
+            raise UsageError("give a SCENE (see 'losslab list') or --landscape NAME [--solvers ...]")
+        landscape = "rosenbrock"
+    if landscape is not None:
+        check_landscape_name(landscape)
+    solver_names = parse_solvers(solver_text) if solver_text is not None else None
+    if scene_arg is None:
+        return scene_from_names(landscape, solver_names or list(DEFAULT_SOLVERS))
+    try:
+        scene = resolve_scene(scene_arg)
+    except SceneError as e:
+        raise UsageError(str(e).replace("\n", "; ")) from None
+    if landscape is not None or solver_names is not None:
+        names = solver_names or [r.solver for r in scene.runs]
+        base = scene_from_names(landscape or scene.landscape.name, names) \
+            if (landscape or scene.landscape.name) not in SPECIAL_LANDSCAPES \
+            else None
+        if base is None:
+            raise UsageError("--landscape/--solvers cannot rebuild a cifar_slice or expression scene")
+        base.view, base.playback, base.seed = scene.view, scene.playback, scene.seed
+        return base
+    return scene

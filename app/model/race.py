@@ -1,0 +1,370 @@
+"""A Race: every enabled run of a scene stepped together on one landscape.
+
+Each run is a ``solvers.Stepper`` (one start of shape (2,)). Runs are
+repeatable: run i draws its gradient noise and minibatches from a seed derived
+from ``(scene.seed, i)`` (numpy SeedSequence), so a saved scene replays
+exactly. All edits go through the Race and are written back into
+``race.scene``, so saving the scene saves what is on screen.
+
+Run indexes everywhere are positions in ``scene.runs`` (== ``RunTrack.index``);
+disabled runs keep their index but are not in ``race.runs``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+import solvers
+from landscapes import Landscape
+
+from .build import build_landscape, make_schedule, make_solver, start_of
+from .scene import PALETTE, LandscapeSpec, RunSpec, Scene
+from .scene_io import check_run
+
+_EDITABLE = {"hyper", "solver", "noise", "schedule", "batch_size", "color", "label", "enabled", "start"}
+
+
+def run_seed(scene_seed: int, index: int) -> int:
+    """The RNG seed of run ``index``: independent streams per run, fixed by the scene."""
+    return int(np.random.SeedSequence([int(scene_seed), int(index)]).generate_state(1)[0])
+
+
+class RunTrack:
+    """One run in a race (read-only for the ui)."""
+
+    def __init__(self, race: "Race", index: int, spec: RunSpec) -> None:
+        self._race = race
+        self.index = index
+        self.spec = spec
+        self.solver = make_solver(spec)
+        self._stepper = None
+        self._head_grad: np.ndarray | None = None
+        self.restart()
+
+    # --- simulation -----------------------------------------------------------
+    def restart(self, steps: int = 0) -> None:
+        """Back to the start with the current settings, then ``steps`` steps."""
+        race = self._race
+        self.solver = make_solver(self.spec)
+        self._stepper = solvers.Stepper(
+            self.solver,
+            race.landscape,
+            # a swarm of one, shape (1, 2): Stepper's divergence bookkeeping
+            # indexes per-point arrays, which 0-d arrays of a (2,) start do not allow
+            np.asarray([start_of(self.spec, race.landscape)], dtype=np.float64),
+            noise=float(self.spec.noise),
+            seed=run_seed(race.scene.seed, self.index),
+            schedule=make_schedule(self.spec.schedule),
+            batch_size=self.spec.batch_size,
+        )
+        self._head_grad = None
+        if steps:
+            self.advance(steps)
+
+    def advance(self, n: int) -> str | None:
+        """Take n steps; return a message if the run diverged during them."""
+        was = self.diverged_at
+        self._stepper.step(int(n))
+        self._head_grad = None
+        now = self.diverged_at
+        if was is None and now is not None:
+            return f"{self.label} diverged at step {now}"
+        return None
+
+    def continue_with(self, spec: RunSpec) -> None:
+        """Keep history and optimizer state; new settings apply from now on."""
+        st = self._stepper
+        new_solver = make_solver(spec)
+        st.set_solver(new_solver)  # same kind keeps moments/velocity; another kind starts afresh
+        self.solver = new_solver
+        _retune(st, self._race.landscape, spec)
+        self._head_grad = None
+
+    # --- what the views read ------------------------------------------------
+    @property
+    def points(self) -> np.ndarray:
+        """(k+1, 2) positions up to the current step (never NaN; read-only view)."""
+        return self._stepper.points[:, 0]
+
+    @property
+    def losses(self) -> np.ndarray:
+        """(k+1,) loss at each point."""
+        return self._stepper.losses[:, 0]
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """(k+1,) |gradient| at each point (exact gradient, without noise)."""
+        return self._stepper.grad_norms[:, 0]
+
+    @property
+    def lrs(self) -> np.ndarray:
+        """(k+1,) effective learning rate (schedule applied) of the step from each point."""
+        return self._stepper.lrs
+
+    @property
+    def diverged_at(self) -> int | None:
+        d = int(self._stepper.diverged_at[0])
+        return None if d < 0 else d
+
+    @property
+    def head(self) -> np.ndarray:
+        return self.points[-1]
+
+    @property
+    def loss(self) -> float:
+        return float(self.losses[-1])
+
+    @property
+    def grad(self) -> np.ndarray:
+        """Exact (noise-free) gradient at the head, for arrows (cached per step)."""
+        if self._head_grad is None:
+            self._head_grad = np.asarray(self._race.landscape.grad(self.head), dtype=np.float64).reshape(2)
+        return self._head_grad
+
+    @property
+    def velocity(self) -> np.ndarray | None:
+        """The momentum / first-moment buffer at the head, if the solver keeps one.
+
+        adam/adamw: the first moment m; momentum/nesterov (and rmsprop with
+        momentum > 0): the velocity buffer; None for gd, sgd, adagrad, newton.
+        """
+        state = self._stepper.state
+        m = getattr(state, "exp_avg", None)
+        if m is None and self.solver.hyper.get("momentum", 0.0) > 0.0:
+            m = getattr(state, "momentum_buffer", None)
+        return None if m is None else np.asarray(m, dtype=np.float64).reshape(2).copy()
+
+    @property
+    def color(self) -> str:
+        if self.spec.color:
+            return self.spec.color
+        return PALETTE[self.index % len(PALETTE)]
+
+    @property
+    def label(self) -> str:
+        return self.spec.label or self.solver.label()
+
+    def __repr__(self) -> str:
+        return f"<RunTrack {self.index} {self.label} step {len(self.points) - 1}>"
+
+
+class Race:
+    """All enabled runs of ``scene`` stepped together on ``landscape``."""
+
+    def __init__(self, scene: Scene, landscape: Landscape | None = None) -> None:
+        self.scene = scene
+        self.landscape = landscape if landscape is not None else build_landscape(scene.landscape)
+        self.step_count = 0
+        self._tracks: list[RunTrack | None] = [
+            RunTrack(self, i, r) if r.enabled else None for i, r in enumerate(scene.runs)
+        ]
+
+    # --- state --------------------------------------------------------------
+    @property
+    def runs(self) -> list[RunTrack]:
+        """Enabled runs, in scene order."""
+        return [t for t in self._tracks if t is not None]
+
+    @property
+    def total_steps(self) -> int:
+        return int(self.scene.playback.steps)
+
+    @property
+    def finished(self) -> bool:
+        runs = self.runs
+        return self.step_count >= self.total_steps or all(t.diverged_at is not None for t in runs)
+
+    def track(self, index: int) -> RunTrack | None:
+        """The RunTrack of scene.runs[index] (None if that run is disabled)."""
+        self._check_index(index)
+        return self._tracks[index]
+
+    # --- playback -------------------------------------------------------------
+    def step(self, n: int = 1) -> list[str]:
+        """Advance every run by n steps (never past total_steps); return divergence messages."""
+        n = min(int(n), self.total_steps - self.step_count)
+        if n <= 0:
+            return []
+        messages = [m for t in self.runs if (m := t.advance(n))]
+        self.step_count += n
+        return messages
+
+    def reset(self) -> None:
+        """All runs back to their starts, step 0."""
+        self.step_count = 0
+        for t in self.runs:
+            t.restart()
+
+    def set_start(self, index: int | None, xy) -> None:
+        """Move the start of run ``index`` (None: all runs); they restart and catch up."""
+        p = np.asarray(xy, dtype=np.float64).reshape(-1)
+        if p.shape != (2,) or not np.all(np.isfinite(p)):
+            raise ValueError(f"a start must be two finite numbers (x, y), got {xy!r}")
+        start = (float(p[0]), float(p[1]))
+        indexes = range(len(self.scene.runs)) if index is None else [self._check_index(index)]
+        for i in indexes:
+            self.scene.runs[i].start = start
+            if self._tracks[i] is not None:
+                self._tracks[i].restart(self.step_count)
+
+    # --- edits ------------------------------------------------------------------
+    def set_run(self, index: int, *, mode: str = "restart", **changes: Any) -> None:
+        """Change a run's settings; invalid values raise ValueError and change nothing.
+
+        mode "restart": replay from the start up to the current step with the
+        new settings. mode "continue": keep history and optimizer state.
+        """
+        self._check_index(index)
+        if mode not in ("restart", "continue"):
+            raise ValueError(f"mode must be 'restart' or 'continue', got {mode!r}")
+        unknown = set(changes) - _EDITABLE
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a run; "
+                             f"editable: {', '.join(sorted(_EDITABLE))}")
+        old = self.scene.runs[index]
+        new = _with_changes(old, changes)
+        problems = check_run(new)
+        if problems:
+            raise ValueError(f"run {index}: " + "; ".join(problems))
+        cosmetic = set(changes) <= {"color", "label"}
+        # Write the new values into the same RunSpec object (the ui may hold it).
+        for f in dataclasses.fields(RunSpec):
+            setattr(old, f.name, getattr(new, f.name))
+        track = self._tracks[index]
+        if not old.enabled:
+            self._tracks[index] = None
+        elif track is None:
+            self._tracks[index] = RunTrack(self, index, old)
+            self._tracks[index].restart(self.step_count)
+        elif cosmetic:
+            pass
+        elif mode == "continue" and "start" not in changes:
+            track.continue_with(old)
+        else:
+            track.restart(self.step_count)
+
+    def add_run(self, spec: RunSpec) -> RunTrack:
+        """Append a run (validated), simulated up to the current step."""
+        problems = check_run(spec)
+        if problems:
+            raise ValueError("; ".join(problems))
+        spec.enabled = True
+        self.scene.runs.append(spec)
+        index = len(self.scene.runs) - 1
+        track = RunTrack(self, index, spec)
+        track.restart(self.step_count)
+        self._tracks.append(track)
+        return track
+
+    def remove_run(self, index: int) -> None:
+        """Drop run ``index``; later runs move up one (their histories are kept)."""
+        self._check_index(index)
+        del self.scene.runs[index]
+        del self._tracks[index]
+        for i, t in enumerate(self._tracks):
+            if t is not None:
+                t.index = i
+
+    def duplicate_run(self, index: int) -> RunTrack:
+        """A copy of run ``index`` appended at the end (own colour and noise seed)."""
+        self._check_index(index)
+        copy = dataclasses.replace(self.scene.runs[index])
+        copy.hyper = dict(copy.hyper)
+        copy.schedule = dict(copy.schedule) if copy.schedule is not None else None
+        copy.color = None
+        if copy.label:
+            copy.label = f"{copy.label} (copy)"
+        return self.add_run(copy)
+
+    def set_landscape(self, spec: LandscapeSpec, landscape: Landscape | None = None) -> None:
+        """Switch surface (built here if not given) and reset the race."""
+        f = landscape if landscape is not None else build_landscape(spec)
+        self.scene.landscape = spec
+        self.landscape = f
+        self.step_count = 0
+        self._tracks = [RunTrack(self, i, r) if r.enabled else None
+                        for i, r in enumerate(self.scene.runs)]
+
+    def set_total_steps(self, steps: int) -> None:
+        """Change the race length (playback.steps); runs past it are kept as they are."""
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+            raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+        self.scene.playback.steps = int(steps)
+
+    def _check_index(self, index: int) -> int:
+        if not isinstance(index, (int, np.integer)) or not 0 <= index < len(self.scene.runs):
+            raise ValueError(f"no run {index!r}: the scene has {len(self.scene.runs)} runs")
+        return int(index)
+
+
+def _retune(stepper, landscape: Landscape, spec: RunSpec) -> None:
+    """Apply noise, schedule and batch size to a running Stepper.
+
+    Stepper derives its noise scale and minibatch source once in __init__, so
+    they are refreshed here too (a public setter in solvers.run would be nicer).
+    """
+    from solvers.schedules import as_schedule
+
+    stepper.noise = float(spec.noise)
+    stepper.schedule = as_schedule(make_schedule(spec.schedule))
+    stepper.batch_size = spec.batch_size
+    if hasattr(stepper, "_noise_scale"):
+        stepper._noise_scale = float(landscape.grad_scale) * stepper.noise if stepper.noise > 0 else 0.0
+    if hasattr(stepper, "_minibatch"):
+        stepper._minibatch = getattr(landscape, "minibatch_grad", None) if spec.batch_size else None
+
+
+def _with_changes(spec: RunSpec, changes: dict) -> RunSpec:
+    """A new RunSpec with ``changes`` applied (hyper merged; solver change keeps shared names)."""
+    new = dataclasses.replace(spec)
+    new.hyper = dict(spec.hyper)
+    for key, value in changes.items():
+        if key == "hyper":
+            if not isinstance(value, dict):
+                raise ValueError(f"hyper must be a dict, got {value!r}")
+            new.hyper.update(value)
+        elif key == "solver" and value != spec.solver:
+            new.solver = value
+            new.hyper = _hyper_for(value, new.hyper, changes.get("hyper"))
+        elif key == "noise":
+            v = float(value)
+            if not np.isfinite(v) or v < 0:
+                raise ValueError(f"noise must be a finite number >= 0, got {value!r}")
+            new.noise = v
+        elif key == "batch_size":
+            if value is not None and (isinstance(value, bool) or int(value) != value or value < 1):
+                raise ValueError(f"batch_size must be a positive integer or None, got {value!r}")
+            new.batch_size = None if value is None else int(value)
+        elif key == "color":
+            import re
+
+            if value is not None and not (isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", value)):
+                raise ValueError(f"color must be '#RRGGBB' or None, got {value!r}")
+            new.color = value
+        elif key == "start":
+            if value is not None:
+                p = np.asarray(value, dtype=np.float64).reshape(-1)
+                if p.shape != (2,) or not np.all(np.isfinite(p)):
+                    raise ValueError(f"a start must be two finite numbers (x, y), got {value!r}")
+                value = (float(p[0]), float(p[1]))
+            new.start = value
+        elif key == "enabled":
+            new.enabled = bool(value)
+        elif key == "schedule":
+            new.schedule = None if value is None else dict(value)
+        else:
+            setattr(new, key, value)
+    return new
+
+
+def _hyper_for(solver: str, hyper: dict, explicit: dict | None) -> dict:
+    """On a solver change keep only the hyper-parameters the new solver knows."""
+    try:
+        known = set(solvers.spec(solver).params)
+    except Exception:  # noqa: BLE001 - unknown solver: check_run reports it
+        return dict(explicit or {})
+    kept = {k: v for k, v in hyper.items() if k in known}
+    kept.update(explicit or {})
+    return kept

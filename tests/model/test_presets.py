@@ -1,0 +1,177 @@
+"""Built-in scenes: all load and build, and each lecture scene tells its story in numbers."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import landscapes
+from app.model.build import build_landscape
+from app.model.presets import (
+    builtin_scene_names, default_scene, load_builtin, resolve_scene, scenes_dir,
+)
+from app.model.race import Race
+from app.model.scene_io import SceneError, save_scene
+
+ANALYTIC = [n for n in builtin_scene_names() if load_builtin(n).landscape.name != "cifar_slice"]
+CIFAR = [n for n in builtin_scene_names() if n not in ANALYTIC]
+
+
+def finished(name: str) -> Race:
+    race = Race(load_builtin(name))
+    race.step(race.total_steps)
+    return race
+
+
+def by_label(race: Race) -> dict:
+    return {t.label: t for t in race.runs}
+
+
+def test_names_follow_the_numeric_prefix():
+    names = builtin_scene_names()
+    assert names[0] == "default"
+    files = sorted(p.name for p in scenes_dir().glob("*.json"))
+    assert len(names) == len(files) >= 10
+    assert names[1:3] == ["learning_rate", "ravine"]
+
+
+@pytest.mark.parametrize("name", builtin_scene_names())
+def test_every_scene_has_title_caption_and_valid_runs(name):
+    s = load_builtin(name)
+    assert s.title and len(s.caption) > 80 and s.runs
+    assert all(r.enabled for r in s.runs)
+
+
+@pytest.mark.parametrize("name", ANALYTIC)
+def test_analytic_scene_builds_and_races_without_nan(name):
+    race = finished(name)
+    assert race.step_count == race.total_steps
+    for t in race.runs:
+        assert np.isfinite(t.points).all()
+
+
+def test_default_scene_five_solvers_none_diverge_and_momentum_beats_gd():
+    race = Race(default_scene())
+    assert [r.solver for r in race.scene.runs] == ["gd", "momentum", "nesterov", "rmsprop", "adam"]
+    race.step(race.total_steps)
+    runs = {t.spec.solver: t for t in race.runs}
+    assert all(t.diverged_at is None for t in race.runs)
+    assert runs["momentum"].loss < runs["gd"].loss / 10
+    assert runs["adam"].loss < runs["gd"].loss / 10
+
+
+def test_01_large_lr_diverges_good_beats_small():
+    runs = by_label(finished("learning_rate"))
+    assert runs["lr 1.05: diverges"].diverged_at is not None
+    assert all(t.diverged_at is None for k, t in runs.items() if "diverges" not in k)
+    assert runs["lr 0.15: just right"].loss < 1e-10 < runs["lr 0.005: too small"].loss
+    # lr 0.9 overshoots: x flips sign every step (factor 1 − 2·0.9 = −0.8)
+    x = runs["lr 0.9: oscillates"].points[:10, 0]
+    assert np.all(np.sign(x[1:]) == -np.sign(x[:-1]))
+
+
+def zigzag(points: np.ndarray) -> float:
+    """Fraction of steps that reverse the previous step's direction."""
+    d = np.diff(points, axis=0)
+    return float(np.mean(np.sum(d[1:] * d[:-1], axis=1) < 0))
+
+
+def test_02_gd_zigzags_momentum_goes_down_the_valley():
+    runs = {t.spec.solver: t for t in finished("ravine").runs}
+    assert runs["momentum"].loss < runs["gd"].loss / 100
+    assert runs["nesterov"].loss < runs["gd"].loss / 100
+    # gd's cross-valley coordinate flips sign each step (factor 1 − 2·100·0.0095 = −0.9)
+    y = runs["gd"].points[:30, 1]
+    assert np.all(np.sign(y[1:]) == -np.sign(y[:-1]))
+
+
+def test_04_basin_decides():
+    race = finished("local_minima")
+    f = race.landscape
+    good, bad = np.array(f.minima[0]), np.array(f.local_minima[0])
+    runs = by_label(race)
+    assert np.linalg.norm(runs["gd from the upper left"].head - bad) < 1e-3
+    assert np.linalg.norm(runs["gd from the centre"].head - good) < 1e-3
+    assert np.linalg.norm(runs["momentum from the upper left"].head - good) < 1e-2
+
+
+def test_05_rmsprop_small_alpha_keeps_hopping():
+    runs = by_label(finished("rmsprop_decay"))
+    assert runs["α = 0.99"].loss < 1e-6 < runs["α = 0.5"].loss
+    assert zigzag(runs["α = 0.5"].points[-50:]) > 0.5 > zigzag(runs["α = 0.99"].points[-50:])
+
+
+def test_06_adam_without_bias_correction_first_step_is_3_16_times_larger():
+    race = Race(load_builtin("adam_bias_correction"))
+    race.step(1)
+    a, b = race.runs
+    lr = a.spec.hyper["lr"]
+    # corrected: |Δx_i| = lr; uncorrected: lr·(1 − β₁)/√(1 − β₂) = lr·0.1/√0.001 (Kingma & Ba 2015, sec. 3)
+    np.testing.assert_allclose(np.abs(a.points[1] - a.points[0]), lr, rtol=1e-6)
+    np.testing.assert_allclose(np.abs(b.points[1] - b.points[0]), lr * 0.1 / np.sqrt(0.001), rtol=1e-5)  # eps shifts it by 1e-6
+    race.step(race.total_steps)
+    path = [np.linalg.norm(np.diff(t.points, axis=0), axis=1).sum() for t in race.runs]
+    assert path[1] > 1.5 * path[0]
+
+
+def test_07_adamw_decay_pulls_harder_than_adam_l2():
+    runs = by_label(finished("adam_vs_adamw"))
+    plain = runs["adam, no decay"].head
+    assert np.linalg.norm(runs["adamw (λ = 0.1)"].head - plain) > 5 * np.linalg.norm(
+        runs["adam + L2 (λ = 0.1)"].head - plain)
+    assert np.linalg.norm(runs["adamw (λ = 0.1)"].head) < np.linalg.norm(plain)
+
+
+def test_08_sgd_ends_flat_adam_ends_sharp():
+    from landscapes.analytic.lecture import FLAT_MINIMUM, SHARP_MINIMUM
+
+    race = finished("sharp_flat")
+    for t in race.runs:
+        d_sharp = np.linalg.norm(t.head - SHARP_MINIMUM)
+        d_flat = np.linalg.norm(t.head - FLAT_MINIMUM)
+        if t.spec.solver == "sgd":
+            assert d_flat < 0.5 < d_sharp
+        else:
+            assert d_sharp < 1e-3
+
+
+def test_09_decaying_schedules_settle_below_constant():
+    runs = by_label(finished("schedules"))
+    tail = {k: float(np.mean(t.losses[-50:])) for k, t in runs.items()}
+    for k in ("step decay", "cosine", "warm-up + cosine"):
+        assert tail[k] < tail["constant"] / 3
+    # warm-up starts at a third of the lr (torch LinearLR start_factor 1/3)
+    assert runs["warm-up + cosine"].lrs[0] == pytest.approx(0.1 / 3)
+
+
+def test_10_newton_one_step_on_the_quadratic():
+    race = Race(load_builtin("newton"))
+    race.step(1)
+    runs = by_label(race)
+    np.testing.assert_allclose(runs["newton, lr 1"].head, [0.0, 0.0], atol=1e-12)
+    race.step(race.total_steps)
+    gd = next(t for t in race.runs if t.spec.solver == "gd")
+    assert gd.loss > 1e-3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CIFAR)
+def test_cifar_scene_builds(name, cifar_root):
+    s = load_builtin(name)
+    s.landscape.params = {**s.landscape.params, "root": str(cifar_root)}
+    f = build_landscape(s.landscape)
+    assert np.isfinite(f.value(np.zeros(2)))
+
+
+def test_resolve_scene_by_name_and_path(tmp_path):
+    assert resolve_scene("ravine") == load_builtin("ravine")
+    p = save_scene(load_builtin("newton"), tmp_path / "mine.json")
+    assert resolve_scene(str(p)) == load_builtin("newton")
+    with pytest.raises(SceneError, match="unknown scene 'ravin' .did you mean ravine"):
+        resolve_scene("ravin")
+    with pytest.raises(SceneError, match="does not exist"):
+        resolve_scene(str(tmp_path / "missing.json"))
+
+
+def test_landscape_names_in_scenes_come_from_the_registry():
+    known = set(landscapes.names()) | {"expression", "cifar_slice"}
+    assert {load_builtin(n).landscape.name for n in builtin_scene_names()} <= known

@@ -106,20 +106,24 @@ def cmd_list() -> int:
     import solvers
     from app.model.presets import builtin_scene_names, load_builtin
 
-    out = sys.stdout
-    print("Landscapes:", file=out)
-    for name in landscapes.names():
-        print(f"  {name:<18} {landscapes.get(name).title}", file=out)
-    print("\nSolvers:", file=out)
-    for name in solvers.names():
-        print(f"  {name:<18} {_solver_blurb(name)}", file=out)
-    print("\nScenes:", file=out)
+    scenes = {}
     for name in builtin_scene_names():
         try:
-            title = load_builtin(name).title
+            scenes[name] = load_builtin(name).title
         except ValueError as e:  # a broken file must not hide the others
-            title = f"(cannot load: {_one_line(e)})"
-        print(f"  {name:<18} {title}", file=out)
+            scenes[name] = f"(cannot load: {_one_line(e)})"
+    sections = {
+        "Landscapes": {n: landscapes.get(n).title for n in landscapes.names()},
+        "Solvers": {n: _solver_blurb(n) for n in solvers.names()},
+        "Scenes": scenes,
+    }
+    width = max(len(n) for rows in sections.values() for n in rows) + 2
+    for i, (head, rows) in enumerate(sections.items()):
+        print(("\n" if i else "") + f"{head}:")
+        for name, text in rows.items():
+            print(f"  {name:<{width}}{text}")
+    print("\nAlso in scene files: landscape 'expression' (a typed f(x, y)) and 'cifar_slice' "
+          "(a 2-D slice through a CIFAR-10 classifier's loss).")
     return 0
 
 

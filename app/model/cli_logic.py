@@ -126,29 +126,30 @@ def scene_from_names(landscape: str, solver_names: list[str]) -> Scene:
 
 
 def scene_for_render(scene_arg: str | None, landscape: str | None, solver_text: str | None) -> Scene:
-    """The scene to render: SCENE (name or file), optionally with another landscape or solvers."""
+    """The scene to render.
+
+    SCENE alone: that scene. --landscape/--solvers alone: those solvers (default
+    five) on that landscape (default rosenbrock), with suggested lrs. Both: the
+    scene's view, playback and seed with the given landscape and/or solvers.
+    """
     from .presets import resolve_scene
 
-    if scene_arg is None and landscape is None:
-        if solver_text is None:
-            raise UsageError("give a SCENE (see 'losslab list') or --landscape NAME [--solvers ...]")
-        landscape = "rosenbrock"
+    if scene_arg is None and landscape is None and solver_text is None:
+        raise UsageError("give a SCENE (see 'losslab list') or --landscape NAME [--solvers ...]")
     if landscape is not None:
         check_landscape_name(landscape)
-    solver_names = parse_solvers(solver_text) if solver_text is not None else None
+    names = parse_solvers(solver_text) if solver_text is not None else None
     if scene_arg is None:
-        return scene_from_names(landscape, solver_names or list(DEFAULT_SOLVERS))
+        return scene_from_names(landscape or "rosenbrock", names or list(DEFAULT_SOLVERS))
     try:
         scene = resolve_scene(scene_arg)
     except SceneError as e:
         raise UsageError(str(e).replace("\n", "; ")) from None
-    if landscape is not None or solver_names is not None:
-        names = solver_names or [r.solver for r in scene.runs]
-        base = scene_from_names(landscape or scene.landscape.name, names) \
-            if (landscape or scene.landscape.name) not in SPECIAL_LANDSCAPES \
-            else None
-        if base is None:
-            raise UsageError("--landscape/--solvers cannot rebuild a cifar_slice or expression scene")
-        base.view, base.playback, base.seed = scene.view, scene.playback, scene.seed
-        return base
-    return scene
+    if landscape is None and names is None:
+        return scene
+    if landscape is None and scene.landscape.name in SPECIAL_LANDSCAPES:
+        raise UsageError(f"--solvers cannot be combined with a {scene.landscape.name} scene; "
+                         "edit the scene file instead")
+    built = scene_from_names(landscape or scene.landscape.name, names or [r.solver for r in scene.runs])
+    built.view, built.playback, built.seed = scene.view, scene.playback, scene.seed
+    return built

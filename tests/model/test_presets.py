@@ -84,6 +84,16 @@ def test_02_gd_zigzags_momentum_goes_down_the_valley():
     assert np.all(np.sign(y[1:]) == -np.sign(y[:-1]))
 
 
+def test_03_gd_stalls_at_the_saddle_momentum_and_noise_escape():
+    race = finished("saddle_point")
+    runs = {t.spec.solver: t for t in race.runs}
+    gd = runs["gd"]
+    # near the saddle (0, 0) the offset grows by 1 + lr per step: 1e-3 · 1.02^150 ≈ 0.02
+    assert np.abs(gd.points[150]).max() < 0.05 and gd.loss > -0.1
+    for s in ("momentum", "sgd"):  # both end in a minimum (0, ±1), value −1/4
+        assert runs[s].loss == pytest.approx(-0.25, abs=0.01)
+
+
 def test_04_basin_decides():
     race = finished("local_minima")
     f = race.landscape

@@ -22,6 +22,9 @@ from .base import Solver, Trajectory
 from .schedules import as_schedule
 
 
+_KEEP = object()  # "leave unchanged" for Stepper.retune
+
+
 def _start_points(start: Any) -> np.ndarray:
     x = np.array(start, dtype=np.float64)  # a copy: the caller's array is never touched
     if x.ndim == 0 or x.shape[-1] != 2:
@@ -34,8 +37,9 @@ def _start_points(start: Any) -> np.ndarray:
 class Stepper:
     """Steps a swarm of points with one solver, keeping the history so far.
 
-    Attributes: x (current points, (*S, 2)), state (solver state), t (steps
-    taken), diverged (*S,) bool, diverged_at (*S,) int (-1 if not), solver.
+    Attributes: x (current points, (*S, 2)), state (solver state, over the
+    swarm flattened to (n, 2)), t (steps taken), diverged (*S,) bool,
+    diverged_at (*S,) int (-1 if not), solver.
     History: points (t+1, *S, 2), losses and grad_norms (t+1, *S), lrs (t+1,)
     as read-only views; trajectory() bundles them.
     """
@@ -43,46 +47,39 @@ class Stepper:
     def __init__(self, opt: Solver, f: Any, start: Any, noise: float = 0.0, seed: int = 0,
                  schedule: Any = None, batch_size: int | None = None, box_scale: float = 10.0,
                  *, reserve: int = 64) -> None:
-        if not np.isfinite(noise) or noise < 0:
-            raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-        if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
-            raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
         if not np.isfinite(box_scale) or box_scale <= 0:
             raise ValueError(f"box_scale must be a finite number > 0, got {box_scale!r}")
         self.f = f
         self.solver = opt
-        self.noise = float(noise)
-        self.batch_size = batch_size
-        self.schedule = as_schedule(schedule)
         self.rng = np.random.default_rng(seed)
         (x0, x1), (y0, y1) = f.bounds
         self._centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
         self._half = box_scale * np.array([abs(x1 - x0) / 2, abs(y1 - y0) / 2])
-        self._minibatch = getattr(f, "minibatch_grad", None) if batch_size is not None else None
-        self._noise_scale = float(f.grad_scale) * self.noise if self.noise > 0 else 0.0
+        self.retune(noise=noise, schedule=schedule, batch_size=batch_size)
 
-        x = _start_points(start)
+        start = _start_points(start)
+        self._shape = start.shape[:-1]  # S; inside, the swarm is flat (n, 2)
+        x = start.reshape(-1, 2)
         self.t = 0
-        shape = x.shape[:-1]
-        self.diverged = np.zeros(shape, dtype=bool)
-        self.diverged_at = np.full(shape, -1, dtype=np.int64)
+        self._diverged = np.zeros(len(x), dtype=bool)
+        self._diverged_at = np.full(len(x), -1, dtype=np.int64)
         with np.errstate(all="ignore"):
             loss, grad = self._evaluate(x)
             bad = self._bad(x, loss, grad)
-        self.diverged[bad] = True
-        self.diverged_at[bad] = 0
+        self._diverged[bad] = True
+        self._diverged_at[bad] = 0
         grad[bad] = 0.0
-        self.x, self._grad = x, grad
+        self._x, self._grad = x, grad
         self.state = opt.init(x)
 
         cap = max(int(reserve), 2)
         self._points = np.empty((cap,) + x.shape)
-        self._losses = np.empty((cap,) + shape)
-        self._gnorms = np.empty((cap,) + shape)
+        self._losses = np.empty((cap, len(x)))
+        self._gnorms = np.empty((cap, len(x)))
         self._lrs = np.empty(cap)
         self._points[0] = x
         self._losses[0] = loss
-        self._gnorms[0] = np.sqrt(grad[..., 0] ** 2 + grad[..., 1] ** 2)
+        self._gnorms[0] = np.sqrt(grad[:, 0] ** 2 + grad[:, 1] ** 2)
         self._lrs[0] = self._lr_at(0)
 
     # --- helpers -------------------------------------------------------------
@@ -129,7 +126,7 @@ class Stepper:
         return self
 
     def _step_once(self) -> None:
-        t, x, f = self.t, self.x, self.f
+        t, x, f = self.t, self._x, self.f
         lr_scale = 1.0 if self.schedule is None else float(self.schedule(t))
         if self._minibatch is not None:
             g = np.asarray(self._minibatch(x, self.batch_size, self.rng), dtype=np.float64)
@@ -142,23 +139,43 @@ class Stepper:
                                                  lr_scale=lr_scale)
         x_new = x + updates
         loss, grad = self._evaluate(x_new)
-        gnorm = np.sqrt(grad[..., 0] ** 2 + grad[..., 1] ** 2)
+        gnorm = np.sqrt(grad[:, 0] ** 2 + grad[:, 1] ** 2)
         bad = self._bad(x_new, loss, grad)
-        bad |= self.diverged
+        bad |= self._diverged
         if bad.any():
-            newly = bad & ~self.diverged
-            self.diverged_at[newly] = t + 1
-            self.diverged |= newly
+            newly = bad & ~self._diverged
+            self._diverged_at[newly] = t + 1
+            self._diverged |= newly
             x_new[bad] = x[bad]
             loss[bad] = self._losses[t][bad]
             gnorm[bad] = self._gnorms[t][bad]
             grad[bad] = 0.0  # frozen points feed the solver a zero gradient
         self.t = t + 1
-        self.x, self._grad = x_new, grad
+        self._x, self._grad = x_new, grad
         self._points[t + 1] = x_new
         self._losses[t + 1] = loss
         self._gnorms[t + 1] = gnorm
         self._lrs[t + 1] = self._lr_at(t + 1)
+
+    def retune(self, *, noise: Any = _KEEP, schedule: Any = _KEEP, batch_size: Any = _KEEP) -> None:
+        """Change noise, schedule or batch size from the next step on (history is kept)."""
+        if noise is not _KEEP:
+            if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) \
+                    or not np.isfinite(noise) or noise < 0:
+                raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+            self.noise = float(noise)
+            self._noise_scale = float(self.f.grad_scale) * self.noise if self.noise > 0 else 0.0
+        if schedule is not _KEEP:
+            self.schedule = as_schedule(schedule)
+            if hasattr(self, "_lrs"):
+                self._lrs[self.t] = self._lr_at(self.t)
+        if batch_size is not _KEEP:
+            if batch_size is not None and (isinstance(batch_size, bool) or int(batch_size) != batch_size
+                                           or batch_size < 1):
+                raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+            self.batch_size = None if batch_size is None else int(batch_size)
+            mb = getattr(self.f, "minibatch_grad", None)
+            self._minibatch = mb if self.batch_size is not None else None
 
     def set_solver(self, opt: Solver) -> None:
         """Switch hyper-parameters mid-run.
@@ -170,17 +187,32 @@ class Stepper:
         same = opt.name == self.solver.name
         self.solver = opt
         if not same:
-            self.state = opt.init(self.x)
+            self.state = opt.init(self._x)
         self._lrs[self.t] = self._lr_at(self.t)
 
-    def _view(self, arr: np.ndarray) -> np.ndarray:
-        v = arr[: self.t + 1]
+    def _view(self, arr: np.ndarray, tail: tuple = ()) -> np.ndarray:
+        v = arr[: self.t + 1].reshape((self.t + 1,) + self._shape + tail)
         v.flags.writeable = False
         return v
 
     @property
+    def x(self) -> np.ndarray:
+        """Current points, shape (*S, 2) (a copy)."""
+        return self._x.reshape(self._shape + (2,)).copy()
+
+    @property
+    def diverged(self) -> np.ndarray:
+        """(*S,) bool: the point left the far box or hit inf/NaN (a copy)."""
+        return self._diverged.reshape(self._shape).copy()
+
+    @property
+    def diverged_at(self) -> np.ndarray:
+        """(*S,) int: the step of divergence, -1 if none (a copy)."""
+        return self._diverged_at.reshape(self._shape).copy()
+
+    @property
     def points(self) -> np.ndarray:
-        return self._view(self._points)
+        return self._view(self._points, (2,))
 
     @property
     def losses(self) -> np.ndarray:
@@ -192,13 +224,15 @@ class Stepper:
 
     @property
     def lrs(self) -> np.ndarray:
-        return self._view(self._lrs)
+        v = self._lrs[: self.t + 1]
+        v.flags.writeable = False
+        return v
 
     def trajectory(self) -> Trajectory:
         """The history so far as a Trajectory (read-only views, T = t + 1)."""
         return Trajectory(points=self.points, losses=self.losses, grad_norms=self.grad_norms,
-                          lrs=self.lrs, diverged=self.diverged.copy(),
-                          diverged_at=self.diverged_at.copy(), solver=self.solver.name,
+                          lrs=self.lrs, diverged=self.diverged,
+                          diverged_at=self.diverged_at, solver=self.solver.name,
                           hyper=dict(self.solver.hyper))
 
 

@@ -162,7 +162,7 @@ def test_stepper_set_solver_continue_vs_restart():
     # by hand from the kept state: one adam step with lr 0.03 at step 21
     opt = make("adam", lr=0.03)
     upd, _ = opt.update(f.grad(x20), st_state_at(f, start, 20), x20)
-    np.testing.assert_allclose(st.x, x20 + upd, rtol=1e-14)
+    np.testing.assert_allclose(st.x, (x20 + upd).reshape(2), rtol=1e-14)
     np.testing.assert_allclose(st.lrs[-2:], [0.03, 0.03])
     np.testing.assert_allclose(st.lrs[:20], 0.01)
 
@@ -200,3 +200,27 @@ def test_run_rejects_bad_arguments(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         run(make("gd"), Quadratic(), **args)
+
+
+def test_single_start_of_shape_2_diverges_cleanly():
+    traj = run(make("gd", lr=2.0), Quadratic(2.0, 2.0), (1.0, 0.0), steps=5)  # 1, −3, 9, −27 out
+    assert traj.diverged.shape == () and bool(traj.diverged) and int(traj.diverged_at) == 3
+    np.testing.assert_array_equal(traj.points[3:], [[9.0, 0.0]] * 3)
+
+
+def test_retune_changes_noise_schedule_and_batch_from_now_on():
+    f = Quadratic(1.0, 1.0)
+    st = Stepper(make("sgd", lr=0.1), f, (1.0, 2.0))
+    st.step(2)
+    st.retune(schedule={"kind": "exponential", "gamma": 0.5})
+    assert st.lrs[-1] == pytest.approx(0.1 * 0.5 ** 2)
+    x = st.x.copy()
+    st.step(1)
+    np.testing.assert_allclose(st.x, x - 0.025 * x, rtol=1e-15)
+    st.retune(noise=1.0)
+    st.step(1)
+    assert st.noise == 1.0 and not np.allclose(st.x, (x - 0.025 * x) * (1 - 0.0125))
+    with pytest.raises(ValueError, match="noise"):
+        st.retune(noise=float("nan"))
+    with pytest.raises(ValueError, match="batch_size"):
+        st.retune(batch_size=0)

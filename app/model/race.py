@@ -300,20 +300,18 @@ class Race:
 
 
 def _retune(stepper, landscape: Landscape, spec: RunSpec) -> None:
-    """Apply noise, schedule and batch size to a running Stepper.
-
-    Stepper derives its noise scale and minibatch source once in __init__, so
-    they are refreshed here too (a public setter in solvers.run would be nicer).
-    """
+    """Apply noise, schedule and batch size to a running Stepper from the next step on."""
+    schedule = make_schedule(spec.schedule)
+    if hasattr(stepper, "retune"):
+        stepper.retune(noise=float(spec.noise), schedule=schedule, batch_size=spec.batch_size)
+        return
+    # older Stepper: it derives noise scale and minibatch source once, in __init__
     from solvers.schedules import as_schedule
 
-    stepper.noise = float(spec.noise)
-    stepper.schedule = as_schedule(make_schedule(spec.schedule))
-    stepper.batch_size = spec.batch_size
-    if hasattr(stepper, "_noise_scale"):
-        stepper._noise_scale = float(landscape.grad_scale) * stepper.noise if stepper.noise > 0 else 0.0
-    if hasattr(stepper, "_minibatch"):
-        stepper._minibatch = getattr(landscape, "minibatch_grad", None) if spec.batch_size else None
+    stepper.noise, stepper.batch_size = float(spec.noise), spec.batch_size
+    stepper.schedule = as_schedule(schedule)
+    stepper._noise_scale = float(landscape.grad_scale) * stepper.noise if stepper.noise > 0 else 0.0
+    stepper._minibatch = getattr(landscape, "minibatch_grad", None) if spec.batch_size else None
 
 
 def _with_changes(spec: RunSpec, changes: dict) -> RunSpec:

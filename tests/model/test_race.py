@@ -210,3 +210,15 @@ def test_saving_after_edits_saves_what_is_on_screen(tmp_path):
     back.step(7)
     for a, b in zip(race.runs, back.runs):
         np.testing.assert_array_equal(a.points, b.points)
+
+
+def test_continue_with_noise_changes_only_future_steps():
+    """Turning noise on in continue mode keeps the noise-free past and perturbs what follows."""
+    race = Race(bowl_scene(RunSpec("gd", {"lr": 0.1}, start=(1.0, 1.0)), steps=20))
+    race.step(5)
+    race.set_run(0, mode="continue", noise=1.0)
+    race.step(5)
+    pts = race.runs[0].points
+    np.testing.assert_allclose(pts[:6], hand_gd(0.1, (1.0, 1.0), 5), atol=1e-15)
+    assert np.abs(pts[6:] - pts[5] * 0.8 ** np.arange(1, 6)[:, None]).max() > 1e-3
+    assert race.scene.runs[0].noise == 1.0

@@ -51,9 +51,7 @@ class RunTrack:
         self._stepper = solvers.Stepper(
             self.solver,
             race.landscape,
-            # a swarm of one, shape (1, 2): Stepper's divergence bookkeeping
-            # indexes per-point arrays, which 0-d arrays of a (2,) start do not allow
-            np.asarray([start_of(self.spec, race.landscape)], dtype=np.float64),
+            np.asarray(start_of(self.spec, race.landscape), dtype=np.float64),
             noise=float(self.spec.noise),
             seed=run_seed(race.scene.seed, self.index),
             schedule=make_schedule(self.spec.schedule),
@@ -86,17 +84,17 @@ class RunTrack:
     @property
     def points(self) -> np.ndarray:
         """(k+1, 2) positions up to the current step (never NaN; read-only view)."""
-        return self._stepper.points[:, 0]
+        return self._stepper.points
 
     @property
     def losses(self) -> np.ndarray:
         """(k+1,) loss at each point."""
-        return self._stepper.losses[:, 0]
+        return self._stepper.losses
 
     @property
     def grad_norms(self) -> np.ndarray:
         """(k+1,) |gradient| at each point (exact gradient, without noise)."""
-        return self._stepper.grad_norms[:, 0]
+        return self._stepper.grad_norms
 
     @property
     def lrs(self) -> np.ndarray:
@@ -105,7 +103,7 @@ class RunTrack:
 
     @property
     def diverged_at(self) -> int | None:
-        d = int(self._stepper.diverged_at[0])
+        d = int(self._stepper.diverged_at)
         return None if d < 0 else d
 
     @property

@@ -89,7 +89,9 @@ class Stepper:
             loss, grad = vg(x)
         else:
             loss, grad = self.f.value(x), self.f.grad(x)
-        return np.asarray(loss, dtype=np.float64), np.array(grad, dtype=np.float64)
+        # own copies, full shape: the masks below write into them
+        loss = np.array(np.broadcast_to(loss, x.shape[:-1]), dtype=np.float64)
+        return loss, np.array(np.broadcast_to(grad, x.shape), dtype=np.float64)
 
     def _bad(self, x: np.ndarray, loss: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """Points whose position, loss or gradient is non-finite, or that left the far box."""

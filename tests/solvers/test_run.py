@@ -224,3 +224,37 @@ def test_retune_changes_noise_schedule_and_batch_from_now_on():
         st.retune(noise=float("nan"))
     with pytest.raises(ValueError, match="batch_size"):
         st.retune(batch_size=0)
+
+
+def test_duck_typed_landscape_with_value_and_grad_and_scalar_value():
+    class Flat:
+        bounds = ((-1.0, 1.0), (-1.0, 1.0))
+        grad_scale = 1.0
+        calls = 0
+
+        def value_and_grad(self, p):
+            Flat.calls += 1
+            return 3.0, np.zeros(2)  # broadcast by the stepper
+
+        def value(self, p):
+            raise AssertionError("value_and_grad should be used")
+
+        grad = value
+
+    traj = run(make("adam"), Flat(), np.zeros((3, 2)), steps=4)
+    assert Flat.calls == 5
+    np.testing.assert_array_equal(traj.losses, 3.0)
+    np.testing.assert_array_equal(traj.points, 0.0)
+
+
+@pytest.mark.parametrize("name", solvers.names())
+def test_absurd_learning_rates_never_leave_nan_or_warnings(name):
+    # lr from tiny to absurd on a swarm: every point either stays in the box or is marked diverged
+    starts = np.random.default_rng(0).uniform(-2, 2, size=(6, 2))
+    for lr in (1e-8, 1.0, 1e3, 1e150):
+        traj = run(make(name, lr=lr), Rosenbrock(), starts, steps=15, noise=0.3, seed=1)
+        assert np.isfinite(traj.points).all() and np.isfinite(traj.grad_norms).all()
+        (x0, x1), (y0, y1) = Rosenbrock.bounds
+        inside = (np.abs(traj.final[:, 0]) <= 20) & (np.abs(traj.final[:, 1] - 1) <= 20)
+        assert (inside | traj.diverged).all()
+        assert ((traj.diverged_at >= 0) == traj.diverged).all()

@@ -13,9 +13,10 @@ evaluates integer powers exactly, so 9**9**9**9 would hang it):
   * text length and nesting are capped by the parser, and the gradient's
     size (MAX_GRADIENT_OPS) is checked before the Hessian is derived, since
     the Hessian of a product of n factors has ~n³ terms (40 sines: 18 s).
-Derivatives of abs/sign/min/max/relu: d|t|/dt = sign(t), and the Dirac deltas
-that appear in second derivatives are taken as 0 (their value away from the
-kink), so the Hessian of |x| is 0 everywhere (sign(0) = 0 as numpy has it).
+Derivatives of abs/sign/min/max/relu use real-variable rules (RealAbs etc.
+below): d|t|/dt = sign(t), d max(a, b)/da = H(a - b), and the Dirac deltas
+of second derivatives are taken as 0 (their value away from the kink), so the
+Hessian of |x| is 0 everywhere (sign(0) = 0 as numpy has it).
 """
 from __future__ import annotations
 
@@ -38,16 +39,150 @@ MAX_TITLE = 60
 X, Y = sympy.symbols("x y", real=True)  # real: d|x|/dx = sign(x), not re/im terms
 
 
+def _power(latex: str, exp) -> str:
+    # sympy's printer passes exp= when the function is raised to a power.
+    return latex if exp is None else f"{latex}^{{{exp}}}"
+
+
+class RealAbs(sympy.Function):
+    """|t| for real t, with d|t|/dt = sign(t) whatever t is built from.
+
+    sympy's own Abs differentiates a non-symbol argument through re/im
+    (d|log x|/dx leaves an unprintable Derivative); over the reals sign is it.
+    """
+
+    @classmethod
+    def eval(cls, t):
+        if t.is_number:
+            return sympy.Abs(t)
+        if t.is_extended_nonnegative:
+            return t
+        if t.is_extended_nonpositive:
+            return -t
+        return None
+
+    def fdiff(self, argindex=1):
+        return RealSign(self.args[0])
+
+    def _eval_is_extended_nonnegative(self):
+        return True
+
+    def _latex(self, printer, exp=None):
+        return _power(r"\left|{%s}\right|" % printer._print(self.args[0]), exp)
+
+
+class RealSign(sympy.Function):
+    """sign(t) in {-1, 0, 1}; its derivative is taken as 0 (true away from t = 0)."""
+
+    @classmethod
+    def eval(cls, t):
+        if t.is_number:
+            return sympy.sign(t)
+        if t.is_extended_positive:
+            return sympy.S.One
+        if t.is_extended_negative:
+            return sympy.S.NegativeOne
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+    def _latex(self, printer, exp=None):
+        return _power(r"\operatorname{sign}\left(%s\right)" % printer._print(self.args[0]), exp)
+
+
+class Step(sympy.Function):
+    """Heaviside step H(t) with H(0) = h0; its derivative is taken as 0 (true away from 0)."""
+
+    @classmethod
+    def eval(cls, t, h0):
+        if t.is_extended_positive:
+            return sympy.S.One
+        if t.is_extended_negative:
+            return sympy.S.Zero
+        if t.is_zero:
+            return h0
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+
+class Relu(sympy.Function):
+    """max(t, 0) with relu'(0) = 0, as torch.relu has it."""
+
+    @classmethod
+    def eval(cls, t):
+        if t.is_extended_nonnegative:
+            return t
+        if t.is_extended_nonpositive:
+            return sympy.S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return Step(self.args[0], sympy.S.Zero)
+
+    def _latex(self, printer, exp=None):
+        return _power(r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0]), exp)
+
+
+class RealMax(sympy.Function):
+    """max(a, b); d/da = H(a - b), d/db = H(b - a) (1/2 each at a tie, as torch.maximum)."""
+
+    @classmethod
+    def eval(cls, a, b):
+        if a == b:
+            return a
+        d = a - b
+        if d.is_extended_nonnegative:
+            return a
+        if d.is_extended_nonpositive:
+            return b
+        return None
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return Step(a - b, sympy.S.Half) if argindex == 1 else Step(b - a, sympy.S.Half)
+
+    def _latex(self, printer, exp=None):
+        return _power(r"\max\left(%s, %s\right)" % tuple(printer._print(a) for a in self.args), exp)
+
+
+class RealMin(sympy.Function):
+    """min(a, b); d/da = H(b - a), d/db = H(a - b) (1/2 each at a tie)."""
+
+    @classmethod
+    def eval(cls, a, b):
+        if a == b:
+            return a
+        d = a - b
+        if d.is_extended_nonnegative:
+            return b
+        if d.is_extended_nonpositive:
+            return a
+        return None
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return Step(b - a, sympy.S.Half) if argindex == 1 else Step(a - b, sympy.S.Half)
+
+    def _latex(self, printer, exp=None):
+        return _power(r"\min\left(%s, %s\right)" % tuple(printer._print(a) for a in self.args), exp)
+
+
+# How lambdify evaluates the functions above.
+_NUMPY_KINKS = {
+    "RealAbs": np.abs, "RealSign": np.sign, "RealMax": np.maximum, "RealMin": np.minimum,
+    "Relu": lambda t: np.maximum(t, 0.0), "Step": np.heaviside,
+}
+
+
 def _sigmoid(t):
     return 1 / (1 + sympy.exp(-t))
 
 
 def _softplus(t):
     return sympy.log(1 + sympy.exp(t))
-
-
-def _relu(t):
-    return sympy.Max(t, 0)
 
 
 # name -> (sympy builder, float64 numpy function for constant arguments)
@@ -60,11 +195,11 @@ _FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
     "exp": (sympy.exp, np.exp),
     "log": (sympy.log, np.log), "ln": (sympy.log, np.log),
     "log10": (lambda t: sympy.log(t, 10), np.log10), "log2": (lambda t: sympy.log(t, 2), np.log2),
-    "sqrt": (sympy.sqrt, np.sqrt), "abs": (sympy.Abs, np.abs), "sign": (sympy.sign, np.sign),
+    "sqrt": (sympy.sqrt, np.sqrt), "abs": (RealAbs, np.abs), "sign": (RealSign, np.sign),
     "sigmoid": (_sigmoid, lambda t: 1 / (1 + np.exp(-t))),
     "softplus": (_softplus, lambda t: np.log1p(np.exp(t))),
-    "relu": (_relu, lambda t: np.maximum(t, 0.0)),
-    "min": (sympy.Min, np.minimum), "max": (sympy.Max, np.maximum),
+    "relu": (Relu, lambda t: np.maximum(t, 0.0)),
+    "min": (RealMin, np.minimum), "max": (RealMax, np.maximum),
 }
 _CONSTANTS = {"pi": (sympy.pi, math.pi), "e": (sympy.E, math.e)}
 
@@ -141,14 +276,9 @@ class _Builder:
         return base**exponent, None
 
 
-def _strip_deltas(e: sympy.Expr) -> sympy.Expr:
-    # DiracDelta is 0 away from the kink; a point mass is no use to a solver.
-    return e.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
-
-
 def _compile(exprs: list[sympy.Expr]) -> Callable:
     """Vectorized float64 function (x, y) -> tuple of arrays shaped like x."""
-    fn = sympy.lambdify((X, Y), exprs, modules="numpy", cse=True)
+    fn = sympy.lambdify((X, Y), exprs, modules=[_NUMPY_KINKS, "numpy"], cse=True)
 
     def run(x, y):
         x = np.asarray(x, dtype=np.float64)
@@ -197,14 +327,17 @@ def from_expression(
     b = _bounds(bounds)
     tree = parse(text)
     f, _ = _Builder(text).build(tree)
+    # sympy folds sqrt(x^2) into its own Abs(x), whose 2nd derivative is a DiracDelta.
+    f = f.replace(sympy.Abs, RealAbs).replace(sympy.sign, RealSign)
     grad = [sympy.diff(f, v) for v in (X, Y)]
     size = sympy.count_ops(grad)
     if size > MAX_GRADIENT_OPS:
         raise ExpressionError(
             f"expression too complex: its gradient has {size} operations (limit {MAX_GRADIENT_OPS})", text, 0
         )
-    hess = [_strip_deltas(sympy.diff(grad[i], v)) for i, v in ((0, X), (0, Y), (1, Y))]
-    grad = [_strip_deltas(g) for g in grad]
+    hess = [sympy.diff(grad[i], v) for i, v in ((0, X), (0, Y), (1, Y))]
+    if any(e.has(sympy.Derivative, sympy.Subs, sympy.DiracDelta) for e in grad + hess):  # none known
+        raise ExpressionError("cannot differentiate this expression symbolically", text, 0)
     value_fn, grad_fn, hess_fn = _compile([f]), _compile(grad), _compile(hess)
     formula = to_unicode(tree)
     if title is None:

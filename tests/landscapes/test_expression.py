@@ -140,6 +140,79 @@ def test_max_relu_derivatives_pick_the_active_branch():
     np.testing.assert_array_equal(f.hessian(p), np.zeros((3, 2, 2)))
 
 
+def test_kinks_of_composite_arguments_differentiate_over_the_reals():
+    # sympy's own Abs would leave re/im and an unprintable Derivative here.
+    p = np.array([[0.5, 0.3], [2.0, -0.4], [1.5, 1.0]])
+    x, y = p[..., 0], p[..., 1]
+    f = build("abs(log(x)) + max(log(x), y)")
+    s = np.sign(np.log(x))
+    on_log = (np.log(x) > y).astype(float)
+    np.testing.assert_allclose(f.value(p), np.abs(np.log(x)) + np.maximum(np.log(x), y), rtol=1e-14)
+    np.testing.assert_allclose(f.grad(p), np.stack([s / x + on_log / x, 1 - on_log], -1), rtol=1e-14)
+    hxx = -s / x**2 - on_log / x**2
+    np.testing.assert_allclose(f.hessian(p)[..., 0, 0], hxx, rtol=1e-14)
+    np.testing.assert_array_equal(f.hessian(p)[..., 0, 1], 0.0)
+    np.testing.assert_allclose(f.grad(p), central_grad(f.value, p), rtol=1e-6)
+    assert f.latex == r"$\left|{\log{\left(x \right)}}\right| + \max\left(\log{\left(x \right)}, y\right)$"
+
+
+def test_subgradients_at_kinks_follow_torch():
+    torch = pytest.importorskip("torch")
+    f = build("max(x, y) + 2*min(x, y) + relu(x - 1) + abs(y - 1) + 3*relu(y)")
+    pts = np.array([[1.0, 1.0], [0.0, 0.0], [1.0, 0.0], [-0.5, 1.0], [0.3, -0.2]])
+    for p in pts:
+        a = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+        x, y = a[0], a[1]
+        out = (torch.maximum(x, y) + 2 * torch.minimum(x, y) + torch.relu(x - 1)
+               + torch.abs(y - 1) + 3 * torch.relu(y))
+        out.backward()
+        np.testing.assert_allclose(f.value(p), out.item(), rtol=1e-15)
+        np.testing.assert_allclose(f.grad(p), a.grad.numpy(), rtol=1e-15, err_msg=str(p))
+    np.testing.assert_array_equal(f.hessian(pts), np.zeros((5, 2, 2)))
+
+
+def test_sympy_folded_abs_has_a_zero_hessian():
+    # sympy rewrites sqrt((x-y)^2) as its own Abs(x - y), whose 2nd derivative is a DiracDelta.
+    f = build("sqrt((x-y)^2) + (x^2)^0.5")
+    p = np.array([[0.5, 0.3], [-2.0, 0.4], [1.0, 1.5]])
+    x, y = p[..., 0], p[..., 1]
+    np.testing.assert_allclose(f.value(p), np.abs(x - y) + np.abs(x), rtol=1e-14)
+    np.testing.assert_allclose(f.grad(p), np.stack([np.sign(x - y) + np.sign(x), -np.sign(x - y)], -1))
+    np.testing.assert_array_equal(f.hessian(p), np.zeros((3, 2, 2)))
+
+
+# Random expression trees: the same tree as text and as a numpy function.
+_LEAVES = st.sampled_from([("x", lambda x, y: x), ("y", lambda x, y: y), ("2", lambda x, y: 2.0 + 0 * x),
+                           ("0.5", lambda x, y: 0.5 + 0 * x), ("pi", lambda x, y: np.pi + 0 * x)])
+
+
+def _extend(children):
+    unary = st.tuples(st.sampled_from([("sin", np.sin), ("cos", np.cos), ("tanh", np.tanh), ("atan", np.arctan),
+                                       ("sigmoid", lambda t: 1 / (1 + np.exp(-t)))]), children).map(
+        lambda a: (f"{a[0][0]}({a[1][0]})", lambda x, y, f=a[0][1], g=a[1][1]: f(g(x, y))))
+    ops = {"+": np.add, "-": np.subtract, "*": np.multiply}
+    binary = st.tuples(st.sampled_from(sorted(ops)), children, children).map(
+        lambda a: (f"({a[1][0]}) {a[0]} ({a[2][0]})",
+                   lambda x, y, op=ops[a[0]], f=a[1][1], g=a[2][1]: op(f(x, y), g(x, y))))
+    square = children.map(lambda a: (f"({a[0]})^2", lambda x, y, f=a[1]: f(x, y) ** 2))
+    neg = children.map(lambda a: (f"-({a[0]})", lambda x, y, f=a[1]: -f(x, y)))
+    return st.one_of(unary, binary, square, neg)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tree=st.recursive(_LEAVES, _extend, max_leaves=8), x=st.floats(-1.5, 1.5), y=st.floats(-1.5, 1.5))
+def test_random_expressions_match_numpy_and_finite_differences(tree, x, y):
+    text, ref = tree
+    f = from_expression(text)
+    p = np.array([x, y])
+    np.testing.assert_allclose(f.value(p), ref(x, y), rtol=1e-12, atol=1e-12)
+    ref_p = lambda q: ref(q[..., 0], q[..., 1])  # noqa: E731
+    g = f.grad(p)
+    np.testing.assert_allclose(g, central_grad(ref_p, p), rtol=1e-6, atol=1e-6 * (1 + np.abs(g).max()))
+    h = f.hessian(p)
+    np.testing.assert_allclose(h, central_hessian(f.grad, p), rtol=1e-5, atol=1e-5 * (1 + np.abs(h).max()))
+
+
 SMOOTH = [
     "(1-x)^2 + 100*(y-x^2)^2",
     "sin(x)*cos(y) + x^3*y",

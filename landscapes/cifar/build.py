@@ -1,0 +1,125 @@
+"""Build a CIFAR-10 loss slice end to end: load, train (cached), pick a plane, precompute.
+
+This is what the app and the CLI call (off the GUI thread): progress(fraction,
+message) reports the stage, cancel() -> True raises Cancelled between steps.
+
+Protocol (CS231n): W* is trained on the first 49,000 training images; the
+last 1,000 are the validation set; the slice's loss is over the first
+``subset`` training images (None: all 50,000). The mean image is that of the
+49,000 training images, used everywhere.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .cache import cache_key, data_fingerprint, default_cache_dir, load_weights, save_weights
+from .directions import filter_normalized_directions, plane_through
+from .download import cached_archive
+from .errors import CifarError, check_cancel
+from .linear import (LOSSES, REGS, accuracy, check_choice, check_strength, image_mean,
+                     initial_weights, random_search, train_linear)
+from .loader import load_cifar10
+from .slice import CifarSlice
+
+PLANES = ("random", "init_opt_random")
+N_TRAIN = 49_000
+# SGD settings per loss (tuned on the validation split; see benchmarks/bench_cifar.py)
+TRAINING = {"lr": 2e-7, "batch_size": 200, "steps": 1500}
+DEFAULT_STRENGTH = {"l2": 5e3, "l1": 5.0}
+
+
+def _stage(progress, lo: float, hi: float):
+    """A progress callback mapping a sub-task's 0..1 onto lo..hi of the whole build."""
+    if progress is None:
+        return None
+    return lambda fraction, message="": progress(lo + (hi - lo) * float(fraction), message)
+
+
+def trained_weights(x, y, loss, reg, strength, seed, cache_dir, progress=None, cancel=None) -> np.ndarray:
+    """train_linear's W for these data and settings, from the cache when possible."""
+    settings = {"loss": loss, "reg": reg, "strength": float(strength), "seed": int(seed), **TRAINING,
+                "version": 1}
+    key = cache_key(data_fingerprint(x, y), settings)
+    W = load_weights(cache_dir, key, (x.shape[1] + 1, 10))
+    if W is None:
+        W = train_linear(x, y, loss=loss, reg=reg, strength=strength, seed=seed,
+                         progress=progress, cancel=cancel, **TRAINING)
+        save_weights(cache_dir, key, W)
+    return W
+
+
+def build_cifar_slice(root=None, loss: str = "softmax", reg: str = "l2", strength: float | None = None,
+                      seed: int = 0, plane: str = "random", subset: int | None = 5000,
+                      cache_dir=None, progress=None, cancel=None) -> CifarSlice:
+    """The slice Landscape through the trained W* (see the module docstring).
+
+    root: the cifar-10-batches-py folder, its parent or the .tar.gz; None uses
+    the archive downloaded by fetch_cifar10 into ``cache_dir``.
+    strength None: 5e3 for l2, 5 for l1. plane "random": filter-normalized
+    random directions (seeded) through W* at (0, 0); "init_opt_random": the plane
+    through W*, the SGD start W_init (at (1, 0)) and the best random-search W.
+    """
+    check_choice("loss", loss, LOSSES)
+    check_choice("reg", reg, REGS)
+    check_choice("plane", plane, PLANES)
+    strength = check_strength(DEFAULT_STRENGTH[reg] if strength is None else strength)
+    if subset is not None and (isinstance(subset, bool) or int(subset) != subset or subset < 1):
+        raise ValueError(f"subset must be a whole number >= 1 or None, got {subset!r}")
+    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    if root is None:
+        root = cached_archive(cache_dir)
+        if not root.is_file():
+            raise CifarError(f"CIFAR-10 is not downloaded yet ({root} missing): fetch it with "
+                             "landscapes.cifar.fetch_cifar10() or point root to a cifar-10-batches-py folder")
+    if progress is not None:
+        progress(0.0, "loading CIFAR-10")
+    x_all, y_all, x_test, y_test = load_cifar10(root)
+    check_cancel(cancel, "building the CIFAR-10 slice")
+    x_train, y_train = x_all[:N_TRAIN], y_all[:N_TRAIN]
+    x_val, y_val = x_all[N_TRAIN:], y_all[N_TRAIN:]
+    mean = image_mean(x_train)
+    W = trained_weights(x_train, y_train, loss, reg, strength, seed, cache_dir,
+                        _stage(progress, 0.1, 0.7), cancel)
+    check_cancel(cancel, "building the CIFAR-10 slice")
+    x_slice, y_slice = (x_all, y_all) if subset is None else (x_all[:int(subset)], y_all[:int(subset)])
+    if plane == "random":
+        D1, D2 = filter_normalized_directions(W, seed)
+        origin, landmarks, bounds = None, {"W*": (0.0, 0.0)}, ((-1.0, 1.0), (-1.0, 1.0))
+    else:
+        W_init = initial_weights(W.shape[0], seed)
+        W_rand, _ = random_search(x_slice, y_slice, tries=20, seed=seed, mean=mean)
+        origin, D1, D2, coords = plane_through(W, W_init, W_rand)
+        landmarks = dict(zip(("W*", "W_init", "W_random"), coords))
+        bounds = _bounds_around(coords)
+    if progress is not None:
+        progress(0.7, "projecting the data onto the plane")
+    f = CifarSlice(W, x_slice, y_slice, loss=loss, reg=reg, strength=strength, directions=(D1, D2),
+                   mean=mean, origin=origin, bounds=bounds, progress=_stage(progress, 0.7, 0.9))
+    f.landmarks = landmarks
+    if plane != "random":
+        f.default_start = landmarks["W_init"]
+    check_cancel(cancel, "building the CIFAR-10 slice")
+    if progress is not None:
+        progress(0.9, "measuring accuracy")
+    f.accuracies = {"train": accuracy(W, x_train, y_train, mean), "val": accuracy(W, x_val, y_val, mean),
+                    "test": accuracy(W, x_test, y_test, mean)}
+    f.params = {"loss": loss, "reg": reg, "strength": strength, "seed": seed, "plane": plane, "subset": subset}
+    if root is not None:
+        f.params["root"] = str(root)
+    f.description += (f" W* accuracy: train {f.accuracies['train']:.1%}, val {f.accuracies['val']:.1%}, "
+                      f"test {f.accuracies['test']:.1%}.")
+    if progress is not None:
+        progress(1.0, "CIFAR-10 slice ready")
+    return f
+
+
+def _bounds_around(coords) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A square-ish view holding every landmark with a 25% margin."""
+    pts = np.array(coords, dtype=np.float64)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = max(float((hi - lo).max()), 1.0)
+    mid = (lo + hi) / 2
+    half = 0.625 * span
+    return ((mid[0] - half, mid[0] + half), (mid[1] - half, mid[1] + half))

@@ -1,0 +1,51 @@
+"""Directions spanning a 2-D slice of weight space.
+
+Filter normalization (Li, Xu, Taylor, Studer, Goldstein 2018, "Visualizing the
+Loss Landscape of Neural Nets", §4): draw d ~ N(0, I) shaped like W and rescale
+each filter to the norm of the matching filter of W,
+    d_j ← d_j / ‖d_j‖ · ‖W_j‖.
+For a linear classifier a filter is one class template: a column of W
+(3073 values, bias entry included), so a step of a = 1 changes every class
+score by as much as W* itself does, whatever its scale.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def filter_normalized_directions(W, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two random Gaussian directions, each column rescaled to the norm of W's column."""
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(f"W must be a 2-D (features, classes) array, got shape {W.shape}")
+    rng = np.random.default_rng(seed)
+    target = np.linalg.norm(W, axis=0)
+    out = []
+    for _ in range(2):
+        d = rng.standard_normal(W.shape)
+        out.append(d * (target / np.linalg.norm(d, axis=0)))
+    return out[0], out[1]
+
+
+def plane_through(W0, W1, W2) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[tuple[float, float], ...]]:
+    """The plane through three weight matrices, with W0 at the origin.
+
+    D1 = W1 − W0 (so W1 sits at (1, 0)); D2 is the part of W2 − W0 orthogonal
+    to D1 (Gram–Schmidt), scaled to ‖D1‖, so the axes have equal units and
+    W2 = W0 + α·D1 + β·D2 with α = ⟨W2 − W0, D1⟩/‖D1‖², β = ‖(W2 − W0)⊥‖/‖D1‖.
+    Returns (origin, D1, D2, ((0, 0), (1, 0), (α, β))).
+    """
+    W0, W1, W2 = (np.asarray(M, dtype=np.float64) for M in (W0, W1, W2))
+    if not W0.shape == W1.shape == W2.shape:
+        raise ValueError(f"the three weights must share a shape, got {W0.shape}, {W1.shape}, {W2.shape}")
+    D1 = W1 - W0
+    n1 = float(np.linalg.norm(D1))
+    v = W2 - W0
+    alpha = float(np.vdot(v, D1)) / n1**2 if n1 > 0 else 0.0
+    perp = v - alpha * D1
+    np_ = float(np.linalg.norm(perp))
+    if n1 == 0 or np_ <= 1e-12 * max(n1, float(np.linalg.norm(v))):
+        raise ValueError("the three weights are (nearly) collinear: they do not span a plane")
+    D2 = perp * (n1 / np_)
+    beta = np_ / n1
+    return W0, D1, D2, ((0.0, 0.0), (1.0, 0.0), (alpha, beta))

@@ -6,6 +6,7 @@ the GUI thread), then L1/L2 regularization on top and a bounds override.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from landscapes import Landscape
@@ -13,6 +14,8 @@ from landscapes import Landscape
 from .scene import LandscapeSpec, RunSpec
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
+# Where cifar_slice scenes without a "root" param look for CIFAR-10 before the download cache.
+CIFAR_ROOT_ENV = "LOSSLAB_CIFAR_ROOT"
 
 
 def build_landscape(
@@ -23,7 +26,9 @@ def build_landscape(
     """The Landscape a spec describes.
 
     progress(fraction, message) and cancel() -> bool are passed to the CIFAR
-    slice builder (the only slow case); analytic surfaces ignore them.
+    slice builder (the only slow case); analytic surfaces ignore them. A
+    cifar_slice without a "root" param reads $LOSSLAB_CIFAR_ROOT if set, else
+    the archive that ``losslab cifar fetch`` downloaded.
     """
     import landscapes
 
@@ -35,7 +40,11 @@ def build_landscape(
     elif spec.name == "cifar_slice":
         from landscapes.cifar import build_cifar_slice
 
-        f = build_cifar_slice(**spec.params, progress=progress, cancel=cancel)
+        params = dict(spec.params)
+        if "root" not in params and os.environ.get(CIFAR_ROOT_ENV):
+            # scenes do not name a machine's folder; a lab machine can point at its copy
+            params["root"] = os.environ[CIFAR_ROOT_ENV]
+        f = build_cifar_slice(**params, progress=progress, cancel=cancel)
     else:
         f = landscapes.get(spec.name, **spec.params)
     if spec.l1 > 0 or spec.l2 > 0:

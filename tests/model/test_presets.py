@@ -163,14 +163,42 @@ def test_10_newton_one_step_on_the_quadratic():
     assert gd.loss > 1e-3
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", CIFAR)
-def test_cifar_scene_builds(name, cifar_root):
+def cifar_race(name: str, cifar_root) -> Race:
     pytest.importorskip("landscapes.cifar", reason="landscapes.cifar not available yet")
     s = load_builtin(name)
     s.landscape.params = {**s.landscape.params, "root": str(cifar_root)}
-    f = build_landscape(s.landscape)
-    assert np.isfinite(f.value(np.zeros(2)))
+    race = Race(s, build_landscape(s.landscape))
+    race.step(race.total_steps)
+    return race
+
+
+@pytest.mark.slow
+def test_11_minibatch_jitter_shrinks_like_one_over_sqrt_batch(cifar_root):
+    race = cifar_race("sgd_batch_size", cifar_root)
+    runs = by_label(race)
+    assert all(t.diverged_at is None for t in race.runs)
+
+    def jitter(t):  # mean distance from the mean position over the last 100 steps
+        p = t.points[-100:]
+        return float(np.linalg.norm(p - p.mean(axis=0), axis=1).mean())
+
+    j = [jitter(runs[f"batch {b}"]) for b in (32, 64, 128, 256)]
+    assert j[0] > j[1] > j[2] > j[3] > 20 * jitter(runs["full batch (5,000)"])
+    # minibatch gradient noise has std ∝ 1/√batch: 8× the batch, about 1/√8 the jitter
+    assert 0.5 / np.sqrt(8) < j[3] / j[0] < 2.0 / np.sqrt(8)
+
+
+@pytest.mark.slow
+def test_12_following_the_slope_beats_random_steps_and_random_search(cifar_root):
+    race = cifar_race("random_vs_slope", cifar_root)
+    f = race.landscape
+    runs = by_label(race)
+    w_random = float(f.value(np.array(f.landmarks["W_random"])))
+    slope = runs["follow the slope"].loss
+    assert runs["follow the slope"].points[0].tolist() == [1.0, 0.0]  # starts at W_init
+    assert slope < w_random and slope < float(f.value(np.zeros(2)))
+    assert runs["minibatch 64"].loss < w_random
+    assert runs["random steps"].loss > 3 * slope
 
 
 def test_resolve_scene_by_name_and_path(tmp_path):

@@ -160,8 +160,8 @@ def cmd_render(args) -> int:
 def cmd_cifar_fetch(args) -> int:
     from landscapes.cifar import fetch_cifar10
 
-    kwargs = {"root": Path(args.dir).expanduser()} if args.dir else {}
-    where = fetch_cifar10(progress=_ProgressBar("CIFAR-10"), **kwargs)
+    kwargs = {"cache_dir": Path(args.dir).expanduser()} if args.dir else {}
+    where = fetch_cifar10(progress=_ByteProgress("CIFAR-10"), **kwargs)
     print(f"CIFAR-10 ready in {where}", file=sys.stderr)
     return 0
 
@@ -180,6 +180,17 @@ def cmd_gui(args, argv: list[str]) -> int:
     from app.ui.main import run_gui
 
     return int(run_gui(scene, [sys.argv[0] if sys.argv else PROG, *argv]) or 0)
+
+
+class _ByteProgress:
+    """progress(done_bytes, total_bytes) -> the text bar, with megabytes."""
+
+    def __init__(self, label: str) -> None:
+        self.bar = _ProgressBar(label)
+
+    def __call__(self, done: int, total: int = 0, *_, **__) -> None:
+        mb = f"{done / 1e6:.1f} / {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        self.bar(done / total if total else 0.0, mb)
 
 
 class _ProgressBar:

@@ -170,12 +170,13 @@ def test_parse_size_accepts(text, size):
 def test_fetch_shows_progress_bar(capsys, monkeypatch, tmp_path):
     import types
 
-    def fetch_cifar10(root=None, progress=None):
+    def fetch_cifar10(cache_dir=None, progress=None):  # progress(done_bytes, total_bytes)
+        assert cache_dir == tmp_path
         for i in range(5):
-            progress(i / 4, "downloading")
-        return tmp_path
+            progress(i * 40_000_000, 160_000_000)
+        return tmp_path / "cifar-10-python.tar.gz"
 
     monkeypatch.setitem(sys.modules, "landscapes.cifar", types.SimpleNamespace(fetch_cifar10=fetch_cifar10))
     code, out, err = run(capsys, "cifar", "fetch", "--dir", str(tmp_path))
     assert code == 0
-    assert "100%" in err and "#" * 30 in err and str(tmp_path) in err
+    assert "100%" in err and "#" * 30 in err and "160.0 / 160.0 MB" in err and str(tmp_path) in err

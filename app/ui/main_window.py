@@ -34,6 +34,7 @@ from .workers import Job
 
 FRAME_MS = 16            # playback timer: about 60 frames per second at most
 LEGEND_EVERY = 6         # refresh legend/list texts every few frames (text layout is slow)
+PLOTS_EVERY = 3          # loss/|grad| curves at 1/3 of the frame rate: secondary, and raster-slow
 SPEEDS = (1, 2, 3, 5, 10, 20, 50)
 
 
@@ -419,15 +420,16 @@ class MainWindow(QMainWindow):
             self.fps = 1.0 / dt if self.fps == 0 else 0.9 * self.fps + 0.1 / max(dt, 1e-6)
         self._last_frame = now
         self._frames += 1
-        self.redraw(texts=self._frames % LEGEND_EVERY == 0)
+        self.redraw(texts=self._frames % LEGEND_EVERY == 0,
+                    plots=self._frames % PLOTS_EVERY == 0 or self.race.finished)
 
-    def redraw(self, texts: bool = True) -> None:
-        """Push the race's current tracks to every visible view."""
+    def redraw(self, texts: bool = True, plots: bool = True) -> None:
+        """Push the race's current tracks to every view (whole arrays, nothing rebuilt)."""
         runs = self.race.runs
-        if self.surface_view.isVisible() or not self.isVisible():
-            self.surface_view.set_tracks(runs)
+        self.surface_view.set_tracks(runs)
         self.contour_view.set_tracks(runs)
-        self.plots_view.set_tracks(runs, legend=texts)
+        if plots or texts:
+            self.plots_view.set_tracks(runs, legend=texts)
         if texts:
             self.runs_panel.update_losses()
             self._update_gradcheck()

@@ -3,6 +3,11 @@
 The surface is built once per landscape (set_surface); each frame only the
 trajectory items get new whole arrays (set_tracks). Data coordinates are mapped
 into a 10 x 10 box with height 0..HEIGHT so every landscape has a pleasant aspect.
+
+The GL scene is a pyqtgraph GLViewWidget (a QOpenGLWidget) inside this QWidget.
+A QOpenGLWindow in createWindowContainer would spare Qt compositing the whole
+main window through GL (2-3x faster on llvmpipe), but with PySide6 6.11 it
+crashes at QApplication teardown (dangling window in QWindowContainer), so not yet.
 """
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from . import colormaps, theme
 from .surface_grid import SurfaceGrid
 
 BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
 HEIGHT = 4.0      # and [0, HEIGHT] in z
+MAX_MESH = 160    # 3-D mesh vertices per side at most: llvmpipe pays per triangle every frame
 LIFT = 0.03       # trajectories float this far above the surface (world units)
 CAMERAS = {
     "reset": dict(distance=15.0, elevation=40.0, azimuth=-65.0),
@@ -52,8 +59,8 @@ class _TrackItems:
             view.removeItem(it)
 
 
-class SurfaceView(gl.GLViewWidget):
-    """GLViewWidget showing one SurfaceGrid and any number of trajectories."""
+class SurfaceView(QWidget):
+    """One SurfaceGrid and any number of trajectories, in 3-D."""
 
     def __init__(self, parent=None, th: theme.Theme = theme.LIGHT) -> None:
         super().__init__(parent)
@@ -62,7 +69,13 @@ class SurfaceView(gl.GLViewWidget):
         self.colormap = "viridis"
         self.show_contours = True
         self.wireframe = False
-        self.setBackgroundColor(th.background)
+        self.gl = gl.GLViewWidget()
+        self.container = self.gl
+        self.container.setToolTip("Drag to orbit, wheel to zoom; camera presets 1 / 2 / 3")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.container)
+        self.gl.setBackgroundColor(th.background)
         self.setMinimumSize(200, 160)
         self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, shader=None,
                                             glOptions=_SURFACE)
@@ -90,6 +103,19 @@ class SurfaceView(gl.GLViewWidget):
         self.stars = self._scatter(21)
         self.set_camera("reset")
 
+    # --- delegation to the GL window ---------------------------------------
+    def addItem(self, item) -> None:
+        self.gl.addItem(item)
+
+    def removeItem(self, item) -> None:
+        self.gl.removeItem(item)
+
+    def setCameraPosition(self, **kw) -> None:
+        self.gl.setCameraPosition(**kw)
+
+    def grabFramebuffer(self) -> QImage:
+        return self.gl.grabFramebuffer()
+
     def _scatter(self, depth: int) -> gl.GLScatterPlotItem:
         it = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), pxMode=True)
         it.setGLOptions(_MARKER)
@@ -112,10 +138,12 @@ class SurfaceView(gl.GLViewWidget):
     def set_surface(self, grid: SurfaceGrid, colormap: str = "viridis", contour_levels: int = 20,
                     minima=(), landscape=None) -> None:
         self.grid, self.colormap = grid, colormap
-        n_x, n_y = len(grid.xs), len(grid.ys)
-        X = np.linspace(-BOX / 2, BOX / 2, n_x)
-        Y = np.linspace(-BOX / 2, BOX / 2, n_y)
-        t = grid.t.T                         # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
+        # Decimate the mesh (the 2-D map and the contour lines keep the full grid).
+        ix = np.unique(np.linspace(0, len(grid.xs) - 1, min(len(grid.xs), MAX_MESH)).round().astype(int))
+        iy = np.unique(np.linspace(0, len(grid.ys) - 1, min(len(grid.ys), MAX_MESH)).round().astype(int))
+        X = (grid.xs[ix] - grid.xs[0]) / (grid.xs[-1] - grid.xs[0]) * BOX - BOX / 2
+        Y = (grid.ys[iy] - grid.ys[0]) / (grid.ys[-1] - grid.ys[0]) * BOX - BOX / 2
+        t = grid.t[np.ix_(iy, ix)].T        # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
         colors = colormaps.colors_for(t, colormap)
         colors[..., :3] *= _lambert(X, Y, t * HEIGHT)[..., None]
         colors = colors.reshape(-1, 4)
@@ -220,21 +248,26 @@ class SurfaceView(gl.GLViewWidget):
         self.setCameraPosition(pos=pg.Vector(0, 0, HEIGHT * 0.35), **CAMERAS[preset])
 
     def camera_dict(self) -> dict[str, float]:
-        o = self.opts
+        o = self.gl.opts
         return {"distance": float(o["distance"]), "elevation": float(o["elevation"]), "azimuth": float(o["azimuth"])}
 
     def render_image(self, width: int, height: int) -> QImage:
         """Render the current view at width x height into a QImage.
 
         Works on a hidden SurfaceView too (an exporter can keep one offscreen);
-        a visible one is resized for the grab and put back.
+        a visible one renders once at that size and is put back.
         """
-        old = self.size()
-        self.resize(int(width), int(height))
-        img = self.grabFramebuffer()
-        if old != self.size():
-            self.resize(old)
+        old = self.gl.size()
+        self.gl.resize(int(width), int(height))
+        img = self.gl.grabFramebuffer()
+        if old != self.gl.size():
+            self.gl.resize(old)
         return img
+
+
+def grab_with_gl(widget: QWidget) -> QImage:
+    """A window grab including the 3-D view (QWidget.grab includes QOpenGLWidgets)."""
+    return widget.grab().toImage()
 
 
 def _lambert(X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:

@@ -1,0 +1,105 @@
+"""GUI speed: frames per second of playback and cold start to the first drawn frame.
+
+Run under Xvfb (software OpenGL, llvmpipe):
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_gui.py
+
+A frame is what playback does each timer tick: race.step(speed), whole-array
+setData on every trajectory item of both views and the plots, then
+processEvents so Qt repaints (we count the 3-D view's frameSwapped signals to
+check frames were really drawn). Prints figures; never asserts on time.
+Targets: >= 60 FPS at 200x200 and >= 25 FPS at 400x400 with 8 runs, cold start < 2 s.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SOLVERS = [("gd", {"lr": 1e-3}), ("momentum", {"lr": 1e-3, "momentum": 0.9}),
+           ("nesterov", {"lr": 1e-3, "momentum": 0.9}), ("adagrad", {"lr": 0.3}),
+           ("rmsprop", {"lr": 1e-2}), ("adam", {"lr": 5e-2}), ("adamw", {"lr": 5e-2}),
+           ("sgd", {"lr": 1e-3})]
+
+
+def bench_scene(resolution: int, steps: int):
+    from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
+
+    runs = [RunSpec(s, h, start=(-1.5 + 0.1 * i, 2.0 - 0.1 * i), noise=0.3 if s == "sgd" else 0.0)
+            for i, (s, h) in enumerate(SOLVERS)]
+    return Scene(title=f"bench {resolution}", landscape=LandscapeSpec("rosenbrock", resolution=resolution),
+                 runs=runs, playback=PlaybackSpec(steps=steps, speed=1))
+
+
+def app_and_window(scene, settings_path):
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from app.ui.main_window import MainWindow
+    from app.ui.settings import ini_settings
+
+    w = MainWindow(scene=scene, settings=ini_settings(settings_path))
+    w.resize(1600, 1000)
+    return app, w
+
+
+def cold_start(settings_path: str) -> None:
+    """Child process: build and show the window, exit at the first swapped 3-D frame."""
+    _app, w = app_and_window(None, settings_path)
+    done = []
+    w.surface_view.frameSwapped.connect(lambda: done.append(time.time()))
+    w.show()
+    while not done:
+        _app.processEvents()
+    print(f"{done[0]:.6f}")
+
+
+def fps(resolution: int, frames: int, settings_path: str) -> tuple[float, int]:
+    app, w = app_and_window(bench_scene(resolution, steps=frames + 10), settings_path)
+    w.show()
+    for _ in range(20):
+        app.processEvents()
+    swaps = []
+    w.surface_view.frameSwapped.connect(lambda: swaps.append(1))
+    t0 = time.perf_counter()
+    for k in range(frames):
+        w.advance()
+        app.processEvents()
+    dt = time.perf_counter() - t0
+    n = len(swaps)
+    w.close()
+    w.deleteLater()
+    app.processEvents()
+    return frames / dt, n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cold-child", action="store_true")
+    ap.add_argument("--frames", type=int, default=300)
+    args = ap.parse_args()
+    import tempfile
+
+    settings_path = str(Path(tempfile.mkdtemp()) / "bench.ini")
+    if args.cold_child:
+        cold_start(settings_path)
+        return
+    t0 = time.time()
+    out = subprocess.run([sys.executable, __file__, "--cold-child"], capture_output=True, text=True, check=True)
+    first = float(out.stdout.strip().splitlines()[-1])
+    print(f"cold start to first drawn frame (process start incl. imports): {first - t0:.2f} s  (target < 2 s)")
+    for res, target in ((200, 60), (400, 25)):
+        f, swaps = fps(res, args.frames, settings_path)
+        print(f"8 runs, {res}x{res} surface, both views + plots: {f:.1f} FPS "
+              f"({swaps} GL frames swapped in {args.frames} frames; target >= {target})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Loading CIFAR-10: real data figures (published), tar.gz, and hostile or broken files."""
+from __future__ import annotations
+
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+from landscapes.cifar import CifarError, load_cifar10
+
+from .conftest import FOLDER, NAMES, batch_bytes, make_fake_archive, make_fake_folder
+
+
+def test_real_shapes_labels_and_published_means(cifar_full):
+    x_train, y_train, x_test, y_test = cifar_full
+    assert x_train.shape == (50000, 3072) and x_train.dtype == np.uint8
+    assert x_test.shape == (10000, 3072) and x_test.dtype == np.uint8
+    assert y_train.dtype == np.int64 and y_test.dtype == np.int64
+    assert y_train[:10].tolist() == [6, 9, 9, 4, 1, 1, 2, 7, 8, 3]
+    assert y_test[:10].tolist() == [3, 8, 8, 0, 6, 6, 1, 6, 3, 1]
+    means = x_train.reshape(-1, 3, 1024).mean(axis=(0, 2))     # R, G, B planes
+    np.testing.assert_allclose(means, [125.307, 122.950, 113.865], atol=5e-4)
+    assert np.bincount(y_train).tolist() == [5000] * 10
+
+
+def test_parent_folder_and_limit(cifar_root):
+    x, y, xt, yt = load_cifar10(cifar_root.parent, limit=12000)
+    assert x.shape == (12000, 3072) and xt.shape == (10000, 3072)
+    assert y[:3].tolist() == [6, 9, 9]
+
+
+def test_archive_matches_folder(tmp_path):
+    folder = make_fake_folder(tmp_path / "f")
+    archive = make_fake_archive(tmp_path / "cifar-10-python.tar.gz")
+    a, b = load_cifar10(folder), load_cifar10(archive)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    assert a[0].shape == (35, 3072) and a[2].shape == (7, 3072)
+    assert not (tmp_path / FOLDER).exists()        # nothing extracted next to the archive
+
+
+def test_archive_with_path_traversal_member_is_refused(tmp_path):
+    archive = make_fake_archive(tmp_path / "evil.tar.gz", extra={"../escape.txt": b"x"})
+    with pytest.raises(CifarError, match="unsafe archive member '../escape.txt'"):
+        load_cifar10(archive)
+    assert not (tmp_path.parent / "escape.txt").exists()
+
+
+class _Evil:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+def test_malicious_pickle_is_refused_and_never_runs(tmp_path):
+    folder = make_fake_folder(tmp_path)
+    marker = tmp_path / "pwned"
+    (folder / "data_batch_2").write_bytes(pickle.dumps({b"data": _Evil(marker), b"labels": []}, protocol=4))
+    with pytest.raises(CifarError, match=r"data_batch_2: refused to unpickle global \w+\.system"):
+        load_cifar10(folder)
+    assert not marker.exists()
+    # the same file really would run code through plain pickle (so the test can fail)
+    pickle.loads((folder / "data_batch_2").read_bytes())
+    assert marker.exists()
+
+
+def test_missing_batch(tmp_path):
+    folder = make_fake_folder(tmp_path)
+    (folder / "data_batch_3").unlink()
+    with pytest.raises(CifarError, match="data_batch_3: missing CIFAR-10 batch file"):
+        load_cifar10(folder)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(CifarError, match="no CIFAR-10 here"):
+        load_cifar10(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_truncated_or_corrupt_batch(tmp_path, damage):
+    folder = make_fake_folder(tmp_path)
+    good = (folder / "test_batch").read_bytes()
+    bad = {"truncate": good[: len(good) // 2], "garbage": b"\x00not a pickle at all", "empty": b""}[damage]
+    (folder / "test_batch").write_bytes(bad)
+    with pytest.raises(CifarError, match="test_batch: not a readable CIFAR-10 pickle"):
+        load_cifar10(folder)
+
+
+@pytest.mark.parametrize("batch, message", [
+    ({b"data": np.zeros((3, 100), np.uint8), b"labels": [0, 1, 2]}, r"uint8 of shape \(n, 3072\)"),
+    ({b"data": np.zeros((3, 3072), np.float32), b"labels": [0, 1, 2]}, "uint8 of shape"),
+    ({b"data": np.zeros((3, 3072), np.uint8), b"labels": [0, 1, 10]}, r"labels must be in 0..9"),
+    ({b"data": np.zeros((3, 3072), np.uint8), b"labels": [0, 1]}, "2 labels for 3 images"),
+    ({b"labels": [0]}, "no b'data' entry"),
+    ([1, 2, 3], "expected a dict batch"),
+])
+def test_malformed_batches(tmp_path, batch, message):
+    folder = make_fake_folder(tmp_path)
+    (folder / "data_batch_1").write_bytes(pickle.dumps(batch, protocol=4))
+    with pytest.raises(CifarError, match=message):
+        load_cifar10(folder)
+
+
+def test_error_is_a_value_error(tmp_path):
+    assert issubclass(CifarError, ValueError)
+    assert len(NAMES) == 6 and batch_bytes(1, 0)

@@ -786,6 +786,9 @@ class _Plots:
         self.view.legend.setVisible(False)
         for p in (self.view.loss_plot, self.view.grad_plot):
             _style_plot(p, th)
+            axis = p.getAxis("left")
+            axis.logTickValues = _log_ticks       # this hidden instance only
+            axis.setStyle(maxTextLevel=0)
             title = p.titleLabel.text
             p.setTitle(title, size=f"{LABEL_PX}px", color=th.foreground)
 
@@ -794,6 +797,21 @@ class _Plots:
 
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs, legend=False)
+
+
+def _log_ticks(lo: float, hi: float, size, std_ticks):
+    """Log-axis ticks (in log10 units): labels at decades, or at 1-2-5 when under two decades fit.
+
+    pyqtgraph labels every 2..9 when the range spans under ~2 decades, which
+    piles "0.2 0.3 ... 0.9" up under "1" in a short plot.
+    """
+    minor = [v + math.log10(k) for v in range(math.floor(lo), math.ceil(hi)) for k in range(2, 10)]
+    minor = [m for m in minor if lo < m < hi]
+    decades = [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)]
+    if len(decades) >= 2:
+        return [(1.0, decades), (None, minor)]
+    one_two_five = [v + math.log10(k) for v in range(math.floor(lo), math.ceil(hi)) for k in (1, 2, 5)]
+    return [(None, [m for m in one_two_five if lo <= m <= hi]), (None, minor)]
 
 
 def _style_plot(plot, th) -> None:

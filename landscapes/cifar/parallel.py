@@ -76,10 +76,14 @@ def run_items(work, items, progress=None, cancel=None):
     progress(fraction, message) after each finished item; cancel() -> True raises
     Cancelled (pending items are dropped, running ones finish first).
     """
+    def quiet(item):  # np.errstate is per thread: set it where the work runs
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return work(item)
+
     if len(items) == 1 and progress is None:
-        yield work(items[0])
+        yield quiet(items[0])
         return
-    futures = {_executor().submit(work, it) for it in items}
+    futures = {_executor().submit(quiet, it) for it in items}
     done_count = 0
     try:
         while futures:

@@ -43,6 +43,17 @@ def _evenly_spaced(xs: np.ndarray) -> bool:
     return bool(np.all(np.abs(d - d[0]) <= 1e-9 * np.abs(d[0])) and d[0] != 0)
 
 
+def _grid_axes(p: np.ndarray):
+    """(xs, ys) when p (ny, nx, 2) is exactly np.meshgrid(xs, ys) stacked, else None."""
+    if p.ndim != 3 or p.shape[0] < 2 or p.shape[1] < 3:
+        return None
+    xs, ys = p[0, :, 0], p[:, 0, 1]
+    if np.array_equal(p[..., 0], np.broadcast_to(xs, p.shape[:2])) and \
+            np.array_equal(p[..., 1], np.broadcast_to(ys[:, None], p.shape[:2])):
+        return xs, ys
+    return None
+
+
 class CifarSlice(Landscape):
     """Exact loss of W(a, b) = C + a·D1 + b·D2 on raw CIFAR rows; see the module docstring.
 
@@ -55,7 +66,7 @@ class CifarSlice(Landscape):
     name = "cifar_slice"
     log_scale = False
 
-    def __init__(self, W, x, y, loss: str = "softmax", reg: str = "l2", strength: float = 1e4,
+    def __init__(self, W, x, y, loss: str = "softmax", reg: str = "l2", strength: float = 5e3,
                  directions=None, mean=None, origin=None, part: str = "total",
                  bounds=((-1.0, 1.0), (-1.0, 1.0)), progress=None) -> None:
         super().__init__(loss=loss, reg=reg, strength=strength)
@@ -140,6 +151,10 @@ class CifarSlice(Landscape):
         return value.reshape(lead), grad.reshape(lead + (2,)), hess.reshape(lead + (3,))
 
     def value(self, p) -> np.ndarray:
+        p = as_points(p)
+        axes = _grid_axes(p)
+        if axes is not None:  # a meshgrid (as views pass): the fast row recurrence
+            return self.value_grid(*axes)
         return self._evaluate(p, 0)[0]
 
     def grad(self, p) -> np.ndarray:
@@ -258,7 +273,7 @@ class CifarSlice(Landscape):
                 f"N={self.n_examples} part={self.part}>")
 
 
-def cifar_slice(W, x, y, loss: str = "softmax", reg: str = "l2", strength: float = 1e4,
+def cifar_slice(W, x, y, loss: str = "softmax", reg: str = "l2", strength: float = 5e3,
                 directions=None, mean=None, origin=None, part: str = "total",
                 bounds=((-1.0, 1.0), (-1.0, 1.0)), progress=None) -> CifarSlice:
     """The slice W(a, b) = (origin or W) + a·D1 + b·D2 of the loss on raw rows x.

@@ -159,8 +159,7 @@ class HingeTerm:
         n = len(y)
         rows = np.arange(n)
         self.count, self.width = n, S0.shape[1]
-        with np.errstate(invalid="ignore"):
-            D0 = S0 - S0[rows, y][:, None] + 1.0
+        D0 = S0 - S0[rows, y][:, None] + 1.0
         D0[rows, y] = -np.inf
         D1 = S1 - S1[rows, y][:, None]
         D2 = S2 - S2[rows, y][:, None]

@@ -300,6 +300,7 @@ class MainWindow(QMainWindow):
         self.surface_view.set_surface(self.grid, view.colormap, view.contour_levels, minima, race.landscape)
         self.contour_view.set_surface(self.grid, view.colormap, view.contour_levels, minima)
         self.plots_view.set_landscape(race.landscape, float(self.grid.f.min()))
+        self.plots_view.set_total_steps(race.total_steps)
         self.landscape_panel.set_state(spec, race.landscape, bounds)
         self.act_log.blockSignals(True)
         self.act_log.setChecked(self.grid.log)
@@ -659,4 +660,5 @@ class MainWindow(QMainWindow):
             self.race.scene.view.camera = self.surface_view.camera_dict()
             self.settings.set_last_scene_json(json.dumps(scene_io.scene_to_dict(self.race.scene)))
         self.settings.sync()
+        self.surface_view.dispose()
         super().closeEvent(event)

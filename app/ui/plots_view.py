@@ -34,6 +34,12 @@ class PlotsView(QWidget):
             p.setMenuEnabled(False)
             p.hideButtons()
         self.grad_plot.setLogMode(y=True)
+        # Ranges are set by hand (see _fit): auto-range re-lays out the axes after
+        # every setData, which costs several extra window repaints per frame.
+        for p in (self.loss_plot, self.grad_plot):
+            p.disableAutoRange()
+        self._ranges: dict[int, tuple] = {}
+        self.total_steps = 100
         self.legend = self.loss_plot.addLegend(offset=(8, -8), labelTextSize="9pt",
                                                brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen(180, 180, 180))
         self._loss_curves: list[pg.PlotDataItem] = []
@@ -47,6 +53,7 @@ class PlotsView(QWidget):
         self.f_star = getattr(landscape, "min_value", None)
         self.loss_log = self.f_star is not None or grid_min > 0
         self.loss_plot.setLogMode(y=self.loss_log)
+        self._ranges.clear()
         self.loss_plot.setTitle("loss − f*  (gap to the minimum)" if self.f_star is not None else "loss")
 
     def set_tracks(self, tracks, legend: bool = True) -> None:
@@ -58,8 +65,41 @@ class PlotsView(QWidget):
                 loss = np.maximum(loss, TINY)
             lc.setData(steps, loss)
             gc.setData(steps, np.maximum(tr.grad_norms, TINY))
+        self._fit(self.loss_plot, [c.yData for c in self._loss_curves], self.loss_log)
+        self._fit(self.grad_plot, [c.yData for c in self._grad_curves], True)
         if legend:
             self.update_legend(tracks)
+
+    def set_total_steps(self, steps: int) -> None:
+        """x spans the whole race, so the axis never moves during playback."""
+        self.total_steps = max(int(steps), 1)
+        for p in (self.loss_plot, self.grad_plot):
+            p.setXRange(0, self.total_steps, padding=0.02)
+
+    def _fit(self, plot, ys, log: bool) -> None:
+        """Set the y range to cover the data; only move it when the data leave it or
+        use less than half of it (so the axis is redrawn rarely)."""
+        ys = [y for y in ys if y is not None and len(y)]
+        if not ys:
+            return
+        allv = np.concatenate(ys)
+        allv = allv[np.isfinite(allv)]
+        if log:
+            allv = np.log10(allv[allv > 0])
+        if not allv.size:
+            return
+        lo, hi = float(allv.min()), float(allv.max())
+        cur = self._ranges.get(id(plot))
+        if cur is not None:
+            c_lo, c_hi = cur
+            inside = c_lo <= lo and hi <= c_hi
+            tight = (hi - lo) >= 0.5 * (c_hi - c_lo)
+            if inside and tight:
+                return
+        pad = 0.08 * max(hi - lo, 1e-3 if log else 1e-9 + abs(hi) * 1e-3)
+        rng = (lo - pad, hi + pad)
+        self._ranges[id(plot)] = rng
+        plot.setYRange(*rng, padding=0)
 
     def update_legend(self, tracks) -> None:
         for (sample, label), tr in zip(self.legend.items, tracks):

@@ -4,18 +4,25 @@ The surface is built once per landscape (set_surface); each frame only the
 trajectory items get new whole arrays (set_tracks). Data coordinates are mapped
 into a 10 x 10 box with height 0..HEIGHT so every landscape has a pleasant aspect.
 
-The GL scene is a pyqtgraph GLViewWidget (a QOpenGLWidget) inside this QWidget.
-A QOpenGLWindow in createWindowContainer would spare Qt compositing the whole
-main window through GL (2-3x faster on llvmpipe), but with PySide6 6.11 it
-crashes at QApplication teardown (dangling window in QWindowContainer), so not yet.
+The GL scene lives in a QOpenGLWindow embedded with createWindowContainer, not
+in a QOpenGLWidget: a QOpenGLWidget makes Qt composite the WHOLE main window
+through OpenGL on every repaint, which on software GL (llvmpipe) costs 2-3x
+the frame rate. Two consequences: window grabs need grab_with_gl() to include
+the 3-D pixels, and the window must be freed before its container (dispose()).
 """
 from __future__ import annotations
+
+import atexit
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QImage, QSurfaceFormat
+from PySide6.QtOpenGL import QOpenGLWindow
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from . import colormaps, theme
@@ -59,6 +66,37 @@ class _TrackItems:
             view.removeItem(it)
 
 
+class GLWindow(GLViewMixin, QOpenGLWindow):
+    """pyqtgraph's GL view (camera, mouse orbit, items) on a QOpenGLWindow."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        fmt = QSurfaceFormat.defaultFormat()
+        fmt.setSwapInterval(0)     # playback has its own timer; do not wait for vblank
+        fmt.setSamples(0)
+        self.setFormat(fmt)
+
+    def devicePixelRatioF(self) -> float:   # GLViewMixin and items ask the QWidget API
+        return float(self.devicePixelRatio())
+
+    def rect(self) -> QRect:
+        return QRect(0, 0, self.width(), self.height())
+
+
+_LIVE_VIEWS: "weakref.WeakSet[SurfaceView]" = weakref.WeakSet()
+
+
+@atexit.register
+def _dispose_live_views() -> None:
+    # Registered after PySide's own exit hook, so it runs first: windows are
+    # freed in a safe order even if nobody closed the main window.
+    for view in list(_LIVE_VIEWS):
+        try:
+            view.dispose()
+        except RuntimeError:   # its C++ side is already gone
+            pass
+
+
 class SurfaceView(QWidget):
     """One SurfaceGrid and any number of trajectories, in 3-D."""
 
@@ -69,8 +107,9 @@ class SurfaceView(QWidget):
         self.colormap = "viridis"
         self.show_contours = True
         self.wireframe = False
-        self.gl = gl.GLViewWidget()
-        self.container = self.gl
+        self.gl = GLWindow()
+        self.container = QWidget.createWindowContainer(self.gl, self)
+        _LIVE_VIEWS.add(self)
         self.container.setToolTip("Drag to orbit, wheel to zoom; camera presets 1 / 2 / 3")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -81,7 +120,8 @@ class SurfaceView(QWidget):
                                             glOptions=_SURFACE)
         self.surface.setDepthValue(0)
         self.addItem(self.surface)
-        self.contours = gl.GLLinePlotItem(mode="lines", width=1.0, antialias=True, color=(1, 1, 1, 0.35))
+        # Antialiasing thousands of contour segments costs ~7 ms a frame on llvmpipe.
+        self.contours = gl.GLLinePlotItem(mode="lines", width=1.0, antialias=False, color=(1, 1, 1, 0.35))
         self.contours.setGLOptions(_ON_TOP)
         self.contours.setDepthValue(1)
         self.addItem(self.contours)
@@ -102,6 +142,27 @@ class SurfaceView(QWidget):
         self.stars_outline = self._scatter(20)
         self.stars = self._scatter(21)
         self.set_camera("reset")
+
+    def dispose(self) -> None:
+        """Delete the GL window, then its container, now (idempotent).
+
+        PySide owns the window from Python while the container owns it in C++;
+        left to teardown, PySide may free the window first and Qt then crashes
+        on the container's dangling pointer. MainWindow.closeEvent calls this.
+        """
+        import shiboken6
+
+        if self.container is None:
+            return
+        gl_window, container = self.gl, self.container
+        self.container = None
+        if shiboken6.isValid(gl_window):
+            shiboken6.delete(gl_window)
+        if shiboken6.isValid(container):
+            from PySide6.QtCore import QCoreApplication, QEvent
+
+            container.deleteLater()   # through Qt, so PySide hears of it
+            QCoreApplication.sendPostedEvents(container, QEvent.Type.DeferredDelete)
 
     # --- delegation to the GL window ---------------------------------------
     def addItem(self, item) -> None:
@@ -212,7 +273,7 @@ class SurfaceView(QWidget):
     # --- per frame ---------------------------------------------------------
     def set_tracks(self, tracks) -> None:
         """Draw the runs (sequence of RunTrack): whole-array setData, nothing rebuilt."""
-        if self.grid is None:
+        if self.grid is None or self.container is None:
             return
         while len(self._tracks) < len(tracks):
             self._tracks.append(_TrackItems(self, self.theme))
@@ -266,8 +327,21 @@ class SurfaceView(QWidget):
 
 
 def grab_with_gl(widget: QWidget) -> QImage:
-    """A window grab including the 3-D view (QWidget.grab includes QOpenGLWidgets)."""
-    return widget.grab().toImage()
+    """widget.grab() plus the pixels of every SurfaceView inside it (native GL
+    windows are not part of QWidget.grab)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+
+    img = widget.grab().toImage()
+    painter = QPainter(img)
+    views = ([widget] if isinstance(widget, SurfaceView) else []) + widget.findChildren(SurfaceView)
+    for view in views:
+        if view.isVisible() and view.container is not None:
+            top_left = view.container.mapTo(widget, QPoint(0, 0))
+            frame = view.gl.grabFramebuffer()
+            painter.drawImage(top_left, frame.scaled(view.container.size()))
+    painter.end()
+    return img
 
 
 def _lambert(X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:

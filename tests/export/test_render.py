@@ -5,6 +5,7 @@ Images are read back with Pillow and videos with ffprobe, never through our own 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -216,3 +217,93 @@ def test_4k_png_of_3d_view(tmp_path):
     a = rgba(render(tmp_path, "4k.png", size=(3840, 2160), view="3d"))
     assert a.shape == (2160, 3840, 4)
     assert_not_blank(a)
+
+
+# ------------------------------------------------------------------ the Export dialog
+@pytest.fixture
+def window(qtbot, tmp_path):
+    from app.ui.main_window import MainWindow
+    from app.ui.settings import ini_settings
+
+    w = MainWindow(scene=small_scene(), settings=ini_settings(tmp_path / "losslab-test.ini"))
+    qtbot.addWidget(w)
+    w.race.step(20)
+    return w
+
+
+@pytest.mark.gl
+def test_dialog_exports_png_at_custom_size_and_remembers_folder(window, qtbot, tmp_path):
+    from app.ui.export_dialog import LAST_DIR_KEY, ExportDialog
+
+    folder = tmp_path / "slides"
+    folder.mkdir()
+    d = ExportDialog(window)
+    qtbot.addWidget(d)
+    d.select(what="2d", fmt=".png", size=(500, 300))
+    d.transparent.setChecked(True)
+    d.path.setText(str(folder / "map.png"))
+    out = d.start()
+    assert out == folder / "map.png"
+    a = rgba(out)
+    assert a.shape == (300, 500, 4) and a[0, 0, 3] < 255
+    assert window.settings.q.value(LAST_DIR_KEY) == str(folder)
+    again = ExportDialog(window)
+    qtbot.addWidget(again)
+    assert Path(again.path.text()).parent == folder
+
+
+@pytest.mark.gl
+def test_dialog_offers_svg_only_for_the_2d_view(window, qtbot):
+    from app.ui.export_dialog import ExportDialog
+
+    d = ExportDialog(window)
+    qtbot.addWidget(d)
+    d.select(what="3d")
+    assert d.format.findData(".svg") < 0
+    d.select(what="2d")
+    assert d.format.findData(".svg") >= 0
+    d.select(what="video")
+    assert [d.format.itemData(i) for i in range(d.format.count())] == [".mp4", ".gif"]
+    assert not d.transparent.isEnabled()
+
+
+@pytest.mark.gl
+def test_dialog_video_has_requested_frames(window, qtbot, tmp_path):
+    from app.ui.export_dialog import ExportDialog
+
+    d = ExportDialog(window)
+    qtbot.addWidget(d)
+    d.select(what="video", view="3d", fmt=".gif", size=(200, 120))
+    d.steps.setValue(6)
+    d.fps.setValue(20)
+    assert "7 frames" in d.frames_label.text()
+    d.path.setText(str(tmp_path / "race.gif"))
+    out = d.start()
+    info = probe(out)
+    assert (info["frames"], info["width"], info["height"]) == (7, 200, 120)
+    assert info["fps"] == pytest.approx(20)
+    assert window.race.step_count == 20          # the live race was not touched
+
+
+@pytest.mark.gl
+def test_dialog_cancel_stops_the_video(window, qtbot, tmp_path):
+    from app.ui.export_dialog import ExportDialog
+
+    d = ExportDialog(window)
+    qtbot.addWidget(d)
+    d.select(what="video", view="2d", fmt=".mp4", size=(160, 120))
+    d.steps.setValue(200)
+    d.path.setText(str(tmp_path / "long.mp4"))
+    ticks = []
+    d._progress_orig = d._progress
+
+    def progress(fraction, message=""):
+        ticks.append(fraction)
+        if len(ticks) == 5:
+            d.cancel()                           # as if the user pressed "Cancel export"
+        d._progress_orig(fraction, message)
+
+    d._progress = progress
+    assert d.start() is None
+    assert "cancelled" in d.status.text()
+    assert list(tmp_path.glob("*.mp4")) == [] and list(tmp_path.glob(".*part*")) == []

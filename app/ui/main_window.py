@@ -283,11 +283,35 @@ class MainWindow(QMainWindow):
         if cam:
             self.surface_view.setCameraPosition(**{k: cam[k] for k in ("distance", "elevation", "azimuth") if k in cam})
         self.setWindowTitle(f"Loss Lab — {race.scene.title}")
+        self._select_scene_name(race.scene.title)
         self.caption.setText(race.scene.caption)
         self.caption.setVisible(bool(race.scene.caption))
         self.rebuild_surface()
         self.runs_panel.set_race(race, select=0)
         self.redraw()
+
+    def _select_scene_name(self, title: str) -> None:
+        """Show a built-in scene's name in the picker when its title matches, else '—'."""
+        names = getattr(self, "_builtin_titles", None)
+        if names is None:   # first call: do not slow the first frame; look the titles up soon after
+            if not getattr(self, "_titles_scheduled", False):
+                self._titles_scheduled = True
+                QTimer.singleShot(400, self._load_builtin_titles)
+            return
+        self.scene_picker.blockSignals(True)
+        self.scene_picker.setCurrentIndex(max(self.scene_picker.findData(names.get(title)), 0))
+        self.scene_picker.blockSignals(False)
+
+    def _load_builtin_titles(self) -> None:
+        names = {}
+        for name in presets.builtin_scene_names():
+            try:
+                names[presets.load_builtin(name).title] = name
+            except ValueError:
+                pass
+        self._builtin_titles = names
+        if self.race is not None:
+            self._select_scene_name(self.race.scene.title)
 
     def rebuild_surface(self) -> None:
         """Sample the landscape and rebuild both views' surface items (not per frame)."""
@@ -311,6 +335,7 @@ class MainWindow(QMainWindow):
         name = self.scene_picker.currentData()
         if name:
             self.load_scene(presets.load_builtin(name))
+            self.scene_picker.setCurrentIndex(self.scene_picker.findData(name))
 
     def open_scene_file(self, path) -> bool:
         """Load a scene file; on a bad file show an error and keep the current scene."""

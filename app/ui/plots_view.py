@@ -21,12 +21,12 @@ class PlotsView(QWidget):
         self.theme = th
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.loss_widget = pg.PlotWidget()
-        self.grad_widget = pg.PlotWidget()
-        lay.addWidget(self.loss_widget)
-        lay.addWidget(self.grad_widget)
-        self.loss_plot = self.loss_widget.getPlotItem()
-        self.grad_plot = self.grad_widget.getPlotItem()
+        # One GraphicsLayoutWidget (one repaint) holding both plots and, in its own
+        # column, the legend, so it never covers a curve.
+        self.canvas = pg.GraphicsLayoutWidget()
+        lay.addWidget(self.canvas)
+        self.loss_plot = self.canvas.addPlot(row=0, col=0)
+        self.grad_plot = self.canvas.addPlot(row=0, col=1)
         for p, title in ((self.loss_plot, "loss"), (self.grad_plot, "|∇f|  (gradient norm)")):
             p.setLabel("bottom", "step")
             p.setTitle(title)
@@ -40,8 +40,11 @@ class PlotsView(QWidget):
             p.disableAutoRange()
         self._ranges: dict[int, tuple] = {}
         self.total_steps = 100
-        self.legend = self.loss_plot.addLegend(offset=(8, -8), labelTextSize="9pt",
-                                               brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen(180, 180, 180))
+        self.legend = pg.LegendItem(labelTextSize="9pt", verSpacing=-4)
+        self.canvas.addItem(self.legend, row=0, col=2)
+        self.canvas.ci.layout.setColumnStretchFactor(0, 3)
+        self.canvas.ci.layout.setColumnStretchFactor(1, 3)
+        self.canvas.ci.layout.setColumnStretchFactor(2, 0)
         self._loss_curves: list[pg.PlotDataItem] = []
         self._grad_curves: list[pg.PlotDataItem] = []
         self._colors: list[str] = []
@@ -104,7 +107,7 @@ class PlotsView(QWidget):
     def update_legend(self, tracks) -> None:
         for (sample, label), tr in zip(self.legend.items, tracks):
             mark = "  ✕ diverged" if tr.diverged_at is not None else ""
-            label.setText(f"{tr.label}   loss {tr.loss:.2e}{mark}")
+            label.setText(f"{tr.label}<br>&nbsp;&nbsp;loss {tr.loss:.2e}{mark}")
 
     def _sync(self, tracks) -> None:
         colors = [(tr.color, tr.label) for tr in tracks]
@@ -118,6 +121,8 @@ class PlotsView(QWidget):
         self._loss_curves, self._grad_curves = [], []
         for tr in tracks:
             pen = pg.mkPen(tr.color, width=2)
-            self._loss_curves.append(self.loss_plot.plot(pen=pen, name=tr.label))
+            curve = self.loss_plot.plot(pen=pg.mkPen(tr.color, width=2))
+            self._loss_curves.append(curve)
             self._grad_curves.append(self.grad_plot.plot(pen=pen))
+            self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(tr.color, width=4)), tr.label)
         self._colors = colors

@@ -45,8 +45,9 @@ class RunsPanel(QWidget):
         outer = QVBoxLayout(self)
         self.list = QListWidget()
         self.list.setMinimumHeight(120)
+        self.list.setMaximumHeight(230)
         self.list.currentRowChanged.connect(self._on_row)
-        outer.addWidget(self.list, 1)
+        outer.addWidget(self.list)
         buttons = QHBoxLayout()
         for text, tip, sig in (("Add", "Add a run (Ctrl+N)", self.add_requested),
                                ("Duplicate", "Duplicate the selected run (Ctrl+D)", None),
@@ -113,6 +114,7 @@ class RunsPanel(QWidget):
         self.update_rule.setToolTip("Update rule of the selected solver (as in torch.optim)")
         self.form.addRow(self.update_rule)
         outer.addWidget(box)
+        outer.addStretch(1)
         self.editor = box
 
     # --- model -> widgets ---------------------------------------------------------

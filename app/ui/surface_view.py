@@ -33,7 +33,7 @@ HEIGHT = 4.0      # and [0, HEIGHT] in z
 MAX_MESH = 160    # 3-D mesh vertices per side at most: llvmpipe pays per triangle every frame
 LIFT = 0.03       # trajectories float this far above the surface (world units)
 CAMERAS = {
-    "reset": dict(distance=15.0, elevation=40.0, azimuth=-65.0),
+    "reset": dict(distance=16.5, elevation=38.0, azimuth=-62.0),
     "top": dict(distance=14.0, elevation=90.0, azimuth=-90.0),
     "side": dict(distance=18.0, elevation=6.0, azimuth=-90.0),
 }
@@ -247,8 +247,9 @@ class SurfaceView(QWidget):
                 it.setData(pos=np.zeros((0, 3)))
             return
         pos = self.world(pts, landscape.value(pts), lift=0.08)
-        self.stars_outline.setData(pos=pos, size=theme.STAR_SIZE + 4, color=theme.rgba_float(self.theme.halo))
-        self.stars.setData(pos=pos, size=theme.STAR_SIZE - 2, color=theme.rgba_float("#FFFFFF"))
+        # GL points cannot be stars: a small white dot in a black ring, like the 2-D star's colours.
+        self.stars_outline.setData(pos=pos, size=13, color=theme.rgba_float(self.theme.halo))
+        self.stars.setData(pos=pos, size=8, color=theme.rgba_float("#FFFFFF"))
 
     def _inside(self, p) -> bool:
         (x0, x1), (y0, y1) = self.grid.bounds

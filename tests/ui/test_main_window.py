@@ -191,3 +191,43 @@ def test_landscape_panel_switches_surface_and_reports_bad_expressions(make_windo
         panel._on_expression()
         assert panel.expression_error.isVisibleTo(panel) and panel.expression_error.text()
         assert w.race.landscape.name == "himmelblau"     # the surface is kept
+
+
+def test_adam_betas_get_one_slider_each(make_window):
+    w = make_window()
+    w.runs_panel.select(1)                                   # the adam run
+    s = w.runs_panel._sliders["betas[0]"]
+    s.slider.setValue(s._to_tick(0.5))
+    b1, b2 = w.race.runs[1].solver.hyper["betas"]
+    assert b1 == pytest.approx(0.5, abs=1e-3) and b2 == pytest.approx(0.999)
+
+
+def test_presentation_mode_folds_the_docks(make_window):
+    w = make_window()
+    w.act_present.trigger()
+    assert not w.landscape_dock.isVisible() and not w.runs_dock.isVisible()
+    w.act_present.trigger()
+    assert w.landscape_dock.isVisible() and w.runs_dock.isVisible()
+
+
+def test_dock_layout_is_remembered(make_window, settings):
+    from app.ui.main_window import MainWindow
+
+    w = make_window()
+    w.runs_dock.close()
+    w.close()
+    w2 = MainWindow(scene=race_scene(), settings=settings)
+    try:
+        w2.show()
+        assert not w2.runs_dock.isVisible()
+        assert w2.landscape_dock.isVisible()
+    finally:
+        w2.close()
+        w2.deleteLater()
+
+
+def test_playing_shows_frames_per_second(make_window, qtbot):
+    w = make_window()
+    w.play()
+    qtbot.waitUntil(lambda: "FPS" in w.status_label.text(), timeout=5000)
+    w.pause()

@@ -1,0 +1,104 @@
+"""Qt-light pieces of the ui: sampled surface, contour lines, sliders, background jobs."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import landscapes
+from app.ui.surface_grid import sample
+
+
+def test_log_height_is_log10_of_the_gap_to_the_minimum():
+    f = landscapes.get("rosenbrock")
+    grid = sample(f, ((-2.0, 2.0), (-1.0, 3.0)), 41)
+    assert grid.log and grid.f_min == 0.0          # f* = 0 at (1, 1), as published
+    i, j = 5, 30                                    # any grid node
+    x, y = grid.xs[i], grid.ys[j]
+    by_hand = (1 - x) ** 2 + 100 * (y - x * x) ** 2
+    assert grid.f[j, i] == pytest.approx(by_hand)
+    assert grid.g[j, i] == pytest.approx(math.log10(by_hand - 0.0 + grid.eps))
+    assert grid.t.min() == 0.0 and grid.t.max() == 1.0
+
+
+def test_contour_lines_lie_on_their_level_sets():
+    f = landscapes.get("quadratic_bowl")             # x^2 + y^2: level c is a circle of radius sqrt(c)
+    grid = sample(f, ((-2.0, 2.0), (-2.0, 2.0)), 201)
+    lines = grid.contour_lines(5)
+    pts = lines[np.isfinite(lines).all(axis=1)]
+    radii2 = (pts ** 2).sum(axis=1)
+    levels = grid.contour_levels(5)
+    # every point is on one of the circles x^2 + y^2 = level (linear interpolation error only)
+    err = np.min(np.abs(radii2[:, None] - levels[None, :]), axis=1)
+    assert err.max() < 2e-3 * levels.max()
+    assert np.isnan(lines).any()                     # separate lines are NaN-separated
+
+
+def test_bad_resolution_is_refused():
+    with pytest.raises(ValueError, match="resolution"):
+        sample(landscapes.get("booth"), ((-1, 1), (-1, 1)), 1)
+
+
+def test_log_slider_maps_ends_and_middle_to_powers_of_ten(qtbot):
+    from app.ui.widgets import TICKS, ParamSlider
+
+    s = ParamSlider("lr", 1e-5, 10.0, 1e-2, log=True)
+    qtbot.addWidget(s)
+    got = []
+    s.value_edited.connect(got.append)
+    s.slider.setValue(0)
+    assert got[-1] == pytest.approx(1e-5)
+    s.slider.setValue(TICKS)
+    assert got[-1] == pytest.approx(10.0)
+    s.slider.setValue(TICKS // 2)                    # geometric middle of 1e-5..10 is 10^-2
+    assert got[-1] == pytest.approx(1e-2, rel=0.05)
+    assert s.label.text() == f"lr {got[-1]:.1e}"
+
+
+def test_linear_slider_and_bad_range(qtbot):
+    from app.ui.widgets import TICKS, ParamSlider
+
+    s = ParamSlider("momentum", 0.0, 0.999, 0.9)
+    qtbot.addWidget(s)
+    assert s.slider.value() == round(0.9 / 0.999 * TICKS)
+    with pytest.raises(ValueError, match="bad range"):
+        ParamSlider("x", 1.0, 1.0, 1.0)
+
+
+def test_job_reports_progress_result_and_cancel(qtbot):
+    from app.ui.workers import Job
+
+    def work(progress, cancel):
+        for k in range(5):
+            progress(k / 4, f"part {k}")
+        return 42
+
+    job = Job(work)
+    seen = []
+    job.progressed.connect(lambda v, m: seen.append(v))
+    with qtbot.waitSignal(job.finished_ok, timeout=5000) as sig:
+        job.start()
+    assert sig.args == [42]
+    qtbot.waitUntil(lambda: seen and seen[-1] == 100, timeout=2000)
+    job.wait()
+
+    def slow(progress, cancel):
+        while not cancel():
+            pass
+        return "too late"
+
+    job2 = Job(slow)
+    with qtbot.waitSignal(job2.cancelled, timeout=5000):
+        job2.start()
+        job2.cancel()
+    job2.wait()
+
+    def broken(progress, cancel):
+        raise ValueError("no such file")
+
+    job3 = Job(broken)
+    with qtbot.waitSignal(job3.failed, timeout=5000) as sig3:
+        job3.start()
+    assert sig3.args == ["ValueError: no such file"]
+    job3.wait()

@@ -548,7 +548,7 @@ class MainWindow(QMainWindow):
             self._after_edit(reload_editor=True)
 
         self.undo_stack.push(f"change {what}", undo, redo, merge_key=merge)
-        self._after_edit(reload_editor=what in ("solver", "colour", "label"))
+        self._after_edit(reload_editor=what in ("solver", "colour", "label", "schedule"))
 
     def _after_edit(self, reload_editor: bool = False) -> None:
         if reload_editor:

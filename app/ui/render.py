@@ -523,6 +523,9 @@ class _Offscreen3D:
 
         self.context = _gl_context()
         self.widget = SurfaceView(th=th)
+        grid = _as_drawn(grid)
+        if hasattr(self.widget, "contours"):
+            self.widget.contours.antialias = True     # smooth contour lines: drawn once in a video
         self.widget.wireframe = bool(vspec.wireframe)
         self.widget.set_surface(grid, vspec.colormap, vspec.contour_levels, tuple(landscape.minima), landscape)
         # SurfaceView is a GLViewWidget, or a QWidget around a GL window (.gl): either has the GL scene
@@ -562,7 +565,7 @@ class _Offscreen3D:
             self._fitted = (w, h)
         bg = v.opts["bgcolor"]
         if transparent:
-            v.opts["bgcolor"] = (*bg[:3], 0.0)
+            v.opts["bgcolor"] = (0.0, 0.0, 0.0, 0.0)   # premultiplied: clear is black with alpha 0
         ctx, surface = self.context
         if not ctx.makeCurrent(surface):
             raise RenderError("cannot make the OpenGL context current for 3-D rendering")
@@ -588,7 +591,7 @@ class _Offscreen3D:
                 self._draw(self._fbo, w, h, skip=static, clear=False)
             else:
                 self._draw(self._fbo, w, h)
-            img = _read_fbo(self._fbo, self._plain, w, h)
+            img = _read_fbo(self._fbo, self._plain, w, h, opaque=not transparent)
         finally:
             v.opts["bgcolor"] = bg
             ctx.doneCurrent()
@@ -705,6 +708,26 @@ class _Offscreen3D:
         p.end()
 
 
+def _as_drawn(grid):
+    """The grid at the nodes SurfaceView keeps when it decimates its mesh (MAX_MESH a side).
+
+    The view lays its 3-D contour lines on the grid it is given; on the full
+    grid they sink into the coarser mesh in steep places and come out dashed.
+    The same node indices as the view's, so heights match the mesh exactly.
+    """
+    import dataclasses
+
+    from . import surface_view
+
+    mesh = getattr(surface_view, "MAX_MESH", None)
+    if mesh is None or max(len(grid.xs), len(grid.ys)) <= mesh:
+        return grid
+    ix = np.unique(np.linspace(0, len(grid.xs) - 1, min(len(grid.xs), mesh)).round().astype(int))
+    iy = np.unique(np.linspace(0, len(grid.ys) - 1, min(len(grid.ys), mesh)).round().astype(int))
+    pick = np.ix_(iy, ix)
+    return dataclasses.replace(grid, xs=grid.xs[ix], ys=grid.ys[iy], f=grid.f[pick], g=grid.g[pick])
+
+
 def _make_fbo(w: int, h: int, samples: int):
     from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
@@ -714,11 +737,13 @@ def _make_fbo(w: int, h: int, samples: int):
     return QOpenGLFramebufferObject(w, h, fmt)
 
 
-def _read_fbo(fbo, plain, w: int, h: int):
-    """Resolve a multisampled fbo into ``plain`` and read it as a QImage (premultiplied RGBA).
+def _read_fbo(fbo, plain, w: int, h: int, opaque: bool = True):
+    """Resolve a multisampled fbo into ``plain`` and read it as a QImage.
 
     A straight glReadPixels is cheaper than QOpenGLFramebufferObject.toImage,
-    which converts every pixel to ARGB32 on the CPU.
+    which converts every pixel to ARGB32 on the CPU. Opaque renders ignore
+    the alpha channel: blended lines leave alpha < 1 in an opaque scene,
+    which read as premultiplied colours would come out as magenta specks.
     """
     from OpenGL import GL
     from PySide6.QtGui import QImage
@@ -730,7 +755,8 @@ def _read_fbo(fbo, plain, w: int, h: int):
     data = GL.glReadPixels(0, 0, w, h, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
     plain.release()
     rows = np.frombuffer(data, dtype=np.uint8).reshape(h, w * 4)
-    img = QImage(np.ascontiguousarray(rows[::-1]).data, w, h, 4 * w, QImage.Format.Format_RGBA8888_Premultiplied)
+    fmt = QImage.Format.Format_RGBX8888 if opaque else QImage.Format.Format_RGBA8888_Premultiplied
+    img = QImage(np.ascontiguousarray(rows[::-1]).data, w, h, 4 * w, fmt)
     return img.copy()       # own the pixels: the numpy buffer goes away
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QColorDialog, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 import solvers
 
@@ -107,6 +107,17 @@ class RunsPanel(QWidget):
         self.slider_box = QVBoxLayout()
         self.form.addRow(self.slider_box)
         self.form.addRow("Schedule", self.schedule)
+        self.schedule_box = QFormLayout()
+        self.form.addRow(self.schedule_box)
+        self.batch = QSpinBox()
+        self.batch.setRange(0, 50000)
+        self.batch.setSpecialValueText("full batch")
+        self.batch.setSingleStep(16)
+        self.batch.setKeyboardTracking(False)
+        self.batch.setToolTip("Minibatch size for the gradient (data landscapes only); 0 = full batch")
+        self.batch.valueChanged.connect(lambda v: self._emit({"batch_size": int(v) or None}, "batch size"))
+        self.batch_label = QLabel("Batch")
+        self.form.addRow(self.batch_label, self.batch)
         self.update_rule = QLabel()
         self.update_rule.setWordWrap(True)
         self.update_rule.setTextFormat(Qt.TextFormat.PlainText)
@@ -173,6 +184,13 @@ class RunsPanel(QWidget):
         sched = (spec.schedule or {}).get("kind") if spec.schedule else None
         idx = self.schedule.findData(sched)
         self.schedule.setCurrentIndex(max(idx, 0))
+        self._build_schedule_params(spec.schedule)
+        minibatch = hasattr(race.landscape, "minibatch_grad")
+        self.batch.blockSignals(True)
+        self.batch.setValue(int(spec.batch_size or 0))
+        self.batch.blockSignals(False)
+        self.batch.setVisible(minibatch)
+        self.batch_label.setVisible(minibatch)
         self._build_sliders(tr)
         doc = "\n".join(getattr(solvers.spec(spec.solver), "rule_lines", ()) or ())
         self.update_rule.setText(doc)
@@ -201,6 +219,37 @@ class RunsPanel(QWidget):
         noise.pressed.connect(self._new_drag)
         self.slider_box.addWidget(noise)
         self._sliders["noise"] = noise
+
+    def _build_schedule_params(self, schedule: dict | None) -> None:
+        """One spin box per parameter of the current schedule (defaults filled in by solvers)."""
+        while self.schedule_box.rowCount():
+            self.schedule_box.removeRow(0)
+        if not schedule or schedule.get("kind", "constant") == "constant":
+            return
+        try:
+            full = solvers.make_schedule(**schedule).as_dict()
+        except ValueError:
+            full = dict(schedule)
+        full.setdefault("warmup", 0)
+        for key, value in full.items():
+            if key == "kind" or not isinstance(value, (int, float)):
+                continue
+            sb = QDoubleSpinBox()
+            is_int = key in ("step_size", "total_steps", "warmup")
+            sb.setDecimals(0 if is_int else 4)
+            sb.setRange(0.0, 1e6)
+            sb.setSingleStep(1.0 if is_int else 0.01)
+            sb.setValue(float(value))
+            sb.setKeyboardTracking(False)
+            sb.setToolTip(f"{full['kind']} schedule: {key.replace('_', ' ')}")
+            sb.valueChanged.connect(lambda v, k=key, i=is_int: self._on_schedule_param(k, int(v) if i else v))
+            self.schedule_box.addRow(f"  {key.replace('_', ' ')}", sb)
+
+    def _on_schedule_param(self, key: str, value) -> None:
+        spec = self._race.runs[self._current].spec
+        sched = dict(spec.schedule or {})
+        sched[key] = value
+        self._emit({"schedule": sched}, "schedule parameter")
 
     def _add_slider(self, key: str, name: str, ps, value) -> None:
         low, high = getattr(ps, "slider", None) or (ps.low, ps.high)
@@ -243,7 +292,12 @@ class RunsPanel(QWidget):
 
     def _on_schedule(self, _i: int) -> None:
         kind = self.schedule.currentData()
-        self._emit({"schedule": None if kind is None else {"kind": kind}}, "schedule")
+        if kind is not None and kind != "constant":
+            steps = self._race.total_steps if self._race is not None else 300
+            sched = {"kind": kind, **({"total_steps": steps} if kind == "cosine" else {})}
+        else:
+            sched = None
+        self._emit({"schedule": sched}, "schedule")
 
     def _pick_color(self) -> None:
         if self._current < 0:

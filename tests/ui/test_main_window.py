@@ -231,3 +231,26 @@ def test_playing_shows_frames_per_second(make_window, qtbot):
     w.play()
     qtbot.waitUntil(lambda: "FPS" in w.status_label.text(), timeout=5000)
     w.pause()
+
+
+def test_step_schedule_from_the_panel_halves_the_learning_rate(make_window):
+    """gd with a step schedule (step_size 1, gamma 0.5): x2 = x1 - 0.5 lr grad(x1), by hand."""
+    w = make_window()
+    panel = w.runs_panel
+    panel.select(0)
+    panel.schedule.setCurrentIndex(panel.schedule.findData("step"))
+    panel._on_schedule(0)
+    assert w.race.scene.runs[0].schedule["kind"] == "step"
+    boxes = {panel.schedule_box.itemAt(i, panel.schedule_box.ItemRole.LabelRole).widget().text().strip():
+             panel.schedule_box.itemAt(i, panel.schedule_box.ItemRole.FieldRole).widget()
+             for i in range(panel.schedule_box.rowCount())}
+    boxes["step size"].setValue(1)
+    boxes["gamma"].setValue(0.5)
+    sched = w.race.scene.runs[0].schedule
+    assert (sched["step_size"], sched["gamma"]) == (1, 0.5)
+    w.step_once(2)
+    lr, x0 = 0.1, np.array([-1.5, 1.2])
+    x1 = x0 - lr * 2 * x0
+    x2 = x1 - 0.5 * lr * 2 * x1
+    np.testing.assert_allclose(w.race.runs[0].points[2], x2, rtol=1e-12)
+    assert not panel.batch.isVisibleTo(panel)        # the bowl has no minibatches

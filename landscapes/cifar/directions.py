@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import numpy as np
 
+_DIRECTIONS_STREAM = 2  # linear.train_linear uses [seed] for W_init and [seed, 1] for batches
+
 
 def filter_normalized_directions(W, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two random Gaussian directions, each column rescaled to the norm of W's column."""
+    """Two random Gaussian directions, each column rescaled to the norm of W's column.
+
+    Seeded by [seed, 2], a stream independent of the training's (see linear.py).
+    """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2:
         raise ValueError(f"W must be a 2-D (features, classes) array, got shape {W.shape}")
-    rng = np.random.default_rng(seed)
+    # a stream of its own: default_rng(seed) is the SGD init W_init, and directions
+    # drawn from it would point along the leftover of W_init inside W*
+    rng = np.random.default_rng([seed, _DIRECTIONS_STREAM])
     target = np.linalg.norm(W, axis=0)
     out = []
     for _ in range(2):

@@ -69,6 +69,13 @@ def test_init_opt_random_plane_places_the_three_weights(built, cifar_root, cache
     for a, b in f.landmarks.values():
         assert x0 < a < x1 and y0 < b < y1
     assert f.default_start == (1.0, 0.0)
+    # W* sits at the bottom of the plane (within 1% of the loss), far below the other two
+    _, _, Z = f.grid(41)
+    w_star = float(f.value([0.0, 0.0]))
+    assert Z.min() >= 0.99 * w_star
+    assert f.value(list(f.landmarks["W_init"])) > 10 * w_star
+    assert f.value(list(f.landmarks["W_random"])) > w_star + 0.2
+    assert f.log_scale
 
 
 def test_cancel_and_missing_download(cifar_root, tmp_path):

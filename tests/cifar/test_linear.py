@@ -79,9 +79,9 @@ def test_bad_names_and_values_are_clear(batch, cifar_small):
 @pytest.mark.slow
 def test_softmax_on_full_cifar_beats_35_percent(cifar_full):
     x, y, xt, yt = cifar_full
-    W = train_linear(x, y, loss="softmax", strength=5e3, lr=2e-7, steps=1500, seed=0)
+    W = train_linear(x, y, loss="softmax", strength=5e3, lr=4e-7, steps=1500, seed=0)
     acc = accuracy(W, xt, yt, image_mean(x))
-    assert acc >= 0.35, acc          # measured 0.372 (README protocol gives 0.333 at strength 2.5e4)
+    assert acc >= 0.35, acc          # measured 0.374 (README protocol gives 0.333 at strength 2.5e4)
 
 
 def test_svm_trains_and_random_search_is_near_chance(cifar_small):

@@ -8,7 +8,7 @@ import torch
 
 from landscapes import numerical_grad
 from landscapes.cifar import (Cancelled, cifar_slice, filter_normalized_directions, image_mean,
-                              plane_through, preprocess, train_linear)
+                              initial_weights, plane_through, preprocess, train_linear)
 
 from .test_linear import torch_loss
 
@@ -148,6 +148,18 @@ def test_filter_normalized_directions(setup):
     np.testing.assert_array_equal(D1, again[0])
     assert abs(np.vdot(D1, D2)) < 0.05 * np.linalg.norm(D1) * np.linalg.norm(D2)   # nearly orthogonal
     assert not np.allclose(D1, filter_normalized_directions(W, seed=8)[0])
+    # independent of the SGD start drawn with the same seed (else the slice tilts toward W_init)
+    init = initial_weights(3073, 7)
+    assert abs(np.vdot(D1, init)) < 0.05 * np.linalg.norm(D1) * np.linalg.norm(init)
+
+
+def test_trained_weights_sit_near_the_bottom_of_a_random_slice(slices):
+    """Li et al.: W* is (near) the minimum of the slice; the minimum of the grid is close to (0, 0)."""
+    f = slices[("softmax", "l2")]
+    xs = np.linspace(-1, 1, 41)
+    Z = f.value_grid(xs, xs)
+    j, i = np.unravel_index(np.argmin(Z), Z.shape)
+    assert abs(xs[i]) <= 0.25 and abs(xs[j]) <= 0.25
 
 
 def test_plane_through_three_points():

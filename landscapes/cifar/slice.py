@@ -178,6 +178,15 @@ class CifarSlice(Landscape):
         """The regularization term alone at points p (..., 2)."""
         return self._evaluate(p, 0, part="reg")[0]
 
+    def with_part(self, part: str) -> "CifarSlice":
+        """The same slice showing "total", "data" or "reg" (shares the precomputed scores)."""
+        import copy
+
+        other = copy.copy(self)
+        other.part = check_choice("part", part, PARTS)
+        other.__dict__.pop("grad_scale", None)
+        return other
+
     def weights(self, a: float, b: float) -> np.ndarray:
         """The weight matrix C + a·D1 + b·D2 at one point of the plane."""
         return self.center + a * self.directions[0] + b * self.directions[1]

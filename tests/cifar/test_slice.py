@@ -129,6 +129,34 @@ def test_grid_matches_pointwise_values(slices):
         f.value_grid(xs, ys, cancel=lambda: True)
 
 
+def test_grid_far_out_uses_the_exact_fallback(setup, slices, monkeypatch):
+    from landscapes.cifar import slice_terms
+
+    W, D1, D2, x, y, mean = setup
+    f = slices[("softmax", "l1")]
+    calls = []
+    exact = slice_terms.SoftmaxTerm._exact_partial
+    monkeypatch.setattr(slice_terms.SoftmaxTerm, "_exact_partial",
+                        lambda self, *a: calls.append(a[:2]) or exact(self, *a))
+    xs, ys = np.linspace(-80.0, 80.0, 9), np.array([-50.0, 3.0, 70.0])
+    Z = f.value_grid(xs, ys)
+    assert calls                                   # the shift bound underflowed somewhere
+    X = torch.tensor(preprocess(x, mean))
+    for j, i in [(0, 0), (2, 8), (1, 4)]:
+        ref = torch_loss(torch.tensor(W + xs[i] * D1 + ys[j] * D2), X, torch.tensor(y), "softmax", "l1", f.strength)
+        assert Z[j, i] == pytest.approx(ref.item(), rel=1e-12)
+
+
+def test_parts_as_separate_landscapes(slices):
+    f = slices[("softmax", "l2")]
+    data, reg = f.with_part("data"), f.with_part("reg")
+    np.testing.assert_allclose(data.value(POINTS), f.data_value(POINTS), rtol=1e-15)
+    np.testing.assert_allclose(data.grad(POINTS) + reg.grad(POINTS), f.grad(POINTS), rtol=1e-12)
+    xs = np.linspace(-1, 1, 5)
+    np.testing.assert_allclose(data.value_grid(xs, xs) + reg.value_grid(xs, xs), f.value_grid(xs, xs), rtol=1e-13)
+    assert f.part == "total"
+
+
 def test_far_points_stay_finite_and_exact(setup, slices):
     W, D1, D2, x, y, mean = setup
     f = slices[("softmax", "l2")]

@@ -6,9 +6,11 @@ surface is rebuilt only when the landscape, resolution or look changes.
 """
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import time
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -38,6 +40,26 @@ PLOTS_EVERY = 3          # loss/|grad| curves at 1/3 of the frame rate: secondar
 SPEEDS = (1, 2, 3, 5, 10, 20, 50)
 
 
+_LIVE_WINDOWS: "weakref.WeakSet[MainWindow]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_live_windows() -> None:
+    # Runs before PySide's own exit hook: windows still open at interpreter exit
+    # are closed and deleted while Python is intact (else pyqtgraph's overrides
+    # fire during teardown and crash shiboken).
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for w in list(_LIVE_WINDOWS):
+        try:
+            w.close()
+            w.deleteLater()
+        except RuntimeError:   # already deleted on the C++ side
+            pass
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def fallback_scene() -> Scene:
     """A built-in race used only if the preset files cannot be read."""
     from app.model.scene import LandscapeSpec
@@ -51,6 +73,7 @@ class MainWindow(QMainWindow):
     def __init__(self, scene: Scene | None = None, settings=None) -> None:
         super().__init__()
         self.setObjectName("LossLabMain")
+        _LIVE_WINDOWS.add(self)
         self.settings = AppSettings(settings)
         self.theme = theme.LIGHT
         theme.apply_pyqtgraph(self.theme)

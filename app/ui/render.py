@@ -237,6 +237,25 @@ class SceneRenderer:
         if self.surface is not None:
             self.surface.cache = cache      # videos: draw the static surface once, not every frame
         self.update()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Paint the pyqtgraph panes once, unseen: axes size themselves to their labels on first paint."""
+        from PySide6.QtGui import QImage, QPainter
+
+        panes = {k: r for k, r in self.layout()["panes"].items() if k != "3d"}
+        if not panes:
+            return
+        img = QImage(*self.size, QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(self.scale)
+        painter = QPainter(img)
+        try:
+            for name, rect in panes.items():
+                for item, part in (self.plots.items(rect) if name == "plots" else [(self.contour.plot, rect)]):
+                    _paint_item(painter, item, part)
+        finally:
+            painter.end()
+        _flush_layouts()
 
     def update(self) -> None:
         """Push the race's current runs to every view."""
@@ -479,6 +498,15 @@ def _elide(font, text: str, width: float) -> str:
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(width, 10.0))
 
 
+def _flush_layouts() -> None:
+    """Run pending layout requests now: nested pyqtgraph layouts (axes that widened to fit
+    their labels) otherwise wait for an event loop that a headless export never runs."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
 def _paint_item(painter, item, rect) -> None:
     """Lay a pyqtgraph item (PlotItem) out at rect's logical size and paint its scene there."""
     from PySide6.QtCore import QRectF
@@ -487,6 +515,7 @@ def _paint_item(painter, item, rect) -> None:
     if item.geometry() != QRectF(0, 0, w, h):
         item.setGeometry(QRectF(0, 0, w, h))
     item.layout.activate()      # apply the new geometry now, not on the next event loop turn
+    _flush_layouts()
     scene = item.scene()
     # export mode: markers are drawn as vector symbols, not cached 1x pixmaps (crisp at 4K, vector in SVG)
     exporting = [it for it in scene.items() if hasattr(it, "setExportMode")]
@@ -640,6 +669,9 @@ class _Offscreen3D:
             self._fbo = self._plain = self._static = None   # deleted while their context is current
             ctx.doneCurrent()
         self._fbo = self._plain = self._static = None
+        dispose = getattr(self.widget, "dispose", None)     # GL window + container: freed in a safe order
+        if dispose is not None:
+            dispose()
         self.widget.deleteLater()
 
     # --- helpers -------------------------------------------------------------

@@ -63,6 +63,8 @@ class ContourView(QWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.contours = pg.PlotDataItem(connect="finite", pen=pg.mkPen(th.contour, width=1.0))
         self.contours.setZValue(-5)
+        # Thousands of static segments: cache them as a pixmap, repainted only when the view changes.
+        self.contours.curve.setCacheMode(pg.QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.contours)
         self.stars = pg.ScatterPlotItem(symbol="star", size=theme.STAR_SIZE, brush=pg.mkBrush(th.star),
                                         pen=pg.mkPen(th.halo, width=1.5))

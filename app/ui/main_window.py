@@ -326,11 +326,15 @@ class MainWindow(QMainWindow):
         self.scene_picker.blockSignals(False)
 
     def _load_builtin_titles(self) -> None:
+        # Titles straight from the JSON (no validation: that would build expression
+        # landscapes and import sympy on the GUI thread, a visible hitch).
         names = {}
+        files = {p.stem: p for p in presets.scenes_dir().glob("*.json")}
         for name in presets.builtin_scene_names():
+            path = next((p for stem, p in files.items() if stem == name or stem.endswith("_" + name)), None)
             try:
-                names[presets.load_builtin(name).title] = name
-            except ValueError:
+                names[json.loads(path.read_text(encoding="utf-8")).get("title")] = name
+            except (OSError, ValueError, AttributeError):
                 pass
         self._builtin_titles = names
         if self.race is not None:

@@ -16,7 +16,7 @@ only sharper (s = 3), and a small 640x360 GIF keeps legible text (s = 0.75).
 
 Views. ``"3d"`` or ``"2d"``: that view with the title and a legend;
 ``"both"``: the whole window, 3-D | 2-D side by side over the loss and
-|grad| plots (the plots are left out when the body is under 300 logical px
+|grad| plots (the plots are left out when the body is under 420 logical px
 high). SVG is always the 2-D view, with vector contours and trajectories (the
 heatmap is an embedded image).
 
@@ -56,7 +56,7 @@ STEP_PX = 17
 LEGEND_PX = 16
 TICK_PX = 14
 LABEL_PX = 16
-PLOTS_MIN_BODY = 300        # below this body height "both" shows no loss/|grad| plots
+PLOTS_MIN_BODY = 420        # below this body height "both" shows no loss/|grad| plots
 PLOTS_SHARE = 0.32          # of the body height, when shown
 
 Progress = Callable[..., object]
@@ -374,14 +374,15 @@ class SceneRenderer:
                                | QPainter.RenderHint.SmoothPixmapTransform)
         lay = self.layout(svg)
         panes = lay["panes"]
+        k = 1.0 if svg else self.scale       # SVG strokes are drawn in logical units already
         for name, rect in panes.items():
             if name == "3d":
                 self._paint_3d(painter, rect)
             elif name == "2d":
-                _paint_item(painter, self.contour.plot, rect)
+                _paint_item(painter, self.contour.plot, rect, k)
             else:
                 for item, part in self.plots.items(rect):
-                    _paint_item(painter, item, part)
+                    _paint_item(painter, item, part, k)
         self._paint_header(painter, lay["header"])
         self._paint_legend(painter, lay["legend"], lay["rows"])
 
@@ -507,7 +508,44 @@ def _flush_layouts() -> None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
-def _paint_item(painter, item, rect) -> None:
+def _thicker_pens(scene, k: float) -> list:
+    """Widen the cosmetic pens of curves and axes k times; returns what to restore.
+
+    Cosmetic pens (all of pyqtgraph's) are device pixels wide whatever the
+    painter's scale or device pixel ratio, so a 4K export would get hairlines.
+    """
+    import pyqtgraph as pg
+    from PySide6.QtGui import QPen
+
+    saved = []
+    if k <= 1.0:
+        return saved
+    for it in scene.items():
+        if isinstance(it, pg.PlotCurveItem):
+            slots = [(it.opts, key) for key in ("pen", "shadowPen")]
+        elif isinstance(it, pg.AxisItem):
+            slots = [(it.__dict__, "_pen")]
+            it.picture = None                 # the axis caches its drawing
+        else:
+            continue
+        for d, key in slots:
+            pen = d.get(key)
+            if isinstance(pen, QPen) and pen.style() != pg.QtCore.Qt.PenStyle.NoPen:
+                saved.append((d, key, pen))
+                wide = QPen(pen)
+                wide.setWidthF(max(pen.widthF(), 1.0) * k)
+                d[key] = wide
+    return saved
+
+
+def _restore_pens(saved: list) -> None:
+    for d, key, pen in saved:
+        d[key] = pen
+        if key == "_pen":
+            d["picture"] = None               # an axis: redraw with its own pen next time
+
+
+def _paint_item(painter, item, rect, pen_scale: float = 1.0) -> None:
     """Lay a pyqtgraph item (PlotItem) out at rect's logical size and paint its scene there."""
     from PySide6.QtCore import QRectF
 
@@ -521,6 +559,7 @@ def _paint_item(painter, item, rect) -> None:
     exporting = [it for it in scene.items() if hasattr(it, "setExportMode")]
     for it in exporting:
         it.setExportMode(True, {"antialias": True, "resolutionScale": 1.0})
+    wide = _thicker_pens(scene, pen_scale)
     painter.save()
     try:
         painter.translate(rect.topLeft())
@@ -528,6 +567,7 @@ def _paint_item(painter, item, rect) -> None:
         scene.render(painter, QRectF(0, 0, w, h), QRectF(0, 0, w, h))
     finally:
         painter.restore()
+        _restore_pens(wide)
         for it in exporting:
             it.setExportMode(False)
 

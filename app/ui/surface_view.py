@@ -31,9 +31,9 @@ from .surface_grid import SurfaceGrid
 BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
 HEIGHT = 4.0      # and [0, HEIGHT] in z
 MAX_MESH = 160    # 3-D mesh vertices per side at most: llvmpipe pays per triangle every frame
-LIFT = 0.03       # trajectories float this far above the surface (world units)
+LIFT = 0.06       # trajectories float this far above the surface (world units)
 CAMERAS = {
-    "reset": dict(distance=16.5, elevation=38.0, azimuth=-62.0),
+    "reset": dict(distance=15.0, elevation=48.0, azimuth=-62.0),
     "top": dict(distance=14.0, elevation=90.0, azimuth=-90.0),
     "side": dict(distance=18.0, elevation=6.0, azimuth=-90.0),
 }
@@ -51,11 +51,13 @@ _SURFACE = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: False, GL.GL_CULL_FACE: False,
 class _TrackItems:
     """The GL items of one run: halo, line, head (outline + fill)."""
 
-    def __init__(self, view: gl.GLViewWidget, th: theme.Theme) -> None:
+    def __init__(self, view, th: theme.Theme) -> None:
+        # Paths are drawn over the surface (no depth test): in the narrow creases
+        # where solvers travel, the walls would otherwise hide them from most angles.
         self.halo = gl.GLLinePlotItem(width=theme.HALO_WIDTH + 1, antialias=True, color=theme.rgba_float(th.halo, 0.8))
         self.line = gl.GLLinePlotItem(width=theme.LINE_WIDTH + 1, antialias=True)
-        self.halo.setGLOptions(_HALO)
-        self.line.setGLOptions(_ON_TOP)
+        self.halo.setGLOptions({**_HALO, GL.GL_DEPTH_TEST: False})
+        self.line.setGLOptions(_MARKER)
         self.halo.setDepthValue(10)
         self.line.setDepthValue(11)
         for it in (self.halo, self.line):
@@ -74,6 +76,7 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         fmt = QSurfaceFormat.defaultFormat()
         fmt.setSwapInterval(0)     # playback has its own timer; do not wait for vblank
         fmt.setSamples(0)
+        fmt.setDepthBufferSize(24)   # the default format may have none: hills would not hide what is behind
         self.setFormat(fmt)
 
     def devicePixelRatioF(self) -> float:   # GLViewMixin and items ask the QWidget API
@@ -205,6 +208,7 @@ class SurfaceView(QWidget):
         X = (grid.xs[ix] - grid.xs[0]) / (grid.xs[-1] - grid.xs[0]) * BOX - BOX / 2
         Y = (grid.ys[iy] - grid.ys[0]) / (grid.ys[-1] - grid.ys[0]) * BOX - BOX / 2
         t = grid.t[np.ix_(iy, ix)].T        # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
+        self._mesh = (grid.xs[ix], grid.ys[iy], grid.t[np.ix_(iy, ix)])
         colors = colormaps.colors_for(t, colormap)
         colors[..., :3] *= _lambert(X, Y, t * HEIGHT)[..., None]
         colors = colors.reshape(-1, 4)
@@ -228,14 +232,14 @@ class SurfaceView(QWidget):
         self.contours.setData(pos=pos, color=(1, 1, 1, 0.45) if self.theme.name == "light" else (0, 0, 0, 0.5))
 
     def _height_at(self, xy: np.ndarray) -> np.ndarray:
-        """Bilinear height of the drawn mesh at data points (matches what the eye sees)."""
-        g = self.grid
-        fx = np.interp(xy[:, 0], g.xs, np.arange(len(g.xs)))
-        fy = np.interp(xy[:, 1], g.ys, np.arange(len(g.ys)))
-        i0 = np.clip(np.floor(fx).astype(int), 0, len(g.xs) - 2)
-        j0 = np.clip(np.floor(fy).astype(int), 0, len(g.ys) - 2)
+        """Bilinear height of the drawn (decimated) mesh at data points: paths and contour
+        lines lie on what the eye sees, not under it where the mesh cuts across a crease."""
+        mx, my, t = self._mesh
+        fx = np.interp(xy[:, 0], mx, np.arange(len(mx)))
+        fy = np.interp(xy[:, 1], my, np.arange(len(my)))
+        i0 = np.clip(np.floor(fx).astype(int), 0, len(mx) - 2)
+        j0 = np.clip(np.floor(fy).astype(int), 0, len(my) - 2)
         ax, ay = fx - i0, fy - j0
-        t = g.t
         h = (t[j0, i0] * (1 - ax) * (1 - ay) + t[j0, i0 + 1] * ax * (1 - ay)
              + t[j0 + 1, i0] * (1 - ax) * ay + t[j0 + 1, i0 + 1] * ax * ay)
         return (h * HEIGHT).astype(np.float32)
@@ -283,6 +287,7 @@ class SurfaceView(QWidget):
         heads, head_colors, starts, crosses = [], [], [], []
         for items, tr in zip(self._tracks, tracks):
             pos = self.world(tr.points, tr.losses)
+            pos[:, 2] = np.maximum(pos[:, 2], self._height_at(tr.points) + LIFT)
             color = theme.rgba_float(tr.color)
             items.halo.setData(pos=pos)
             items.line.setData(pos=pos, color=color)

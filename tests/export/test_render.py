@@ -136,6 +136,20 @@ def test_text_scales_with_output_size(tmp_path):
     assert 3.3 < ratio < 4.7, ratio
 
 
+def test_lines_scale_with_output_size(tmp_path):
+    """Trajectory halos cover the same share of the map at 4x the size (no hairlines in 4K)."""
+    small = rgba(render(tmp_path, "s.png", size=(960, 540), view="2d"))
+    big = rgba(render(tmp_path, "b.png", size=(3840, 2160), view="2d"))
+
+    def dark_share(a):
+        h, w = a.shape[:2]
+        mid = a[int(h * 0.15): int(h * 0.8), int(w * 0.1): int(w * 0.85), :3].astype(int)
+        return ((mid.sum(axis=2) < 120)).mean()      # the near-black halos under the runs
+
+    ratio = dark_share(big) / dark_share(small)
+    assert 0.6 < ratio < 1.6, ratio
+
+
 # ------------------------------------------------------------------ videos
 def test_gif_2d_frames_size_fps(tmp_path):
     # GIF delays are whole 1/100 s: 10 fps is exact, 8 fps would read back as ~8.1

@@ -234,6 +234,7 @@ class SceneRenderer:
             self.plots = _Plots(self.theme, race, grid) if view == "both" else None
         finally:
             pg.setConfigOptions(**saved)
+        self.cache = cache
         if self.surface is not None:
             self.surface.cache = cache      # videos: draw the static surface once, not every frame
         self.update()
@@ -365,6 +366,7 @@ class SceneRenderer:
             half = (views.width() - GAP) / 2
             panes["3d"] = QRectF(views.left(), views.top(), half, views.height())
             panes["2d"] = QRectF(views.left() + half + GAP, views.top(), half, views.height())
+        panes = {k: _snap(r, self.scale) for k, r in panes.items()}
         return {"header": header, "legend": legend, "rows": rows, "panes": panes}
 
     def _paint(self, painter, svg: bool) -> None:
@@ -379,7 +381,7 @@ class SceneRenderer:
             if name == "3d":
                 self._paint_3d(painter, rect)
             elif name == "2d":
-                _paint_item(painter, self.contour.plot, rect, k)
+                self.contour.paint(painter, rect, k, self.scale, cached=self.cache and not svg)
             else:
                 for item, part in self.plots.items(rect):
                     _paint_item(painter, item, part, k)
@@ -875,9 +877,90 @@ class _Contour2D:
         self.plot = self.view.plot
         _style_plot(self.plot, th)
         _style_axis(self.view.colorbar.getAxis("right"), th)
+        self.plot.setContentsMargins(2, TICK_PX * 0.6, 2, 2)    # room for the top tick label
+        self._layer = None
+        self._layer_key = None
 
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs)
+
+    def paint(self, painter, rect, pen_scale: float, dpr: float, cached: bool = False) -> None:
+        """Paint the map into rect; ``cached`` (videos): heatmap, contours, axes once, then only the runs.
+
+        Runs are the items above the contour layer (z >= RUNS_Z); everything
+        else is drawn once into a layer image and hidden (opacity 0) per frame.
+        """
+        from PySide6.QtCore import QPointF, QRectF
+        from PySide6.QtGui import QColor, QImage, QPainter
+
+        if not cached:
+            _paint_item(painter, self.plot, rect, pen_scale)
+            return
+        runs = [it for it in self.plot.getViewBox().addedItems if it.zValue() >= RUNS_Z]
+        key = (rect.width(), rect.height(), pen_scale, dpr)
+        if key != self._layer_key:
+            layer = QImage(round(rect.width() * dpr), round(rect.height() * dpr),
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            layer.fill(QColor(0, 0, 0, 0))
+            layer.setDevicePixelRatio(dpr)
+            p = QPainter(layer)
+            p.setRenderHints(painter.renderHints())
+            with _transparent(runs):
+                _paint_item(p, self.plot, QRectF(0, 0, rect.width(), rect.height()), pen_scale)
+            p.end()
+            self._layer, self._layer_key = layer, key
+        painter.drawImage(QPointF(rect.left(), rect.top()), self._layer)
+        with _transparent(_static_leaves(self.plot.scene(), runs)):
+            _paint_item(painter, self.plot, rect, pen_scale)
+
+
+RUNS_Z = 10     # ContourView draws runs (halo, line, markers) at z >= 10, the map below
+
+
+class _transparent:
+    """Context: items at opacity 0 (not drawn, layout untouched), restored after."""
+
+    def __init__(self, items) -> None:
+        self.items = list(items)
+
+    def __enter__(self):
+        self.saved = [it.opacity() for it in self.items]
+        for it in self.items:
+            it.setOpacity(0.0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for it, o in zip(self.items, self.saved):
+            it.setOpacity(o)
+
+
+def _static_leaves(scene, runs) -> list:
+    """Items of scene that neither hold nor belong to a run: hiding them leaves only the runs."""
+    run_set = set(runs)
+    holders = set()
+    for it in runs:
+        parent = it.parentItem()
+        while parent is not None:
+            holders.add(parent)
+            parent = parent.parentItem()
+
+    def in_run(it) -> bool:
+        while it is not None:
+            if it in run_set:
+                return True
+            it = it.parentItem()
+        return False
+
+    return [it for it in scene.items() if it not in holders and not in_run(it)]
+
+
+def _snap(rect, s: float):
+    """rect with its corners on whole device pixels (layers then blit 1:1, without blur)."""
+    from PySide6.QtCore import QRectF
+
+    x0, y0 = round(rect.left() * s) / s, round(rect.top() * s) / s
+    x1, y1 = round(rect.right() * s) / s, round(rect.bottom() * s) / s
+    return QRectF(x0, y0, x1 - x0, y1 - y0)
 
 
 class _Plots:

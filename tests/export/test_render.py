@@ -227,6 +227,28 @@ def test_mp4_both_frames_size_fps(tmp_path):
 
 
 @pytest.mark.gl
+def test_video_layers_hold_no_runs():
+    """Videos draw the surface and map once, then only the runs: a removed run must vanish."""
+    from app.model.race import Race
+    from app.ui.render import SceneRenderer, ensure_app
+
+    ensure_app(need_gl=True)
+    race = Race(small_scene(steps=30))
+    race.step(10)
+    video = SceneRenderer(race, (960, 540), "both", cache=True)
+
+    def sky_blue_pixels() -> int:          # adam's colour, #56B4E9
+        a = video.frame()[..., :3].astype(int)
+        return int((np.abs(a - (0x56, 0xB4, 0xE9)).sum(axis=2) < 40).sum())
+
+    assert sky_blue_pixels() > 200          # adam is drawn (3-D, 2-D, plots, legend)
+    race.remove_run(1)
+    video.update()
+    assert sky_blue_pixels() < 20
+    video.close()
+
+
+@pytest.mark.gl
 def test_4k_png_of_3d_view(tmp_path):
     a = rgba(render(tmp_path, "4k.png", size=(3840, 2160), view="3d"))
     assert a.shape == (2160, 3840, 4)

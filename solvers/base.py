@@ -83,6 +83,7 @@ class SolverSpec:
     params: Mapping[str, ParamSpec]
     needs_hessian: bool = False
     summary: str = ""
+    needs_loss: bool = False  # gradient-free: update gets loss_fn and grad=None
 
     def defaults(self) -> dict[str, Any]:
         return {k: p.default for k, p in self.params.items()}
@@ -96,6 +97,10 @@ class Solver:
     update(grad, state, params, *, hessian=None, lr_scale=1.0) -> (updates, state)
     The new point is params + updates. lr_scale is the schedule's multiplier
     for this step (lr_t = lr * lr_scale).
+
+    needs_loss solvers (random_search) are gradient-free: init(params, seed)
+    and update(None, state, params, *, loss_fn, lr_scale) where loss_fn maps
+    points (..., 2) to loss values (...).
     """
 
     name: str
@@ -103,6 +108,7 @@ class Solver:
     init: Callable[[np.ndarray], NamedTuple]
     update: Callable[..., tuple[np.ndarray, NamedTuple]]
     needs_hessian: bool = False
+    needs_loss: bool = False
 
     @property
     def lr(self) -> float:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 from .base import Solver, SolverSpec
-from .rules import adagrad, adam, newton, rmsprop, sgd
+from .rules import adagrad, adam, newton, random_search, rmsprop, sgd
 
 _Builder = Callable[[dict], tuple[Callable, Callable]]
 
@@ -28,6 +28,7 @@ _REGISTRY: dict[str, tuple[SolverSpec, _Builder, Callable[[dict], None] | None]]
     "adam": (adam.ADAM, adam.build, None),
     "adamw": (adam.ADAMW, partial(adam.build, decoupled=True), None),
     "newton": (newton.SPEC, newton.build, None),
+    "random_search": (random_search.SPEC, random_search.build, None),
 }
 
 
@@ -76,4 +77,4 @@ def make(name: str, **hyper: Any) -> Solver:
     s, builder, _ = _REGISTRY[name]
     init, update = builder(full)
     return Solver(name=name, hyper=MappingProxyType(full), init=init, update=update,
-                  needs_hessian=s.needs_hessian)
+                  needs_hessian=s.needs_hessian, needs_loss=s.needs_loss)

@@ -7,6 +7,11 @@ f.minibatch_grad(p, batch_size, rng). One step, for every point at once:
     g̃ = ∇f(x) + noise · f.grad_scale · N(0, I)     (or f.minibatch_grad)
     x ← x + update(g̃, state, x, lr_scale=schedule(t))
 
+A gradient-free solver (``opt.needs_loss``, e.g. random_search) gets
+``update(None, state, x, loss_fn=f.value, lr_scale=...)`` instead, and its
+state is seeded from the Stepper's seed (``opt.init(x, seed=...)``); the
+gradient is still evaluated, for the recorded grad norms only.
+
 A point diverges when its new position, loss or gradient is not finite, or
 it leaves the far box (bounds centre ± box_scale × half-span): it then stops
 where it was (repeating its last finite point, loss and grad norm), so
@@ -52,6 +57,8 @@ class Stepper:
         self.f = f
         self.solver = opt
         self.rng = np.random.default_rng(seed)
+        # gradient-free solvers carry their own stream, derived from the same seed
+        self._solver_seed = int(seed) if seed is not None else int(self.rng.integers(2**63))
         (x0, x1), (y0, y1) = f.bounds
         self._centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
         self._half = box_scale * np.array([abs(x1 - x0) / 2, abs(y1 - y0) / 2])
@@ -70,7 +77,7 @@ class Stepper:
         self._diverged_at[bad] = 0
         grad[bad] = 0.0
         self._x, self._grad = x, grad
-        self.state = opt.init(x)
+        self.state = self._init_state(opt, x)
 
         cap = max(int(reserve), 2)
         self._points = np.empty((cap,) + x.shape)
@@ -101,6 +108,9 @@ class Stepper:
         out |= ~np.isfinite(grad).all(axis=-1)
         return out
 
+    def _init_state(self, opt: Solver, x: np.ndarray):
+        return opt.init(x, seed=self._solver_seed) if opt.needs_loss else opt.init(x)
+
     def _lr_at(self, t: int) -> float:
         scale = 1.0 if self.schedule is None else float(self.schedule(t))
         return self.solver.lr * scale
@@ -130,6 +140,11 @@ class Stepper:
     def _step_once(self) -> None:
         t, x, f = self.t, self._x, self.f
         lr_scale = 1.0 if self.schedule is None else float(self.schedule(t))
+        if self.solver.needs_loss:
+            updates, self.state = self.solver.update(None, self.state, x, loss_fn=f.value,
+                                                     lr_scale=lr_scale)
+            self._finish_step(t, x, x + updates)
+            return
         if self._minibatch is not None:
             g = np.asarray(self._minibatch(x, self.batch_size, self.rng), dtype=np.float64)
         elif self._noise_scale:
@@ -139,7 +154,10 @@ class Stepper:
         hessian = f.hessian(x) if self.solver.needs_hessian else None
         updates, self.state = self.solver.update(g, self.state, x, hessian=hessian,
                                                  lr_scale=lr_scale)
-        x_new = x + updates
+        self._finish_step(t, x, x + updates)
+
+    def _finish_step(self, t: int, x: np.ndarray, x_new: np.ndarray) -> None:
+        """Evaluate the new points, freeze the diverged ones, record the step."""
         loss, grad = self._evaluate(x_new)
         gnorm = np.sqrt(grad[:, 0] ** 2 + grad[:, 1] ** 2)
         bad = self._bad(x_new, loss, grad)
@@ -189,7 +207,7 @@ class Stepper:
         same = opt.name == self.solver.name
         self.solver = opt
         if not same:
-            self.state = opt.init(self._x)
+            self.state = self._init_state(opt, self._x)
         self._lrs[self.t] = self._lr_at(self.t)
 
     def _view(self, arr: np.ndarray, tail: tuple = ()) -> np.ndarray:

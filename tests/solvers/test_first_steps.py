@@ -123,8 +123,9 @@ def test_update_is_pure():
         opt = solvers.make(name)
         s0 = opt.init(x)
         h = np.eye(2) if opt.needs_hessian else None
-        _, s1 = opt.update(g, s0, x, hessian=h)
-        _, s2 = opt.update(g, s1, x, hessian=h)
+        kw = {"loss_fn": lambda p: np.sum(p * p, axis=-1)} if opt.needs_loss else {}  # gradient-free
+        _, s1 = opt.update(g, s0, x, hessian=h, **kw)
+        _, s2 = opt.update(g, s1, x, hessian=h, **kw)
         np.testing.assert_array_equal(x, X)
         np.testing.assert_array_equal(g, G)
         assert s0.count == 0 and s1.count == 1 and s2.count == 2, name

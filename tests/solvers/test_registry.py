@@ -9,7 +9,8 @@ import pytest
 import solvers
 from solvers import ParamSpec, SolverSpec, make, spec, specs
 
-EXPECTED = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "newton")
+EXPECTED = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "newton",
+            "random_search")
 
 
 def test_names_and_specs():

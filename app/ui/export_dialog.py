@@ -329,13 +329,18 @@ def _settings_of(main_window) -> QSettings | None:
 
 
 def _camera_of(main_window) -> dict | None:
-    """The 3-D camera on screen (so a picture matches what the lecturer sees)."""
+    """The viewing angle on screen (elevation, azimuth); the zoom is fitted to the export.
+
+    pyqtgraph's field of view is horizontal, so the window's distance would
+    crop or shrink the surface in an export of another aspect ratio.
+    """
     view = getattr(main_window, "surface_view", None)
     get = getattr(view, "camera_dict", None)
     try:
-        return dict(get()) if get is not None else None
+        cam = dict(get()) if get is not None else {}
     except (AttributeError, KeyError, TypeError):
         return None
+    return {k: cam[k] for k in ("elevation", "azimuth") if k in cam} or None
 
 
 __all__ = ["ExportDialog", "LAST_DIR_KEY"]

@@ -3,9 +3,9 @@ the outcome of one start depends on the learning rate (the LR sweep). Qt-free.
 
 Basins of attraction
     Every start x₀ of an n × n grid over the view is run with the same solver
-    (one vectorized ``solvers.run`` per block of rows: the whole 20 × 20 swarm
-    is one call; a 200 × 200 grid is cut into row blocks only so the stored
-    history, (steps + 1) × points × 2 floats, stays small). Each final point x_T
+    (one vectorized run per block of starts: the whole 20 × 20 swarm is one
+    array of shape (400, 2); a 200 × 200 grid is cut into blocks only so the
+    stored history, (steps + 1) × points × 4 floats, stays small). Each final point x_T
     is then classified:
 
     * diverged: the run left the far box or hit inf/NaN (``Trajectory.diverged``);
@@ -43,7 +43,8 @@ Cancel = Callable[[], bool]
 MAX_GRID = 200          # starts per side of a basin map
 MAX_STEPS = 100_000
 MAX_FOUND = 150         # clusters of unlisted stationary points kept as their own classes
-_BLOCK_POINTS = 4096    # starts per solvers.run call (bounds the stored history)
+_BLOCK_POINTS = 4096    # starts per vectorized run (bounds the stored history)
+_SLICE_STEPS = 25       # steps between cancel polls
 
 KIND_GLOBAL = "global minimum"
 KIND_LOCAL = "local minimum"
@@ -157,8 +158,9 @@ def run_swarm(opt: Solver, f: Any, starts: np.ndarray, steps: int, *, noise: flo
               cancel: Cancel | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Final points (*S, 2) and diverged mask (*S,) of ``opt`` run from every start.
 
-    One ``solvers.run`` per block of at most 4096 starts (the history of a block is
-    kept by run(); blocks bound its memory and give progress and cancel points).
+    One vectorized ``solvers.Stepper`` (what ``solvers.run`` uses) per block of at
+    most 4096 starts: the stepper keeps each block's history, so blocks bound its
+    memory; it steps in slices of 25 so progress and cancel are polled often.
     """
     _check_solver(opt)
     steps = _whole("steps", steps, 1, MAX_STEPS)
@@ -172,11 +174,17 @@ def run_swarm(opt: Solver, f: Any, starts: np.ndarray, steps: int, *, noise: flo
         hi = min(lo + _BLOCK_POINTS, len(flat))
         # a block seed of its own: noise in one block does not depend on the block size
         s = int(block_seeds[b].generate_state(1)[0]) if len(block_seeds) > 1 else int(seed)
-        traj = solvers.run(opt, f, flat[lo:hi], steps=steps, noise=noise, seed=s, schedule=schedule)
-        finals[lo:hi] = traj.final
-        diverged[lo:hi] = traj.diverged
-        if progress is not None:
-            progress(hi / len(flat), f"{hi} of {len(flat)} starts")
+        # solvers.run, unrolled into slices of steps so cancel() is polled every few hundred ms
+        stepper = solvers.Stepper(opt, f, flat[lo:hi], noise=noise, seed=s, schedule=schedule,
+                                  reserve=steps + 1)
+        for done in range(0, steps, _SLICE_STEPS):
+            _poll(cancel)
+            stepper.step(min(_SLICE_STEPS, steps - done))
+            if progress is not None:
+                frac = (lo + (hi - lo) * stepper.t / steps) / len(flat)
+                progress(frac, f"{hi} of {len(flat)} starts")
+        finals[lo:hi] = stepper.x
+        diverged[lo:hi] = stepper.diverged
     return finals.reshape(starts.shape), diverged.reshape(starts.shape[:-1])
 
 

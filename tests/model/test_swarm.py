@@ -115,10 +115,21 @@ def test_a_large_grid_runs_in_blocks_with_progress_and_cancel():
     f = landscapes.get("quadratic_bowl")
     seen = []
     b = swarm.basin_map(f, gd(0.1), n=70, steps=80, progress=lambda frac, msg: seen.append(frac))
-    assert len(seen) == 2 and seen[-1] == 1.0          # 4900 starts: two blocks
+    assert seen[-1] == 1.0 and np.all(np.diff(seen) > 0)
+    assert seen[len(seen) // 2 - 1] == pytest.approx(4096 / 4900)   # 4900 starts: two blocks
     assert b.counts[0] == 4900
     with pytest.raises(swarm.SwarmCancelled):
         swarm.basin_map(f, gd(0.1), n=20, steps=10, cancel=lambda: True)
+
+
+def test_the_swarm_moves_exactly_as_solvers_run_with_noise():
+    f = landscapes.get("rosenbrock")
+    opt = solvers.make("adam", lr=0.02)
+    starts = swarm.grid_starts(f.bounds, 6)
+    finals, diverged = swarm.run_swarm(opt, f, starts, 60, noise=0.5, seed=3)
+    direct = solvers.run(opt, f, starts, steps=60, noise=0.5, seed=3)
+    np.testing.assert_array_equal(finals, direct.final)
+    np.testing.assert_array_equal(diverged, direct.diverged)
 
 
 @pytest.mark.parametrize("kwargs, words", [

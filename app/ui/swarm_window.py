@@ -1,0 +1,461 @@
+"""Swarm window: basins of attraction and the learning-rate sweep of the selected run.
+
+    install(window)   adds Swarm → Basins of attraction… (B) and Learning-rate sweep… (Ctrl+L)
+
+The computations live in app.model.swarm (Qt-free); this module draws them:
+the basin map as one categorical ImageItem (Okabe-Ito colour per class) under
+the landscape's contour lines, stars on the minima and a legend with counts;
+the sweep as final loss − f_min vs learning rate (log-log), diverged rates as
+crosses along the top, the selected run's lr as a vertical line. Clicking a
+sweep point sets the selected run's lr (undoable, through the main window).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+import solvers
+from app.model import build, swarm
+from app.model.scene import PALETTE
+
+from . import theme
+from .surface_grid import sample
+from .widgets import swatch
+from .workers import Job
+
+NOT_CONVERGED_COLOR = "#DDDDDD"
+DIVERGED_COLOR = "#555555"
+# Work (point-steps) above which a computation goes to a worker thread (≈ 0.2 s on a laptop core).
+BACKGROUND_WORK = 150_000
+
+
+def class_colors(kinds) -> list[str]:
+    """One colour per class: Okabe-Ito for the attractors (then lighter and darker tints), greys for the rest."""
+    base = [QColor(c) for c in PALETTE]
+    out, k = [], 0
+    for kind in kinds:
+        if kind == swarm.KIND_NOT_CONVERGED:
+            out.append(NOT_CONVERGED_COLOR)
+        elif kind == swarm.KIND_DIVERGED:
+            out.append(DIVERGED_COLOR)
+        else:
+            c = base[k % len(base)]
+            cycle = k // len(base)
+            if cycle % 3 == 1:
+                c = c.lighter(135)
+            elif cycle % 3 == 2:
+                c = c.darker(140)
+            out.append(c.name())
+            k += 1
+    return out
+
+
+def class_image(classes: np.ndarray, colors: list[str]) -> np.ndarray:
+    """(n, n, 4) uint8 RGBA of a class map (row-major, row 0 = lowest y), by one table lookup."""
+    table = np.array([QColor(c).getRgb() for c in colors], dtype=np.uint8).reshape(-1, 4)
+    return table[classes]
+
+
+class SwarmWindow(QDialog):
+    """Non-modal window with two tabs (basins, lr sweep) for the main window's landscape and selected run."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.main = window
+        self.setWindowTitle("Swarm — Loss Lab")
+        self.basins: swarm.BasinMap | None = None
+        self.sweep: swarm.LRSweep | None = None
+        self._job: Job | None = None
+        self._run_index = -1
+        th = getattr(window, "theme", theme.LIGHT)
+        self.theme = th
+        big = QFont()
+        big.setPointSize(12)
+        self.setFont(big)
+
+        # --- controls ---------------------------------------------------------
+        self.solver = QComboBox()
+        self.solver.addItems(solvers.names())
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(6)
+        self.lr.setRange(1e-6, 100.0)
+        self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.steps = QSpinBox()
+        self.steps.setRange(1, swarm.MAX_STEPS)
+        self.steps.setValue(300)
+        self.grid_size = QSpinBox()
+        self.grid_size.setRange(2, swarm.MAX_GRID)
+        self.grid_size.setValue(60)
+        self.grid_size.setToolTip("starts per side of the basin map (up to 200 × 200)")
+        self.from_run = QPushButton("From selected run")
+        self.from_run.setToolTip("Take solver, learning rate and start from the selected run")
+        self.from_run.clicked.connect(self.sync_from_window)
+        self.compute = QPushButton("Compute")
+        self.compute.setDefault(True)
+        self.compute.setShortcut(QKeySequence("Ctrl+Return"))
+        self.compute.clicked.connect(self.compute_current)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(200)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.clicked.connect(self.cancel_job)
+        for w in (self.progress, self.cancel):
+            w.hide()
+        row = QHBoxLayout()
+        for text, w in (("Solver", self.solver), ("η", self.lr), ("Steps", self.steps),
+                        ("Grid", self.grid_size)):
+            row.addWidget(QLabel(text))
+            row.addWidget(w)
+        row.addWidget(self.from_run)
+        row.addStretch(1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel)
+        row.addWidget(self.compute)
+
+        # --- basin tab ----------------------------------------------------------
+        self.basin_plot = pg.PlotWidget()
+        bp = self.basin_plot.getPlotItem()
+        bp.setLabel("bottom", "x₀ (start)")
+        bp.setLabel("left", "y₀ (start)")
+        bp.setMenuEnabled(False)
+        bp.hideButtons()
+        self.basin_image = pg.ImageItem(axisOrder="row-major")
+        self.basin_image.setZValue(-10)
+        bp.addItem(self.basin_image)
+        self.basin_contours = pg.PlotDataItem(connect="finite", pen=pg.mkPen((0, 0, 0, 95), width=1.0))
+        self.basin_contours.setZValue(-5)
+        bp.addItem(self.basin_contours)
+        self.basin_stars = pg.ScatterPlotItem(symbol="star", size=theme.STAR_SIZE + 4,
+                                              pen=pg.mkPen(th.halo, width=1.5))
+        self.basin_stars.setZValue(10)
+        bp.addItem(self.basin_stars)
+        self.basin_saddles = pg.ScatterPlotItem(symbol="+", size=theme.STAR_SIZE,
+                                                pen=pg.mkPen(th.halo, width=2.5), brush=pg.mkBrush(th.halo))
+        self.basin_saddles.setZValue(10)
+        bp.addItem(self.basin_saddles)
+        self.basin_start = pg.ScatterPlotItem(symbol="o", size=theme.START_SIZE + 2,
+                                              brush=pg.mkBrush("#FFFFFF"), pen=pg.mkPen(th.halo, width=2))
+        self.basin_start.setZValue(11)
+        bp.addItem(self.basin_start)
+        self.legend = QListWidget()
+        self.legend.setMinimumWidth(330)
+        self.legend.setMaximumWidth(420)
+        self.legend.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.basin_title = QLabel()
+        self.basin_title.setWordWrap(True)
+        side = QVBoxLayout()
+        side.addWidget(self.basin_title)
+        side.addWidget(self.legend, 1)
+        basin_tab = QWidget()
+        bl = QHBoxLayout(basin_tab)
+        bl.addWidget(self.basin_plot, 1)
+        bl.addLayout(side)
+
+        # --- sweep tab ------------------------------------------------------------
+        self.sweep_plot = pg.PlotWidget()
+        sp = self.sweep_plot.getPlotItem()
+        sp.setLogMode(x=True, y=True)
+        sp.setLabel("bottom", "learning rate η")
+        sp.setLabel("left", "final loss − f_min")
+        sp.showGrid(x=True, y=True, alpha=0.25)
+        sp.setMenuEnabled(False)
+        sp.hideButtons()
+        sp.addLegend(offset=(10, 10), labelTextSize="12pt")
+        self.sweep_min = sp.plot([], [], pen=pg.mkPen(PALETTE[1], width=2, style=Qt.PenStyle.DashLine),
+                                 name="lowest loss along the run")
+        self.sweep_curve = sp.plot([], [], pen=pg.mkPen(PALETTE[4], width=3), symbol="o", symbolSize=9,
+                                   symbolBrush=PALETTE[4], symbolPen=pg.mkPen("#FFFFFF", width=1),
+                                   name="final loss")
+        self.sweep_curve.sigPointsClicked.connect(self._on_sweep_click)
+        self.sweep_div = pg.ScatterPlotItem(symbol="x", size=16, brush=pg.mkBrush(PALETTE[3]),
+                                            pen=pg.mkPen(PALETTE[3], width=1))
+        sp.addItem(self.sweep_div)
+        sp.legend.addItem(self.sweep_div, "diverged")
+        self.sweep_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(th.foreground, width=2),
+                                          label="selected η", labelOpts={"position": 0.08, "color": th.foreground})
+        self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(PALETTE[2], width=2, style=Qt.PenStyle.DashLine),
+                                         label="best η", labelOpts={"position": 0.92, "color": PALETTE[2]})
+        for line in (self.sweep_line, self.best_line):
+            sp.addItem(line, ignoreBounds=True)
+        self.sweep_title = QLabel()
+        self.sweep_title.setWordWrap(True)
+        sweep_tab = QWidget()
+        sl = QVBoxLayout(sweep_tab)
+        sl.addWidget(self.sweep_title)
+        sl.addWidget(self.sweep_plot, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(basin_tab, "Basins of attraction")
+        self.tabs.addTab(sweep_tab, "Learning-rate sweep")
+        self.tabs.currentChanged.connect(lambda _i: self._sync_grid_enabled())
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.tabs, 1)
+        self.status = QLabel()
+        lay.addWidget(self.status)
+        self.resize(1150, 760)
+        window.installEventFilter(self)   # the main window closing stops a running job first
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.main and event.type() == QEvent.Type.Close:
+            self.stop_job()
+        return False
+
+    def stop_job(self) -> None:
+        """Cancel a running job and wait for its thread (polled every 25 steps: a short wait)."""
+        job = self._job
+        if job is not None:
+            job.cancel()
+            job.wait()
+
+    # ------------------------------------------------------------------ inputs
+    def _sync_grid_enabled(self) -> None:
+        self.grid_size.setEnabled(self.tabs.currentIndex() == 0)
+
+    def _selected(self):
+        race = getattr(self.main, "race", None)
+        if race is None or not race.runs:
+            return None
+        i = self.main.runs_panel.current
+        return race.runs[i if 0 <= i < len(race.runs) else 0]
+
+    def sync_from_window(self) -> None:
+        """Solver, lr and steps from the selected run (gd at 0.01 if there is none)."""
+        tr = self._selected()
+        name, lr = ("gd", 0.01) if tr is None else (tr.spec.solver, float(tr.solver.lr))
+        self._run_index = -1 if tr is None else self.main.race.runs.index(tr)
+        self.solver.setCurrentText(name)
+        self.lr.setValue(lr)
+        total = getattr(self.main.race, "total_steps", None)
+        if isinstance(total, int) and total > 0:
+            self.steps.setValue(min(total, swarm.MAX_STEPS))
+
+    def _inputs(self) -> dict[str, Any]:
+        race = self.main.race
+        f = race.landscape
+        tr = self._selected()
+        name = self.solver.currentText()
+        hyper = dict(tr.spec.hyper) if tr is not None and tr.spec.solver == name else {}
+        hyper["lr"] = float(self.lr.value())
+        opt = solvers.make(name, **hyper)
+        start = build.start_of(tr.spec, f) if tr is not None else f.default_start
+        noise = float(tr.spec.noise) if tr is not None else 0.0
+        schedule = build.make_schedule(tr.spec.schedule) if tr is not None else None
+        bounds = build.view_bounds(race.scene.landscape, f)
+        return dict(f=f, opt=opt, start=start, noise=noise, schedule=schedule, bounds=bounds,
+                    steps=int(self.steps.value()), n=int(self.grid_size.value()), seed=int(race.scene.seed))
+
+    # ------------------------------------------------------------------ compute
+    def compute_current(self) -> None:
+        if self.tabs.currentIndex() == 0:
+            self.compute_basins()
+        else:
+            self.compute_sweep()
+
+    def compute_basins(self, background: bool | None = None) -> None:
+        try:
+            a = self._inputs()
+        except ValueError as e:
+            self.status.setText(f"cannot compute: {e}")
+            return
+
+        def fn(progress=None, cancel=None):
+            return swarm.basin_map(a["f"], a["opt"], n=a["n"], steps=a["steps"], bounds=a["bounds"],
+                                   noise=a["noise"], seed=a["seed"], schedule=a["schedule"],
+                                   progress=progress, cancel=cancel)
+
+        work = a["n"] ** 2 * a["steps"]
+        self._launch(fn, lambda b: self.show_basins(b, a), background, work, "basins")
+
+    def compute_sweep(self, background: bool | None = None) -> None:
+        try:
+            a = self._inputs()
+        except ValueError as e:
+            self.status.setText(f"cannot compute: {e}")
+            return
+
+        def fn(progress=None, cancel=None):
+            return swarm.lr_sweep(a["f"], a["opt"], start=a["start"], steps=a["steps"], noise=a["noise"],
+                                  seed=a["seed"], schedule=a["schedule"], progress=progress, cancel=cancel)
+
+        work = 50 * a["steps"] * 40  # single-point steps cost ~40x a vectorized point-step
+        self._launch(fn, lambda s: self.show_sweep(s, a), background, work, "learning-rate sweep")
+
+    def _launch(self, fn, done, background: bool | None, work: int, what: str) -> None:
+        self.cancel_job()
+        if background is None:
+            background = work > BACKGROUND_WORK
+        if not background:
+            try:
+                done(fn())
+            except ValueError as e:
+                self.status.setText(f"{what}: {e}")
+            return
+        job = Job(lambda progress, cancel: fn(progress, cancel), self)
+        self._job = job
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{what} %p%")
+        for w in (self.progress, self.cancel):
+            w.show()
+        self.compute.setEnabled(False)
+        job.progressed.connect(lambda v, _m: self.progress.setValue(v))
+        job.finished_ok.connect(lambda r: (self._end(job), done(r)))
+        job.failed.connect(lambda m: (self._end(job), self.status.setText(f"{what} failed: {m}")))
+        job.cancelled.connect(lambda: (self._end(job), self.status.setText(f"{what}: cancelled")))
+        job.start()
+
+    def cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+
+    def _end(self, job: Job) -> None:
+        job.wait()
+        if self._job is job:
+            self._job = None
+            for w in (self.progress, self.cancel):
+                w.hide()
+            self.compute.setEnabled(True)
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    # ------------------------------------------------------------------ drawing
+    def show_basins(self, b: swarm.BasinMap, a: dict) -> None:
+        self.basins = b
+        f = a["f"]
+        colors = class_colors(b.kinds)
+        (x0, x1), (y0, y1) = b.bounds
+        n = b.n
+        dx, dy = (x1 - x0) / max(n - 1, 1), (y1 - y0) / max(n - 1, 1)
+        self.basin_image.setImage(class_image(b.classes, colors), levels=(0, 255))
+        # cell centres on the starts: the image reaches half a cell beyond the bounds
+        self.basin_image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
+        try:
+            grid = sample(f, b.bounds, 160)
+            lines = grid.contour_lines(14)
+        except ValueError:
+            lines = np.empty((0, 2))
+        if len(lines):
+            self.basin_contours.setData(lines[:, 0], lines[:, 1], connect="finite")
+        else:
+            self.basin_contours.clear()
+        point = np.isfinite(b.positions).all(axis=1)
+        inside = point & (b.positions[:, 0] >= x0) & (b.positions[:, 0] <= x1) \
+            & (b.positions[:, 1] >= y0) & (b.positions[:, 1] <= y1)
+        is_min = np.array([k in (swarm.KIND_GLOBAL, swarm.KIND_LOCAL) for k in b.kinds])
+        stars = np.flatnonzero(inside & is_min)
+        self.basin_stars.setData(pos=b.positions[stars], brush=[pg.mkBrush(colors[i]) for i in stars])
+        self.basin_saddles.setData(pos=b.positions[inside & ~is_min])
+        self.basin_start.setData(pos=np.asarray([a["start"]]))
+        vb = self.basin_plot.getPlotItem()
+        vb.setRange(xRange=(x0 - dx / 2, x1 + dx / 2), yRange=(y0 - dy / 2, y1 + dy / 2), padding=0)
+
+        self.legend.clear()
+        total = int(b.counts.sum())
+        for i, (label, count) in enumerate(zip(b.labels, b.counts)):
+            if count == 0 and b.kinds[i] in (swarm.KIND_NOT_CONVERGED, swarm.KIND_DIVERGED):
+                continue
+            item = QListWidgetItem(swatch(colors[i], 18), f"{label}   {count}  ({100 * count / total:.0f}%)")
+            self.legend.addItem(item)
+        self.basin_title.setText(
+            f"<b>{f.title}</b>: {n} × {n} starts, {b.solver} η = {b.hyper.get('lr', 0):.3g}, "
+            f"{b.steps} steps. Each start is coloured by where it ends.")
+        self.status.setText(f"{total} starts: {int(b.counts[b.diverged_class])} diverged, "
+                            f"{int(b.counts[b.not_converged_class])} not converged")
+
+    def show_sweep(self, s: swarm.LRSweep, a: dict) -> None:
+        self.sweep = s
+        ok = ~s.diverged
+        final = s.gap(s.final_loss)
+        lowest = s.gap(s.min_loss)
+        self.sweep_curve.setData(s.lrs[ok], final[ok])
+        self.sweep_min.setData(s.lrs, lowest)
+        finite = np.concatenate([final[ok], lowest])
+        finite = finite[np.isfinite(finite) & (finite > 0)]
+        top = float(finite.max()) * 10 if finite.size else 1.0
+        self.sweep_div.setData(np.log10(s.lrs[s.diverged]), np.full(int(s.diverged.sum()), np.log10(top)))
+        self.sweep_line.setValue(np.log10(float(a["opt"].lr)))
+        best = s.best_lr
+        self.best_line.setVisible(best is not None)
+        if best is not None:
+            self.best_line.setValue(np.log10(best))
+        first_div = s.lrs[s.diverged].min() if s.diverged.any() else None
+        text = (f"<b>{a['f'].title}</b>: {s.solver} from ({s.start[0]:.2f}, {s.start[1]:.2f}), "
+                f"{s.steps} steps, {len(s.lrs)} learning rates. ")
+        if best is not None:
+            text += f"Best η ≈ {best:.3g}. "
+        if first_div is not None:
+            text += f"Diverges from η ≈ {first_div:.3g} (× at the top). "
+        text += "Click a point to use its η in the selected run."
+        self.sweep_title.setText(text)
+        self.sweep_plot.getPlotItem().enableAutoRange()
+
+    def _on_sweep_click(self, _item, points, *args) -> None:
+        if not len(points) or self.sweep is None:
+            return
+        self.set_run_lr(float(10 ** points[0].pos().x()))  # the plot is log-x: positions are log10(η)
+
+    def set_run_lr(self, lr: float) -> None:
+        """Give the selected run this learning rate (an undoable edit of the main window)."""
+        tr = self._selected()
+        if tr is None:
+            return
+        row = self.main.race.runs.index(tr)
+        self.main.on_run_edit(row, {"hyper": {"lr": float(lr)}}, "learning rate")
+        self.lr.setValue(float(lr))
+        self.sweep_line.setValue(np.log10(float(lr)))
+        self.status.setText(f"{tr.label}: learning rate set to {lr:.3g}")
+
+    def closeEvent(self, event) -> None:
+        self.stop_job()
+        super().closeEvent(event)
+
+
+def _window_of(window) -> SwarmWindow:
+    w = getattr(window, "swarm_window", None)
+    if w is None:
+        w = SwarmWindow(window)
+        window.swarm_window = w
+    return w
+
+
+def open_swarm(window, tab: int) -> SwarmWindow:
+    """Show the swarm window on a tab (0 basins, 1 sweep), read the selected run and compute."""
+    w = _window_of(window)
+    w.tabs.setCurrentIndex(tab)
+    w.sync_from_window()
+    w.show()
+    w.raise_()
+    w.activateWindow()
+    w.compute_current()
+    return w
+
+
+def install(window) -> None:
+    """Add the Swarm menu (and toolbar buttons) to a MainWindow."""
+    menu = window.menuBar().addMenu("S&warm")
+    acts = []
+    for text, key, tab, tip in (
+            ("Basins of attraction…", "B", 0, "Colour every start by the minimum the selected solver reaches"),
+            ("Learning-rate sweep…", "Ctrl+L", 1, "Final loss vs learning rate for the selected run")):
+        act = QAction(text, window)
+        act.setShortcut(QKeySequence(key))
+        act.setToolTip(f"{tip} ({key})")
+        act.triggered.connect(lambda _=False, t=tab: open_swarm(window, t))
+        menu.addAction(act)
+        acts.append(act)
+    window.act_basins, window.act_lr_sweep = acts
+    tb = getattr(window, "toolbar", None)
+    if tb is not None:
+        tb.addSeparator()
+        for act, short in zip(acts, ("Basins", "LR sweep")):
+            tb.addAction(act)
+            act.setIconText(short)

@@ -148,6 +148,9 @@ class SwarmWindow(QDialog):
         self.legend.setMinimumWidth(330)
         self.legend.setMaximumWidth(420)
         self.legend.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.legend.setWordWrap(True)
+        self.legend.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.legend.setSpacing(3)
         self.basin_title = QLabel()
         self.basin_title.setWordWrap(True)
         side = QVBoxLayout()
@@ -167,7 +170,7 @@ class SwarmWindow(QDialog):
         sp.showGrid(x=True, y=True, alpha=0.25)
         sp.setMenuEnabled(False)
         sp.hideButtons()
-        sp.addLegend(offset=(10, 10), labelTextSize="12pt")
+        sp.addLegend(offset=(-10, -10), labelTextSize="12pt")  # bottom right: the U's floor rarely reaches it
         self.sweep_min = sp.plot([], [], pen=pg.mkPen(PALETTE[1], width=2, style=Qt.PenStyle.DashLine),
                                  name="lowest loss along the run")
         self.sweep_curve = sp.plot([], [], pen=pg.mkPen(PALETTE[4], width=3), symbol="o", symbolSize=9,
@@ -195,6 +198,7 @@ class SwarmWindow(QDialog):
         self.tabs.addTab(basin_tab, "Basins of attraction")
         self.tabs.addTab(sweep_tab, "Learning-rate sweep")
         self.tabs.currentChanged.connect(lambda _i: self._sync_grid_enabled())
+        self._tab_status = ["", ""]   # each tab's own summary line
         lay = QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(self.tabs, 1)
@@ -217,7 +221,9 @@ class SwarmWindow(QDialog):
 
     # ------------------------------------------------------------------ inputs
     def _sync_grid_enabled(self) -> None:
-        self.grid_size.setEnabled(self.tabs.currentIndex() == 0)
+        i = self.tabs.currentIndex()
+        self.grid_size.setEnabled(i == 0)
+        self.status.setText(self._tab_status[i])
 
     def _selected(self):
         race = getattr(self.main, "race", None)
@@ -352,7 +358,8 @@ class SwarmWindow(QDialog):
             & (b.positions[:, 1] >= y0) & (b.positions[:, 1] <= y1)
         is_min = np.array([k in (swarm.KIND_GLOBAL, swarm.KIND_LOCAL) for k in b.kinds])
         stars = np.flatnonzero(inside & is_min)
-        self.basin_stars.setData(pos=b.positions[stars], brush=[pg.mkBrush(colors[i]) for i in stars])
+        # white stars as in the main map: a star filled with its basin's colour vanishes into it
+        self.basin_stars.setData(pos=b.positions[stars], brush=pg.mkBrush(self.theme.star))
         self.basin_saddles.setData(pos=b.positions[inside & ~is_min])
         self.basin_start.setData(pos=np.asarray([a["start"]]))
         vb = self.basin_plot.getPlotItem()
@@ -363,13 +370,14 @@ class SwarmWindow(QDialog):
         for i, (label, count) in enumerate(zip(b.labels, b.counts)):
             if count == 0 and b.kinds[i] in (swarm.KIND_NOT_CONVERGED, swarm.KIND_DIVERGED):
                 continue
-            item = QListWidgetItem(swatch(colors[i], 18), f"{label}   {count}  ({100 * count / total:.0f}%)")
+            item = QListWidgetItem(swatch(colors[i], 22), f"{label}\n{count} starts · {100 * count / total:.0f}%")
             self.legend.addItem(item)
         self.basin_title.setText(
             f"<b>{f.title}</b>: {n} × {n} starts, {b.solver} η = {b.hyper.get('lr', 0):.3g}, "
             f"{b.steps} steps. Each start is coloured by where it ends.")
-        self.status.setText(f"{total} starts: {int(b.counts[b.diverged_class])} diverged, "
-                            f"{int(b.counts[b.not_converged_class])} not converged")
+        self._tab_status[0] = (f"{total} starts: {int(b.counts[b.diverged_class])} diverged, "
+                               f"{int(b.counts[b.not_converged_class])} not converged")
+        self.status.setText(self._tab_status[0])
 
     def show_sweep(self, s: swarm.LRSweep, a: dict) -> None:
         self.sweep = s
@@ -396,6 +404,8 @@ class SwarmWindow(QDialog):
             text += f"Diverges from η ≈ {first_div:.3g} (× at the top). "
         text += "Click a point to use its η in the selected run."
         self.sweep_title.setText(text)
+        self._tab_status[1] = f"{int(s.diverged.sum())} of {len(s.lrs)} learning rates diverged"
+        self.status.setText(self._tab_status[1])
         self.sweep_plot.getPlotItem().enableAutoRange()
 
     def _on_sweep_click(self, _item, points, *args) -> None:

@@ -67,11 +67,7 @@ def encode_video(
     w, h = size
     codec, params, pix_fmt = _ffmpeg_args(suffix)
     tmp = path.with_name(f".{path.stem}.part{suffix}")
-    writer = imageio_ffmpeg.write_frames(
-        str(tmp), size=(w, h), fps=int(fps), codec=codec, pix_fmt_in="rgb24",
-        pix_fmt_out=pix_fmt, macro_block_size=1, quality=None,
-        output_params=params, ffmpeg_log_level="error")
-    writer.send(None)  # start ffmpeg
+    writer = None  # started on the first frame, whose channel count sets the input format
     done = 0
     ok = False
     try:
@@ -79,9 +75,21 @@ def encode_video(
             if cancel is not None and cancel():
                 raise ExportCancelled(f"export of {path.name} cancelled")
             a = np.asarray(frame)
-            if a.shape[:2] != (h, w):
-                raise ValueError(f"frame {done} has size {a.shape[1]}x{a.shape[0]}, expected {w}x{h}")
-            writer.send(np.ascontiguousarray(a[..., :3], dtype=np.uint8))
+            if a.ndim != 3 or a.shape[:2] != (h, w) or a.shape[2] not in (3, 4):
+                raise ValueError(f"frame {done} has shape {a.shape}, expected ({h}, {w}, 3 or 4)"
+                                 f" (size {w}x{h})")
+            if writer is None:
+                channels = a.shape[2]
+                # RGBA goes to ffmpeg as is (it drops alpha): no per-frame copy
+                writer = imageio_ffmpeg.write_frames(
+                    str(tmp), size=(w, h), fps=int(fps), codec=codec,
+                    pix_fmt_in="rgba" if channels == 4 else "rgb24",
+                    pix_fmt_out=pix_fmt, macro_block_size=1, quality=None,
+                    output_params=params, ffmpeg_log_level="error")
+                writer.send(None)  # start ffmpeg
+            elif a.shape[2] != channels:
+                raise ValueError(f"frame {done} has {a.shape[2]} channels, the first had {channels}")
+            writer.send(np.ascontiguousarray(a, dtype=np.uint8))
             done += 1
             if progress is not None:
                 progress(done, n_frames)
@@ -89,7 +97,8 @@ def encode_video(
             raise ValueError("no frames to encode")
         ok = True
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
         if not ok:
             tmp.unlink(missing_ok=True)
     if not tmp.exists() or tmp.stat().st_size == 0:

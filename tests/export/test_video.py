@@ -56,7 +56,7 @@ def test_bad_settings_are_refused(tmp_path, name, size, fps, message):
 
 def test_wrong_frame_size_leaves_no_file(tmp_path):
     frames = [np.zeros((64, 64, 3), np.uint8), np.zeros((32, 64, 3), np.uint8)]
-    with pytest.raises(ValueError, match="frame 1 has size 64x32"):
+    with pytest.raises(ValueError, match=r"frame 1 has shape \(32, 64, 3\)"):
         encode_video(frames, tmp_path / "x.mp4", fps=10, size=(64, 64))
     assert list(tmp_path.iterdir()) == []
 
@@ -77,3 +77,17 @@ def test_progress_counts_frames(tmp_path):
     encode_video(moving_bar(5, 64, 64), tmp_path / "x.gif", fps=10, size=(64, 64),
                  n_frames=5, progress=lambda d, n: seen.append((d, n)))
     assert seen == [(i, 5) for i in range(1, 6)]
+
+
+def test_rgba_pixels_come_out_as_their_rgb(tmp_path):
+    # Alpha is dropped, colours kept: decode with ffmpeg and compare.
+    import subprocess
+
+    frame = np.zeros((32, 48, 4), np.uint8)
+    frame[..., 0], frame[..., 3] = 255, 255          # opaque pure red
+    out = encode_video([frame] * 2, tmp_path / "red.gif", fps=10, size=(48, 32))
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-frames:v", "1",
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    rgb = np.frombuffer(raw, np.uint8).reshape(32, 48, 3)
+    assert (rgb[..., 0] > 240).all() and (rgb[..., 1:] < 15).all()

@@ -32,8 +32,9 @@ from .workers import Job
 
 NOT_CONVERGED_COLOR = "#DDDDDD"
 DIVERGED_COLOR = "#555555"
-# Work (point-steps) above which a computation goes to a worker thread (≈ 0.2 s on a laptop core).
-BACKGROUND_WORK = 150_000
+# Work above which a computation goes to a worker thread (≈ 0.2 s; benchmarks/bench_swarm.py):
+BASIN_WORK = 2_000_000   # vectorized point-steps (~11 M/s)
+SWEEP_WORK = 4_000       # single-point steps (~23 k/s)
 
 
 def class_colors(kinds) -> list[str]:
@@ -277,8 +278,8 @@ class SwarmWindow(QDialog):
                                    noise=a["noise"], seed=a["seed"], schedule=a["schedule"],
                                    progress=progress, cancel=cancel)
 
-        work = a["n"] ** 2 * a["steps"]
-        self._launch(fn, lambda b: self.show_basins(b, a), background, work, "basins")
+        slow = a["n"] ** 2 * a["steps"] > BASIN_WORK
+        self._launch(fn, lambda b: self.show_basins(b, a), slow if background is None else background, "basins")
 
     def compute_sweep(self, background: bool | None = None) -> None:
         try:
@@ -291,13 +292,12 @@ class SwarmWindow(QDialog):
             return swarm.lr_sweep(a["f"], a["opt"], start=a["start"], steps=a["steps"], noise=a["noise"],
                                   seed=a["seed"], schedule=a["schedule"], progress=progress, cancel=cancel)
 
-        work = 50 * a["steps"] * 40  # single-point steps cost ~40x a vectorized point-step
-        self._launch(fn, lambda s: self.show_sweep(s, a), background, work, "learning-rate sweep")
+        slow = len(swarm.log_lrs()) * a["steps"] > SWEEP_WORK
+        self._launch(fn, lambda s: self.show_sweep(s, a), slow if background is None else background,
+                     "learning-rate sweep")
 
-    def _launch(self, fn, done, background: bool | None, work: int, what: str) -> None:
+    def _launch(self, fn, done, background: bool, what: str) -> None:
         self.cancel_job()
-        if background is None:
-            background = work > BACKGROUND_WORK
         if not background:
             try:
                 done(fn())

@@ -1,0 +1,344 @@
+"""The "CIFAR-10 softmax/SVM slice" panel: download the data, build a slice, show it.
+
+A slice is W(a, b) = W* + a·D₁ + b·D₂ of a linear classifier's loss on
+CIFAR-10 (landscapes.cifar.build_cifar_slice). Building it (loading, training
+W* unless cached, projecting the data) and downloading the archive both run
+off the GUI thread in an app.ui.workers.Job with a progress bar and Cancel.
+Errors (missing or corrupt data, network, cancel) are shown in the panel as
+one line; the surface on screen stays until a new slice is ready.
+
+    install(window)   # a "CIFAR-10" dock next to Landscape, and a CIFAR-10 menu
+"""
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from app.model.build import CIFAR_ROOT_ENV, build_landscape
+from app.model.scene import LandscapeSpec
+
+from .workers import Job
+
+PLANES = (("random", "random directions through W*"),
+          ("init_opt_random", "plane through W_init, W*, random-search W"))
+PARTS = (("total", "total loss"), ("data", "data loss only"), ("reg", "regularization only"))
+DEFAULT_STRENGTH = {"l2": 5e3, "l1": 5.0}  # build_cifar_slice's defaults
+DEFAULT_RESOLUTION = 81  # each grid point costs O(N·C): keep the grid coarse
+ARCHIVE_MB = 163
+
+
+def default_root() -> str:
+    """$LOSSLAB_CIFAR_ROOT if set, else the downloaded archive if present, else ''."""
+    env = os.environ.get(CIFAR_ROOT_ENV, "")
+    if env:
+        return env
+    try:
+        from landscapes.cifar import cached_archive
+
+        archive = cached_archive()
+    except Exception:  # platformdirs missing or no cache dir: nothing cached
+        return ""
+    return str(archive) if archive.is_file() else ""
+
+
+def _cached(cache_dir) -> bool:
+    from landscapes.cifar import cached_archive
+
+    return cached_archive(cache_dir).is_file()
+
+
+class CifarPanel(QWidget):
+    """Controls for one CIFAR-10 slice; emits ``built(spec, landscape)`` when one is ready."""
+
+    built = Signal(object, object)  # (LandscapeSpec, CifarSlice with the chosen part)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.cache_dir: Path | None = None   # None: the user's cache (tests point it elsewhere)
+        self.download_url: str | None = None  # None: the official URL
+        self.download_md5: str | None = None
+        self.job: Job | None = None
+        self._job_kind = ""
+        self.base_landscape = None  # the last built slice, "total" part
+        self.spec: LandscapeSpec | None = None
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        title = QLabel("<b>CIFAR-10 softmax/SVM slice</b>")
+        lay.addWidget(title)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.loss_box = QComboBox()
+        self.loss_box.addItem("softmax (cross-entropy)", "softmax")
+        self.loss_box.addItem("multiclass SVM (hinge)", "svm")
+        form.addRow("Loss", self.loss_box)
+        self.reg_box = QComboBox()
+        self.reg_box.addItem("L2  λ‖W‖²", "l2")
+        self.reg_box.addItem("L1  λ‖W‖₁", "l1")
+        self.reg_box.currentIndexChanged.connect(self._on_reg)
+        form.addRow("Regularization", self.reg_box)
+        self.strength_box = QDoubleSpinBox()
+        self.strength_box.setDecimals(3)
+        self.strength_box.setRange(0.0, 1e6)
+        self.strength_box.setValue(DEFAULT_STRENGTH["l2"])
+        self.strength_box.setToolTip("λ; the defaults (5000 for L2, 5 for L1) match the lecture")
+        form.addRow("Strength λ", self.strength_box)
+        self.plane_box = QComboBox()
+        for key, text in PLANES:
+            self.plane_box.addItem(text, key)
+        form.addRow("Plane", self.plane_box)
+        self.seed_box = QSpinBox()
+        self.seed_box.setRange(0, 2**31 - 1)
+        self.seed_box.setToolTip("seeds the directions D₁, D₂ (and W_init, random search)")
+        form.addRow("Direction seed", self.seed_box)
+        self.subset_box = QSpinBox()
+        self.subset_box.setRange(10, 50000)
+        self.subset_box.setSingleStep(500)
+        self.subset_box.setValue(2000)
+        self.subset_box.setToolTip("training images the slice's loss averages over")
+        form.addRow("Data subset", self.subset_box)
+        self.resolution_box = QSpinBox()
+        self.resolution_box.setRange(21, 201)
+        self.resolution_box.setValue(DEFAULT_RESOLUTION)
+        self.resolution_box.setToolTip("grid points per side; each costs O(subset × 10)")
+        form.addRow("Grid", self.resolution_box)
+        root_row = QHBoxLayout()
+        self.root_edit = QLineEdit(default_root())
+        self.root_edit.setPlaceholderText("cifar-10-batches-py folder or .tar.gz")
+        browse = QPushButton("…")
+        browse.setMaximumWidth(32)
+        browse.setToolTip("Choose the CIFAR-10 folder")
+        browse.clicked.connect(self._browse)
+        root_row.addWidget(self.root_edit, 1)
+        root_row.addWidget(browse)
+        form.addRow("Data", root_row)
+        lay.addLayout(form)
+
+        self.reset_runs_box = QCheckBox("Runs start at the slice's default start")
+        self.reset_runs_box.setChecked(True)
+        lay.addWidget(self.reset_runs_box)
+
+        buttons = QHBoxLayout()
+        self.download_button = QPushButton(f"Download CIFAR-10 ({ARCHIVE_MB} MB)")
+        self.download_button.clicked.connect(self.start_download)
+        self.build_button = QPushButton("Build slice")
+        self.build_button.setDefault(True)
+        self.build_button.clicked.connect(self.start_build)
+        buttons.addWidget(self.download_button)
+        buttons.addWidget(self.build_button)
+        lay.addLayout(buttons)
+        prog = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        prog.addWidget(self.progress, 1)
+        prog.addWidget(self.cancel_button)
+        lay.addLayout(prog)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.status)
+
+        self.result_group = QGroupBox("W* (trained)")
+        rg = QFormLayout(self.result_group)
+        self.accuracy_label = QLabel("—")
+        rg.addRow("Accuracy", self.accuracy_label)
+        self.part_box = QComboBox()
+        for key, text in PARTS:
+            self.part_box.addItem(text, key)
+        self.part_box.currentIndexChanged.connect(self._on_part)
+        rg.addRow("Show", self.part_box)
+        self.result_group.setEnabled(False)
+        lay.addWidget(self.result_group)
+        lay.addStretch(1)
+        self._set_busy(False)
+
+    # ------------------------------------------------------------------ settings
+    def _on_reg(self, _i: int) -> None:
+        self.strength_box.setValue(DEFAULT_STRENGTH[self.reg_box.currentData()])
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "CIFAR-10 folder (cifar-10-batches-py)",
+                                                  self.root_edit.text() or str(Path.home()))
+        if folder:
+            self.root_edit.setText(folder)
+
+    def landscape_spec(self) -> LandscapeSpec:
+        """The LandscapeSpec the controls describe (root omitted when empty: the download cache)."""
+        params: dict[str, Any] = {
+            "loss": self.loss_box.currentData(), "reg": self.reg_box.currentData(),
+            "strength": float(self.strength_box.value()), "seed": int(self.seed_box.value()),
+            "plane": self.plane_box.currentData(), "subset": int(self.subset_box.value()),
+        }
+        root = self.root_edit.text().strip()
+        if root:
+            params["root"] = root
+        if self.cache_dir is not None:
+            params["cache_dir"] = str(self.cache_dir)
+        return LandscapeSpec(name="cifar_slice", params=params, resolution=int(self.resolution_box.value()))
+
+    # ------------------------------------------------------------------ jobs
+    def _set_busy(self, busy: bool) -> None:
+        self.build_button.setEnabled(not busy)
+        self.download_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
+    def _run(self, kind: str, fn, on_done) -> None:
+        if self.job is not None:
+            return
+        job = Job(fn, self)
+        self.job, self._job_kind = job, kind
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{kind} %p%")
+        self._set_busy(True)
+        self.show_status(f"{kind}…")
+        job.progressed.connect(lambda v, m: (self.progress.setValue(v), m and self.show_status(m)))
+        job.finished_ok.connect(lambda result: (self._end(job), on_done(result)))
+        job.failed.connect(lambda m: (self._end(job), self.show_error(f"{kind} failed: {m}")))
+        job.cancelled.connect(lambda: (self._end(job), self.show_error(
+            f"{kind} cancelled; the current surface is kept")))
+        job.start()
+
+    def _end(self, job: Job) -> None:
+        if self.job is job:
+            job.wait()
+            self.job = None
+            self._set_busy(False)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def show_status(self, text: str) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+
+    def show_error(self, text: str) -> None:
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.setText(text)
+
+    def start_build(self) -> None:
+        """Build the slice the controls describe, off the GUI thread."""
+        spec = self.landscape_spec()
+        root = spec.params.get("root")
+        if root and not Path(root).exists():
+            self.show_error(f"no CIFAR-10 at {root}: choose the cifar-10-batches-py folder or download it")
+            return
+        if not root and not _cached(self.cache_dir):
+            self.show_error("CIFAR-10 not found: choose its folder, set $LOSSLAB_CIFAR_ROOT, "
+                            "or download it")
+            return
+        job_spec = copy.deepcopy(spec)
+        self._run("building CIFAR-10 slice",
+                  lambda progress, cancel: build_landscape(job_spec, progress, cancel),
+                  lambda f: self._on_built(spec, f))
+
+    def _on_built(self, spec: LandscapeSpec, f) -> None:
+        self.spec, self.base_landscape = spec, f
+        acc = getattr(f, "accuracies", {}) or {}
+        self.accuracy_label.setText("   ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
+                                    or "—")
+        self.result_group.setEnabled(True)
+        self.show_status(f"{f.title}: {getattr(f, 'n_examples', '?')} images, "
+                         f"grid {spec.resolution}×{spec.resolution}")
+        self.built.emit(spec, self.current_landscape())
+
+    def current_landscape(self):
+        """The built slice showing the chosen part (total / data / regularization)."""
+        f = self.base_landscape
+        part = self.part_box.currentData()
+        return f if f is None or part == "total" else f.with_part(part)
+
+    def _on_part(self, _i: int) -> None:
+        if self.base_landscape is not None and self.job is None:
+            self.built.emit(self.spec, self.current_landscape())
+
+    def start_download(self) -> None:
+        """Fetch the official archive into the cache (md5-checked), off the GUI thread."""
+        from landscapes.cifar import fetch_cifar10
+
+        kwargs: dict[str, Any] = {}
+        if self.download_url:
+            kwargs["url"] = self.download_url
+        if self.download_md5:
+            kwargs["md5"] = self.download_md5
+        cache = self.cache_dir
+
+        def fetch(progress, cancel):
+            def bytes_progress(done: int, total: int) -> None:
+                mb = done / 1e6
+                if total:
+                    progress(done / total, f"downloading CIFAR-10: {mb:.0f} of {total / 1e6:.0f} MB")
+                else:
+                    progress(0.0, f"downloading CIFAR-10: {mb:.0f} MB")
+            return fetch_cifar10(cache, progress=bytes_progress, cancel=cancel, **kwargs)
+
+        self._run("downloading CIFAR-10", fetch, self._on_downloaded)
+
+    def _on_downloaded(self, path) -> None:
+        self.root_edit.setText(str(path))
+        self.show_status(f"CIFAR-10 downloaded and verified: {path}")
+
+    def shutdown(self) -> None:
+        """Cancel and wait for a running job (window closing)."""
+        job = self.job
+        if job is not None:
+            job.cancel()
+            job.wait(30000)
+
+
+def install_slice(window, spec: LandscapeSpec, landscape, reset_starts: bool = True) -> None:
+    """Show a built slice in ``window`` (no rebuild: the landscape is already made)."""
+    window.pause()
+    if reset_starts:
+        for run in window.race.scene.runs:
+            run.start = None  # the slice's default start (W_init on the init plane)
+    window.race.set_landscape(spec, landscape)
+    window.undo_stack.clear()
+    window.rebuild_surface()
+    window.runs_panel.set_race(window.race)
+    window.redraw()
+
+
+def install(window) -> CifarPanel:
+    """Add the CIFAR-10 panel as a dock tabbed with Landscape, and a CIFAR-10 menu."""
+    from PySide6.QtWidgets import QDockWidget, QScrollArea
+
+    panel = CifarPanel()
+    dock = QDockWidget("CIFAR-10", window)
+    dock.setObjectName("cifar_dock")
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(panel)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    dock.setWidget(scroll)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    landscape_dock = getattr(window, "landscape_dock", None)
+    if landscape_dock is not None:
+        window.tabifyDockWidget(landscape_dock, dock)
+        landscape_dock.raise_()
+    panel.built.connect(lambda spec, f: install_slice(window, spec, f, panel.reset_runs_box.isChecked()))
+
+    def show_panel() -> None:
+        dock.show()
+        dock.raise_()
+
+    menu = window.menuBar().addMenu("CIFAR-&10")
+    act = QAction("CIFAR-10 slice…", window)
+    act.setToolTip("Build a loss slice of a linear classifier on CIFAR-10")
+    act.triggered.connect(show_panel)
+    menu.addAction(act)
+    menu.addAction(dock.toggleViewAction())
+    window.cifar_panel, window.cifar_dock, window.act_cifar = panel, dock, act
+    return panel

@@ -1,0 +1,158 @@
+"""The CIFAR-10 panel: builds slices off the GUI thread, installs them, keeps the surface on errors."""
+from __future__ import annotations
+
+import hashlib
+import http.server
+import threading
+
+import numpy as np
+import pytest
+
+from tests.cifar.conftest import make_fake_archive
+from tests.ui.conftest import race_scene
+
+WAIT = 120_000  # ms; generous on a shared 2-core machine (never a speed assertion)
+
+
+@pytest.fixture
+def window_panel(make_window, monkeypatch):
+    monkeypatch.delenv("LOSSLAB_CIFAR_ROOT", raising=False)
+    from app.ui.cifar_panel import install
+
+    w = make_window(race_scene())
+    panel = install(w)
+    yield w, panel
+    panel.shutdown()
+
+
+def wait_idle(qtbot, panel):
+    qtbot.waitUntil(lambda: panel.job is None, timeout=WAIT)
+
+
+def test_install_adds_dock_and_menu(window_panel):
+    w, panel = window_panel
+    assert w.cifar_panel is panel and w.cifar_dock.widget().widget() is panel
+    titles = [a.text() for a in w.menuBar().actions()]
+    assert "CIFAR-&10" in titles
+    assert panel.resolution_box.value() <= 101 and panel.subset_box.value() == 2000
+    spec = panel.landscape_spec()
+    assert spec.name == "cifar_slice" and spec.params["loss"] == "softmax" and spec.params["reg"] == "l2"
+    panel.reg_box.setCurrentIndex(1)
+    assert panel.landscape_spec().params["strength"] == 5.0  # the L1 default
+
+
+def test_build_installs_a_cifar_slice_and_parts(window_panel, qtbot, cifar_root):
+    w, panel = window_panel
+    panel.root_edit.setText(str(cifar_root))
+    panel.subset_box.setValue(500)
+    panel.resolution_box.setValue(31)
+    panel.build_button.click()
+    assert panel.job is not None  # off the GUI thread
+    wait_idle(qtbot, panel)
+    f = w.race.landscape
+    assert w.race.scene.landscape.name == "cifar_slice", panel.status.text()
+    assert f.n_examples == 500 and w.grid.f.shape == (31, 31)
+    # a linear classifier on CIFAR-10 gets roughly 35-42% test accuracy (CS231n assignment 1)
+    assert 0.30 < f.accuracies["test"] < 0.45
+    assert "test" in panel.accuracy_label.text() and "%" in panel.accuracy_label.text()
+    # runs start at the slice's default start, inside its view
+    (x0, x1), (y0, y1) = f.bounds
+    for t in w.race.runs:
+        assert x0 <= t.points[0][0] <= x1 and y0 <= t.points[0][1] <= y1
+    # the parts: data + regularization = total, at W* and elsewhere (L2 part is λ‖W‖², ≥ 0)
+    p = np.array([[0.0, 0.0], [0.3, -0.2]])
+    total = f.value(p)
+    panel.part_box.setCurrentIndex(1)
+    data = w.race.landscape.value(p)
+    panel.part_box.setCurrentIndex(2)
+    reg = w.race.landscape.value(p)
+    assert w.race.landscape.part == "reg" and (reg > 0).all()
+    np.testing.assert_allclose(data + reg, total, rtol=1e-10)
+    # softmax data loss at a trained W*: between 1.5 and ln 10 ≈ 2.30 (chance level)
+    assert 1.5 < data[0] < np.log(10)
+
+
+def test_cancel_keeps_the_old_surface(window_panel, qtbot, cifar_root):
+    w, panel = window_panel
+    old = w.race.landscape
+    panel.root_edit.setText(str(cifar_root))
+    panel.build_button.click()
+    panel.cancel_button.click()
+    wait_idle(qtbot, panel)
+    assert w.race.landscape is old and w.race.scene.landscape.name == "quadratic_bowl"
+    assert "cancelled" in panel.status.text()
+    assert panel.build_button.isEnabled() and not panel.cancel_button.isVisible()
+
+
+def test_bad_folders_show_an_error_and_keep_the_surface(window_panel, qtbot, tmp_path):
+    w, panel = window_panel
+    old = w.race.landscape
+    panel.root_edit.setText(str(tmp_path / "nowhere"))
+    panel.build_button.click()
+    assert panel.job is None and "no CIFAR-10 at" in panel.status.text()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    panel.root_edit.setText(str(empty))
+    panel.build_button.click()
+    wait_idle(qtbot, panel)
+    assert "failed" in panel.status.text() and str(empty) in panel.status.text()
+    corrupt = tmp_path / "cifar-10-batches-py"
+    corrupt.mkdir()
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        (corrupt / name).write_bytes(b"not a pickle")
+    panel.root_edit.setText(str(corrupt))
+    panel.build_button.click()
+    wait_idle(qtbot, panel)
+    assert "failed" in panel.status.text()
+    assert w.race.landscape is old and w.race.scene.landscape.name == "quadratic_bowl"
+    # nothing chosen and nothing downloaded
+    panel.cache_dir = tmp_path / "cache"
+    panel.root_edit.setText("")
+    panel.build_button.click()
+    assert panel.job is None and "CIFAR-10 not found" in panel.status.text()
+
+
+@pytest.fixture
+def served(tmp_path):
+    path = make_fake_archive(tmp_path / "a.tar.gz", n=80)
+    data = path.read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/cifar-10-python.tar.gz", data
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+
+
+def test_download_button_fetches_verifies_and_fills_the_folder(window_panel, qtbot, served, tmp_path):
+    w, panel = window_panel
+    url, data = served
+    panel.cache_dir = tmp_path / "cache"
+    panel.download_url = url
+    panel.download_md5 = hashlib.md5(data).hexdigest()
+    seen = []
+    panel.progress.valueChanged.connect(seen.append)
+    panel.download_button.click()
+    wait_idle(qtbot, panel)
+    archive = panel.cache_dir / "cifar-10-python.tar.gz"
+    assert archive.read_bytes() == data
+    assert panel.root_edit.text() == str(archive)
+    assert "verified" in panel.status.text() and seen and max(seen) == 100
+    # a wrong checksum: a clear error, nothing left behind
+    archive.unlink()
+    panel.download_md5 = "0" * 32
+    panel.download_button.click()
+    wait_idle(qtbot, panel)
+    assert "failed" in panel.status.text() and not archive.exists()

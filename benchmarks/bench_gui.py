@@ -70,9 +70,9 @@ def fps(resolution: int, frames: int, settings_path: str) -> tuple[float, int]:
     w.surface_view.gl.frameSwapped.connect(lambda: swaps.append(1))
     t0 = time.perf_counter()
     for k in range(frames):
+        target, deadline = len(swaps) + 1, time.perf_counter() + 1.0
         w.advance()
         # A frame counts only once the 3-D view has really drawn and swapped it.
-        target, deadline = len(swaps) + 1, time.perf_counter() + 1.0
         while len(swaps) < target and time.perf_counter() < deadline:
             app.processEvents()
         app.processEvents()   # and the raster widgets (2-D map, plots, status) are painted

@@ -123,8 +123,9 @@ class CifarPanel(QWidget):
         form.addRow("Data", root_row)
         lay.addLayout(form)
 
-        self.reset_runs_box = QCheckBox("Runs start at the slice's default start")
+        self.reset_runs_box = QCheckBox("Runs: slice's start, suggested learning rates")
         self.reset_runs_box.setChecked(True)
+        self.reset_runs_box.setToolTip("an analytic scene's learning rates mean nothing on a CIFAR slice")
         lay.addWidget(self.reset_runs_box)
 
         buttons = QHBoxLayout()
@@ -298,12 +299,25 @@ class CifarPanel(QWidget):
             job.wait(30000)
 
 
-def install_slice(window, spec: LandscapeSpec, landscape, reset_starts: bool = True) -> None:
-    """Show a built slice in ``window`` (no rebuild: the landscape is already made)."""
+def install_slice(window, spec: LandscapeSpec, landscape, reset_runs: bool = True) -> None:
+    """Show a built slice in ``window`` (no rebuild: the landscape is already made).
+
+    reset_runs: every run starts at the slice's default start (W_init on the
+    init plane) with a learning rate suggested for this slice's curvature
+    (app.model.suggest), since an analytic scene's rates mean nothing here.
+    """
+    from app.model.suggest import suggest_hyper
+
     window.pause()
-    if reset_starts:
-        for run in window.race.scene.runs:
-            run.start = None  # the slice's default start (W_init on the init plane)
+    scene = window.race.scene
+    if reset_runs:
+        for run in scene.runs:
+            run.start = None
+            run.hyper = {**run.hyper, **suggest_hyper(run.solver, landscape)}
+    scene.title = landscape.title
+    scene.caption = getattr(landscape, "description", landscape.title)
+    window.caption.setText(scene.caption)
+    window.caption.setVisible(True)
     window.race.set_landscape(spec, landscape)
     window.undo_stack.clear()
     window.rebuild_surface()

@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QCoreApplication, QEvent, QRect
 from PySide6.QtGui import QImage, QSurfaceFormat
 from PySide6.QtOpenGL import QOpenGLWindow
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
@@ -78,6 +78,21 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         fmt.setSamples(0)
         fmt.setDepthBufferSize(24)   # the default format may have none: hills would not hide what is behind
         self.setFormat(fmt)
+
+    batching = False   # while True, item updates only mark the window dirty
+
+    def update(self) -> None:
+        if self.batching:
+            self.dirty = True
+            return
+        super().update()
+
+    def paint_now(self) -> None:
+        """Render and swap synchronously (no ~5 ms requestUpdate delay, one paint per frame)."""
+        if self.isExposed():
+            QCoreApplication.sendEvent(self, QEvent(QEvent.Type.UpdateRequest))
+        else:
+            super().update()
 
     def devicePixelRatioF(self) -> float:   # GLViewMixin and items ask the QWidget API
         return float(self.devicePixelRatio())
@@ -280,6 +295,14 @@ class SurfaceView(QWidget):
         """Draw the runs (sequence of RunTrack): whole-array setData, nothing rebuilt."""
         if self.grid is None or self.container is None:
             return
+        self.gl.batching, self.gl.dirty = True, False
+        try:
+            self._set_tracks(tracks)
+        finally:
+            self.gl.batching = False
+        self.gl.paint_now()
+
+    def _set_tracks(self, tracks) -> None:
         while len(self._tracks) < len(tracks):
             self._tracks.append(_TrackItems(self, self.theme))
         while len(self._tracks) > len(tracks):

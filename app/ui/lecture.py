@@ -1,0 +1,336 @@
+"""Lecture (presentation) mode: full screen, big type, thick lines, a slim playback bar,
+the scene caption at the bottom, clicker navigation through the lecture scenes.
+
+Keys (all modes): F11 enter/leave, Esc leave, D light/dark, PageDown / N next
+scene, PageUp / P previous scene (a presenter's clicker sends PageDown/PageUp).
+Light theme with dark lines by default (lit rooms); sizes for a 1024x768
+projector read from the back row: text >= 20 pt, lines >= 3 px, markers >= 14 px.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+
+from app.model.playlist import Playlist
+
+from . import annotations, theme
+
+FONT_PT = 20            # every text the audience reads
+CAPTION_PT = 24
+BIG = dict(LINE_WIDTH=4.0, HALO_WIDTH=9.0, HEAD_SIZE=20, START_SIZE=16, STAR_SIZE=28)
+# Light for lecture rooms: pure white ground, near-black ink, darker halos.
+LECTURE_LIGHT = theme.Theme("lecture-light", "#FFFFFF", "#000000", "#000000", (255, 255, 255, 150), "#FFFFFF",
+                            (0, 0, 0, 90))
+LECTURE_DARK = theme.Theme("dark", "#000000", "#FFFFFF", "#000000", (0, 0, 0, 130), "#FFFFFF",
+                           (255, 255, 255, 70))
+
+
+@dataclass
+class _Saved:
+    geometry: object
+    state: object
+    menubar: bool
+    toolbar: bool
+    statusbar: bool
+    caption: bool
+    plots: bool
+    sizes: dict
+    theme: theme.Theme
+
+
+class PlaybackBar(QWidget):
+    """Previous | play step reset | slower speed faster | next  ...  title  n / N."""
+
+    def __init__(self, lecture: "LectureMode") -> None:
+        super().__init__()
+        self.setObjectName("lecture_bar")
+        w = lecture.window
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 2, 8, 2)
+        lay.setSpacing(6)
+        self.buttons: dict[str, QToolButton] = {}
+
+        def button(key: str, text: str, slot, tip: str) -> None:
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # keys stay with the window's shortcuts
+            b.clicked.connect(slot)
+            lay.addWidget(b)
+            self.buttons[key] = b
+
+        button("previous", "◀◀", lecture.previous_scene, "Previous scene (PageUp / P)")
+        button("play", "▶", w.act_play.trigger, "Play / pause (Space)")
+        button("step", "▶|", w.act_step.trigger, "Single step (→)")
+        button("reset", "⟲", w.act_reset.trigger, "Reset (R)")
+        button("slower", "−", w.act_slower.trigger, "Fewer steps per frame (−)")
+        self.speed = QLabel()
+        lay.addWidget(self.speed)
+        button("faster", "+", w.act_faster.trigger, "More steps per frame (+)")
+        button("next", "▶▶", lecture.next_scene, "Next scene (PageDown / N)")
+        self.position = QLabel()
+        lay.addWidget(self.position)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setMinimumWidth(40)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        lay.addWidget(self.title, 1)
+        self.step = QLabel()
+        lay.addWidget(self.step)
+
+
+class LectureMode:
+    """Controller attached to a MainWindow by install(window)."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.active = False
+        self.full_caption = False   # C: the whole caption instead of its first sentence
+        self.theme = LECTURE_LIGHT
+        self.playlist = Playlist.builtin()
+        self._saved: _Saved | None = None
+        self.annotations = annotations.install(window)
+        self.bar = PlaybackBar(self)
+        self.bar.hide()
+        self.caption = QLabel()
+        self.caption.setObjectName("lecture_caption")
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.hide()
+        lay = window.centralWidget().layout()
+        lay.insertWidget(0, self.bar)
+        lay.addWidget(self.caption)
+        annotations.after_redraw(window, self.refresh)
+
+    # --- enter / leave ------------------------------------------------------------
+    def toggle(self) -> None:
+        self.leave() if self.active else self.enter()
+
+    def enter(self) -> None:
+        if self.active:
+            return
+        w = self.window
+        self._saved = _Saved(w.saveGeometry(), w.saveState(), w.menuBar().isVisible(), w.toolbar.isVisible(),
+                             w.statusBar().isVisible(), w.caption.isVisible(), w.plots_view.isVisible(),
+                             {k: getattr(theme, k) for k in BIG}, w.theme)
+        self.active = True
+        w._presentation = True   # keep MainWindow's own flag in step
+        for dock in (w.landscape_dock, w.runs_dock):
+            dock.hide()
+        for widget in (w.menuBar(), w.toolbar, w.statusBar(), w.caption, w.plots_view):
+            widget.hide()
+        self.bar.show()
+        self.caption.show()
+        self._sync_playlist()
+        self._set_sizes(BIG)
+        self.apply_theme(self.theme)
+        w.showFullScreen()
+        self._check(True)
+
+    def leave(self) -> None:
+        if not self.active:
+            return
+        w, s = self.window, self._saved
+        self.active = False
+        w._presentation = False
+        self.bar.hide()
+        self.caption.hide()
+        self._set_sizes(s.sizes)
+        self.apply_theme(s.theme)
+        w.showNormal()
+        w.restoreGeometry(s.geometry)
+        w.restoreState(s.state)
+        w.menuBar().setVisible(s.menubar)
+        w.toolbar.setVisible(s.toolbar)
+        w.statusBar().setVisible(s.statusbar)
+        w.caption.setVisible(s.caption)
+        w.plots_view.setVisible(s.plots)
+        self._check(False)
+
+    def _check(self, on: bool) -> None:
+        a = self.window.act_present
+        a.blockSignals(True)
+        a.setChecked(on)
+        a.blockSignals(False)
+
+    # --- look ---------------------------------------------------------------------
+    def _set_sizes(self, sizes: dict) -> None:
+        """Line widths and marker sizes: the views read theme.* when they (re)create items."""
+        for k, v in sizes.items():
+            setattr(theme, k, v)
+        cv = self.window.contour_view
+        cv.heads.setSize(theme.HEAD_SIZE)
+        cv.starts.setSize(theme.START_SIZE)
+        cv.crosses.setSize(theme.HEAD_SIZE + 8)
+        cv.stars.setSize(theme.STAR_SIZE)
+        # drop the per-run items so the next redraw rebuilds them with the new widths
+        cv.set_tracks([])
+        self.window.surface_view.set_tracks([])
+
+    def toggle_theme(self) -> None:
+        self.theme = LECTURE_DARK if self.window.theme.name != "dark" else LECTURE_LIGHT
+        self.apply_theme(self.theme)
+
+    def apply_theme(self, th: theme.Theme) -> None:
+        """Recolour every view in place (views take their theme at construction)."""
+        w = self.window
+        w.theme = th
+        theme.apply_pyqtgraph(th)
+        big = self.active
+        pt = FONT_PT if big else 9
+        cv = w.contour_view
+        cv.theme = th
+        cv.plot_widget.setBackground(th.background)
+        cv.contours.setPen(pg.mkPen(th.contour, width=1.5 if big else 1.0))
+        cv.stars.setPen(pg.mkPen(th.halo, width=2.0 if big else 1.5))
+        cv._halo_pen = pg.mkPen(th.halo, width=2.5 if big else 1.5)   # noqa: SLF001 - no setter yet
+        tick = QFont()
+        tick.setPointSize(pt)
+        axes = [cv.plot.getAxis("bottom"), cv.plot.getAxis("left"), cv.colorbar.getAxis("right")]
+        for ax in axes:
+            ax.setPen(pg.mkPen(th.foreground, width=2 if big else 1))
+            ax.setTextPen(pg.mkPen(th.foreground))
+            ax.setTickFont(tick)
+            ax.label.setFont(tick)
+            ax.setStyle(tickTextOffset=8 if big else 3)
+        cv.plot.getAxis("left").setWidth(int(pt * 3.2) if big else None)
+        cv.colorbar.getAxis("right").setWidth(int(pt * 4.6) if big else None)
+        pv = w.plots_view
+        pv.theme = th
+        pv.canvas.setBackground(th.background)
+        sv = w.surface_view
+        sv.theme = th
+        sv.gl.setBackgroundColor(th.background)
+        sv.floor.setColor(th.grid3d)
+        cv.set_tracks([])
+        sv.set_tracks([])
+        if w.race is not None:
+            w.rebuild_surface()       # 3-D labels and contour colours follow the theme
+        ink, ground = th.foreground, th.background
+        w.centralWidget().setStyleSheet(
+            f"QWidget#lecture_bar, QLabel#lecture_caption, QLabel#step_explainer {{ background: {ground}; }}"
+            if not big else
+            f"QWidget {{ background: {ground}; color: {ink}; }}"
+            f" QToolButton {{ font-size: {FONT_PT}pt; min-width: 1.3em; border: 1px solid {ink}; border-radius: 4px;"
+            f" padding: 0px 3px; }}"
+            f" QLabel {{ font-size: {FONT_PT}pt; }}"
+            f" QLabel#lecture_caption {{ font-size: {CAPTION_PT}pt; padding: 4px 16px; }}"
+            f" QSplitter::handle {{ background: {ground}; }}")
+        self.annotations.apply_look(th, presentation=big)
+        if w.race is not None:
+            w.redraw()
+
+    def toggle_caption(self) -> None:
+        self.full_caption = not self.full_caption
+        self.refresh()
+
+    # --- scenes -------------------------------------------------------------------
+    def _sync_playlist(self) -> None:
+        name = self.window.scene_picker.currentData()
+        i = self.playlist.find(name) if name else None
+        if i is not None:
+            self.playlist.go(i)
+
+    def next_scene(self) -> None:
+        self._sync_playlist()
+        before = self.playlist.index
+        self.playlist.next()
+        if self.playlist.index != before:
+            self._load_current()
+
+    def previous_scene(self) -> None:
+        self._sync_playlist()
+        before = self.playlist.index
+        self.playlist.previous()
+        if self.playlist.index != before:
+            self._load_current()
+
+    def _load_current(self) -> None:
+        w = self.window
+        try:
+            scene = self.playlist.scene()
+        except (ValueError, OSError) as e:
+            w.show_message(f"cannot load scene {self.playlist.current!r}: {e}")
+            return
+        w.load_scene(scene)
+        i = w.scene_picker.findData(self.playlist.current)
+        if i >= 0:
+            w.scene_picker.setCurrentIndex(i)
+
+    # --- per frame ----------------------------------------------------------------
+    def refresh(self) -> None:
+        if not self.active or self.window.race is None:
+            return
+        race = self.window.race
+        b = self.bar
+        _set(b.step, f"step {race.step_count} / {race.total_steps}")
+        _set(b.speed, f"×{self.window.speed_box.value()}")
+        _set(b.position, self.playlist.position_text())
+        _set(b.buttons["play"], "❚❚" if self.window.playing else "▶")
+        _set(self.caption, race.scene.caption if self.full_caption else short_caption(race.scene.caption))
+        self.caption.setVisible(bool(race.scene.caption))
+        fm = b.title.fontMetrics()
+        _set(b.title, fm.elidedText(race.scene.title, Qt.TextElideMode.ElideRight, max(b.title.width(), 40)))
+
+
+def short_caption(text: str, limit: int = 150) -> str:
+    """The first sentence (or two, while they fit in ``limit`` characters): the rest
+    of a long caption is the lecturer's to say, and it would push the views off a 768-px screen."""
+    import re
+
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    out = sentences[0] if sentences else ""
+    for s in sentences[1:]:
+        if len(out) + 1 + len(s) > limit:
+            break
+        out = f"{out} {s}"
+    more = len(out) < len(text.strip())
+    return out + ("  (C: more)" if more else "")
+
+
+def _set(widget, text: str) -> None:
+    if widget.text() != text:    # text layout is slow: only when it changes
+        widget.setText(text)
+
+
+def _action(window, text: str, keys, slot, tip: str) -> QAction:
+    a = QAction(text, window)
+    a.setShortcuts([QKeySequence(k) for k in keys])
+    a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    names = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+    a.setToolTip(f"{tip} ({names})")
+    a.setStatusTip(a.toolTip())
+    a.triggered.connect(slot)
+    window.addAction(a)
+    return a
+
+
+def install(window) -> LectureMode:
+    """Attach lecture mode to ``window``: F11 now enters the full mode (replaces the basic toggle)."""
+    if getattr(window, "lecture", None) is not None:
+        return window.lecture
+    lm = LectureMode(window)
+    window.lecture = lm
+    a = window.act_present
+    try:
+        a.triggered.disconnect()
+    except (RuntimeError, TypeError):
+        pass
+    a.triggered.connect(lambda _checked=False: lm.toggle())
+    lm.act_leave = _action(window, "Leave presentation", [Qt.Key.Key_Escape], lm.leave, "Leave lecture mode")
+    lm.act_theme = _action(window, "Dark / light theme", [Qt.Key.Key_D], lm.toggle_theme,
+                           "Switch between the light and the dark lecture theme")
+    lm.act_next = _action(window, "Next scene", [Qt.Key.Key_PageDown, Qt.Key.Key_N], lm.next_scene,
+                          "Next lecture scene")
+    lm.act_prev = _action(window, "Previous scene", [Qt.Key.Key_PageUp, Qt.Key.Key_P], lm.previous_scene,
+                          "Previous lecture scene")
+    lm.act_caption = _action(window, "Whole caption", [Qt.Key.Key_C], lm.toggle_caption,
+                             "Show the whole scene caption, or only its first sentence")
+    menu = window.menuBar().addMenu("&Lecture")
+    for act in (a, lm.act_theme, lm.act_next, lm.act_prev, lm.act_caption):
+        menu.addAction(act)
+    return lm

@@ -69,14 +69,21 @@ class Explanation:
         return (f"step {self.step}: g = {fmt_vec(self.grad)}, lr {self.lr:.1e} "
                 f"\u2192 \u0394x = {fmt_vec(self.delta)}{tail}").replace("e-0", "e-").replace("e+0", "e+")
 
-    def latex_lines(self) -> list[str]:
-        """mathtext lines, one per term, then Δx: e.g. r'$\\hat m = (0.31,\\ -2.4)$'."""
-        out = [rf"$t = {self.step},\ \ \eta = {_tex_num(self.lr)}$",
-               rf"$g = {_tex_vec(self.grad)}$"]
+    def latex_lines(self, columns: bool = False) -> list[str]:
+        """mathtext lines, one per term, then Δx: e.g. r'$\\hat m = (0.31,\\ -2.4)$'.
+
+        columns=True writes vectors as column vectors (half as wide: narrow panels).
+        """
+        vec = _tex_column if columns else _tex_vec
+        out = [rf"$t = {self.step},\ \ \eta = {_tex_num(self.lr)}$", rf"$g = {vec(self.grad)}$"]
         for t in self.terms:
-            v = _tex_vec(t.value) if np.ndim(t.value) else _tex_num(t.value)
+            if np.ndim(t.value) == 2:      # a 2x2 matrix (newton's H): one row per line
+                v = r",\ ".join(vec(row) for row in np.asarray(t.value))
+                out.append(rf"${t.latex} = [{v}]$")
+                continue
+            v = vec(t.value) if np.ndim(t.value) else _tex_num(t.value)
             out.append(rf"${t.latex} = {v}$")
-        out.append(rf"$\Delta x = {_tex_vec(self.delta)}$")
+        out.append(rf"$\Delta x = {vec(self.delta)}$")
         return out
 
     def text_lines(self) -> list[str]:
@@ -114,6 +121,13 @@ def _tex_num(v: float) -> str:
         mant, exp = s.split("e")
         return rf"{mant}\times 10^{{{int(exp)}}}"
     return s
+
+
+def _tex_column(v) -> str:
+    """A 2-vector as a column: mathtext has no pmatrix, but display-style \\genfrac
+    with a zero-width rule is one."""
+    a, b = (_tex_num(c) for c in np.asarray(v, dtype=np.float64).reshape(2))
+    return rf"\genfrac{{(}}{{)}}{{0}}{{0}}{{{a}}}{{{b}}}"
 
 
 def _tex_vec(v) -> str:

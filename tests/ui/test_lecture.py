@@ -1,0 +1,163 @@
+"""Lecture mode, annotations and math labels on a real MainWindow (Xvfb)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from app.model import presets
+from app.model.explain import explain_track
+from app.model.scene import RunSpec
+
+from .conftest import race_scene
+
+pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
+
+
+@pytest.fixture
+def lecture_window(qtbot, make_window):
+    from app.ui import lecture
+
+    w = make_window(race_scene(runs=[RunSpec("momentum", {"lr": 1e-3, "momentum": 0.9}, start=(-1.5, 1.2)),
+                                     RunSpec("adam", {"lr": 0.05}, start=(1.5, -1.0)),
+                                     RunSpec("gd", {"lr": 1e-3}, start=(0.5, 1.5))],
+                               landscape="rosenbrock"))
+    lm = lecture.install(w)
+    w.activateWindow()
+    qtbot.waitActive(w)        # window shortcuts (G, D, PageDown) need the active window
+    return w, lm
+
+
+def test_enter_and_leave_hide_and_restore_docks(qtbot, lecture_window):
+    w, lm = lecture_window
+    docks = (w.landscape_dock, w.runs_dock)
+    assert all(d.isVisible() for d in docks) and w.menuBar().isVisible() and w.toolbar.isVisible()
+    size = w.size()
+    areas = [w.dockWidgetArea(d) for d in docks]
+    w.act_present.trigger()                       # F11's action now drives the full mode
+    qtbot.waitUntil(lambda: w.isFullScreen())
+    assert lm.active and w.act_present.isChecked()
+    assert not any(d.isVisible() for d in docks)
+    assert not w.menuBar().isVisible() and not w.toolbar.isVisible() and not w.statusBar().isVisible()
+    assert lm.bar.isVisible() and lm.caption.isVisible()
+    lm.leave()
+    qtbot.waitUntil(lambda: not w.isFullScreen())
+    assert all(d.isVisible() for d in docks) and w.menuBar().isVisible() and w.toolbar.isVisible()
+    assert not lm.bar.isVisible() and not w.act_present.isChecked()
+    del size   # (no window manager under Xvfb: the restored size is the WM's business)
+    assert [w.dockWidgetArea(d) for d in docks] == areas
+    assert w.plots_view.isVisible() and w.caption.isVisible()
+
+
+def test_presentation_sizes(qtbot, lecture_window):
+    from app.ui import theme
+
+    w, lm = lecture_window
+    line0 = theme.LINE_WIDTH
+    lm.enter()
+    qtbot.wait(50)
+    for label in (lm.bar.title, lm.bar.step, lm.caption):
+        assert label.font().pointSizeF() >= 20, label.objectName()
+    assert lm.bar.buttons["play"].font().pointSizeF() >= 20
+    assert w.contour_view.plot.getAxis("bottom").style["tickFont"].pointSizeF() >= 20
+    assert theme.LINE_WIDTH >= 3 and theme.HEAD_SIZE >= 14 and theme.START_SIZE >= 14
+    assert w.contour_view.heads.opts["size"] >= 14
+    # the per-run lines were rebuilt at the new width
+    pen = w.contour_view._tracks[0].line.opts["pen"]
+    assert pen.widthF() >= 3
+    lm.leave()
+    assert theme.LINE_WIDTH == line0
+
+
+def test_theme_key_toggles_dark_and_back(qtbot, lecture_window):
+    w, lm = lecture_window
+    lm.enter()
+    assert w.theme.background.upper() == "#FFFFFF"       # light by default
+    qtbot.keyClick(w, Qt.Key.Key_D)
+    assert w.theme.name == "dark"
+    assert w.contour_view.plot_widget.backgroundBrush().color().name() == w.theme.background.lower()
+    qtbot.keyClick(w, Qt.Key.Key_D)
+    assert w.theme.name != "dark"
+
+
+def test_pagedown_loads_next_builtin_scene(qtbot, lecture_window):
+    w, lm = lecture_window
+    names = presets.builtin_scene_names()
+    lm.enter()
+    lm.playlist.go(0)
+    w.scene_picker.setCurrentIndex(w.scene_picker.findData(names[0]))
+    qtbot.keyClick(w, Qt.Key.Key_PageDown)
+    assert lm.playlist.current == names[1]
+    assert w.race.scene.title == presets.load_builtin(names[1]).title
+    qtbot.keyClick(w, Qt.Key.Key_N)
+    assert w.race.scene.title == presets.load_builtin(names[2]).title
+    qtbot.keyClick(w, Qt.Key.Key_PageUp)
+    assert w.race.scene.title == presets.load_builtin(names[1]).title
+    assert lm.bar.position.text() == f"2 / {len(names)}"
+
+
+def test_arrows_at_heads_point_down_the_gradient(qtbot, lecture_window):
+    w, lm = lecture_window
+    ann = lm.annotations
+    w.step_once(5)
+    qtbot.keyClick(w, Qt.Key.Key_G)
+    qtbot.keyClick(w, Qt.Key.Key_V)
+    bases, vecs = ann.arrows("grad")
+    f = w.race.landscape
+    heads = np.array([tr.head for tr in w.race.runs])
+    np.testing.assert_allclose(bases, heads)
+    # direction: exactly −∇f from the landscape (hand-written Rosenbrock gradient)
+    x, y = heads[:, 0], heads[:, 1]
+    g = np.stack([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)], axis=1)
+    cos = np.sum(vecs * -g, axis=1) / (np.linalg.norm(vecs, axis=1) * np.linalg.norm(g, axis=1))
+    np.testing.assert_allclose(cos, 1.0, atol=1e-9)
+    assert np.all(np.linalg.norm(vecs, axis=1) > 0)
+    del f
+    # velocity arrows: momentum and adam keep a buffer, gd does not
+    vb, vv = ann.arrows("velocity")
+    assert len(vb) == 2
+    mom = w.race.runs[0]
+    v = explain_track(mom).term("v")            # buffer after the NEXT step; the drawn one is the current
+    cur = mom.velocity
+    cross = vv[0][0] * -cur[1] - vv[0][1] * -cur[0]
+    assert np.dot(vv[0], -cur) > 0 and abs(cross) < 1e-9 * np.linalg.norm(vv[0]) * np.linalg.norm(cur)
+    assert v.shape == (2,)
+    # 3-D: segments at each head (6 vertices per arrow)
+    assert ann._gl_grad.pos.shape == (6 * len(heads), 3)
+    qtbot.keyClick(w, Qt.Key.Key_G)
+    assert len(ann.arrows("grad")[0]) == 0
+
+
+def test_formula_panel_and_words(qtbot, lecture_window):
+    w, lm = lecture_window
+    ann = lm.annotations
+    w.runs_panel.list.setCurrentRow(1)           # adam: the panel explains the selected run
+    w.step_once(3)
+    qtbot.keyClick(w, Qt.Key.Key_U)
+    qtbot.keyClick(w, Qt.Key.Key_E)
+    assert ann.panel.isVisible() and ann.words.isVisible()
+    assert ann.panel.numbers.rendered and ann.panel.rule.rendered        # mathtext, not the fallback
+    ex = ann.explanation
+    tr = w.race.runs[w.runs_panel.current]
+    assert ex.solver == tr.spec.solver and ex.step == 4
+    assert f"step 4: g = (" in ann.words.text()
+
+
+def test_math_label_fallback_on_bad_tex(qtbot):
+    from app.ui.math_label import MathLabel, render_math
+
+    assert render_math([r"$\frac{1}{2$"]) is None
+    lab = MathLabel()
+    qtbot.addWidget(lab)
+    lab.set_math([r"$\frac{1}{2$"], ["½"])
+    assert not lab.rendered and lab.text() == "½"
+    lab.set_math([r"$\hat m = \frac{m}{1-\beta_1^t}$"], ["m̂ = m / (1 − β₁ᵗ)"])
+    assert lab.rendered and not lab.pixmap().isNull()
+
+
+def test_short_caption():
+    from app.ui.lecture import short_caption
+
+    assert short_caption("One. Two.") == "One. Two."
+    long = "A first sentence. " + "x" * 200 + "."
+    assert short_caption(long) == "A first sentence.  (C: more)"

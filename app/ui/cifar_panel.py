@@ -299,6 +299,24 @@ class CifarPanel(QWidget):
             job.wait(30000)
 
 
+def slice_caption(spec: LandscapeSpec, f) -> str:
+    """One caption line: what is plotted, in which plane, and how good W* is."""
+    p = spec.params
+    loss = "softmax (cross-entropy)" if p.get("loss") == "softmax" else "multiclass SVM (hinge)"
+    reg = "L2" if p.get("reg") == "l2" else "L1"
+    part = {"total": "", "data": " (data loss only)", "reg": " (regularization only)"}[getattr(f, "part", "total")]
+    if p.get("plane") == "random":
+        plane = "along two filter-normalized random directions (Li et al. 2018) through the trained W* at (0, 0)"
+    else:
+        plane = ("in the plane through the random initialization W_init (1, 0), the trained W* (0, 0) "
+                 "and the best of 20 random weight matrices")
+    acc = getattr(f, "accuracies", {}) or {}
+    accs = ", ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
+    return (f"{loss} loss{part} + {reg} λ={p.get('strength', 0):g} of a linear classifier on "
+            f"{getattr(f, 'n_examples', p.get('subset'))} CIFAR-10 images, {plane}."
+            + (f" W* accuracy: {accs}." if accs else ""))
+
+
 def install_slice(window, spec: LandscapeSpec, landscape, reset_runs: bool = True) -> None:
     """Show a built slice in ``window`` (no rebuild: the landscape is already made).
 
@@ -315,7 +333,7 @@ def install_slice(window, spec: LandscapeSpec, landscape, reset_runs: bool = Tru
             run.start = None
             run.hyper = {**run.hyper, **suggest_hyper(run.solver, landscape)}
     scene.title = landscape.title
-    scene.caption = getattr(landscape, "description", landscape.title)
+    scene.caption = slice_caption(spec, landscape)
     window.caption.setText(scene.caption)
     window.caption.setVisible(True)
     window.race.set_landscape(spec, landscape)

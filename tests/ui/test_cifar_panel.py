@@ -55,6 +55,10 @@ def test_build_installs_a_cifar_slice_and_parts(window_panel, qtbot, cifar_root)
     # a linear classifier on CIFAR-10 gets roughly 35-42% test accuracy (CS231n assignment 1)
     assert 0.30 < f.accuracies["test"] < 0.45
     assert "test" in panel.accuracy_label.text() and "%" in panel.accuracy_label.text()
+    caption = w.caption.text()
+    assert "random directions" in caption and "500 CIFAR-10 images" in caption and "test 3" in caption
+    # analytic rates mean nothing here: gd gets lr = 1/L of the slice (suggest), not the bowl's 0.1
+    assert w.race.scene.runs[0].hyper["lr"] != 0.1
     # runs start at the slice's default start, inside its view
     (x0, x1), (y0, y1) = f.bounds
     for t in w.race.runs:
@@ -67,6 +71,7 @@ def test_build_installs_a_cifar_slice_and_parts(window_panel, qtbot, cifar_root)
     panel.part_box.setCurrentIndex(2)
     reg = w.race.landscape.value(p)
     assert w.race.landscape.part == "reg" and (reg > 0).all()
+    assert "regularization only" in w.caption.text()
     np.testing.assert_allclose(data + reg, total, rtol=1e-10)
     # softmax data loss at a trained W*: between 1.5 and ln 10 ≈ 2.30 (chance level)
     assert 1.5 < data[0] < np.log(10)

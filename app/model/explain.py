@@ -50,6 +50,7 @@ class Explanation:
     delta: np.ndarray         # Δx, (2,)
     terms: tuple[Term, ...] = field(default_factory=tuple)
     noisy: bool = False       # the real step uses a noisy / minibatch gradient
+    uses_weight_decay: bool = False
 
     @property
     def x_next(self) -> np.ndarray:
@@ -76,13 +77,18 @@ class Explanation:
         """
         vec = _tex_column if columns else _tex_vec
         out = [rf"$t = {self.step},\ \ \eta = {_tex_num(self.lr)}$", rf"$g = {vec(self.grad)}$"]
+        parts = []
         for t in self.terms:
             if np.ndim(t.value) == 2:      # a 2x2 matrix (newton's H): one row per line
                 v = r",\ ".join(vec(row) for row in np.asarray(t.value))
-                out.append(rf"${t.latex} = [{v}]$")
+                parts.append(rf"{t.latex} = [{v}]")
                 continue
             v = vec(t.value) if np.ndim(t.value) else _tex_num(t.value)
-            out.append(rf"${t.latex} = {v}$")
+            parts.append(rf"{t.latex} = {v}")
+        # column vectors are narrow: two terms a line keeps a side panel short
+        per_line = 2 if columns else 1
+        for i in range(0, len(parts), per_line):
+            out.append("$" + r"\quad ".join(parts[i:i + per_line]) + "$")
         out.append(rf"$\Delta x = {vec(self.delta)}$")
         return out
 
@@ -191,7 +197,7 @@ def explain_update(solver, state, x, grad, *, lr_scale: float = 1.0, hessian=Non
         H = hess + shift * np.eye(2)
         terms += [Term("H", "H", "H", H), Term("newton_dir", r"H^{-1} g", "H⁻¹g", -delta / lr)]
     return Explanation(solver=name, step=int(step) if step is not None else count, x=x, grad=grad,
-                       lr=lr, delta=delta, terms=tuple(terms), noisy=bool(noisy))
+                       lr=lr, delta=delta, terms=tuple(terms), noisy=bool(noisy), uses_weight_decay=wd != 0.0)
 
 
 def explain_track(track, landscape=None) -> Explanation:

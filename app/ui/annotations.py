@@ -119,7 +119,10 @@ class ExplainPanel(QFrame):
     def show_explanation(self, spec, ex, color: str) -> None:
         self.title.setText(f"● {spec.title}")
         self.title.setStyleSheet(f"color: {color};")
-        self.rule.set_math(spec.rule_latex.split("\n"), spec.rule_lines)
+        rule, lines = spec.rule_latex.split("\n"), list(spec.rule_lines)
+        if not ex.uses_weight_decay and len(rule) == len(lines) and r"\lambda" in rule[0] and len(rule) > 2:
+            rule, lines = rule[1:], lines[1:]     # "g ← ∇f + λx" says nothing when λ = 0
+        self.rule.set_math(rule, lines)
         self.numbers.set_math(ex.latex_lines(columns=True), ex.text_lines())
 
 
@@ -200,7 +203,8 @@ class Annotations:
         sp = self.window.views_split
         w = sp.width()
         if w > 0:
-            side = min(max(int(w * 0.30), 280), 440)
+            # as wide as the rendered formulas need (never more than 36 % of the views)
+            side = min(max(self.panel.numbers.sizeHint().width() + 30, 280), int(w * 0.36))
             rest = w - side
             sp.setSizes([rest // 2, rest - rest // 2, side])
 
@@ -309,6 +313,9 @@ class Annotations:
             return
         if self.show_formula:
             self.panel.show_explanation(solvers.spec(tr.spec.solver), ex, tr.color)
+            sizes = self.window.views_split.sizes()
+            if len(sizes) == 3 and self.panel.numbers.sizeHint().width() + 30 > sizes[2]:
+                self._fit_panel()     # grow only: a panel that breathes every frame is distracting
         if self.show_words:
             self.words.setText(f"{tr.label} — {ex.words()}")
 

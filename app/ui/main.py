@@ -20,6 +20,7 @@ def run_gui(scene=None, argv=None) -> int:
 
     t0 = time.perf_counter()
     window = MainWindow(scene=scene)
+    window.install_extensions()
     window.show()
     window.cold_start_s = time.perf_counter() - t0
     return int(app.exec())

@@ -652,6 +652,33 @@ class MainWindow(QMainWindow):
         self.rebuild_surface()
         self.redraw()
 
+    # ------------------------------------------------------------------ extensions
+    EXTENSIONS = ("lecture", "annotations", "cifar_panel", "swarm_window")
+
+    def install_extensions(self) -> list[str]:
+        """Attach the optional features that live in their own modules (each has install(window)),
+        and route Export to the export dialog. run_gui calls this; tests may skip it."""
+        import importlib
+
+        installed = []
+        for name in self.EXTENSIONS:
+            try:
+                module = importlib.import_module(f"app.ui.{name}")
+            except ImportError:
+                continue
+            module.install(self)
+            installed.append(name)
+        try:
+            from .export_dialog import ExportDialog
+        except ImportError:
+            return installed
+        self.act_export.setText("Export…")
+        self.act_export.setToolTip("Export an image or a video of the views (Ctrl+E)")
+        self.act_export.triggered.disconnect()
+        self.act_export.triggered.connect(lambda _c=False: ExportDialog(self).exec())
+        installed.append("export_dialog")
+        return installed
+
     # ------------------------------------------------------------------ background jobs
     def run_job(self, fn, on_done, what: str) -> None:
         """Run fn(progress, cancel) in a QThread with a status-bar progress bar and Cancel."""

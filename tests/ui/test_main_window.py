@@ -254,3 +254,11 @@ def test_step_schedule_from_the_panel_halves_the_learning_rate(make_window):
     x2 = x1 - 0.5 * lr * 2 * x1
     np.testing.assert_allclose(w.race.runs[0].points[2], x2, rtol=1e-12)
     assert not panel.batch.isVisibleTo(panel)        # the bowl has no minibatches
+
+
+def test_extensions_install_and_the_window_still_plays(make_window):
+    w = make_window()
+    installed = w.install_extensions()
+    assert "export_dialog" in installed or not installed
+    w.step_once(3)
+    assert w.race.step_count == 3

@@ -17,6 +17,7 @@ import landscapes
 from app.model.scene import LandscapeSpec
 
 from . import theme
+from .math_label import MathLabel
 
 EXPRESSION = "expression"
 
@@ -48,8 +49,7 @@ class LandscapePanel(QWidget):
         f.setBold(True)
         self.title.setFont(f)
         lay.addWidget(self.title)
-        self.formula = QLabel()
-        self.formula.setFont(theme.formula_font(15))
+        self.formula = MathLabel(point_size=15)   # mathtext when matplotlib exists, else Unicode serif
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.formula)
@@ -145,7 +145,8 @@ class LandscapePanel(QWidget):
         if spec.name == EXPRESSION and spec.expression:
             self.expression.setText(spec.expression)
         self.title.setText(landscape.title)
-        self.formula.setText("f(x, y) = " + (landscape.formula or "?"))
+        latex = [f"$f(x, y) = {landscape.latex.strip('$')}$"] if landscape.latex else []
+        self.formula.set_math(latex, ["f(x, y) = " + (landscape.formula or "?")])
         self.description.setText(landscape.description)
         self.description.setVisible(bool(landscape.description))
         self._build_params(landscape)

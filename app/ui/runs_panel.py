@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QColorDialog, QComboBox, QDoubleSpinBox, QFormLay
 
 import solvers
 
-from .theme import formula_font
+from .math_label import MathLabel
 from .widgets import ParamSlider, swatch
 
 HIDDEN_PARAMS = {"eps", "lr_decay", "initial_accumulator_value", "dampening"}   # rarely taught; keep the panel calm
@@ -118,10 +118,8 @@ class RunsPanel(QWidget):
         self.batch.valueChanged.connect(lambda v: self._emit({"batch_size": int(v) or None}, "batch size"))
         self.batch_label = QLabel("Batch")
         self.form.addRow(self.batch_label, self.batch)
-        self.update_rule = QLabel()
+        self.update_rule = MathLabel(point_size=12)
         self.update_rule.setWordWrap(True)
-        self.update_rule.setTextFormat(Qt.TextFormat.PlainText)
-        self.update_rule.setFont(formula_font(12))
         self.update_rule.setToolTip("Update rule of the selected solver (as in torch.optim)")
         self.form.addRow(self.update_rule)
         outer.addWidget(box)
@@ -192,9 +190,11 @@ class RunsPanel(QWidget):
         self.batch.setVisible(minibatch)
         self.batch_label.setVisible(minibatch)
         self._build_sliders(tr)
-        doc = "\n".join(getattr(solvers.spec(spec.solver), "rule_lines", ()) or ())
-        self.update_rule.setText(doc)
-        self.update_rule.setVisible(bool(doc))
+        sspec = solvers.spec(spec.solver)
+        lines = tuple(getattr(sspec, "rule_lines", ()) or ())
+        latex = tuple(l for l in (getattr(sspec, "rule_latex", "") or "").splitlines() if l.strip())
+        self.update_rule.set_math(latex, lines)
+        self.update_rule.setVisible(bool(lines or latex))
 
     def _build_sliders(self, tr) -> None:
         while self.slider_box.count():

@@ -1,9 +1,12 @@
 """Fixtures for the CIFAR tests: the real data once per session, and tiny fake datasets."""
 from __future__ import annotations
 
+import contextlib
+import http.server
 import io
 import pickle
 import tarfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +45,37 @@ def make_fake_archive(path: Path, n: int = 7, extra: dict[str, bytes] | None = N
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     return path
+
+
+ARCHIVE_PATH = "/cifar-10-python.tar.gz"
+
+
+@contextlib.contextmanager
+def serve_archive(data: bytes):
+    """Serve ``data`` at ARCHIVE_PATH on 127.0.0.1 (404 elsewhere); yields the base URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != ARCHIVE_PATH:
+                self.send_error(404, "Not Found")
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
 
 
 @pytest.fixture(scope="session")

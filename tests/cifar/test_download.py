@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
-import threading
 
 import pytest
 
 from landscapes.cifar import Cancelled, CifarError, fetch_cifar10, load_cifar10
 
-from .conftest import make_fake_archive
+from .conftest import make_fake_archive, serve_archive
 
 
 @pytest.fixture(scope="module")
@@ -18,26 +16,8 @@ def served(tmp_path_factory):
     path = make_fake_archive(tmp_path_factory.mktemp("srv") / "a.tar.gz", n=80)
     data = path.read_bytes()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path != "/cifar-10-python.tar.gz":
-                self.send_error(404, "Not Found")
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", data, hashlib.md5(data).hexdigest()
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serve_archive(data) as base:
+        yield base, data, hashlib.md5(data).hexdigest()
 
 
 def test_download_verifies_reports_progress_and_loads(served, tmp_path):

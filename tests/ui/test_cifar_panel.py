@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
-import threading
 
 import numpy as np
 import pytest
 
-from tests.cifar.conftest import make_fake_archive
+from tests.cifar.conftest import ARCHIVE_PATH, make_fake_archive, serve_archive
 from tests.ui.conftest import race_scene
 
 WAIT = 120_000  # ms; generous on a shared 2-core machine (never a speed assertion)
@@ -122,23 +120,8 @@ def served(tmp_path):
     path = make_fake_archive(tmp_path / "a.tar.gz", n=80)
     data = path.read_bytes()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/cifar-10-python.tar.gz", data
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serve_archive(data) as base:
+        yield base + ARCHIVE_PATH, data
 
 
 def test_download_button_fetches_verifies_and_fills_the_folder(window_panel, qtbot, served, tmp_path):

@@ -100,6 +100,9 @@ def build_cifar_slice(root=None, loss: str = "softmax", reg: str = "l2", strengt
                    mean=mean, origin=origin, bounds=bounds, progress=_stage(progress, 0.7, 0.9))
     f.landmarks = landmarks
     if plane != "random":
+        f.description = f.description.replace(
+            "three weight matrices (origin at the first)",
+            "the trained W* (origin), the initial W_init and the best random-search W_random")
         f.default_start = landmarks["W_init"]
         # W_init's loss (mostly its L2 term) is ~100x W*'s: show heights on a log scale
         f.log_scale = bool(f.value(np.array(landmarks["W_init"])) > 20 * f.value(np.zeros(2)))

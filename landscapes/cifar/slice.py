@@ -113,9 +113,11 @@ class CifarSlice(Landscape):
         self.formula = f"L(W* + a·D₁ + b·D₂) = {data} + {self.strength:g}·{r}"
         self.latex = (r"L(W^* + a D_1 + b D_2) = \frac{1}{N}\sum_i L_i + \lambda "
                       + (r"\|W\|_2^2" if reg == "l2" else r"\|W\|_1"))
+        where = ("along two filter-normalized random directions (Li et al. 2018) through the "
+                 "trained weights W* at (0, 0)." if origin is None else
+                 "in the plane through three weight matrices (origin at the first).")
         self.description = (f"Exact {name} loss of a linear classifier on {self.n_examples} CIFAR-10 "
-                            f"training images, along two filter-normalized random directions "
-                            "(Li et al. 2018) through the trained weights W* at (0, 0).")
+                            f"training images, {where}")
 
     # --- the three parts --------------------------------------------------------------
     def _evaluate(self, p, order: int, part: str | None = None, progress=None, cancel=None):

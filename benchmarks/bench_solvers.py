@@ -49,7 +49,7 @@ class Rosenbrock:
 
 
 LR = {"gd": 1e-4, "sgd": 1e-4, "momentum": 1e-4, "nesterov": 1e-4, "adagrad": 1e-2,
-      "rmsprop": 1e-3, "adam": 1e-2, "adamw": 1e-2, "newton": 0.5}
+      "rmsprop": 1e-3, "adam": 1e-2, "adamw": 1e-2, "newton": 0.5, "random_search": 0.05}
 
 
 def best_of(fn, repeats: int) -> float:

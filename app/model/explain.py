@@ -202,7 +202,7 @@ def explain_update(solver, state, x, grad, *, lr_scale: float = 1.0, hessian=Non
 
 def explain_track(track, landscape=None) -> Explanation:
     """Explain the next update of a race RunTrack (app.model.race) at its head."""
-    stepper = getattr(track, "stepper", None) or track._stepper   # noqa: SLF001 - until RunTrack exposes it
+    stepper = track.stepper
     f = landscape if landscape is not None else stepper.f
     x = np.asarray(track.head, dtype=np.float64).reshape(2)
     # the multiplier the Stepper will use for the step from t (not lrs[-1] / lr: rounding)

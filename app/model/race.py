@@ -82,6 +82,11 @@ class RunTrack:
 
     # --- what the views read ------------------------------------------------
     @property
+    def stepper(self) -> "solvers.Stepper":
+        """The solvers.Stepper that advances this run (its state, schedule, landscape, history)."""
+        return self._stepper
+
+    @property
     def points(self) -> np.ndarray:
         """(k+1, 2) positions up to the current step (never NaN; read-only view)."""
         return self._stepper.points

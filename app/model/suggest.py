@@ -12,7 +12,10 @@ Rules of thumb (Goodfellow et al., Deep Learning, 2016, sec. 4.3 and 8.3):
   velocity builds up, so it gets lr = (1 - mu) / L, i.e. the same travel;
 - Adam/RMSprop/Adagrad steps are about lr per coordinate whatever the
   gradient scale, so their lr is a fraction of the view's width;
-- Newton takes full steps (lr = 1).
+- Newton takes full steps (lr = 1);
+- random search proposes x + σξ: σ (its ``lr``) is a length in the plane,
+  so it is a fraction of the view's width too (its default 0.1 is tiny on a
+  CIFAR slice and huge on a unit bowl).
 """
 from __future__ import annotations
 
@@ -53,4 +56,6 @@ def suggest_hyper(solver: str, landscape: Landscape, start=None) -> dict:
         return {"lr": _nice(0.1 * width)}
     if solver == "newton":
         return {"lr": 1.0}
+    if solver == "random_search":
+        return {"lr": _nice(0.02 * width)}
     return {}

@@ -31,22 +31,8 @@ FORMULA_DEBOUNCE_MS = 120   # re-render math at most ~8x a second while playing
 
 
 def after_redraw(window, fn) -> None:
-    """Call fn() after every window.redraw() (wraps the instance's method once per fn).
-
-    Until MainWindow emits a signal after each frame, this is the hook.
-    """
-    hooks = getattr(window, "_after_redraw_hooks", None)
-    if hooks is None:
-        hooks = window._after_redraw_hooks = []
-        original = window.redraw
-
-        def redraw(*a, **kw):
-            original(*a, **kw)
-            for h in list(hooks):
-                h()
-
-        window.redraw = redraw
-    hooks.append(fn)
+    """Call fn() after every window.redraw() (MainWindow.frame_drawn)."""
+    window.frame_drawn.connect(fn)
 
 
 def arrow_vectors(vecs: np.ndarray, span: np.ndarray, ref: float, max_len: float = ARROW_MAX,
@@ -149,9 +135,9 @@ class Annotations:
             plot.addItem(it)
         self._gl_grad = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True)
         self._gl_vel = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True)
-        from .surface_view import _MARKER   # drawn over the surface like the paths
+        from .surface_view import MARKER_GL_OPTIONS   # drawn over the surface like the paths
         for it in (self._gl_grad, self._gl_vel):
-            it.setGLOptions(_MARKER)
+            it.setGLOptions(MARKER_GL_OPTIONS)
             it.setDepthValue(25)
             window.surface_view.addItem(it)
         self.panel = ExplainPanel()

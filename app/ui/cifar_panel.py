@@ -336,11 +336,7 @@ def install_slice(window, spec: LandscapeSpec, landscape, reset_runs: bool = Tru
     scene.caption = slice_caption(spec, landscape)
     window.caption.setText(scene.caption)
     window.caption.setVisible(True)
-    window.race.set_landscape(spec, landscape)
-    window.undo_stack.clear()
-    window.rebuild_surface()
-    window.runs_panel.set_race(window.race)
-    window.redraw()
+    window.set_landscape(spec, landscape)
 
 
 def install(window) -> CifarPanel:

@@ -17,10 +17,10 @@ from .surface_grid import SurfaceGrid
 
 
 class _TrackItems:
-    def __init__(self, plot: pg.PlotItem, th: theme.Theme) -> None:
+    def __init__(self, plot: pg.PlotItem, th: theme.Theme, line_width: float, halo_width: float) -> None:
         # PlotCurveItem, not PlotDataItem: a third of the per-frame setData cost.
-        self.halo = pg.PlotCurveItem(pen=pg.mkPen(th.halo, width=theme.HALO_WIDTH))
-        self.line = pg.PlotCurveItem(pen=pg.mkPen("w", width=theme.LINE_WIDTH))
+        self.halo = pg.PlotCurveItem(pen=pg.mkPen(th.halo, width=halo_width))
+        self.line = pg.PlotCurveItem(pen=pg.mkPen("w", width=line_width))
         self.halo.setZValue(10)
         self.line.setZValue(11)
         self.color: str | None = None
@@ -30,6 +30,24 @@ class _TrackItems:
     def remove(self, plot) -> None:
         plot.removeItem(self.halo)
         plot.removeItem(self.line)
+
+
+def thin_to_pixels(points: np.ndarray, cell) -> np.ndarray:
+    """Drop points that fall in the same ``cell`` (x, y) as the point before them.
+
+    Stroking cost grows with the number of segments; runs that crawl or have
+    converged put hundreds of points inside one pixel. With half-pixel cells
+    the drawn path differs from the full one by under a pixel. First and last
+    points are always kept, and so is every non-finite point (a gap).
+    """
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if cell is None or len(p) < 3:
+        return p
+    with np.errstate(invalid="ignore", over="ignore"):
+        q = np.floor(p / np.asarray(cell, dtype=np.float64))
+    keep = np.ones(len(p), dtype=bool)
+    keep[1:-1] = np.any(q[1:-1] != q[:-2], axis=1) | ~np.isfinite(q[1:-1]).all(axis=1)
+    return p[keep]
 
 
 class ContourView(QWidget):
@@ -45,6 +63,8 @@ class ContourView(QWidget):
         super().__init__(parent)
         self.theme = th
         self.grid: SurfaceGrid | None = None
+        self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
+        self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
         self.plot_widget = pg.PlotWidget()
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
         lay = QVBoxLayout(self)
@@ -52,6 +72,9 @@ class ContourView(QWidget):
         lay.addWidget(self.plot_widget)
         self.plot.setLabel("bottom", "x")
         self.plot.setLabel("left", "y")
+        for name in ("bottom", "left"):
+            # CIFAR slices span ±0.6: without this the axis reads "y (x0.001)" with ticks ±600
+            self.plot.getAxis(name).enableAutoSIPrefix(False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setAspectLocked(False)
@@ -84,6 +107,41 @@ class ContourView(QWidget):
         self._start_brush = pg.mkBrush(255, 255, 255, 220)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
 
+    # --- look -----------------------------------------------------------------
+    def set_sizes(self, line: float, halo: float, head: float, start: float, star: float | None = None,
+                  outline: float | None = None) -> None:
+        """Pixel widths of run lines and their halos, sizes of head and start markers
+        (optionally of the minima stars and of the head markers' outline)."""
+        self.line_width, self.halo_width = float(line), float(halo)
+        self.head_size, self.start_size = float(head), float(start)
+        self.heads.setSize(self.head_size)
+        self.starts.setSize(self.start_size)
+        self.crosses.setSize(self.head_size + 8)
+        if star is not None:
+            self.stars.setSize(star)
+        if outline is not None:
+            self._halo_pen = pg.mkPen(self.theme.halo, width=outline)
+        self._drop_tracks()
+
+    def set_theme(self, th: theme.Theme) -> None:
+        """Recolour in place: background, contour lines, halos, minima, axes."""
+        self.theme = th
+        self.plot_widget.setBackground(th.background)
+        self.contours.setPen(pg.mkPen(th.contour, width=self.contours.opts["pen"].widthF()))
+        self.stars.setPen(pg.mkPen(th.halo, width=self.stars.opts["pen"].widthF()))
+        self.stars.setBrush(pg.mkBrush(th.star))
+        self._halo_pen = pg.mkPen(th.halo, width=self._halo_pen.widthF())
+        for name in ("bottom", "left"):
+            ax = self.plot.getAxis(name)
+            ax.setPen(pg.mkPen(th.foreground, width=ax.pen().widthF()))
+            ax.setTextPen(pg.mkPen(th.foreground))
+        self._drop_tracks()
+
+    def _drop_tracks(self) -> None:
+        """Forget the per-run items: the next set_tracks makes them with the current look."""
+        while self._tracks:
+            self._tracks.pop().remove(self.plot)
+
     # --- surface ------------------------------------------------------------
     def set_surface(self, grid: SurfaceGrid, colormap: str = "viridis", contour_levels: int = 20,
                     minima=()) -> None:
@@ -106,17 +164,19 @@ class ContourView(QWidget):
     # --- per frame ------------------------------------------------------------
     def set_tracks(self, tracks) -> None:
         while len(self._tracks) < len(tracks):
-            self._tracks.append(_TrackItems(self.plot, self.theme))
+            self._tracks.append(_TrackItems(self.plot, self.theme, self.line_width, self.halo_width))
         while len(self._tracks) > len(tracks):
             self._tracks.pop().remove(self.plot)
         heads, starts, crosses, brushes, pens = [], [], [], [], []
+        cell = self._half_pixel()
         for items, tr in zip(self._tracks, tracks):
             p = tr.points
-            items.halo.setData(p[:, 0], p[:, 1])
+            d = thin_to_pixels(p, cell)
+            items.halo.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
             if items.color != tr.color:   # new pens only when a colour changes (pens key the symbol cache)
                 items.color = tr.color
-                items.line.setPen(pg.mkPen(tr.color, width=theme.LINE_WIDTH))
-            items.line.setData(p[:, 0], p[:, 1])
+                items.line.setPen(pg.mkPen(tr.color, width=self.line_width))
+            items.line.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
             heads.append(p[-1])
             starts.append(p[0])
             brushes.append(self._brush(tr.color))
@@ -126,6 +186,14 @@ class ContourView(QWidget):
         self.heads.setData(pos=np.asarray(heads).reshape(-1, 2), brush=brushes, pen=self._halo_pen)
         self.starts.setData(pos=np.asarray(starts).reshape(-1, 2), brush=self._start_brush, pen=pens)
         self.crosses.setData(pos=np.asarray(crosses).reshape(-1, 2))
+
+    def _half_pixel(self) -> np.ndarray | None:
+        """Data size of half a screen pixel (x, y), or None before the view has a size."""
+        if not self.isVisible():
+            return None   # an offscreen export draws at its own size: keep every point
+        px = self.plot.getViewBox().viewPixelSize()
+        cell = 0.5 * np.abs(np.asarray(px, dtype=np.float64))
+        return cell if np.all(np.isfinite(cell)) and np.all(cell > 0) else None
 
     def _brush(self, color: str):
         if color not in self._brushes:

@@ -21,7 +21,7 @@ from . import annotations, theme
 
 FONT_PT = 20            # every text the audience reads
 CAPTION_PT = 24
-BIG = dict(LINE_WIDTH=4.0, HALO_WIDTH=9.0, HEAD_SIZE=20, START_SIZE=16, STAR_SIZE=28)
+BIG = dict(line=4.0, halo=9.0, head=20, start=16, star=28, outline=2.5)
 # Light for lecture rooms: pure white ground, near-black ink, darker halos.
 LECTURE_LIGHT = theme.Theme("lecture-light", "#FFFFFF", "#000000", "#000000", (255, 255, 255, 150), "#FFFFFF",
                             (0, 0, 0, 90))
@@ -104,7 +104,7 @@ class LectureMode:
         lay = window.centralWidget().layout()
         lay.insertWidget(0, self.bar)
         lay.addWidget(self.caption)
-        annotations.after_redraw(window, self.refresh)
+        window.frame_drawn.connect(self.refresh)
 
     # --- enter / leave ------------------------------------------------------------
     def toggle(self) -> None:
@@ -116,7 +116,7 @@ class LectureMode:
         w = self.window
         self._saved = _Saved(w.saveGeometry(), w.saveState(), w.menuBar().isVisible(), w.toolbar.isVisible(),
                              w.statusBar().isVisible(), w.caption.isVisible(), w.plots_view.isVisible(),
-                             {k: getattr(theme, k) for k in BIG}, w.theme)
+                             _view_sizes(w.contour_view), w.theme)
         self.active = True
         w._presentation = True   # keep MainWindow's own flag in step
         for dock in (w.landscape_dock, w.runs_dock):
@@ -159,17 +159,10 @@ class LectureMode:
 
     # --- look ---------------------------------------------------------------------
     def _set_sizes(self, sizes: dict) -> None:
-        """Line widths and marker sizes: the views read theme.* when they (re)create items."""
-        for k, v in sizes.items():
-            setattr(theme, k, v)
-        cv = self.window.contour_view
-        cv.heads.setSize(theme.HEAD_SIZE)
-        cv.starts.setSize(theme.START_SIZE)
-        cv.crosses.setSize(theme.HEAD_SIZE + 8)
-        cv.stars.setSize(theme.STAR_SIZE)
-        # drop the per-run items so the next redraw rebuilds them with the new widths
-        cv.set_tracks([])
-        self.window.surface_view.set_tracks([])
+        """Line widths and marker sizes of both views (they rebuild their run items)."""
+        line, halo, head, start = (sizes[k] for k in ("line", "halo", "head", "start"))
+        self.window.contour_view.set_sizes(line, halo, head, start, star=sizes["star"], outline=sizes["outline"])
+        self.window.surface_view.set_sizes(line, halo, head, start)
 
     def toggle_theme(self) -> None:
         self.theme = LECTURE_DARK if self.window.theme.name != "dark" else LECTURE_LIGHT
@@ -183,11 +176,9 @@ class LectureMode:
         big = self.active
         pt = FONT_PT if big else 9
         cv = w.contour_view
-        cv.theme = th
-        cv.plot_widget.setBackground(th.background)
+        cv.set_theme(th)
         cv.contours.setPen(pg.mkPen(th.contour, width=1.5 if big else 1.0))
         cv.stars.setPen(pg.mkPen(th.halo, width=2.0 if big else 1.5))
-        cv._halo_pen = pg.mkPen(th.halo, width=2.5 if big else 1.5)   # noqa: SLF001 - no setter yet
         tick = QFont()
         tick.setPointSize(pt)
         axes = [cv.plot.getAxis("bottom"), cv.plot.getAxis("left"), cv.colorbar.getAxis("right")]
@@ -199,15 +190,8 @@ class LectureMode:
             ax.setStyle(tickTextOffset=8 if big else 3)
         cv.plot.getAxis("left").setWidth(int(pt * 3.2) if big else None)
         cv.colorbar.getAxis("right").setWidth(int(pt * 4.6) if big else None)
-        pv = w.plots_view
-        pv.theme = th
-        pv.canvas.setBackground(th.background)
-        sv = w.surface_view
-        sv.theme = th
-        sv.gl.setBackgroundColor(th.background)
-        sv.floor.setColor(th.grid3d)
-        cv.set_tracks([])
-        sv.set_tracks([])
+        w.plots_view.set_theme(th)
+        w.surface_view.set_theme(th)
         if w.race is not None:
             w.rebuild_surface()       # 3-D labels and contour colours follow the theme
         ink, ground = th.foreground, th.background
@@ -277,6 +261,12 @@ class LectureMode:
         _set(b.title, fm.elidedText(race.scene.title, Qt.TextElideMode.ElideRight, max(b.title.width(), 40)))
 
 
+def _view_sizes(cv) -> dict:
+    """The contour view's current sizes, in BIG's keys (restored on leaving)."""
+    return dict(line=cv.line_width, halo=cv.halo_width, head=cv.head_size, start=cv.start_size,
+                star=float(cv.stars.opts["size"]), outline=cv._halo_pen.widthF())
+
+
 def short_caption(text: str, limit: int = 150) -> str:
     """The first sentence (or two, while they fit in ``limit`` characters): the rest
     of a long caption is the lecturer's to say, and it would push the views off a 768-px screen."""
@@ -310,17 +300,12 @@ def _action(window, text: str, keys, slot, tip: str) -> QAction:
 
 
 def install(window) -> LectureMode:
-    """Attach lecture mode to ``window``: F11 now enters the full mode (replaces the basic toggle)."""
+    """Attach lecture mode to ``window``: F11 (MainWindow.toggle_presentation) now enters the full mode."""
     if getattr(window, "lecture", None) is not None:
         return window.lecture
     lm = LectureMode(window)
     window.lecture = lm
     a = window.act_present
-    try:
-        a.triggered.disconnect()
-    except (RuntimeError, TypeError):
-        pass
-    a.triggered.connect(lambda _checked=False: lm.toggle())
     lm.act_leave = _action(window, "Leave presentation", [Qt.Key.Key_Escape], lm.leave, "Leave lecture mode")
     lm.act_theme = _action(window, "Dark / light theme", [Qt.Key.Key_D], lm.toggle_theme,
                            "Switch between the light and the dark lecture theme")

@@ -13,7 +13,7 @@ import time
 import weakref
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
@@ -37,6 +37,7 @@ from .workers import Job
 FRAME_MS = 16            # playback timer: about 60 frames per second at most
 LEGEND_EVERY = 6         # refresh legend/list texts every few frames (text layout is slow)
 PLOTS_EVERY = 3          # loss/|grad| curves at 1/3 of the frame rate: secondary, and raster-slow
+STATUS_EVERY_S = 0.25    # status-bar text at most 4x a second: each change repaints the bar and the window behind it
 SPEEDS = (1, 2, 3, 5, 10, 20, 50)
 
 
@@ -70,6 +71,10 @@ def fallback_scene() -> Scene:
 
 
 class MainWindow(QMainWindow):
+    """frame_drawn: emitted at the end of every redraw() (extensions draw their overlays then)."""
+
+    frame_drawn = Signal()
+
     def __init__(self, scene: Scene | None = None, settings=None) -> None:
         super().__init__()
         self.setObjectName("LossLabMain")
@@ -87,6 +92,7 @@ class MainWindow(QMainWindow):
         self._message = ""
         self._job: Job | None = None
         self._presentation = False
+        self._status_at = 0.0
 
         self._build_views()
         self._build_docks()
@@ -486,7 +492,11 @@ class MainWindow(QMainWindow):
         if texts:
             self.runs_panel.update_losses()
             self._update_gradcheck()
-        self._update_status()
+        now = time.perf_counter()
+        if not self.playing or self.race.finished or now - self._status_at >= STATUS_EVERY_S:
+            self._status_at = now
+            self._update_status()
+        self.frame_drawn.emit()
 
     def _update_status(self) -> None:
         parts = [f"step {self.race.step_count} / {self.race.total_steps}"]
@@ -593,12 +603,13 @@ class MainWindow(QMainWindow):
     def add_run(self) -> None:
         used = {tr.spec.solver for tr in self.race.runs}
         import solvers
+        from app.model.suggest import suggest_hyper
+
         solver = next((s for s in solvers.names() if s not in used), "gd")
-        start = self.race.runs[self.runs_panel.current].head if self.race.runs else None
-        start = None if start is None else (float(start[0]), float(start[1]))
-        if self.race.runs:
-            start = self._start_of(self._scene_index(self.runs_panel.current))
-        self.race.add_run(RunSpec(solver=solver, start=start))
+        start = self._start_of(self._scene_index(self.runs_panel.current)) if self.race.runs else None
+        # rates that move telling-ly and stably on this surface (the defaults may diverge or crawl)
+        hyper = suggest_hyper(solver, self.race.landscape, start)
+        self.race.add_run(RunSpec(solver=solver, hyper=hyper, start=start))
         self.undo_stack.clear()   # indices shifted: old undo steps would hit the wrong run
         self.runs_panel.set_race(self.race, select=len(self.race.runs) - 1)
         self.redraw()
@@ -621,7 +632,7 @@ class MainWindow(QMainWindow):
         """A new surface from the Landscape panel; errors keep the current one."""
         if spec.name == "cifar_slice":
             self.run_job(lambda progress, cancel: build.build_landscape(spec, progress, cancel),
-                         lambda landscape: self._set_landscape(spec, landscape), "building CIFAR-10 slice")
+                         lambda landscape: self.set_landscape(spec, landscape), "building CIFAR-10 slice")
             return
         try:
             landscape = build.build_landscape(spec)
@@ -632,9 +643,10 @@ class MainWindow(QMainWindow):
             self.landscape_panel.set_state(self.race.scene.landscape, self.race.landscape,
                                            build.view_bounds(self.race.scene.landscape, self.race.landscape))
             return
-        self._set_landscape(spec, landscape)
+        self.set_landscape(spec, landscape)
 
-    def _set_landscape(self, spec, landscape) -> None:
+    def set_landscape(self, spec, landscape) -> None:
+        """Race on an already built landscape (spec describes it): surface, runs panel, views."""
         self.race.set_landscape(spec, landscape)
         self.undo_stack.clear()
         self._message = ""
@@ -712,6 +724,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ presentation
     def toggle_presentation(self) -> None:
+        lecture = getattr(self, "lecture", None)
+        if lecture is not None:   # the full lecture mode (app.ui.lecture) when installed
+            lecture.toggle()
+            return
         self._presentation = not self._presentation
         for dock in (self.landscape_dock, self.runs_dock):
             dock.setVisible(not self._presentation)
@@ -732,6 +748,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.pause()
         self.cancel_job()
+        cifar = getattr(self, "cifar_panel", None)
+        if cifar is not None and hasattr(cifar, "shutdown"):
+            cifar.shutdown()   # cancel its own background job (download, training)
         if self._job is not None:
             self._job.wait(2000)
         self.settings.set_window_state(self.saveGeometry(), self.saveState())

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from . import theme
+from .log_ticks import use_log_ticks
 
 TINY = 1e-16   # floor for log axes: exact zeros would vanish
 
@@ -33,6 +34,7 @@ class PlotsView(QWidget):
             # No grid lines: with them every repaint replays the axis pictures (~4 ms each).
             p.setMenuEnabled(False)
             p.hideButtons()
+            use_log_ticks(p.getAxis("left"))   # decades, or 1-2-5 under two decades (no 0.2 ... 0.9 pile)
         self.grad_plot.setLogMode(y=True)
         # Ranges are set by hand (see _fit): auto-range re-lays out the axes after
         # every setData, which costs several extra window repaints per frame.
@@ -50,6 +52,17 @@ class PlotsView(QWidget):
         self._colors: list[str] = []
         self.f_star: float | None = None
         self.loss_log = True
+
+    def set_theme(self, th: theme.Theme) -> None:
+        """Recolour in place: background, axes, titles."""
+        self.theme = th
+        self.canvas.setBackground(th.background)
+        for p in (self.loss_plot, self.grad_plot):
+            for name in ("left", "bottom"):
+                ax = p.getAxis(name)
+                ax.setPen(pg.mkPen(th.foreground, width=ax.pen().widthF()))
+                ax.setTextPen(pg.mkPen(th.foreground))
+            p.setTitle(p.titleLabel.text, color=th.foreground)
 
     def set_landscape(self, landscape, grid_min: float) -> None:
         """Choose the loss axis: gap to f* (log), f (log if positive), or f (linear)."""

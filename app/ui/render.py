@@ -593,7 +593,6 @@ class _Offscreen3D:
 
         self.context = _gl_context()
         self.widget = SurfaceView(th=th)
-        grid = _as_drawn(grid)
         if hasattr(self.widget, "contours"):
             self.widget.contours.antialias = True     # smooth contour lines: drawn once in a video
         self.widget.wireframe = bool(vspec.wireframe)
@@ -611,6 +610,29 @@ class _Offscreen3D:
         self._fitted = None
         self.cache = False
         self._applied: dict[int, object] = {}
+
+    @classmethod
+    def around(cls, surface_view) -> "_Offscreen3D":
+        """Render an existing SurfaceView offscreen, as it is (camera, items, look).
+
+        A view whose window has a GL context draws in that context (its vertex
+        arrays live there); a never-shown one in the shared offscreen context.
+        close() frees only the framebuffers: the view stays its owner's.
+        """
+        self = cls.__new__(cls)
+        self.widget = surface_view
+        self.view = getattr(surface_view, "gl", surface_view)
+        ctx = self.view.context() if self.view.isValid() else None
+        self.context = (ctx, self.view) if ctx is not None else _gl_context()
+        self.fit = False
+        self._base_center = self.view.opts["center"]
+        self._fbo = self._plain = self._static = None
+        self._static_key = None
+        self._fitted = None
+        self.cache = False
+        self._applied = {}
+        self._borrowed = True
+        return self
 
     def render(self, w: int, h: int, s: float, transparent: bool):
         """The 3-D view as a w x h QImage (labels included).
@@ -711,6 +733,8 @@ class _Offscreen3D:
             self._fbo = self._plain = self._static = None   # deleted while their context is current
             ctx.doneCurrent()
         self._fbo = self._plain = self._static = None
+        if getattr(self, "_borrowed", False):
+            return
         dispose = getattr(self.widget, "dispose", None)     # GL window + container: freed in a safe order
         if dispose is not None:
             dispose()
@@ -786,26 +810,6 @@ class _Offscreen3D:
             p.setPen(it.color)
             p.drawText(QRectF(px - box / 2, py - box / 2, box, box), int(Qt.AlignmentFlag.AlignCenter), it.text)
         p.end()
-
-
-def _as_drawn(grid):
-    """The grid at the nodes SurfaceView keeps when it decimates its mesh (MAX_MESH a side).
-
-    The view lays its 3-D contour lines on the grid it is given; on the full
-    grid they sink into the coarser mesh in steep places and come out dashed.
-    The same node indices as the view's, so heights match the mesh exactly.
-    """
-    import dataclasses
-
-    from . import surface_view
-
-    mesh = getattr(surface_view, "MAX_MESH", None)
-    if mesh is None or max(len(grid.xs), len(grid.ys)) <= mesh:
-        return grid
-    ix = np.unique(np.linspace(0, len(grid.xs) - 1, min(len(grid.xs), mesh)).round().astype(int))
-    iy = np.unique(np.linspace(0, len(grid.ys) - 1, min(len(grid.ys), mesh)).round().astype(int))
-    pick = np.ix_(iy, ix)
-    return dataclasses.replace(grid, xs=grid.xs[ix], ys=grid.ys[iy], f=grid.f[pick], g=grid.g[pick])
 
 
 def _make_fbo(w: int, h: int, samples: int):
@@ -963,6 +967,9 @@ def _snap(rect, s: float):
     return QRectF(x0, y0, x1 - x0, y1 - y0)
 
 
+from .log_ticks import use_log_ticks  # noqa: E402 - next to its one user
+
+
 class _Plots:
     """Hidden loss and |grad| plots (their own legend off: the export has one for all views)."""
 
@@ -983,7 +990,7 @@ class _Plots:
         for p in (v.loss_plot, v.grad_plot):
             _style_plot(p, th)
             axis = p.getAxis("left")
-            axis.logTickValues = _log_ticks       # this hidden instance only
+            use_log_ticks(axis)
             axis.setStyle(maxTextLevel=0)
             p.setTitle(p.titleLabel.text, size=f"{LABEL_PX}px", color=th.foreground)
 
@@ -1000,21 +1007,6 @@ class _Plots:
 
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs, legend=False)
-
-
-def _log_ticks(lo: float, hi: float, size, std_ticks):
-    """Log-axis ticks (in log10 units): labels at decades, or at 1-2-5 when under two decades fit.
-
-    pyqtgraph labels every 2..9 when the range spans under ~2 decades, which
-    piles "0.2 0.3 ... 0.9" up under "1" in a short plot.
-    """
-    minor = [v + math.log10(k) for v in range(math.floor(lo), math.ceil(hi)) for k in range(2, 10)]
-    minor = [m for m in minor if lo < m < hi]
-    decades = [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)]
-    if len(decades) >= 2:
-        return [(1.0, decades), (None, minor)]
-    one_two_five = [v + math.log10(k) for v in range(math.floor(lo), math.ceil(hi)) for k in (1, 2, 5)]
-    return [(None, [m for m in one_two_five if lo <= m <= hi]), (None, minor)]
 
 
 def _style_plot(plot, th) -> None:

@@ -69,6 +69,24 @@ class SurfaceGrid:
         return np.concatenate(parts) if parts else np.empty((0, 2))
 
 
+def decimated(grid: SurfaceGrid, max_nodes: int) -> SurfaceGrid:
+    """The grid at most ``max_nodes`` evenly spaced nodes a side (itself if already that small).
+
+    Nodes are taken, not averaged: heights stay exact and the value range
+    (g_lo, g_hi, so colours and heights) is the full grid's. The 3-D view
+    draws its mesh and lays its contour lines on this same grid, so lines do
+    not sink into a coarser mesh on steep walls.
+    """
+    import dataclasses
+
+    if max(len(grid.xs), len(grid.ys)) <= max_nodes:
+        return grid
+    ix = np.unique(np.linspace(0, len(grid.xs) - 1, min(len(grid.xs), max_nodes)).round().astype(int))
+    iy = np.unique(np.linspace(0, len(grid.ys) - 1, min(len(grid.ys), max_nodes)).round().astype(int))
+    pick = np.ix_(iy, ix)
+    return dataclasses.replace(grid, xs=grid.xs[ix], ys=grid.ys[iy], f=grid.f[pick], g=grid.g[pick])
+
+
 def sample(landscape, bounds: Bounds, n: int, log: bool | None = None) -> SurfaceGrid:
     """Evaluate the landscape on an n x n grid over bounds (vectorized, one call)."""
     if not 2 <= int(n) <= 2000:

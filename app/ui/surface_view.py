@@ -26,7 +26,7 @@ from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from . import colormaps, theme
-from .surface_grid import SurfaceGrid
+from .surface_grid import SurfaceGrid, decimated
 
 BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
 HEIGHT = 4.0      # and [0, HEIGHT] in z
@@ -43,7 +43,9 @@ _ON_TOP = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
 _HALO = {**_ON_TOP, "glDepthMask": (GL.GL_FALSE,)}
 # Markers (heads, starts, minima) are the key facts: drawn over everything.
 _MARKER = {**_ON_TOP, GL.GL_DEPTH_TEST: False}
+MARKER_GL_OPTIONS = _MARKER   # public: overlays (arrows, annotations) drawn like the paths
 LIGHT_DIR = np.array([-0.45, -0.55, 0.70])   # from the front-left, above: hills read as hills
+STATIC_DEPTH = 10   # GL items below this depth value are the cached static layer
 _SURFACE = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: False, GL.GL_CULL_FACE: False,
             "glDepthMask": (GL.GL_TRUE,)}
 
@@ -51,11 +53,11 @@ _SURFACE = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: False, GL.GL_CULL_FACE: False,
 class _TrackItems:
     """The GL items of one run: halo, line, head (outline + fill)."""
 
-    def __init__(self, view, th: theme.Theme) -> None:
+    def __init__(self, view, th: theme.Theme, line_width: float, halo_width: float) -> None:
         # Paths are drawn over the surface (no depth test): in the narrow creases
         # where solvers travel, the walls would otherwise hide them from most angles.
-        self.halo = gl.GLLinePlotItem(width=theme.HALO_WIDTH + 1, antialias=True, color=theme.rgba_float(th.halo, 0.8))
-        self.line = gl.GLLinePlotItem(width=theme.LINE_WIDTH + 1, antialias=True)
+        self.halo = gl.GLLinePlotItem(width=halo_width + 1, antialias=True, color=theme.rgba_float(th.halo, 0.8))
+        self.line = gl.GLLinePlotItem(width=line_width + 1, antialias=True)
         self.halo.setGLOptions({**_HALO, GL.GL_DEPTH_TEST: False})
         self.line.setGLOptions(_MARKER)
         self.halo.setDepthValue(10)
@@ -94,11 +96,97 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         else:
             super().update()
 
+    # --- static layer cache ------------------------------------------------
+    # The surface mesh, its contour lines and the floor change only when the
+    # landscape, the look or the camera does, yet cost ~2/3 of a frame on
+    # llvmpipe. They are drawn once into a framebuffer; each frame copies it
+    # (one blit) and draws only the runs and markers over it.
+    cache_static = True
+    _static_fbo = None
+    _static_key = None
+    _static_version = 0
+
+    def invalidate_static(self) -> None:
+        """Redraw the cached static layer at the next paint."""
+        self._static_version += 1
+
+    def _static_items(self) -> list:
+        out = []
+        for it in self.items:
+            if it.parentItem() is not None or it.depthValue() >= STATIC_DEPTH or isinstance(it, gl.GLTextItem):
+                continue   # GLTextItem paints with a QPainter on the window, not into our framebuffer
+            if not getattr(it, "_static_hooked", False):
+                _hook_static(it, self)
+            out.append(it)
+        return out
+
+    def paintGL(self) -> None:
+        static = self._static_items() if self.cache_static else []
+        if not static:
+            super().paintGL()
+            return
+        from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+
+        w, h = self.deviceWidth(), self.deviceHeight()
+        region = self.getViewport()
+        self.setProjection(region, region)
+        self.setModelview()
+        key = (w, h, tuple(self.opts["bgcolor"]), tuple(self.viewMatrix().copyDataTo()),
+               tuple(self.currentProjection().copyDataTo()), tuple((id(it), it.visible()) for it in static),
+               self._static_version)
+        default = self.defaultFramebufferObject()
+        fbo = self._static_fbo
+        if fbo is None or (fbo.width(), fbo.height()) != (w, h):
+            fmt = QOpenGLFramebufferObjectFormat()
+            fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            fbo = self._static_fbo = QOpenGLFramebufferObject(w, h, fmt)
+            self._static_key = None
+        if key != self._static_key:
+            fbo.bind()
+            GL.glViewport(0, 0, w, h)
+            GL.glClearColor(*self.opts["bgcolor"])
+            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            self._draw_top_level(static)
+            self._static_key = key
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo.handle())
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, default)
+        GL.glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, default)
+        GL.glViewport(0, 0, w, h)
+        GL.glClear(GL.GL_DEPTH_BUFFER_BIT)   # runs and markers draw without depth test (see _MARKER)
+        self._draw_top_level([it for it in self.items if it.parentItem() is None and it not in static])
+
+    def _draw_top_level(self, items) -> None:
+        """GLViewMixin.drawItemTree for a subset of the top-level items, in depth order."""
+        for it in sorted(items, key=lambda a: a.depthValue()):
+            if not it.visible():
+                continue
+            self._modelViewStack.append(self.currentModelView() * it.transform())
+            try:
+                self.drawItemTree(it)
+            finally:
+                self._modelViewStack.pop()
+
     def devicePixelRatioF(self) -> float:   # GLViewMixin and items ask the QWidget API
         return float(self.devicePixelRatio())
 
     def rect(self) -> QRect:
         return QRect(0, 0, self.width(), self.height())
+
+
+def _hook_static(item, window: GLWindow) -> None:
+    """Make item.update() (called by setData, setVisible, transforms) also invalidate the cache."""
+    original = item.update
+    ref = weakref.ref(window)
+
+    def update() -> None:
+        win = ref()
+        if win is not None:
+            win.invalidate_static()
+        original()
+
+    item.update = update
+    item._static_hooked = True
 
 
 _LIVE_VIEWS: "weakref.WeakSet[SurfaceView]" = weakref.WeakSet()
@@ -122,6 +210,9 @@ class SurfaceView(QWidget):
         super().__init__(parent)
         self.theme = th
         self.grid: SurfaceGrid | None = None
+        self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
+        self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
+        self._minima: tuple = ((), None)
         self.colormap = "viridis"
         self.show_contours = True
         self.wireframe = False
@@ -202,6 +293,30 @@ class SurfaceView(QWidget):
         self.addItem(it)
         return it
 
+    # --- look ---------------------------------------------------------------
+    def set_sizes(self, line: float, halo: float, head: float, start: float) -> None:
+        """Pixel widths of run lines and their halos, sizes of head and start markers."""
+        self.line_width, self.halo_width = float(line), float(halo)
+        self.head_size, self.start_size = float(head), float(start)
+        self._drop_tracks()
+
+    def set_theme(self, th: theme.Theme) -> None:
+        """Recolour in place: background, floor grid, halos, contour lines, axis labels, minima."""
+        self.theme = th
+        self.gl.setBackgroundColor(th.background)
+        self.floor.setColor(th.grid3d)
+        self._drop_tracks()
+        if self.grid is not None:
+            self._set_contours(self._levels)
+            self._set_minima(*self._minima)
+            self._set_labels()
+        self.gl.invalidate_static()
+
+    def _drop_tracks(self) -> None:
+        """Forget the per-run items: the next set_tracks makes them with the current look."""
+        while self._tracks:
+            self._tracks.pop().remove(self)
+
     # --- coordinates ------------------------------------------------------
     def world(self, xy: np.ndarray, f: np.ndarray, lift: float = LIFT) -> np.ndarray:
         """Data points (k, 2) with losses (k,) -> world positions (k, 3)."""
@@ -216,24 +331,25 @@ class SurfaceView(QWidget):
     # --- surface (rebuilt only when the landscape or its look changes) ----
     def set_surface(self, grid: SurfaceGrid, colormap: str = "viridis", contour_levels: int = 20,
                     minima=(), landscape=None) -> None:
+        # The mesh and its contour lines on the same decimated nodes (the 2-D map keeps the full grid).
+        grid = decimated(grid, MAX_MESH)
         self.grid, self.colormap = grid, colormap
-        # Decimate the mesh (the 2-D map and the contour lines keep the full grid).
-        ix = np.unique(np.linspace(0, len(grid.xs) - 1, min(len(grid.xs), MAX_MESH)).round().astype(int))
-        iy = np.unique(np.linspace(0, len(grid.ys) - 1, min(len(grid.ys), MAX_MESH)).round().astype(int))
-        X = (grid.xs[ix] - grid.xs[0]) / (grid.xs[-1] - grid.xs[0]) * BOX - BOX / 2
-        Y = (grid.ys[iy] - grid.ys[0]) / (grid.ys[-1] - grid.ys[0]) * BOX - BOX / 2
-        t = grid.t[np.ix_(iy, ix)].T        # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
-        self._mesh = (grid.xs[ix], grid.ys[iy], grid.t[np.ix_(iy, ix)])
+        X = (grid.xs - grid.xs[0]) / (grid.xs[-1] - grid.xs[0]) * BOX - BOX / 2
+        Y = (grid.ys - grid.ys[0]) / (grid.ys[-1] - grid.ys[0]) * BOX - BOX / 2
+        t = grid.t.T        # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
+        self._mesh = (grid.xs, grid.ys, grid.t)
         colors = colormaps.colors_for(t, colormap)
         colors[..., :3] *= _lambert(X, Y, t * HEIGHT)[..., None]
         colors = colors.reshape(-1, 4)
         self.surface.setData(x=X, y=Y, z=(t * HEIGHT).astype(np.float32), colors=colors,
                              showGrid=self.wireframe, lineColor=(0, 0, 0, 0.25))
         self._set_contours(contour_levels)
+        self._minima = (minima, landscape)
         self._set_minima(minima, landscape)
         self._set_labels()
 
     def _set_contours(self, levels: int) -> None:
+        self._levels = levels
         lines = self.grid.contour_lines(levels if self.show_contours else 0)
         if len(lines) < 2:
             self.contours.setData(pos=np.zeros((0, 3)))
@@ -304,7 +420,7 @@ class SurfaceView(QWidget):
 
     def _set_tracks(self, tracks) -> None:
         while len(self._tracks) < len(tracks):
-            self._tracks.append(_TrackItems(self, self.theme))
+            self._tracks.append(_TrackItems(self, self.theme, self.line_width, self.halo_width))
         while len(self._tracks) > len(tracks):
             self._tracks.pop().remove(self)
         heads, head_colors, starts, crosses = [], [], [], []
@@ -321,11 +437,11 @@ class SurfaceView(QWidget):
                 crosses.append(pos[-1])
         if heads:
             heads = np.asarray(heads)
-            self.heads_outline.setData(pos=heads, size=theme.HEAD_SIZE + 5, color=theme.rgba_float(self.theme.halo))
-            self.heads.setData(pos=heads, size=theme.HEAD_SIZE, color=np.asarray(head_colors))
+            self.heads_outline.setData(pos=heads, size=self.head_size + 5, color=theme.rgba_float(self.theme.halo))
+            self.heads.setData(pos=heads, size=self.head_size, color=np.asarray(head_colors))
             starts = np.asarray(starts)
-            self.starts_outline.setData(pos=starts, size=theme.START_SIZE, color=np.asarray(head_colors))
-            self.starts.setData(pos=starts, size=theme.START_SIZE - 5, color=theme.rgba_float("#FFFFFF"))
+            self.starts_outline.setData(pos=starts, size=self.start_size, color=np.asarray(head_colors))
+            self.starts.setData(pos=starts, size=self.start_size - 5, color=theme.rgba_float("#FFFFFF"))
         else:
             for it in (self.heads, self.heads_outline, self.starts, self.starts_outline):
                 it.setData(pos=np.zeros((0, 3)))
@@ -342,17 +458,18 @@ class SurfaceView(QWidget):
         return {"distance": float(o["distance"]), "elevation": float(o["elevation"]), "azimuth": float(o["azimuth"])}
 
     def render_image(self, width: int, height: int) -> QImage:
-        """Render the current view at width x height into a QImage.
+        """Render the current view at width x height into a QImage, in an offscreen framebuffer.
 
-        Works on a hidden SurfaceView too (an exporter can keep one offscreen);
-        a visible one renders once at that size and is put back.
+        Works on a hidden SurfaceView too, and never resizes the window on screen
+        (the renderer of app.ui.render draws it, labels included).
         """
-        old = self.gl.size()
-        self.gl.resize(int(width), int(height))
-        img = self.gl.grabFramebuffer()
-        if old != self.gl.size():
-            self.gl.resize(old)
-        return img
+        from .render import _Offscreen3D
+
+        renderer = _Offscreen3D.around(self)
+        try:
+            return renderer.render(int(width), int(height), 1.0, False)
+        finally:
+            renderer.close()
 
 
 def grab_with_gl(widget: QWidget) -> QImage:

@@ -28,3 +28,14 @@ def test_suggestions_never_diverge_on_bounded_surfaces(name):
         assert not traj.diverged.any(), f"{s} diverged on {name} with {dict(opt.hyper)}"
         if s != "newton":  # Newton seeks any stationary point, maxima too: that is the lesson
             assert traj.losses[-1, 0] <= traj.losses[0, 0] + 1e-12, f"{s} went uphill on {name}"
+
+
+def test_random_search_step_is_a_fiftieth_of_the_view():
+    # rosenbrock's default view is 4 wide (x in [-2, 2]): σ = 0.02 * 4 = 0.08, by hand
+    f = landscapes.get("rosenbrock")
+    (x0, x1), (y0, y1) = f.bounds
+    assert max(x1 - x0, y1 - y0) == pytest.approx(4.0)
+    assert suggest_hyper("random_search", f) == {"lr": 0.08}
+    # a view 100x wider gets a 100x longer step
+    wide = landscapes.from_expression("x^2 + y^2", bounds=((-200, 200), (-100, 100)))
+    assert suggest_hyper("random_search", wide) == {"lr": 8.0}

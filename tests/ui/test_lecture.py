@@ -60,13 +60,16 @@ def test_presentation_sizes(qtbot, lecture_window):
         assert label.font().pointSizeF() >= 20, label.objectName()
     assert lm.bar.buttons["play"].font().pointSizeF() >= 20
     assert w.contour_view.plot.getAxis("bottom").style["tickFont"].pointSizeF() >= 20
-    assert theme.LINE_WIDTH >= 3 and theme.HEAD_SIZE >= 14 and theme.START_SIZE >= 14
+    cv, sv = w.contour_view, w.surface_view
+    assert cv.line_width >= 3 and cv.head_size >= 14 and cv.start_size >= 14
+    assert sv.line_width >= 3 and sv.head_size >= 14 and sv.start_size >= 14
+    assert theme.LINE_WIDTH == line0               # set on the views, not on the theme module
     assert w.contour_view.heads.opts["size"] >= 14
     # the per-run lines were rebuilt at the new width
     pen = w.contour_view._tracks[0].line.opts["pen"]
     assert pen.widthF() >= 3
     lm.leave()
-    assert theme.LINE_WIDTH == line0
+    assert cv.line_width == line0 and sv.line_width == line0
 
 
 def test_theme_key_toggles_dark_and_back(qtbot, lecture_window):

@@ -262,3 +262,124 @@ def test_extensions_install_and_the_window_still_plays(make_window):
     assert "export_dialog" in installed or not installed
     w.step_once(3)
     assert w.race.step_count == 3
+
+
+def test_add_run_takes_suggested_rates_for_the_surface(make_window):
+    # bowl x² + y²: Hessian 2·I, so gradient descent's suggested rate is 1/L = 0.5 (by hand);
+    # gd is taken, so the next unused solver, sgd, is added with it
+    w = make_window()
+    w.add_run()
+    added = w.race.runs[-1]
+    assert added.spec.solver == "sgd"
+    assert added.spec.hyper["lr"] == pytest.approx(0.5)
+
+
+def test_frame_drawn_follows_every_redraw_and_status_text_is_throttled(make_window, qtbot):
+    w = make_window()
+    seen = []
+    w.frame_drawn.connect(lambda: seen.append(w.race.step_count))
+    w.step_once(3)
+    assert seen[-1] == 3 and "step 3" in w.status_label.text()   # paused: status follows at once
+    w.play()
+    for _ in range(5):
+        w.advance()
+    assert seen[-1] == 8
+    w.pause()
+    assert "step 8" in w.status_label.text()
+
+
+def test_set_landscape_and_presentation_hooks(make_window, qtbot):
+    from app.model.scene import LandscapeSpec
+
+    w = make_window()
+    spec = LandscapeSpec("booth", resolution=60)
+    w.set_landscape(spec, landscapes.get("booth"))
+    assert w.race.landscape.title == landscapes.get("booth").title
+    calls = []
+
+    class FakeLecture:
+        def toggle(self):
+            calls.append(1)
+
+    w.lecture = FakeLecture()
+    w.toggle_presentation()
+    assert calls == [1] and not w.isFullScreen()
+
+
+def _rgb(img):
+    from PySide6.QtGui import QImage
+
+    img = img.convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.sizeInBytes())
+    return arr.reshape(img.height(), img.bytesPerLine())[:, : 4 * img.width()].reshape(
+        img.height(), img.width(), 4)[..., :3].astype(int)
+
+
+def test_cached_static_layer_draws_the_same_picture(make_window, qtbot):
+    w = make_window()
+    w.step_once(30)
+    gl_window = w.surface_view.gl
+    pictures = []
+    for cached in (False, True, True):      # uncached, cache filled, cache reused
+        gl_window.cache_static = cached
+        gl_window.paint_now()
+        qtbot.wait(20)
+        pictures.append(_rgb(w.surface_view.grabFramebuffer()))
+    assert pixel_std(w.surface_view.grabFramebuffer()) > 10
+    for pic in pictures[1:]:
+        # the same picture; llvmpipe rasterizes a few pixels of the thin floor grid lines
+        # differently in a framebuffer object, hence a tolerance on the share of changed pixels
+        changed = np.abs(pic - pictures[0]).max(axis=2) > 2
+        assert changed.mean() < 0.01
+    # a camera move redraws the cached layer: the picture changes
+    w.surface_view.set_camera("top")
+    gl_window.paint_now()
+    qtbot.wait(20)
+    assert np.abs(_rgb(w.surface_view.grabFramebuffer()) - pictures[0]).mean() > 5
+
+
+def test_render_image_of_a_hidden_surface_view(qtbot):
+    import landscapes as L
+
+    from app.ui.surface_grid import sample
+    from app.ui.surface_view import SurfaceView
+
+    view = SurfaceView()          # never shown
+    qtbot.addWidget(view)
+    f = L.get("himmelblau")
+    view.set_surface(sample(f, f.bounds, 120), minima=f.minima, landscape=f)
+    img = view.render_image(320, 240)
+    assert (img.width(), img.height()) == (320, 240)
+    rgb = _rgb(img)
+    assert (rgb.sum(axis=2) < 30).mean() < 0.05     # not the mostly black picture of an unexposed window
+    assert pixel_std(img) > 10
+    view.dispose()
+
+
+def test_views_take_sizes_and_theme_without_touching_theme_globals(make_window):
+    from app.ui import theme
+
+    w = make_window()
+    cv, sv = w.contour_view, w.surface_view
+    for v in (cv, sv):
+        v.set_sizes(5.0, 11.0, 22, 17)
+        v.set_theme(theme.DARK)
+    w.redraw()
+    assert cv._tracks[0].line.opts["pen"].widthF() == 5.0 and cv.heads.opts["size"] == 22
+    assert sv._tracks[0].line.width == 6.0           # GL lines are drawn a pixel wider
+    assert cv.plot_widget.backgroundBrush().color().name() == theme.DARK.background.lower()
+    assert theme.LINE_WIDTH == 2.5 and theme.HEAD_SIZE == 13
+    w.plots_view.set_theme(theme.DARK)
+    assert w.plots_view.canvas.backgroundBrush().color().name() == theme.DARK.background.lower()
+
+
+def test_slice_axes_read_plain_numbers(make_window):
+    from app.model.scene import LandscapeSpec
+
+    f = landscapes.from_expression("x^2 + y^2", bounds=((-0.6e-3, 0.6e-3), (-0.6e-3, 0.6e-3)))
+    w = make_window()
+    w.set_landscape(LandscapeSpec("expression", expression="x^2 + y^2",
+                                  bounds=((-0.6e-3, 0.6e-3), (-0.6e-3, 0.6e-3))), f)
+    for name in ("bottom", "left"):
+        axis = w.contour_view.plot.getAxis(name)
+        assert axis.autoSIPrefixScale == 1.0 and "x0.001" not in axis.labelString()

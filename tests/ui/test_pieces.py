@@ -102,3 +102,44 @@ def test_job_reports_progress_result_and_cancel(qtbot):
         job3.start()
     assert sig3.args == ["ValueError: no such file"]
     job3.wait()
+
+
+def test_decimated_grid_keeps_exact_nodes_and_the_value_range():
+    from app.ui.surface_grid import decimated
+
+    f = landscapes.get("rosenbrock")
+    grid = sample(f, ((-2.0, 2.0), (-1.0, 3.0)), 401)
+    small = decimated(grid, 160)
+    assert len(small.xs) == 160 and len(small.ys) == 160
+    assert small.xs[0] == -2.0 and small.xs[-1] == 2.0 and small.ys[-1] == 3.0   # the same view
+    x, y = small.xs[77], small.ys[33]
+    assert small.f[33, 77] == pytest.approx((1 - x) ** 2 + 100 * (y - x * x) ** 2)  # a real node, by hand
+    assert (small.g_lo, small.g_hi) == (grid.g_lo, grid.g_hi)   # colours and heights as the full grid's
+    assert decimated(small, 160) is small
+
+
+def test_thin_to_pixels_drops_only_points_inside_one_cell():
+    from app.ui.contour_view import thin_to_pixels
+
+    # a crawl: 1000 steps of 1e-4 along x, then one jump; cells of 0.01 x 0.01
+    p = np.zeros((1002, 2))
+    p[:1001, 0] = np.arange(1001) * 1e-4
+    p[1001] = (0.5, 0.5)
+    d = thin_to_pixels(p, (0.01, 0.01))
+    assert len(d) == 12        # first point, one per cell entered (0.01 ... 0.1), the last point
+    assert np.array_equal(d[0], p[0]) and np.array_equal(d[-1], p[-1])
+    # every dropped point is within one cell of a kept one
+    gap = np.min(np.abs(p[:, None, 0] - d[None, :, 0]), axis=1)
+    assert gap.max() <= 0.01
+    assert len(thin_to_pixels(p, None)) == len(p)      # no cell size yet: nothing dropped
+
+
+def test_log_ticks_decades_or_one_two_five():
+    from app.ui.log_ticks import log_ticks
+
+    (_, major), _minor = log_ticks(-3.2, 1.5)
+    assert major == [-3.0, -2.0, -1.0, 0.0, 1.0]
+    # 0.3 .. 4: under two decades, labels at 0.5, 1, 2 (log10 by hand)
+    (_, major), (_, minor) = log_ticks(math.log10(0.3), math.log10(4.0))
+    assert np.allclose(major, [math.log10(0.5), 0.0, math.log10(2.0)])
+    assert np.allclose(minor, [math.log10(v) for v in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 2, 3)])

@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from . import colormaps, theme
 from .surface_grid import SurfaceGrid
+from .trail_layer import TrailLayer
+
+TAIL_MAX = 40    # points a run's live tail may hold before it is frozen into the trail layer
 
 
 class _TrackItems:
@@ -101,6 +104,11 @@ class ContourView(QWidget):
             it.setZValue(20 + z)
             self.plot.addItem(it)
         self._tracks: list[_TrackItems] = []
+        self.trails = TrailLayer()       # the settled part of every path, drawn once (see trail_layer)
+        self.trails.setZValue(9)
+        self.plot.addItem(self.trails)
+        self._frozen: list[np.ndarray] = []   # per run: the points in the trail layer
+        self._frozen_pens: list = []
         self._brushes: dict = {}
         self._pens: dict = {}
         self._halo_pen = pg.mkPen(th.halo, width=1.5)
@@ -141,6 +149,8 @@ class ContourView(QWidget):
         """Forget the per-run items: the next set_tracks makes them with the current look."""
         while self._tracks:
             self._tracks.pop().remove(self.plot)
+        self._frozen, self._frozen_pens = [], []
+        self.trails.set_paths([])
 
     # --- surface ------------------------------------------------------------
     def set_surface(self, grid: SurfaceGrid, colormap: str = "viridis", contour_levels: int = 20,
@@ -169,13 +179,17 @@ class ContourView(QWidget):
             self._tracks.pop().remove(self.plot)
         heads, starts, crosses, brushes, pens = [], [], [], [], []
         cell = self._half_pixel()
-        for items, tr in zip(self._tracks, tracks):
+        split = self._freeze(tracks, layered=cell is not None)
+        for items, tr, k in zip(self._tracks, tracks, split):
             p = tr.points
-            d = thin_to_pixels(p, cell)
-            items.halo.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
             if items.color != tr.color:   # new pens only when a colour changes (pens key the symbol cache)
                 items.color = tr.color
                 items.line.setPen(pg.mkPen(tr.color, width=self.line_width))
+            # the live tail: its halo from the last frozen point, its line one point earlier,
+            # so the line is drawn over the new halo's cap where the two parts meet
+            d = thin_to_pixels(p[max(k - 1, 0):], cell)
+            items.halo.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
+            d = thin_to_pixels(p[max(k - 2, 0):], cell)
             items.line.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
             heads.append(p[-1])
             starts.append(p[0])
@@ -186,6 +200,34 @@ class ContourView(QWidget):
         self.heads.setData(pos=np.asarray(heads).reshape(-1, 2), brush=brushes, pen=self._halo_pen)
         self.starts.setData(pos=np.asarray(starts).reshape(-1, 2), brush=self._start_brush, pen=pens)
         self.crosses.setData(pos=np.asarray(crosses).reshape(-1, 2))
+
+    def _freeze(self, tracks, layered: bool) -> list[int]:
+        """How many leading points of each run the trail layer draws; refreeze when needed.
+
+        A run's frozen part stays while its points still begin with it and its
+        tail is short; otherwise everything but the last point is frozen anew.
+        Hidden (export) views freeze nothing: they draw whole paths at their own size.
+        """
+        if not layered:
+            if self._frozen:
+                self._frozen, self._frozen_pens = [], []
+                self.trails.set_paths([])
+            return [0] * len(tracks)
+        pens = [(tr.color, self.line_width, self.halo_width) for tr in tracks]
+        changed = len(self._frozen) != len(tracks) or pens != self._frozen_pens
+        frozen = list(self._frozen) if not changed else [np.empty((0, 2))] * len(tracks)
+        for i, tr in enumerate(tracks):
+            p, f = tr.points, frozen[i]
+            k = len(f)
+            if k > len(p) or not np.array_equal(p[:k], f) or len(p) - k > TAIL_MAX:
+                frozen[i] = np.array(p[:-1]) if len(p) - 1 >= 2 else np.empty((0, 2))
+                changed = True
+        if changed:
+            self._frozen, self._frozen_pens = frozen, pens
+            halo = pg.mkPen(self.theme.halo, width=self.halo_width)
+            self.trails.set_paths([(thin_to_pixels(f, self._half_pixel()), halo,
+                                    pg.mkPen(tr.color, width=self.line_width)) for f, tr in zip(frozen, tracks)])
+        return [len(f) for f in self._frozen]
 
     def _half_pixel(self) -> np.ndarray | None:
         """Data size of half a screen pixel (x, y), or None before the view has a size."""

@@ -383,3 +383,29 @@ def test_slice_axes_read_plain_numbers(make_window):
     for name in ("bottom", "left"):
         axis = w.contour_view.plot.getAxis(name)
         assert axis.autoSIPrefixScale == 1.0 and "x0.001" not in axis.labelString()
+
+
+def test_trail_layer_keeps_the_2d_picture(make_window, qtbot):
+    from app.ui.contour_view import TAIL_MAX
+
+    w = make_window(race_scene(steps=300))
+    cv = w.contour_view
+    for _ in range(30):
+        w.step_once(5)
+    qtbot.wait(30)
+    # the settled part of each path lives in the layer; the live items hold short tails only
+    assert all(len(f) >= 150 - TAIL_MAX for f in cv._frozen)
+    assert all(len(items.halo.xData) <= TAIL_MAX + 2 for items in cv._tracks)
+    layered = _rgb(cv.grab().toImage())
+    cv._half_pixel = lambda: None        # as an export does: whole paths in the items, no layer
+    w.redraw()
+    qtbot.wait(30)
+    whole = _rgb(cv.grab().toImage())
+    assert not cv._frozen
+    changed = (np.abs(layered - whole).max(axis=2) > 40).mean()
+    del cv._half_pixel
+    w.redraw()
+    cv.trails.hide()                     # the check can fail: without the layer the old paths are gone
+    qtbot.wait(30)
+    gone = (np.abs(_rgb(cv.grab().toImage()) - whole).max(axis=2) > 40).mean()
+    assert changed < 0.002 and gone > 10 * max(changed, 1e-4), (changed, gone)

@@ -22,6 +22,7 @@ from app.model.explain import explain_track
 
 from . import theme
 from .math_label import MathLabel
+from .runs_panel import update_rule
 
 ARROW_MAX = 0.18        # longest arrow, as a fraction of the view
 ARROW_MIN = 0.07        # shortest drawn arrow: longer than a head marker, so its direction shows
@@ -105,9 +106,7 @@ class ExplainPanel(QFrame):
     def show_explanation(self, spec, ex, color: str) -> None:
         self.title.setText(f"● {spec.title}")
         self.title.setStyleSheet(f"color: {color};")
-        rule, lines = spec.rule_latex.split("\n"), list(spec.rule_lines)
-        if not ex.uses_weight_decay and len(rule) == len(lines) and r"\lambda" in rule[0] and len(rule) > 2:
-            rule, lines = rule[1:], lines[1:]     # "g ← ∇f + λx" says nothing when λ = 0
+        rule, lines = update_rule(spec.name, 1.0 if ex.uses_weight_decay else 0.0)   # no "+ λx" when λ = 0
         self.rule.set_math(rule, lines)
         self.numbers.set_math(ex.latex_lines(columns=True), ex.text_lines())
 
@@ -192,7 +191,9 @@ class Annotations:
             # as wide as the rendered formulas need (never more than 36 % of the views)
             side = min(max(self.panel.numbers.sizeHint().width() + 30, 280), int(w * 0.36))
             rest = w - side
-            sp.setSizes([rest // 2, rest - rest // 2, side])
+            lecture = getattr(self.window, "lecture", None)   # lecture mode gives the 2-D map more
+            a, b = lecture.views_share() if lecture is not None else (1, 1)
+            sp.setSizes([rest * a // (a + b), rest - rest * a // (a + b), side])
 
     # --- per frame ----------------------------------------------------------------
     def arrows(self, kind: str) -> tuple[np.ndarray, np.ndarray]:

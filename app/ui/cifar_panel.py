@@ -28,8 +28,11 @@ from app.model.scene import LandscapeSpec
 
 from .workers import Job
 
-PLANES = (("random", "random directions through W*"),
-          ("init_opt_random", "plane through W_init, W*, random-search W"))
+PLANES = (("random", "random, through W*"),
+          ("init_opt_random", "W_init, W*, random search"))
+PLANE_TIPS = {"random": "two filter-normalized random directions through the trained W* (Li et al. 2018)",
+              "init_opt_random": "the plane through W_init, the trained W* and the best random-search W"}
+PANEL_MIN_WIDTH = 250   # fits a ~300-px dock with its scroll bar; nothing is clipped at this width
 PARTS = (("total", "total loss"), ("data", "data loss only"), ("reg", "regularization only"))
 DEFAULT_STRENGTH = {"l2": 5e3, "l1": 5.0}  # build_cifar_slice's defaults
 DEFAULT_RESOLUTION = 81  # each grid point costs O(N·C): keep the grid coarse
@@ -48,6 +51,14 @@ def default_root() -> str:
     except Exception:  # platformdirs missing or no cache dir: nothing cached
         return ""
     return str(archive) if archive.is_file() else ""
+
+
+def _combo() -> QComboBox:
+    """A combo box that may be narrower than its longest item (the list still shows it whole)."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
+    return box
 
 
 def _cached(cache_dir) -> bool:
@@ -75,37 +86,42 @@ class CifarPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         title = QLabel("<b>CIFAR-10 softmax/SVM slice</b>")
         lay.addWidget(title)
+        title.setWordWrap(True)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.loss_box = QComboBox()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)   # a narrow dock puts fields under labels
+        self.loss_box = _combo()
         self.loss_box.addItem("softmax (cross-entropy)", "softmax")
         self.loss_box.addItem("multiclass SVM (hinge)", "svm")
         form.addRow("Loss", self.loss_box)
-        self.reg_box = QComboBox()
+        self.reg_box = _combo()
         self.reg_box.addItem("L2  λ‖W‖²", "l2")
         self.reg_box.addItem("L1  λ‖W‖₁", "l1")
         self.reg_box.currentIndexChanged.connect(self._on_reg)
-        form.addRow("Regularization", self.reg_box)
+        form.addRow("Reg.", self.reg_box)
+        self.reg_box.setToolTip("regularization of W: L2 λ‖W‖² or L1 λ‖W‖₁")
         self.strength_box = QDoubleSpinBox()
         self.strength_box.setDecimals(3)
         self.strength_box.setRange(0.0, 1e6)
         self.strength_box.setValue(DEFAULT_STRENGTH["l2"])
         self.strength_box.setToolTip("λ; the defaults (5000 for L2, 5 for L1) match the lecture")
         form.addRow("Strength λ", self.strength_box)
-        self.plane_box = QComboBox()
+        self.plane_box = _combo()
         for key, text in PLANES:
             self.plane_box.addItem(text, key)
+            self.plane_box.setItemData(self.plane_box.count() - 1, PLANE_TIPS[key], Qt.ItemDataRole.ToolTipRole)
+        self.plane_box.setToolTip("the plane of the slice; (0, 0) is the trained W*")
         form.addRow("Plane", self.plane_box)
         self.seed_box = QSpinBox()
         self.seed_box.setRange(0, 2**31 - 1)
         self.seed_box.setToolTip("seeds the directions D₁, D₂ (and W_init, random search)")
-        form.addRow("Direction seed", self.seed_box)
+        form.addRow("Seed", self.seed_box)
         self.subset_box = QSpinBox()
         self.subset_box.setRange(10, 50000)
         self.subset_box.setSingleStep(500)
         self.subset_box.setValue(2000)
         self.subset_box.setToolTip("training images the slice's loss averages over")
-        form.addRow("Data subset", self.subset_box)
+        form.addRow("Images", self.subset_box)
         self.resolution_box = QSpinBox()
         self.resolution_box.setRange(21, 201)
         self.resolution_box.setValue(DEFAULT_RESOLUTION)
@@ -123,19 +139,22 @@ class CifarPanel(QWidget):
         form.addRow("Data", root_row)
         lay.addLayout(form)
 
-        self.reset_runs_box = QCheckBox("Runs: slice's start, suggested learning rates")
+        self.reset_runs_box = QCheckBox("Reset runs for the slice")
         self.reset_runs_box.setChecked(True)
-        self.reset_runs_box.setToolTip("an analytic scene's learning rates mean nothing on a CIFAR slice")
+        self.reset_runs_box.setToolTip("runs start at the slice's start with suggested learning rates: "
+                                       "an analytic scene's rates mean nothing on a CIFAR slice")
         lay.addWidget(self.reset_runs_box)
 
         buttons = QHBoxLayout()
-        self.download_button = QPushButton(f"Download CIFAR-10 ({ARCHIVE_MB} MB)")
-        self.download_button.clicked.connect(self.start_download)
         self.build_button = QPushButton("Build slice")
         self.build_button.setDefault(True)
         self.build_button.clicked.connect(self.start_build)
+        self.download_button = QPushButton(f"Download ({ARCHIVE_MB} MB)")
+        self.download_button.setToolTip(f"Download the official CIFAR-10 archive ({ARCHIVE_MB} MB, md5-checked) "
+                                        "into the cache")
+        self.download_button.clicked.connect(self.start_download)
+        buttons.addWidget(self.build_button, 1)
         buttons.addWidget(self.download_button)
-        buttons.addWidget(self.build_button)
         lay.addLayout(buttons)
         prog = QHBoxLayout()
         self.progress = QProgressBar()
@@ -153,8 +172,9 @@ class CifarPanel(QWidget):
         self.result_group = QGroupBox("W* (trained)")
         rg = QFormLayout(self.result_group)
         self.accuracy_label = QLabel("—")
+        self.accuracy_label.setWordWrap(True)   # "train 41.2%   val 39.0%   test 39.5%" wraps in a narrow dock
         rg.addRow("Accuracy", self.accuracy_label)
-        self.part_box = QComboBox()
+        self.part_box = _combo()
         for key, text in PARTS:
             self.part_box.addItem(text, key)
         self.part_box.currentIndexChanged.connect(self._on_part)
@@ -162,6 +182,7 @@ class CifarPanel(QWidget):
         self.result_group.setEnabled(False)
         lay.addWidget(self.result_group)
         lay.addStretch(1)
+        self.setMinimumWidth(PANEL_MIN_WIDTH)
         self._set_busy(False)
 
     # ------------------------------------------------------------------ settings
@@ -349,8 +370,9 @@ def install(window) -> CifarPanel:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(panel)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)   # never clip: scroll
     dock.setWidget(scroll)
+    dock.setMinimumWidth(PANEL_MIN_WIDTH + scroll.verticalScrollBar().sizeHint().width() + 8)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     landscape_dock = getattr(window, "landscape_dock", None)
     if landscape_dock is not None:

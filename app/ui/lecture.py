@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from app.model.playlist import Playlist
 
@@ -21,6 +21,7 @@ from . import annotations, theme
 
 FONT_PT = 20            # every text the audience reads
 CAPTION_PT = 24
+VIEWS_SHARE = (40, 60)  # 3-D : 2-D width in lecture mode; the 2-D map loses ~200 px to its axes and colour bar
 BIG = dict(line=4.0, halo=9.0, head=20, start=16, star=28, outline=2.5)
 # Light for lecture rooms: pure white ground, near-black ink, darker halos.
 LECTURE_LIGHT = theme.Theme("lecture-light", "#FFFFFF", "#000000", "#000000", (255, 255, 255, 150), "#FFFFFF",
@@ -35,11 +36,49 @@ class _Saved:
     state: object
     menubar: bool
     toolbar: bool
+    bars: list          # every dock and tool bar that was visible: exactly these come back
+    views: list         # the 3-D | 2-D splitter sizes
     statusbar: bool
     caption: bool
     plots: bool
     sizes: dict
     theme: theme.Theme
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shows its whole text when it fits and ends in "…" only when it
+    does not (re-elided on every resize); the full text stays in text() and the tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown_text(self) -> str:
+        """What is painted (the text, or its elided form)."""
+        return super().text()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        self._elide()            # a style sheet's font size changes the metrics
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        if super().text() != shown:
+            super().setText(shown)
 
 
 class PlaybackBar(QWidget):
@@ -57,6 +96,8 @@ class PlaybackBar(QWidget):
         def button(key: str, text: str, slot, tip: str) -> None:
             b = QToolButton()
             b.setText(text)
+            # Fixed: a full bar squeezes the title, never a button into "…"
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             b.setToolTip(tip)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # keys stay with the window's shortcuts
             b.clicked.connect(slot)
@@ -69,17 +110,18 @@ class PlaybackBar(QWidget):
         button("reset", "⟲", w.act_reset.trigger, "Reset (R)")
         button("slower", "−", w.act_slower.trigger, "Fewer steps per frame (−)")
         self.speed = QLabel()
+        self.speed.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.speed)
         button("faster", "+", w.act_faster.trigger, "More steps per frame (+)")
         button("next", "▶▶", lecture.next_scene, "Next scene (PageDown / N)")
         self.position = QLabel()
+        self.position.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.position)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setMinimumWidth(40)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        lay.addSpacing(8)
+        self.title = ElidedLabel()       # the stretch goes here; elided only when too long
         lay.addWidget(self.title, 1)
         self.step = QLabel()
+        self.step.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.step)
 
 
@@ -114,15 +156,17 @@ class LectureMode:
         if self.active:
             return
         w = self.window
+        bars = [b for b in _bars(w) if _is_open(b)]
         self._saved = _Saved(w.saveGeometry(), w.saveState(), w.menuBar().isVisible(), w.toolbar.isVisible(),
+                             bars, w.views_split.sizes(),
                              w.statusBar().isVisible(), w.caption.isVisible(), w.plots_view.isVisible(),
                              _view_sizes(w.contour_view), w.theme)
         self.active = True
         w._presentation = True   # keep MainWindow's own flag in step
-        for dock in (w.landscape_dock, w.runs_dock):
-            dock.hide()
-        for widget in (w.menuBar(), w.toolbar, w.statusBar(), w.caption, w.plots_view):
+        # every bar, open or tabbed under another: hiding only the front tab would bring up the one under it
+        for widget in (*_bars(w), w.menuBar(), w.toolbar, w.statusBar(), w.caption, w.plots_view):
             widget.hide()
+        self._share_views()
         self.bar.show()
         self.caption.show()
         self._sync_playlist()
@@ -144,12 +188,35 @@ class LectureMode:
         w.showNormal()
         w.restoreGeometry(s.geometry)
         w.restoreState(s.state)
+        for b in s.bars:
+            if not _is_open(b):   # restoreState put back the rest, tabs and all
+                b.show()
+        w.views_split.setSizes(s.views)
         w.menuBar().setVisible(s.menubar)
         w.toolbar.setVisible(s.toolbar)
         w.statusBar().setVisible(s.statusbar)
         w.caption.setVisible(s.caption)
         w.plots_view.setVisible(s.plots)
         self._check(False)
+
+    def views_share(self) -> tuple[int, int]:
+        """3-D : 2-D width ratio for the views splitter (the formula panel, if open, keeps its width)."""
+        return VIEWS_SHARE if self.active else (1, 1)
+
+    def _share_views(self) -> None:
+        sp = self.window.views_split
+        sizes = sp.sizes()
+        both = sizes[0] + sizes[1]
+        a, b = self.views_share()
+        first = both * a // (a + b)
+        sp.setSizes([first, both - first, *sizes[2:]])
+
+    def normal_layout(self) -> tuple:
+        """(geometry, state) of the window outside lecture mode: what closing must save."""
+        w = self.window
+        if self.active and self._saved is not None:
+            return self._saved.geometry, self._saved.state
+        return w.saveGeometry(), w.saveState()
 
     def _check(self, on: bool) -> None:
         a = self.window.act_present
@@ -257,8 +324,18 @@ class LectureMode:
         _set(b.buttons["play"], "❚❚" if self.window.playing else "▶")
         _set(self.caption, race.scene.caption if self.full_caption else short_caption(race.scene.caption))
         self.caption.setVisible(bool(race.scene.caption))
-        fm = b.title.fontMetrics()
-        _set(b.title, fm.elidedText(race.scene.title, Qt.TextElideMode.ElideRight, max(b.title.width(), 40)))
+        _set(b.title, race.scene.title)
+
+
+def _bars(window) -> list:
+    """The window's own dock widgets and tool bars (extensions add docks: CIFAR-10, ...)."""
+    found = window.findChildren(QDockWidget) + window.findChildren(QToolBar)
+    return [b for b in found if b.parentWidget() is window]
+
+
+def _is_open(bar) -> bool:
+    """Open (not closed by the user): a dock tabbed under another is open though not visible."""
+    return bar.toggleViewAction().isChecked()
 
 
 def _view_sizes(cv) -> dict:

@@ -22,6 +22,34 @@ HIDDEN_PARAMS = {"eps", "lr_decay", "initial_accumulator_value", "dampening"}   
 NOISE_MAX = 3.0
 
 
+def update_rule(solver_name: str, weight_decay: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The solver's update rule as (LaTeX lines, plain-text lines), without weight decay when λ = 0.
+
+    "g ← ∇f(x) + λx" loses its "+ λx" (and the whole line when the plain gradient
+    needs no line of its own, i.e. the rule has more than two lines); adamw's
+    decoupled "x ← x (1 − ηλ)" goes. One rule for the Runs panel and lecture mode.
+    """
+    s = solvers.spec(solver_name)
+    latex = [line for line in (getattr(s, "rule_latex", "") or "").splitlines() if line.strip()]
+    text = list(getattr(s, "rule_lines", ()) or ())
+    if weight_decay or not text or len(latex) != len(text) or "λ" not in text[0]:
+        return tuple(latex), tuple(text)
+    if "+ λx" in text[0] and len(text) <= 2:     # gd / sgd: keep what g is, minus the decay term
+        latex[0] = latex[0].replace(r" + \lambda x", "")
+        text[0] = text[0].replace(" + λx", "")
+    else:
+        latex, text = latex[1:], text[1:]
+    return tuple(latex), tuple(text)
+
+
+def weight_decay_of(solver_name: str, hyper: dict) -> float:
+    """λ of a run: its own value, else the solver's default (adamw decays by default), else 0."""
+    if "weight_decay" in hyper:
+        return float(hyper["weight_decay"] or 0.0)
+    ps = param_specs(solver_name).get("weight_decay")
+    return float(getattr(ps, "default", 0.0) or 0.0)
+
+
 def param_specs(solver_name: str) -> dict:
     """name -> ParamSpec of a solver (the registry's spec; tolerant of its container type)."""
     s = solvers.spec(solver_name)
@@ -190,9 +218,10 @@ class RunsPanel(QWidget):
         self.batch.setVisible(minibatch)
         self.batch_label.setVisible(minibatch)
         self._build_sliders(tr)
-        sspec = solvers.spec(spec.solver)
-        lines = tuple(getattr(sspec, "rule_lines", ()) or ())
-        latex = tuple(l for l in (getattr(sspec, "rule_latex", "") or "").splitlines() if l.strip())
+        self._show_rule(spec.solver, weight_decay_of(spec.solver, dict(tr.solver.hyper)))
+
+    def _show_rule(self, solver_name: str, weight_decay: float) -> None:
+        latex, lines = update_rule(solver_name, weight_decay)
         self.update_rule.set_math(latex, lines)
         self.update_rule.setVisible(bool(lines or latex))
 
@@ -275,6 +304,8 @@ class RunsPanel(QWidget):
             self._emit({"hyper": {base: tuple(cur)}}, base, merge=True)
         else:
             self._emit({"hyper": {key: v}}, key, merge=True)
+        if key == "weight_decay":     # the "+ λx" line comes and goes with λ
+            self._show_rule(tr.spec.solver, v)
 
     def _on_row(self, row: int) -> None:
         self._current = row

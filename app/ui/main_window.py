@@ -108,8 +108,7 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        self._restore_layout(state)
         self.load_scene(scene if scene is not None else self._initial_scene())
 
     # ------------------------------------------------------------------ layout
@@ -680,6 +679,7 @@ class MainWindow(QMainWindow):
                 continue
             module.install(self)
             installed.append(name)
+        self._restore_layout(self.settings.window_state()[1])   # extension docks (CIFAR-10) as last left
         try:
             from .export_dialog import ExportDialog
         except ImportError:
@@ -744,7 +744,27 @@ class MainWindow(QMainWindow):
             h = max(self.main_split.height(), 4)
             self.main_split.setSizes([int(h * 0.70), h - int(h * 0.70)])
 
+    def _restore_layout(self, state) -> None:
+        """Dock and tool-bar layout from the last session; a presentation layout saved by an older
+        version (tool bar and every dock hidden) is not a layout anyone chose: show them again."""
+        if state is None:
+            return
+        self.restoreState(state)
+        docks = [d for d in self.findChildren(QDockWidget) if d.parentWidget() is self]
+        if self.toolbar.isHidden() and all(d.isHidden() for d in docks):
+            for bar in (self.toolbar, *docks):
+                bar.setVisible(True)
+
     # ------------------------------------------------------------------ shutdown
+    def _normal_layout(self) -> tuple:
+        """(geometry, state) to remember: never the presentation layout (docks, tool bar hidden)."""
+        normal_layout = getattr(getattr(self, "lecture", None), "normal_layout", None)
+        if normal_layout is not None:
+            return normal_layout()
+        if self._presentation:    # the plain F11 mode: leaving it is cheap
+            self.toggle_presentation()
+        return self.saveGeometry(), self.saveState()
+
     def closeEvent(self, event) -> None:
         self.pause()
         self.cancel_job()
@@ -753,7 +773,7 @@ class MainWindow(QMainWindow):
             cifar.shutdown()   # cancel its own background job (download, training)
         if self._job is not None:
             self._job.wait(2000)
-        self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.settings.set_window_state(*self._normal_layout())
         if self.race is not None:
             self.race.scene.view.camera = self.surface_view.camera_dict()
             self.settings.set_last_scene_json(json.dumps(scene_io.scene_to_dict(self.race.scene)))

@@ -26,7 +26,8 @@ BIG = dict(line=4.0, halo=9.0, head=20, start=16, star=28, outline=2.5)
 # Light for lecture rooms: pure white ground, near-black ink, darker halos.
 LECTURE_LIGHT = theme.Theme("lecture-light", "#FFFFFF", "#000000", "#000000", (255, 255, 255, 150), "#FFFFFF",
                             (0, 0, 0, 90))
-LECTURE_DARK = theme.Theme("dark", "#000000", "#FFFFFF", "#000000", (0, 0, 0, 130), "#FFFFFF",
+# Dark: light contour lines (black ones vanish into viridis' dark purple on a black ground).
+LECTURE_DARK = theme.Theme("dark", "#000000", "#FFFFFF", "#000000", (255, 255, 255, 120), "#FFFFFF",
                            (255, 255, 255, 70))
 
 
@@ -351,6 +352,10 @@ def short_caption(text: str, limit: int = 150) -> str:
 
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
     out = sentences[0] if sentences else ""
+    if len(out) > limit:   # one long sentence would still fill five lines: cut at a clause, else a word
+        head = out[:limit]
+        cut = max(head.rfind("; "), head.rfind(": "))
+        out = (head[:cut] if cut > limit // 3 else head[:head.rfind(" ")].rstrip(",")) + " …"
     for s in sentences[1:]:
         if len(out) + 1 + len(s) > limit:
             break

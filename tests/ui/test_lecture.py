@@ -164,3 +164,10 @@ def test_short_caption():
     assert short_caption("One. Two.") == "One. Two."
     long = "A first sentence. " + "x" * 200 + "."
     assert short_caption(long) == "A first sentence.  (C: more)"
+    one = ("A 2-D slice through the loss of a linear softmax classifier on CIFAR-10 images: the point (a, b) is "
+           "the weight matrix W* + a·D1 + b·D2, with W* the trained weights; the loss is over 5,000 images.")
+    cut = short_caption(one)
+    assert cut == "A 2-D slice through the loss of a linear softmax classifier on CIFAR-10 images …  (C: more)"
+    words = "word " * 60
+    assert len(short_caption(words)) <= 150 + len(" …  (C: more)")
+    assert short_caption(words).endswith("word …  (C: more)")

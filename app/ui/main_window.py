@@ -479,10 +479,14 @@ class MainWindow(QMainWindow):
         self._last_frame = now
         self._frames += 1
         self.redraw(texts=self._frames % LEGEND_EVERY == 0,
-                    plots=self._frames % PLOTS_EVERY == 0 or self.race.finished)
+                    plots=self._frames % PLOTS_EVERY == 0 or self.race.finished, playback=True)
 
-    def redraw(self, texts: bool = True, plots: bool = True) -> None:
-        """Push the race's current tracks to every view (whole arrays, nothing rebuilt)."""
+    def redraw(self, texts: bool = True, plots: bool = True, playback: bool = False) -> None:
+        """Push the race's current tracks to every view (whole arrays, nothing rebuilt).
+
+        playback: a timer frame, so the status text is throttled even before play()
+        has set `playing` (a status-bar change repaints the bar and the window behind it).
+        """
         runs = self.race.runs
         self.surface_view.set_tracks(runs)
         self.contour_view.set_tracks(runs)
@@ -492,7 +496,9 @@ class MainWindow(QMainWindow):
             self.runs_panel.update_losses()
             self._update_gradcheck()
         now = time.perf_counter()
-        if not self.playing or self.race.finished or now - self._status_at >= STATUS_EVERY_S:
+        throttled = self.playing or playback
+        news = bool(self._message) and self._message not in self.status_label.text()   # e.g. "diverged": at once
+        if not throttled or news or self.race.finished or now - self._status_at >= STATUS_EVERY_S:
             self._status_at = now
             self._update_status()
         self.frame_drawn.emit()

@@ -3,6 +3,10 @@
 The loss plot shows f - f* (the gap to the known minimum) when f* is known, so a
 log axis works for surfaces whose minimum is negative; otherwise f itself (log
 only if the surface is positive).
+
+During playback the curves only grow and the x axis spans the whole race, so
+(as in the 2-D map) each curve's older part is drawn once into a TrailLayer
+and only its last TAIL_MAX points are stroked on each update.
 """
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from . import theme
 from .log_ticks import use_log_ticks
+from .trail_layer import TrailLayer
 
 TINY = 1e-16   # floor for log axes: exact zeros would vanish
+TAIL_MAX = 45  # points a curve's live tail may hold before it is frozen into the trail layer
 
 
 class PlotsView(QWidget):
@@ -40,6 +46,12 @@ class PlotsView(QWidget):
         # every setData, which costs several extra window repaints per frame.
         for p in (self.loss_plot, self.grad_plot):
             p.disableAutoRange()
+        self.loss_trails, self.grad_trails = TrailLayer(), TrailLayer()
+        for p, layer in ((self.loss_plot, self.loss_trails), (self.grad_plot, self.grad_trails)):
+            layer.setZValue(-1)    # under the live tails
+            p.addItem(layer)
+        self._frozen: list[np.ndarray] = []    # per run: the losses drawn by the trail layers
+        self._no_pen = pg.mkPen(None)
         self._ranges: dict[int, tuple] = {}
         self.total_steps = 100
         self.legend = pg.LegendItem(labelTextSize="9pt", verSpacing=-4)
@@ -69,22 +81,58 @@ class PlotsView(QWidget):
         self.f_star = getattr(landscape, "min_value", None)
         self.loss_log = self.f_star is not None or grid_min > 0
         self.loss_plot.setLogMode(y=self.loss_log)
+        self._unfreeze()
         self._ranges.clear()
         self.loss_plot.setTitle("loss − f*  (gap to the minimum)" if self.f_star is not None else "loss")
 
     def set_tracks(self, tracks, legend: bool = True) -> None:
         self._sync(tracks)
-        for lc, gc, tr in zip(self._loss_curves, self._grad_curves, tracks):
-            steps = np.arange(len(tr.losses))
+        losses, grads = [], []
+        for tr in tracks:
             loss = tr.losses - self.f_star if self.f_star is not None else tr.losses
-            if self.loss_log:
-                loss = np.maximum(loss, TINY)
-            lc.setData(steps, loss)
-            gc.setData(steps, np.maximum(tr.grad_norms, TINY))
-        self._fit(self.loss_plot, [c.yData for c in self._loss_curves], self.loss_log)
-        self._fit(self.grad_plot, [c.yData for c in self._grad_curves], True)
+            losses.append(np.maximum(loss, TINY) if self.loss_log else np.asarray(loss))
+            grads.append(np.maximum(tr.grad_norms, TINY))
+        split = self._freeze(tracks, losses, grads, layered=self.isVisible())
+        for lc, gc, loss, grad, k in zip(self._loss_curves, self._grad_curves, losses, grads, split):
+            # the live tail starts at the last frozen point, so the curve stays joined
+            steps = np.arange(max(k - 1, 0), len(loss))
+            lc.setData(steps, loss[steps[0]:] if len(steps) else loss)
+            gc.setData(steps, grad[steps[0]:] if len(steps) else grad)
+        self._fit(self.loss_plot, losses, self.loss_log)
+        self._fit(self.grad_plot, grads, True)
         if legend:
             self.update_legend(tracks)
+
+    def _freeze(self, tracks, losses, grads, layered: bool) -> list[int]:
+        """How many leading points of each curve the trail layers draw; refreeze when needed.
+
+        A run's frozen part stays while its losses still begin with it and its
+        tail is short; otherwise all but the last point is frozen anew. Hidden
+        (export) plots freeze nothing: they draw whole curves.
+        """
+        if not layered:
+            self._unfreeze()
+            return [0] * len(tracks)
+        frozen = list(self._frozen) if len(self._frozen) == len(tracks) else [np.empty(0)] * len(tracks)
+        changed = len(self._frozen) != len(tracks)
+        for i, loss in enumerate(losses):
+            k = len(frozen[i])
+            if k > len(loss) or not np.array_equal(loss[:k], frozen[i]) or len(loss) - k > TAIL_MAX:
+                frozen[i] = np.array(loss[:-1]) if len(loss) - 1 >= 2 else np.empty(0)
+                changed = True
+        if changed:
+            self._frozen = frozen
+            lo = np.log10 if self.loss_log else np.asarray
+            for layer, series, ymap in ((self.loss_trails, losses, lo), (self.grad_trails, grads, np.log10)):
+                layer.set_paths([(np.column_stack([np.arange(len(f)), ymap(y[:len(f)])]), self._no_pen,
+                                  pg.mkPen(tr.color, width=2)) for f, y, tr in zip(frozen, series, tracks)])
+        return [len(f) for f in self._frozen]
+
+    def _unfreeze(self) -> None:
+        if self._frozen:
+            self._frozen = []
+            self.loss_trails.set_paths([])
+            self.grad_trails.set_paths([])
 
     def set_total_steps(self, steps: int) -> None:
         """x spans the whole race, so the axis never moves during playback."""
@@ -131,6 +179,7 @@ class PlotsView(QWidget):
         for c in self._grad_curves:
             self.grad_plot.removeItem(c)
         self.legend.clear()
+        self._unfreeze()
         self._loss_curves, self._grad_curves = [], []
         for tr in tracks:
             pen = pg.mkPen(tr.color, width=2)

@@ -50,20 +50,39 @@ _SURFACE = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: False, GL.GL_CULL_FACE: False,
             "glDepthMask": (GL.GL_TRUE,)}
 
 
-class _TrackItems:
-    """The GL items of one run: halo, line, head (outline + fill)."""
+class _PathItems:
+    """The GL items of all runs: one halo item and one line item, each a single draw.
+
+    Every run's polyline goes in as separate segments (mode='lines'): one GL call
+    for all runs instead of one per run, with the same pixels (GL rasterizes a
+    strip segment by segment too), all halos under all lines as before.
+    """
 
     def __init__(self, view, th: theme.Theme, line_width: float, halo_width: float) -> None:
         # Paths are drawn over the surface (no depth test): in the narrow creases
         # where solvers travel, the walls would otherwise hide them from most angles.
-        self.halo = gl.GLLinePlotItem(width=halo_width + 1, antialias=True, color=theme.rgba_float(th.halo, 0.8))
-        self.line = gl.GLLinePlotItem(width=line_width + 1, antialias=True)
+        self.halo = gl.GLLinePlotItem(mode="lines", width=halo_width + 1, antialias=True,
+                                      color=theme.rgba_float(th.halo, 0.8))
+        self.line = gl.GLLinePlotItem(mode="lines", width=line_width + 1, antialias=True)
         self.halo.setGLOptions({**_HALO, GL.GL_DEPTH_TEST: False})
         self.line.setGLOptions(_MARKER)
         self.halo.setDepthValue(10)
         self.line.setDepthValue(11)
         for it in (self.halo, self.line):
             view.addItem(it)
+
+    def set_paths(self, paths: list[np.ndarray], colors: list[tuple]) -> None:
+        """paths: per run (k, 3) world points; colors: per run RGBA floats."""
+        segs = [np.repeat(p, 2, axis=0)[1:-1] for p in paths if len(p) >= 2]
+        cols = [np.broadcast_to(np.asarray(c, dtype=np.float32), (2 * len(p) - 2, 4))
+                for p, c in zip(paths, colors) if len(p) >= 2]
+        if not segs:
+            for it in (self.halo, self.line):
+                it.setData(pos=np.zeros((0, 3), dtype=np.float32))
+            return
+        pos = np.concatenate(segs)
+        self.halo.setData(pos=pos)
+        self.line.setData(pos=pos, color=np.ascontiguousarray(np.concatenate(cols)))
 
     def remove(self, view) -> None:
         for it in (self.halo, self.line):
@@ -114,7 +133,7 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         out = []
         for it in self.items:
             if it.parentItem() is not None or it.depthValue() >= STATIC_DEPTH or isinstance(it, gl.GLTextItem):
-                continue   # GLTextItem paints with a QPainter on the window, not into our framebuffer
+                continue   # text is painted into the cache by _paint_labels (see there)
             if not getattr(it, "_static_hooked", False):
                 _hook_static(it, self)
             out.append(it)
@@ -125,6 +144,7 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         if not static:
             super().paintGL()
             return
+        labels = self._static_labels()
         from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
         w, h = self.deviceWidth(), self.deviceHeight()
@@ -133,6 +153,8 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         self.setModelview()
         key = (w, h, tuple(self.opts["bgcolor"]), tuple(self.viewMatrix().copyDataTo()),
                tuple(self.currentProjection().copyDataTo()), tuple((id(it), it.visible()) for it in static),
+               tuple((id(it), it.visible(), it.text, tuple(np.asarray(it.pos, dtype=float)), it.color.rgba(),
+                      it.font.key()) for it in labels),
                self._static_version)
         default = self.defaultFramebufferObject()
         fbo = self._static_fbo
@@ -147,6 +169,7 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
             GL.glClearColor(*self.opts["bgcolor"])
             GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
             self._draw_top_level(static)
+            self._paint_labels(labels, w, h)
             self._static_key = key
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo.handle())
         GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, default)
@@ -154,7 +177,44 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, default)
         GL.glViewport(0, 0, w, h)
         GL.glClear(GL.GL_DEPTH_BUFFER_BIT)   # runs and markers draw without depth test (see _MARKER)
-        self._draw_top_level([it for it in self.items if it.parentItem() is None and it not in static])
+        self._draw_top_level([it for it in self.items if it.parentItem() is None and it not in static
+                              and not any(it is lb for lb in labels)])
+
+    def _static_labels(self) -> list:
+        """Top-level text items below STATIC_DEPTH: the axis labels, drawn into the cache."""
+        return [it for it in self.items if isinstance(it, gl.GLTextItem) and it.parentItem() is None
+                and it.depthValue() < STATIC_DEPTH]
+
+    def _paint_labels(self, labels, w: int, h: int) -> None:
+        """GLTextItem.paint for every label, with one QPainter on the bound cache framebuffer.
+
+        GLTextItem paints with a QPainter on the window (~0.2 ms a label, every
+        frame); painted into the cache they cost nothing per frame. Same place,
+        font, colour and hints, and, drawn right after the static items and
+        before the runs, the same stacking as before.
+        """
+        from PySide6.QtGui import QPainter, QVector3D
+        from PySide6.QtOpenGL import QOpenGLPaintDevice
+
+        labels = [it for it in sorted(labels, key=lambda a: a.depthValue()) if it.visible() and it.text]
+        if not labels:
+            return
+        device = QOpenGLPaintDevice(w, h)
+        device.setDevicePixelRatio(self.devicePixelRatio())
+        painter = QPainter(device)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        try:
+            for it in labels:
+                self._modelViewStack.append(self.currentModelView() * it.transform())
+                try:
+                    at = it.align_text(it.compute_projection().map(QVector3D(*it.pos)).toPointF())
+                finally:
+                    self._modelViewStack.pop()
+                painter.setPen(it.color)
+                painter.setFont(it.font)
+                painter.drawText(at, it.text)
+        finally:
+            painter.end()
 
     def _draw_top_level(self, items) -> None:
         """GLViewMixin.drawItemTree for a subset of the top-level items, in depth order."""
@@ -239,7 +299,8 @@ class SurfaceView(QWidget):
         self.floor.translate(0, 0, -0.02)
         self.addItem(self.floor)
         self._labels: list[gl.GLTextItem] = []
-        self._tracks: list[_TrackItems] = []
+        self._paths: _PathItems | None = None   # made with the current look by the next set_tracks
+        self._tracks: list[_PathItems] = []     # per run, the shared path items (one draw for all runs)
         self.heads_outline = self._scatter(20)
         self.heads = self._scatter(21)
         self.starts_outline = self._scatter(20)
@@ -313,9 +374,10 @@ class SurfaceView(QWidget):
         self.gl.invalidate_static()
 
     def _drop_tracks(self) -> None:
-        """Forget the per-run items: the next set_tracks makes them with the current look."""
-        while self._tracks:
-            self._tracks.pop().remove(self)
+        """Forget the path items: the next set_tracks makes them with the current look."""
+        if self._paths is not None:
+            self._paths.remove(self)
+        self._paths, self._tracks = None, []
 
     # --- coordinates ------------------------------------------------------
     def world(self, xy: np.ndarray, f: np.ndarray, lift: float = LIFT) -> np.ndarray:
@@ -419,22 +481,21 @@ class SurfaceView(QWidget):
         self.gl.paint_now()
 
     def _set_tracks(self, tracks) -> None:
-        while len(self._tracks) < len(tracks):
-            self._tracks.append(_TrackItems(self, self.theme, self.line_width, self.halo_width))
-        while len(self._tracks) > len(tracks):
-            self._tracks.pop().remove(self)
-        heads, head_colors, starts, crosses = [], [], [], []
-        for items, tr in zip(self._tracks, tracks):
+        if self._paths is None:
+            self._paths = _PathItems(self, self.theme, self.line_width, self.halo_width)
+        self._tracks = [self._paths] * len(tracks)
+        heads, head_colors, starts, crosses, paths = [], [], [], [], []
+        for tr in tracks:
             pos = self.world(tr.points, tr.losses)
             pos[:, 2] = np.maximum(pos[:, 2], self._height_at(tr.points) + LIFT)
             color = theme.rgba_float(tr.color)
-            items.halo.setData(pos=pos)
-            items.line.setData(pos=pos, color=color)
+            paths.append(pos)
             heads.append(pos[-1])
             head_colors.append(color)
             starts.append(pos[0])
             if tr.diverged_at is not None:
                 crosses.append(pos[-1])
+        self._paths.set_paths(paths, head_colors)
         if heads:
             heads = np.asarray(heads)
             self.heads_outline.setData(pos=heads, size=self.head_size + 5, color=theme.rgba_float(self.theme.halo))

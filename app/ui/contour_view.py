@@ -113,6 +113,7 @@ class ContourView(QWidget):
         self._pens: dict = {}
         self._halo_pen = pg.mkPen(th.halo, width=1.5)
         self._start_brush = pg.mkBrush(255, 255, 255, 220)
+        self._starts_key = None   # what the start markers show; unchanged starts are not set again
         self.plot.scene().sigMouseClicked.connect(self._on_click)
 
     # --- look -----------------------------------------------------------------
@@ -198,7 +199,11 @@ class ContourView(QWidget):
             if tr.diverged_at is not None:
                 crosses.append(p[-1])
         self.heads.setData(pos=np.asarray(heads).reshape(-1, 2), brush=brushes, pen=self._halo_pen)
-        self.starts.setData(pos=np.asarray(starts).reshape(-1, 2), brush=self._start_brush, pen=pens)
+        starts = np.asarray(starts).reshape(-1, 2)
+        key = (starts.tobytes(), tuple(id(p) for p in pens), id(self._start_brush))
+        if key != self._starts_key:   # starts rarely move: no repaint of their area
+            self._starts_key = key
+            self.starts.setData(pos=starts, brush=self._start_brush, pen=pens)
         self.crosses.setData(pos=np.asarray(crosses).reshape(-1, 2))
 
     def _freeze(self, tracks, layered: bool) -> list[int]:

@@ -21,6 +21,9 @@ def run_gui(scene=None, argv=None) -> int:
     t0 = time.perf_counter()
     window = MainWindow(scene=scene)
     window.install_extensions()
+    from . import error_guard
+
+    error_guard.install(lambda text: window.statusBar().showMessage(text, 15000))
     window.show()
     window.cold_start_s = time.perf_counter() - t0
     return int(app.exec())

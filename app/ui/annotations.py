@@ -15,12 +15,13 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.model.explain import explain_track
 
 from . import theme
+from .actions import window_action
 from .math_label import MathLabel
 from .runs_panel import update_rule
 
@@ -308,16 +309,7 @@ class Annotations:
 
 
 def _add_toggle(window, menu, text: str, key: str, tip: str, slot) -> QAction:
-    a = QAction(text, window)
-    a.setCheckable(True)
-    a.setShortcut(QKeySequence(key))
-    a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    a.setToolTip(f"{tip} ({key})")
-    a.setStatusTip(a.toolTip())
-    a.toggled.connect(slot)
-    window.addAction(a)
-    menu.addAction(a)
-    return a
+    return window_action(window, text, key, slot, tip, checkable=True, menu=menu)
 
 
 def install(window) -> Annotations:

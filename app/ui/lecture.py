@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from app.model.playlist import Playlist
 
 from . import annotations, theme
+from .actions import window_action
 
 FONT_PT = 20            # every text the audience reads
 CAPTION_PT = 24
@@ -370,15 +371,7 @@ def _set(widget, text: str) -> None:
 
 
 def _action(window, text: str, keys, slot, tip: str) -> QAction:
-    a = QAction(text, window)
-    a.setShortcuts([QKeySequence(k) for k in keys])
-    a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    names = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-    a.setToolTip(f"{tip} ({names})")
-    a.setStatusTip(a.toolTip())
-    a.triggered.connect(slot)
-    window.addAction(a)
-    return a
+    return window_action(window, text, keys, slot, tip)
 
 
 def install(window) -> LectureMode:

@@ -1,0 +1,29 @@
+"""One way to make a window-wide action with its shortcut named in the tooltip."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def window_action(window, text: str, keys, slot, tip: str, *, checkable: bool = False,
+                  menu=None) -> QAction:
+    """A QAction on ``window`` for ``keys`` (one key or a list), tooltip "tip (keys)".
+
+    Checkable actions call ``slot(checked)`` on toggle, others ``slot()`` on trigger.
+    """
+    keys = list(keys) if isinstance(keys, (list, tuple)) else [keys]
+    a = QAction(text, window)
+    a.setShortcuts([QKeySequence(k) for k in keys])
+    a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    names = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+    a.setToolTip(f"{tip} ({names})")
+    a.setStatusTip(a.toolTip())
+    if checkable:
+        a.setCheckable(True)
+        a.toggled.connect(slot)
+    else:
+        a.triggered.connect(lambda _checked=False: slot())
+    window.addAction(a)
+    if menu is not None:
+        menu.addAction(a)
+    return a

@@ -20,6 +20,14 @@ from . import theme
 from .math_label import MathLabel
 
 EXPRESSION = "expression"
+SPIN_MIN_WIDTH = 64     # px: a bound spin box still shows "-2.00" and its arrows
+
+
+def _shrinkable(combo: QComboBox) -> QComboBox:
+    """Let a combo box narrow below its longest item (the dock must fit a 1024-px screen)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
 
 
 class LandscapePanel(QWidget):
@@ -33,6 +41,7 @@ class LandscapePanel(QWidget):
         lay = QVBoxLayout(self)
         self.picker = QComboBox()
         self.picker.setToolTip("Loss surface")
+        _shrinkable(self.picker)
         for name in landscapes.names():
             try:
                 title = landscapes.get(name).title
@@ -48,9 +57,11 @@ class LandscapePanel(QWidget):
         f.setPointSize(f.pointSize() + 3)
         f.setBold(True)
         self.title.setFont(f)
+        self.title.setWordWrap(True)   # long titles wrap instead of widening the dock
         lay.addWidget(self.title)
         self.formula = MathLabel(point_size=15)   # mathtext when matplotlib exists, else Unicode serif
         self.formula.setWordWrap(True)
+        self.formula.setMinimumWidth(40)   # a wide rendered formula is cut at the right, not the whole panel
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.formula)
         self.description = QLabel()
@@ -80,10 +91,12 @@ class LandscapePanel(QWidget):
 
         self.params_box = QGroupBox("Parameters")
         self.params_form = QFormLayout(self.params_box)
+        self.params_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         lay.addWidget(self.params_box)
 
         view = QGroupBox("Grid, bounds, regularization")
         vf = QFormLayout(view)
+        vf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)   # narrow dock: field under its label
         self.resolution = QSpinBox()
         self.resolution.setRange(50, 400)
         self.resolution.setSingleStep(25)
@@ -99,6 +112,7 @@ class LandscapePanel(QWidget):
             b.setKeyboardTracking(False)
             b.setToolTip("View bounds (data coordinates)")
             b.valueChanged.connect(self._on_bounds)
+            b.setMinimumWidth(SPIN_MIN_WIDTH)   # the ±1e4 range would ask for ~110 px each
         for label, (a, b) in (("x range", self.bounds[:2]), ("y range", self.bounds[2:])):
             r = QHBoxLayout()
             r.addWidget(a)
@@ -119,6 +133,7 @@ class LandscapePanel(QWidget):
         lay.addWidget(view)
 
         self.gradcheck = QLabel()
+        self.gradcheck.setWordWrap(True)
         self.gradcheck.setToolTip("Relative error of the analytic gradient vs central differences at the selected run's head")
         lay.addWidget(self.gradcheck)
         lay.addStretch(1)

@@ -13,7 +13,7 @@ import time
 import weakref
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
@@ -39,6 +39,11 @@ LEGEND_EVERY = 6         # refresh legend/list texts every few frames (text layo
 PLOTS_EVERY = 3          # loss/|grad| curves at 1/3 of the frame rate: secondary, and raster-slow
 STATUS_EVERY_S = 0.25    # status-bar text at most 4x a second: each change repaints the bar and the window behind it
 SPEEDS = (1, 2, 3, 5, 10, 20, 50)
+DOCK_SHARE = 0.235       # default dock width as a share of the window (each of Landscape, Runs)
+DOCK_MIN_WIDTH = 240     # px: below this the panels' rows stop being readable
+DOCK_WIDTHS = (325, 370) # px: Landscape, Runs at full size (the 1600-px layout)
+VIEWS_MIN_WIDTH = 440    # px: 3-D | 2-D views area; a narrowing window takes the rest from the docks
+STACK_BELOW = 640        # px: a views area narrower than this shows 3-D above 2-D, not side by side
 
 
 _LIVE_WINDOWS: "weakref.WeakSet[MainWindow]" = weakref.WeakSet()
@@ -93,6 +98,7 @@ class MainWindow(QMainWindow):
         self._job: Job | None = None
         self._presentation = False
         self._status_at = 0.0
+        self._layout_restored = False
 
         self._build_views()
         self._build_docks()
@@ -124,6 +130,7 @@ class MainWindow(QMainWindow):
         self.main_split = QSplitter(Qt.Orientation.Vertical)
         self.main_split.addWidget(self.views_split)
         self.main_split.addWidget(self.plots_view)
+        self.main_split.installEventFilter(self)   # its width decides side by side or stacked
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([640, 230])
@@ -136,7 +143,23 @@ class MainWindow(QMainWindow):
         self.caption.setStyleSheet("font-style: italic; color: #333; padding: 2px 6px;")
         lay.addWidget(self.caption)
         lay.addWidget(self.main_split, 1)
+        central.setMinimumWidth(VIEWS_MIN_WIDTH)   # the docks give way before the views vanish
         self.setCentralWidget(central)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is getattr(self, "main_split", None) and event.type() == QEvent.Type.Resize:
+            self._orient_views(event.size().width())
+        return super().eventFilter(obj, event)
+
+    def _orient_views(self, width: int) -> None:
+        """Side by side when there is room; on a narrow window (1024-px projector with both docks)
+        3-D above 2-D, so each keeps the full width. Not with a third pane (formula panel) open."""
+        sp = self.views_split
+        want = Qt.Orientation.Vertical if width < STACK_BELOW else Qt.Orientation.Horizontal
+        if sp.orientation() == want or (sp.count() > 2 and any(sp.widget(i).isVisible() for i in range(2, sp.count()))):
+            return
+        sp.setOrientation(want)
+        sp.setSizes([1000] * 2 + [0] * (sp.count() - 2))
 
     def _dock(self, title: str, widget: QWidget, area, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -157,8 +180,8 @@ class MainWindow(QMainWindow):
         self.runs_panel = RunsPanel()
         self.landscape_dock = self._dock("Landscape", self.landscape_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "landscape_dock")
         self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.RightDockWidgetArea, "runs_dock")
-        self.landscape_dock.setMinimumWidth(270)
-        self.runs_dock.setMinimumWidth(300)
+        for dock in (self.landscape_dock, self.runs_dock):
+            dock.setMinimumWidth(DOCK_MIN_WIDTH)
         self.landscape_panel.spec_changed.connect(self.on_landscape_spec)
         self.runs_panel.edit.connect(self.on_run_edit)
         self.runs_panel.start_edit.connect(lambda i, x, y: self.set_start(i, (x, y)))
@@ -745,17 +768,32 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not getattr(self, "_shown_once", False):   # splitters get real sizes only once shown
             self._shown_once = True
+            if not self._layout_restored:
+                self._fit_docks()
+                self.layout().activate()   # now, not after the first frames (a visible jump)
             w = max(self.views_split.width(), 2)
             self.views_split.setSizes([w // 2, w - w // 2])
             h = max(self.main_split.height(), 4)
             self.main_split.setSizes([int(h * 0.70), h - int(h * 0.70)])
+
+    def _fit_docks(self) -> None:
+        """Default dock widths: DOCK_SHARE of the window each, between DOCK_MIN_WIDTH and what the
+        panel asks for (so 1600 px looks as before and 1024 px still leaves the views room)."""
+        pairs = [(d, full) for d, full in zip((self.landscape_dock, self.runs_dock), DOCK_WIDTHS)
+                 if not d.isHidden() and not d.isFloating()]
+        if not pairs:
+            return
+        share = int(self.width() * DOCK_SHARE)
+        docks = [d for d, _ in pairs]
+        widths = [max(DOCK_MIN_WIDTH, min(share, full)) for _, full in pairs]
+        self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
     def _restore_layout(self, state) -> None:
         """Dock and tool-bar layout from the last session; a presentation layout saved by an older
         version (tool bar and every dock hidden) is not a layout anyone chose: show them again."""
         if state is None:
             return
-        self.restoreState(state)
+        self._layout_restored = self.restoreState(state)
         docks = [d for d in self.findChildren(QDockWidget) if d.parentWidget() is self]
         if self.toolbar.isHidden() and all(d.isHidden() for d in docks):
             for bar in (self.toolbar, *docks):

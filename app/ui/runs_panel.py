@@ -20,6 +20,14 @@ from .widgets import ParamSlider, swatch
 
 HIDDEN_PARAMS = {"eps", "lr_decay", "initial_accumulator_value", "dampening"}   # rarely taught; keep the panel calm
 NOISE_MAX = 3.0
+SPIN_MIN_WIDTH = 64     # px: a start spin box still shows "-1.500" and its arrows
+
+
+def _shrinkable(combo: QComboBox) -> QComboBox:
+    """Let a combo box narrow below its longest item (the dock must fit a 1024-px screen)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
 
 
 def update_rule(solver_name: str, weight_decay: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -82,6 +90,7 @@ class RunsPanel(QWidget):
                                ("Remove", "Remove the selected run (Delete)", None)):
             b = QPushButton(text)
             b.setToolTip(tip)
+            b.setMinimumWidth(40)   # "Duplicate" may be cut in a narrow dock; its tool tip says it
             buttons.addWidget(b)
             if text == "Add":
                 b.clicked.connect(self.add_requested)
@@ -93,13 +102,16 @@ class RunsPanel(QWidget):
 
         box = QGroupBox("Selected run")
         self.form = QFormLayout(box)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)   # narrow dock: field under its label
         self.solver = QComboBox()
         self.solver.addItems(solvers.names())
         self.solver.setToolTip("The optimizer of this run")
+        _shrinkable(self.solver)
         self.solver.activated.connect(lambda _i: self._emit({"solver": self.solver.currentText()}, "solver"))
         self.label = QLineEdit()
         self.label.setPlaceholderText("automatic, e.g. adam (lr 1.0e-02)")
         self.label.editingFinished.connect(self._on_label)
+        self.label.setMinimumWidth(SPIN_MIN_WIDTH)
         self.color = QPushButton()
         self.color.setToolTip("Colour of this run in every view")
         self.color.clicked.connect(self._pick_color)
@@ -111,6 +123,7 @@ class RunsPanel(QWidget):
             sb.setKeyboardTracking(False)
             sb.setToolTip("Start point (or click the 2-D map; Shift+click moves every run)")
             sb.valueChanged.connect(self._on_start)
+            sb.setMinimumWidth(SPIN_MIN_WIDTH)   # the ±1e6 range would ask for ~120 px each
         start = QHBoxLayout()
         start.addWidget(QLabel("x"))
         start.addWidget(self.start_x)
@@ -119,12 +132,14 @@ class RunsPanel(QWidget):
         self.mode = QComboBox()
         self.mode.addItem("restart run", "restart")
         self.mode.addItem("continue from here", "continue")
+        _shrinkable(self.mode)
         self.mode.setToolTip("What a changed setting does: re-run from the start, or apply from the current step on")
         self.schedule = QComboBox()
         self.schedule.addItem("constant", None)
         for name in _schedule_names():
             if name != "constant":
                 self.schedule.addItem(name, name)
+        _shrinkable(self.schedule)
         self.schedule.setToolTip("Learning-rate schedule (lr multiplier per step)")
         self.schedule.activated.connect(self._on_schedule)
         self.form.addRow("Solver", self.solver)
@@ -148,6 +163,7 @@ class RunsPanel(QWidget):
         self.form.addRow(self.batch_label, self.batch)
         self.update_rule = MathLabel(point_size=12)
         self.update_rule.setWordWrap(True)
+        self.update_rule.setMinimumWidth(40)   # a wide rendered rule is cut at the right, not the whole panel
         self.update_rule.setToolTip("Update rule of the selected solver (as in torch.optim)")
         self.form.addRow(self.update_rule)
         outer.addWidget(box)

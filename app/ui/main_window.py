@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.contour_view = ContourView(th=self.theme)
         self.plots_view = PlotsView(th=self.theme)
         self.contour_view.start_clicked.connect(self.on_map_clicked)
+        self.surface_view.start_clicked.connect(self.on_map_clicked)   # the same path, undo included
         self.views_split = QSplitter(Qt.Orientation.Horizontal)
         self.views_split.addWidget(self.surface_view)
         self.views_split.addWidget(self.contour_view)

@@ -121,7 +121,7 @@ class RunsPanel(QWidget):
             sb.setDecimals(3)
             sb.setSingleStep(0.1)
             sb.setKeyboardTracking(False)
-            sb.setToolTip("Start point (or click the 2-D map; Shift+click moves every run)")
+            sb.setToolTip("Start point (or click the 2-D map or the 3-D surface; Shift+click moves every run)")
             sb.valueChanged.connect(self._on_start)
             sb.setMinimumWidth(SPIN_MIN_WIDTH)   # the ±1e6 range would ask for ~120 px each
         start = QHBoxLayout()

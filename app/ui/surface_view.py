@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QCoreApplication, QEvent, QRect
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QImage, QSurfaceFormat
 from PySide6.QtOpenGL import QOpenGLWindow
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
@@ -32,6 +32,8 @@ BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
 HEIGHT = 4.0      # and [0, HEIGHT] in z
 MAX_MESH = 160    # 3-D mesh vertices per side at most: llvmpipe pays per triangle every frame
 LIFT = 0.06       # trajectories float this far above the surface (world units)
+CLICK_SLOP = 4    # px: a press that moves further than this is an orbit drag, not a click
+RAY_SAMPLES = 600 # steps along the view ray inside the surface box before bisecting a crossing
 CAMERAS = {
     "reset": dict(distance=15.0, elevation=48.0, azimuth=-62.0),
     "top": dict(distance=14.0, elevation=90.0, azimuth=-90.0),
@@ -101,6 +103,43 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
         self.setFormat(fmt)
 
     batching = False   # while True, item updates only mark the window dirty
+    click_handler = None   # callable(x_px, y_px, shift) for a left press+release without a drag
+    _press = None
+
+    # --- mouse: orbit as pyqtgraph does, plus a click that is not a drag ----
+    def mousePressEvent(self, ev) -> None:
+        self._press = ev.position() if ev.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev) -> None:
+        if self._press is not None and (ev.position() - self._press).manhattanLength() > CLICK_SLOP:
+            self._press = None   # an orbit: its release must not move a start
+        super().mouseMoveEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:
+        press, self._press = self._press, None
+        if press is not None and ev.button() == Qt.MouseButton.LeftButton and self.click_handler is not None:
+            shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.click_handler(ev.position().x(), ev.position().y(), shift)
+        super().mouseReleaseEvent(ev)
+
+    def view_projection(self) -> np.ndarray:
+        """4x4 world -> clip matrix (projection @ view) as drawn; logical and device pixels give
+        the same matrix because the frustum depends only on the viewport's aspect ratio."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        m = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
+        return np.array(m.data(), dtype=np.float64).reshape(4, 4).T   # data() is column-major
+
+    def ray(self, x_px: float, y_px: float) -> tuple[np.ndarray, np.ndarray]:
+        """(origin, unit direction) in world space of the view ray through window point (x_px, y_px)."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        ndc = np.array([2.0 * x_px / w - 1.0, 1.0 - 2.0 * y_px / h])
+        inv = np.linalg.inv(self.view_projection())
+        ends = inv @ np.array([[*ndc, -1.0, 1.0], [*ndc, 1.0, 1.0]]).T   # near and far plane
+        near, far = (ends[:3] / ends[3]).T
+        d = far - near
+        return near, d / np.linalg.norm(d)
+
 
     def update(self) -> None:
         if self.batching:
@@ -264,7 +303,13 @@ def _dispose_live_views() -> None:
 
 
 class SurfaceView(QWidget):
-    """One SurfaceGrid and any number of trajectories, in 3-D."""
+    """One SurfaceGrid and any number of trajectories, in 3-D.
+
+    Signal start_clicked(x, y, all_runs): a click (no drag) hit the surface at data (x, y);
+    all_runs is True when Shift was held. The same signal as ContourView's.
+    """
+
+    start_clicked = Signal(float, float, bool)
 
     def __init__(self, parent=None, th: theme.Theme = theme.LIGHT) -> None:
         super().__init__(parent)
@@ -279,11 +324,12 @@ class SurfaceView(QWidget):
         self.gl = GLWindow()
         self.container = QWidget.createWindowContainer(self.gl, self)
         _LIVE_VIEWS.add(self)
-        self.container.setToolTip("Drag to orbit, wheel to zoom; camera presets 1 / 2 / 3")
+        self.container.setToolTip("Drag to orbit, wheel to zoom; click to set the start (Shift: every run); camera presets 1 / 2 / 3")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.container)
         self.gl.setBackgroundColor(th.background)
+        self.gl.click_handler = self._on_click
         self.setMinimumSize(200, 160)
         self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, shader=None,
                                             glOptions=_SURFACE)
@@ -436,6 +482,55 @@ class SurfaceView(QWidget):
         h = (t[j0, i0] * (1 - ax) * (1 - ay) + t[j0, i0 + 1] * ax * (1 - ay)
              + t[j0 + 1, i0] * (1 - ax) * ay + t[j0 + 1, i0 + 1] * ax * ay)
         return (h * HEIGHT).astype(np.float32)
+
+    # --- picking: window point -> data point on the drawn surface ----------
+    def _on_click(self, x_px: float, y_px: float, shift: bool) -> None:
+        hit = self.pick(x_px, y_px)
+        if hit is not None:   # a click on the background sets nothing
+            self.start_clicked.emit(float(hit[0]), float(hit[1]), shift)
+
+    def pick(self, x_px: float, y_px: float) -> tuple[float, float] | None:
+        """Data (x, y) where the view ray through window point (x_px, y_px) first meets the drawn
+        height field, or None when it misses.
+
+        The ray o + s d is clipped to the box [-BOX/2, BOX/2]^2 x [0, HEIGHT] (slab method),
+        sampled RAY_SAMPLES times; the first sample pair where g(s) = z(s) - height(x(s), y(s))
+        goes from >= 0 to < 0 is refined by 40 bisections (|error| < box diagonal / 2^40).
+        """
+        if self.grid is None:
+            return None
+        o, d = self.gl.ray(x_px, y_px)
+        lo = np.array([-BOX / 2, -BOX / 2, 0.0])
+        hi = np.array([BOX / 2, BOX / 2, HEIGHT])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a, b = (lo - o) / d, (hi - o) / d
+        a, b = np.where(d == 0, -np.inf, np.minimum(a, b)), np.where(d == 0, np.inf, np.maximum(a, b))
+        inside = (d != 0) | ((o >= lo) & (o <= hi))
+        s0, s1 = max(float(np.max(a)), 0.0), float(np.min(b))
+        if not inside.all() or s1 <= s0:
+            return None
+        s = np.linspace(s0, s1, RAY_SAMPLES)
+        g = self._ray_gap(o, d, s)
+        below = np.flatnonzero((g[:-1] >= 0) & (g[1:] < 0))
+        if len(below) == 0:
+            return None
+        lo_s, hi_s = s[below[0]], s[below[0] + 1]
+        for _ in range(40):
+            mid = 0.5 * (lo_s + hi_s)
+            if self._ray_gap(o, d, np.array([mid]))[0] >= 0:
+                lo_s = mid
+            else:
+                hi_s = mid
+        p = o + 0.5 * (lo_s + hi_s) * d
+        (x0, x1), (y0, y1) = self.grid.bounds
+        return (x0 + (p[0] / BOX + 0.5) * (x1 - x0), y0 + (p[1] / BOX + 0.5) * (y1 - y0))
+
+    def _ray_gap(self, o: np.ndarray, d: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """Height of the ray above the drawn mesh at ray parameters s (world units)."""
+        p = o[None, :] + s[:, None] * d[None, :]
+        (x0, x1), (y0, y1) = self.grid.bounds
+        xy = np.column_stack([x0 + (p[:, 0] / BOX + 0.5) * (x1 - x0), y0 + (p[:, 1] / BOX + 0.5) * (y1 - y0)])
+        return p[:, 2] - self._height_at(xy).astype(np.float64)
 
     def _set_minima(self, minima, landscape) -> None:
         pts = np.asarray([m for m in minima if self._inside(m)], dtype=np.float64).reshape(-1, 2)

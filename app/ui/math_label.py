@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel
 
@@ -65,8 +65,40 @@ class MathLabel(QLabel):
         self.color = color
         self._key = None
         self.rendered = False       # True when the last set_math used mathtext
+        self._full: QPixmap | None = None   # the rendered math at its natural size
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTextFormat(Qt.TextFormat.PlainText)
+
+    # A narrow panel shrinks the formula to fit instead of cutting it off at the edge;
+    # sizeHint stays the natural size so layouts that can grow still give it room.
+    def sizeHint(self) -> QSize:
+        if self._full is None:
+            return super().sizeHint()
+        r = self._full.devicePixelRatio() or 1.0
+        return QSize(int(self._full.width() / r) + 2, int(self._full.height() / r) + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        if self._full is None:
+            return super().minimumSizeHint()
+        return QSize(min(60, self.sizeHint().width()), 16)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._full is None:
+            return
+        r = self._full.devicePixelRatio() or 1.0
+        natural = self._full.width() / r
+        avail = max(1, self.contentsRect().width())
+        if natural <= avail:
+            shown = self._full
+        else:
+            shown = self._full.scaledToWidth(int(avail * r), Qt.TransformationMode.SmoothTransformation)
+            shown.setDevicePixelRatio(r)
+        if self.pixmap() is None or self.pixmap().cacheKey() != shown.cacheKey():
+            self.setPixmap(shown)
 
     def set_style(self, point_size: float, color: str) -> None:
         self.point_size, self.color, self._key = point_size, color, None
@@ -82,9 +114,13 @@ class MathLabel(QLabel):
         if pm is not None:
             pm.setDevicePixelRatio(self.devicePixelRatioF())
             self.rendered = True
+            self._full = pm
             self.setPixmap(pm)
+            self.updateGeometry()
+            self._fit()
             return
         self.rendered = False
+        self._full = None
         self.setFont(theme.formula_font(int(self.point_size)))
         self.setStyleSheet(f"color: {self.color};")
         self.setText("\n".join(fallback_lines or latex_lines))

@@ -164,7 +164,6 @@ class LectureMode:
                              w.statusBar().isVisible(), w.caption.isVisible(), w.plots_view.isVisible(),
                              _view_sizes(w.contour_view), w.theme)
         self.active = True
-        w._presentation = True   # keep MainWindow's own flag in step
         # every bar, open or tabbed under another: hiding only the front tab would bring up the one under it
         for widget in (*_bars(w), w.menuBar(), w.toolbar, w.statusBar(), w.caption, w.plots_view):
             widget.hide()
@@ -182,7 +181,6 @@ class LectureMode:
             return
         w, s = self.window, self._saved
         self.active = False
-        w._presentation = False
         self.bar.hide()
         self.caption.hide()
         self._set_sizes(s.sizes)

@@ -96,7 +96,6 @@ class MainWindow(QMainWindow):
         self._frames = 0
         self._message = ""
         self._job: Job | None = None
-        self._presentation = False
         self._status_at = 0.0
         self._layout_restored = False
 
@@ -754,16 +753,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ presentation
     def toggle_presentation(self) -> None:
+        """F11: the lecture mode of app.ui.lecture (attached on first use if no extension did it)."""
         lecture = getattr(self, "lecture", None)
-        if lecture is not None:   # the full lecture mode (app.ui.lecture) when installed
-            lecture.toggle()
-            return
-        self._presentation = not self._presentation
-        for dock in (self.landscape_dock, self.runs_dock):
-            dock.setVisible(not self._presentation)
-        self.menuBar().setVisible(not self._presentation)
-        self.showFullScreen() if self._presentation else self.showNormal()
-        self.act_present.setChecked(self._presentation)
+        if lecture is None:
+            from . import lecture as lecture_module
+
+            lecture = lecture_module.install(self)
+        lecture.toggle()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -803,11 +799,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ shutdown
     def _normal_layout(self) -> tuple:
         """(geometry, state) to remember: never the presentation layout (docks, tool bar hidden)."""
-        normal_layout = getattr(getattr(self, "lecture", None), "normal_layout", None)
-        if normal_layout is not None:
-            return normal_layout()
-        if self._presentation:    # the plain F11 mode: leaving it is cheap
-            self.toggle_presentation()
+        lecture = getattr(self, "lecture", None)
+        if lecture is not None:
+            return lecture.normal_layout()
         return self.saveGeometry(), self.saveState()
 
     def closeEvent(self, event) -> None:

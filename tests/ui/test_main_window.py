@@ -297,9 +297,12 @@ def test_set_landscape_and_presentation_hooks(make_window, qtbot):
     assert w.race.landscape.title == landscapes.get("booth").title
     calls = []
 
-    class FakeLecture:
+    class FakeLecture:   # the two calls MainWindow makes on its lecture mode
         def toggle(self):
             calls.append(1)
+
+        def normal_layout(self):
+            return w.saveGeometry(), w.saveState()
 
     w.lecture = FakeLecture()
     w.toggle_presentation()

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtGui import QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QTabWidget,
                                QVBoxLayout, QWidget)
@@ -26,6 +26,7 @@ from app.model import build, swarm
 from app.model.scene import PALETTE
 
 from . import theme
+from .actions import window_action
 from .surface_grid import sample
 from .widgets import swatch
 from .workers import Job
@@ -456,12 +457,7 @@ def install(window) -> None:
     for text, key, tab, tip in (
             ("Basins of attraction…", "B", 0, "Colour every start by the minimum the selected solver reaches"),
             ("Learning-rate sweep…", "Ctrl+L", 1, "Final loss vs learning rate for the selected run")):
-        act = QAction(text, window)
-        act.setShortcut(QKeySequence(key))
-        act.setToolTip(f"{tip} ({key})")
-        act.triggered.connect(lambda _=False, t=tab: open_swarm(window, t))
-        menu.addAction(act)
-        acts.append(act)
+        acts.append(window_action(window, text, key, lambda t=tab: open_swarm(window, t), tip, menu=menu))
     window.act_basins, window.act_lr_sweep = acts
     tb = getattr(window, "toolbar", None)
     if tb is not None:

@@ -136,7 +136,13 @@ def _solver_blurb(name: str) -> str:
 
 def cmd_render(args) -> int:
     from app.model.cli_logic import (
-        UsageError, check_fps, check_out, check_steps, check_view, parse_size, scene_for_render,
+        UsageError,
+        check_fps,
+        check_out,
+        check_steps,
+        check_view,
+        parse_size,
+        scene_for_render,
     )
 
     size = parse_size(args.size)
@@ -146,10 +152,10 @@ def cmd_render(args) -> int:
     out = check_out(args.out)
     scene = scene_for_render(args.scene, args.landscape, args.solvers)
     try:
-        from app.ui.render import render_scene
+        from app.ui.export.render import render_scene
     except ImportError as e:
-        if "app.ui.render" in str(e) or "render_scene" in str(e):
-            raise UsageError("rendering is not available yet (app.ui.render is missing)") from None
+        if "app.ui.export.render" in str(e) or "render_scene" in str(e):
+            raise UsageError("rendering is not available yet (app.ui.export.render is missing)") from None
         raise
     done = render_scene(scene, out, size=size, view=view, fps=fps, steps=steps,
                         progress=_ProgressBar("rendering"))

@@ -23,8 +23,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscapes.cifar import (accuracy, cifar_slice, filter_normalized_directions,  # noqa: E402
-                              image_mean, load_cifar10, random_search, train_linear)
+from landscapes.cifar import (  # noqa: E402
+    accuracy,
+    cifar_slice,
+    filter_normalized_directions,
+    image_mean,
+    load_cifar10,
+    random_search,
+    train_linear,
+)
 from landscapes.cifar.build import DEFAULT_STRENGTH, TRAINING  # noqa: E402
 from landscapes.cifar.linear import data_loss_and_dscores, preprocess  # noqa: E402
 

@@ -30,7 +30,7 @@ def main() -> None:
     from app.model.build import build_landscape
     from app.model.presets import default_scene
     from app.model.race import Race
-    from app.ui.render import SceneRenderer, ensure_app, render_scene, save_png, video_frame_count
+    from app.ui.export.render import SceneRenderer, ensure_app, render_scene, save_png, video_frame_count
 
     ensure_app(need_gl=True)
     scene = default_scene()

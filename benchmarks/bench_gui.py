@@ -42,8 +42,8 @@ def app_and_window(scene, settings_path):
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from app.ui.main_window import MainWindow
-    from app.ui.settings import ini_settings
+    from app.ui.common.settings import ini_settings
+    from app.ui.window.main_window import MainWindow
 
     w = MainWindow(scene=scene, settings=ini_settings(settings_path))
     w.resize(1600, 1000)

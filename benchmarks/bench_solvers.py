@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import landscapes  # noqa: E402
 import solvers  # noqa: E402
 
-
 LR = {"gd": 1e-4, "sgd": 1e-4, "momentum": 1e-4, "nesterov": 1e-4, "adagrad": 1e-2,
       "rmsprop": 1e-3, "adam": 1e-2, "adamw": 1e-2, "newton": 0.5, "random_search": 0.05}
 

@@ -21,7 +21,7 @@ Hessian of |x| is 0 everywhere (sign(0) = 0 as numpy has it).
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import sympy

@@ -18,8 +18,8 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 MAX_LENGTH = 500  # characters
 MAX_DEPTH = 40  # nested parentheses / unary signs / powers / calls
@@ -69,7 +69,7 @@ class Node:
     kind: str
     pos: int
     text: str = ""  # the literal, variable, constant or function name
-    args: tuple["Node", ...] = ()
+    args: tuple[Node, ...] = ()
 
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d*)?")

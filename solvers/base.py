@@ -7,8 +7,9 @@ moves a whole swarm at once.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -32,7 +33,7 @@ class ParamSpec:
     high_open: bool = False
     kind: str = "float"   # "float" | "bool" | "pair"
     slider: tuple[float, float] | None = None
-    components: tuple["ParamSpec", ...] = ()
+    components: tuple[ParamSpec, ...] = ()
 
     def slider_range(self) -> tuple[float, float]:
         """(low, high) for a slider: ``slider`` if given, else the allowed range."""
@@ -114,7 +115,7 @@ class Solver:
     def lr(self) -> float:
         return float(self.hyper["lr"])
 
-    def replace(self, **hyper: Any) -> "Solver":
+    def replace(self, **hyper: Any) -> Solver:
         """A new solver of the same kind with some hyper-parameters changed."""
         from .registry import make
 

@@ -8,9 +8,10 @@ cross-parameter rule for Nesterov.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any
 
 from .base import Solver, SolverSpec
 from .rules import adagrad, adam, newton, random_search, rmsprop, sgd

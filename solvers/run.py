@@ -26,7 +26,6 @@ import numpy as np
 from .base import Solver, Trajectory
 from .schedules import as_schedule
 
-
 _KEEP = object()  # "leave unchanged" for Stepper.retune
 
 
@@ -127,7 +126,7 @@ class Stepper:
             setattr(self, name, arr)
 
     # --- public --------------------------------------------------------------
-    def step(self, n: int = 1) -> "Stepper":
+    def step(self, n: int = 1) -> Stepper:
         """Advance every point n steps (diverged points stay where they stopped)."""
         if int(n) != n or n < 0:
             raise ValueError(f"step count must be a whole number >= 0, got {n!r}")

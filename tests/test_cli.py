@@ -109,7 +109,7 @@ def test_valid_render_reaches_the_renderer(capsys, tmp_path, monkeypatch):
         out.write_bytes(b"png")
         return out
 
-    monkeypatch.setitem(sys.modules, "app.ui.render", types.SimpleNamespace(render_scene=fake_render))
+    monkeypatch.setitem(sys.modules, "app.ui.export.render", types.SimpleNamespace(render_scene=fake_render))
     out = tmp_path / "race.gif"
     code, _, err = run(capsys, "render", "--landscape", "ravine", "--solvers", "gd, adam",
                        "--size", "640x480", "--view", "2d", "--fps", "12", "--steps", "50",

@@ -7,7 +7,8 @@ the GUI thread), then L1/L2 regularization on top and a bounds override.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from landscapes import Landscape
 

@@ -10,7 +10,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from .scene import RunSpec, Scene, LandscapeSpec, PlaybackSpec
+from .scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
 from .scene_io import SPECIAL_LANDSCAPES, SceneError, _hint, check_run
 
 MAX_SIZE = (7680, 4320)

@@ -8,8 +8,9 @@ latest redo replaces the old one.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable
+from typing import Any
 
 
 @dataclass

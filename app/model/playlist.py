@@ -9,8 +9,8 @@ first scene in front of the audience. ``wrap=True`` cycles instead.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from . import presets
 from .scene import Scene
@@ -32,12 +32,12 @@ class Playlist:
         self.go(index)
 
     @classmethod
-    def builtin(cls, *, wrap: bool = False) -> "Playlist":
+    def builtin(cls, *, wrap: bool = False) -> Playlist:
         """The built-in lecture scenes in their numeric order."""
         return cls(presets.builtin_scene_names(), wrap=wrap)
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike, *, wrap: bool = False) -> "Playlist":
+    def from_file(cls, path: str | os.PathLike, *, wrap: bool = False) -> Playlist:
         """One entry per line; blank lines and '#' comments are skipped; relative
         paths are taken relative to the playlist file."""
         p = Path(path)

@@ -34,7 +34,7 @@ def run_seed(scene_seed: int, index: int) -> int:
 class RunTrack:
     """One run in a race (read-only for the ui)."""
 
-    def __init__(self, race: "Race", index: int, spec: RunSpec) -> None:
+    def __init__(self, race: Race, index: int, spec: RunSpec) -> None:
         self._race = race
         self.index = index
         self.spec = spec
@@ -82,7 +82,7 @@ class RunTrack:
 
     # --- what the views read ------------------------------------------------
     @property
-    def stepper(self) -> "solvers.Stepper":
+    def stepper(self) -> solvers.Stepper:
         """The solvers.Stepper that advances this run (its state, schedule, landscape, history)."""
         return self._stepper
 

@@ -159,7 +159,7 @@ def validate_scene(scene: Scene) -> None:
 
 
 # ------------------------------------------------------------ section readers
-def _landscape(c: "_Checker", d: Any, where: str) -> LandscapeSpec:
+def _landscape(c: _Checker, d: Any, where: str) -> LandscapeSpec:
     spec = LandscapeSpec()
     if not c.is_object(d, where):
         return spec
@@ -179,7 +179,7 @@ def _landscape(c: "_Checker", d: Any, where: str) -> LandscapeSpec:
     return spec
 
 
-def _check_landscape_name(c: "_Checker", spec: LandscapeSpec, where: str) -> None:
+def _check_landscape_name(c: _Checker, spec: LandscapeSpec, where: str) -> None:
     import landscapes
 
     known = list(landscapes.names())
@@ -204,7 +204,7 @@ def _check_landscape_name(c: "_Checker", spec: LandscapeSpec, where: str) -> Non
         c.add(f"{where}.params: {e}")
 
 
-def _check_cifar_params(c: "_Checker", params: dict, where: str) -> None:
+def _check_cifar_params(c: _Checker, params: dict, where: str) -> None:
     """Check parameter names against build_cifar_slice's signature, without building."""
     import inspect
 
@@ -221,7 +221,7 @@ def _check_cifar_params(c: "_Checker", params: dict, where: str) -> None:
             c.add(f"{where}.params: unknown parameter {key!r} for cifar_slice{_hint(key, allowed)}")
 
 
-def _view(c: "_Checker", d: Any, where: str) -> ViewSpec:
+def _view(c: _Checker, d: Any, where: str) -> ViewSpec:
     spec = ViewSpec()
     if not c.is_object(d, where):
         return spec
@@ -243,7 +243,7 @@ def _view(c: "_Checker", d: Any, where: str) -> ViewSpec:
     return spec
 
 
-def _playback(c: "_Checker", d: Any, where: str) -> PlaybackSpec:
+def _playback(c: _Checker, d: Any, where: str) -> PlaybackSpec:
     spec = PlaybackSpec()
     if not c.is_object(d, where):
         return spec
@@ -254,7 +254,7 @@ def _playback(c: "_Checker", d: Any, where: str) -> PlaybackSpec:
     return spec
 
 
-def _run(c: "_Checker", d: Any, where: str) -> RunSpec | None:
+def _run(c: _Checker, d: Any, where: str) -> RunSpec | None:
     if not c.is_object(d, where):
         return None
     spec = RunSpec()

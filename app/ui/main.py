@@ -16,12 +16,12 @@ def run_gui(scene=None, argv=None) -> int:
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
     app.setApplicationName("Loss Lab")
     app.setOrganizationName("LossLab")
-    from .main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     t0 = time.perf_counter()
     window = MainWindow(scene=scene)
     window.install_extensions()
-    from . import error_guard
+    from app.ui.common import error_guard
 
     error_guard.install(lambda text: window.statusBar().showMessage(text, 15000))
     window.show()

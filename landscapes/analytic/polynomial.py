@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..base import FunctionLandscape, Landscape
 from ..registry import register
 from ._common import finite_param

@@ -7,8 +7,19 @@ from .cache import data_fingerprint, default_cache_dir
 from .directions import filter_normalized_directions, plane_through
 from .download import OFFICIAL_MD5, OFFICIAL_URL, cached_archive, fetch_cifar10
 from .errors import Cancelled, CifarError
-from .linear import (accuracy, image_mean, initial_weights, loss_and_grad, numerical_grad_W, predict,
-                     preprocess, random_search, relative_error, sample_indices, train_linear)
+from .linear import (
+                     accuracy,
+                     image_mean,
+                     initial_weights,
+                     loss_and_grad,
+                     numerical_grad_W,
+                     predict,
+                     preprocess,
+                     random_search,
+                     relative_error,
+                     sample_indices,
+                     train_linear,
+)
 from .loader import LABEL_NAMES, load_cifar10, to_images
 from .slice import CifarSlice, cifar_slice
 

@@ -18,8 +18,17 @@ from .cache import cache_key, data_fingerprint, default_cache_dir, load_weights,
 from .directions import filter_normalized_directions, plane_through
 from .download import cached_archive
 from .errors import CifarError, check_cancel
-from .linear import (LOSSES, REGS, accuracy, check_choice, check_strength, image_mean,
-                     initial_weights, random_search, train_linear)
+from .linear import (
+    LOSSES,
+    REGS,
+    accuracy,
+    check_choice,
+    check_strength,
+    image_mean,
+    initial_weights,
+    random_search,
+    train_linear,
+)
 from .loader import load_cifar10
 from .slice import CifarSlice
 

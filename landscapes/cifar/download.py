@@ -12,8 +12,8 @@ import hashlib
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .cache import default_cache_dir
 from .errors import Cancelled, CifarError

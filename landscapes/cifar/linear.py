@@ -21,7 +21,7 @@ builder carry it explicitly.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -180,7 +180,7 @@ class CifarSlice(Landscape):
         """The regularization term alone at points p (..., 2)."""
         return self._evaluate(p, 0, part="reg")[0]
 
-    def with_part(self, part: str) -> "CifarSlice":
+    def with_part(self, part: str) -> CifarSlice:
         """The same slice showing "total", "data" or "reg" (shares the precomputed scores)."""
         import copy
 

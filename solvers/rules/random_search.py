@@ -23,7 +23,8 @@ point still accepts or rejects on its own loss.
 """
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

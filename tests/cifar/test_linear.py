@@ -5,8 +5,17 @@ import numpy as np
 import pytest
 import torch
 
-from landscapes.cifar import (accuracy, image_mean, loss_and_grad, numerical_grad_W, preprocess,
-                              random_search, relative_error, sample_indices, train_linear)
+from landscapes.cifar import (
+    accuracy,
+    image_mean,
+    loss_and_grad,
+    numerical_grad_W,
+    preprocess,
+    random_search,
+    relative_error,
+    sample_indices,
+    train_linear,
+)
 
 
 def torch_loss(W, X, y, loss, reg, strength):

@@ -7,8 +7,16 @@ import pytest
 import torch
 
 from landscapes import numerical_grad
-from landscapes.cifar import (Cancelled, cifar_slice, filter_normalized_directions, image_mean,
-                              initial_weights, plane_through, preprocess, train_linear)
+from landscapes.cifar import (
+    Cancelled,
+    cifar_slice,
+    filter_normalized_directions,
+    image_mean,
+    initial_weights,
+    plane_through,
+    preprocess,
+    train_linear,
+)
 
 from .test_linear import torch_loss
 

@@ -1,4 +1,4 @@
-"""Offscreen rendering (app.ui.render): sizes, transparency, SVG vectors, scaled text, videos.
+"""Offscreen rendering (app.ui.export.render): sizes, transparency, SVG vectors, scaled text, videos.
 
 Images are read back with Pillow and videos with ffprobe, never through our own code.
 """
@@ -27,7 +27,7 @@ def small_scene(steps=40, speed=1, runs=None) -> Scene:
 
 
 def render(tmp_path, name, **kw):
-    from app.ui.render import render_scene
+    from app.ui.export.render import render_scene
 
     scene = kw.pop("scene", None) or small_scene()
     return render_scene(scene, tmp_path / name, **kw)
@@ -47,13 +47,13 @@ def assert_not_blank(a: np.ndarray) -> None:
 # ------------------------------------------------------------------ frame count
 @pytest.mark.parametrize("steps, speed, frames", [(300, 1, 301), (10, 3, 5), (9, 3, 4), (0, 2, 1), (1, 50, 2)])
 def test_video_frame_count_is_start_plus_one_per_step_group(steps, speed, frames):
-    from app.ui.render import video_frame_count
+    from app.ui.export.render import video_frame_count
 
     assert video_frame_count(steps, speed) == frames
 
 
 def test_scale_grows_with_output_and_keeps_small_text_legible():
-    from app.ui.render import scale_for
+    from app.ui.export.render import scale_for
 
     assert scale_for((1280, 720)) == 1.0
     assert scale_for((3840, 2160)) == 3.0
@@ -93,7 +93,7 @@ def test_svg_is_vector_not_one_raster(tmp_path):
 
 
 def test_svg_of_3d_view_is_refused(tmp_path):
-    from app.ui.render import RenderError
+    from app.ui.export.render import RenderError
 
     with pytest.raises(RenderError, match="2-D"):
         render(tmp_path, "x.svg", view="3d")
@@ -107,7 +107,7 @@ def test_svg_of_3d_view_is_refused(tmp_path):
     (dict(fps=0), "fps"),
 ])
 def test_bad_arguments_raise_one_line_errors(tmp_path, kw, match):
-    from app.ui.render import RenderError
+    from app.ui.export.render import RenderError
 
     with pytest.raises(RenderError, match=match) as e:
         render(tmp_path, "x.png", **kw)
@@ -115,7 +115,7 @@ def test_bad_arguments_raise_one_line_errors(tmp_path, kw, match):
 
 
 def test_odd_mp4_size_is_refused(tmp_path):
-    from app.ui.render import RenderError
+    from app.ui.export.render import RenderError
 
     with pytest.raises(RenderError, match="even"):
         render(tmp_path, "x.mp4", size=(641, 360), view="2d")
@@ -144,7 +144,7 @@ def test_lines_scale_with_output_size(tmp_path):
     def dark_share(a):
         h, w = a.shape[:2]
         mid = a[int(h * 0.15): int(h * 0.8), int(w * 0.1): int(w * 0.85), :3].astype(int)
-        return ((mid.sum(axis=2) < 120)).mean()      # the near-black halos under the runs
+        return (mid.sum(axis=2) < 120).mean()      # the near-black halos under the runs
 
     ratio = dark_share(big) / dark_share(small)
     assert 0.6 < ratio < 1.6, ratio
@@ -230,7 +230,7 @@ def test_mp4_both_frames_size_fps(tmp_path):
 def test_video_layers_hold_no_runs():
     """Videos draw the surface and map once, then only the runs: a removed run must vanish."""
     from app.model.race import Race
-    from app.ui.render import SceneRenderer, ensure_app
+    from app.ui.export.render import SceneRenderer, ensure_app
 
     ensure_app(need_gl=True)
     race = Race(small_scene(steps=30))
@@ -258,8 +258,8 @@ def test_4k_png_of_3d_view(tmp_path):
 # ------------------------------------------------------------------ the Export dialog
 @pytest.fixture
 def window(qtbot, tmp_path):
-    from app.ui.main_window import MainWindow
-    from app.ui.settings import ini_settings
+    from app.ui.common.settings import ini_settings
+    from app.ui.window.main_window import MainWindow
 
     w = MainWindow(scene=small_scene(), settings=ini_settings(tmp_path / "losslab-test.ini"))
     qtbot.addWidget(w)
@@ -269,7 +269,7 @@ def window(qtbot, tmp_path):
 
 @pytest.mark.gl
 def test_dialog_exports_png_at_custom_size_and_remembers_folder(window, qtbot, tmp_path):
-    from app.ui.export_dialog import LAST_DIR_KEY, ExportDialog
+    from app.ui.features.export_dialog import LAST_DIR_KEY, ExportDialog
 
     folder = tmp_path / "slides"
     folder.mkdir()
@@ -290,7 +290,7 @@ def test_dialog_exports_png_at_custom_size_and_remembers_folder(window, qtbot, t
 
 @pytest.mark.gl
 def test_dialog_offers_svg_only_for_the_2d_view(window, qtbot):
-    from app.ui.export_dialog import ExportDialog
+    from app.ui.features.export_dialog import ExportDialog
 
     d = ExportDialog(window)
     qtbot.addWidget(d)
@@ -305,7 +305,7 @@ def test_dialog_offers_svg_only_for_the_2d_view(window, qtbot):
 
 @pytest.mark.gl
 def test_dialog_video_has_requested_frames(window, qtbot, tmp_path):
-    from app.ui.export_dialog import ExportDialog
+    from app.ui.features.export_dialog import ExportDialog
 
     d = ExportDialog(window)
     qtbot.addWidget(d)
@@ -323,7 +323,7 @@ def test_dialog_video_has_requested_frames(window, qtbot, tmp_path):
 
 @pytest.mark.gl
 def test_dialog_cancel_stops_the_video(window, qtbot, tmp_path):
-    from app.ui.export_dialog import ExportDialog
+    from app.ui.features.export_dialog import ExportDialog
 
     d = ExportDialog(window)
     qtbot.addWidget(d)

@@ -44,7 +44,7 @@ def test_there_are_builtin_scenes():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_scene_renders_2d(tmp_path, name, need_cifar):
-    from app.ui.render import render_scene
+    from app.ui.export.render import render_scene
 
     scene = scene_for_test(name, need_cifar)
     out = render_scene(scene, tmp_path / f"{name}.png", size=(480, 320), view="2d")
@@ -54,7 +54,7 @@ def test_scene_renders_2d(tmp_path, name, need_cifar):
 @pytest.mark.gl
 @pytest.mark.parametrize("name", NAMES)
 def test_scene_renders_whole_window(tmp_path, name, need_cifar):
-    from app.ui.render import render_scene
+    from app.ui.export.render import render_scene
 
     scene = scene_for_test(name, need_cifar)
     out = render_scene(scene, tmp_path / f"{name}.png", size=(960, 540), view="both")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -18,7 +18,7 @@ RNG = np.random.default_rng(7)
 GRID = np.stack(np.meshgrid(np.linspace(-1.9, 1.9, 23), np.linspace(-1.7, 1.8, 19)), axis=-1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def build(text: str) -> Landscape:
     return from_expression(text)
 

@@ -7,7 +7,11 @@ import pytest
 import landscapes
 from app.model.build import build_landscape
 from app.model.presets import (
-    builtin_scene_names, default_scene, load_builtin, resolve_scene, scenes_dir,
+    builtin_scene_names,
+    default_scene,
+    load_builtin,
+    resolve_scene,
+    scenes_dir,
 )
 from app.model.race import Race
 from app.model.scene_io import SceneError, save_scene

@@ -8,7 +8,11 @@ import pytest
 
 from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene, ViewSpec
 from app.model.scene_io import (
-    SceneError, load_scene, save_scene, scene_from_dict, scene_to_dict,
+    SceneError,
+    load_scene,
+    save_scene,
+    scene_from_dict,
+    scene_to_dict,
 )
 
 

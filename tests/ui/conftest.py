@@ -19,7 +19,7 @@ def race_scene(runs=None, landscape="quadratic_bowl", steps=200, resolution=80) 
 
 @pytest.fixture
 def settings(tmp_path):
-    from app.ui.settings import ini_settings
+    from app.ui.common.settings import ini_settings
 
     return ini_settings(tmp_path / "losslab-test.ini")
 
@@ -27,7 +27,7 @@ def settings(tmp_path):
 @pytest.fixture
 def make_window(qtbot, settings):
     """Factory: make_window(scene) -> shown MainWindow that never touches the user's settings."""
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     def make(scene=None, qsettings=None):
         w = MainWindow(scene=scene if scene is not None else race_scene(),

@@ -15,7 +15,7 @@ WAIT = 120_000  # ms; generous on a shared 2-core machine (never a speed asserti
 @pytest.fixture
 def window_panel(make_window, monkeypatch):
     monkeypatch.delenv("LOSSLAB_CIFAR_ROOT", raising=False)
-    from app.ui.cifar_panel import install
+    from app.ui.features.cifar_panel import install
 
     w = make_window(race_scene())
     panel = install(w)

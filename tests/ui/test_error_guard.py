@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from app.ui import error_guard
+from app.ui.common import error_guard
 
 
 def test_uncaught_error_is_shown_and_printed(capsys):

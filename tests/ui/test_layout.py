@@ -13,7 +13,7 @@ pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 
 def _extended(make_window, settings, monkeypatch, scene=None):
     monkeypatch.delenv("LOSSLAB_CIFAR_ROOT", raising=False)
-    from app.ui import cifar_panel, lecture
+    from app.ui.features import cifar_panel, lecture
 
     w = make_window(scene, qsettings=settings)
     lecture.install(w)
@@ -125,7 +125,7 @@ def test_cifar_dock_fits_300_px(qtbot, make_window, settings, monkeypatch):
 
 
 def test_update_rule_shows_weight_decay_only_when_lambda_is_positive():
-    from app.ui.runs_panel import update_rule, weight_decay_of
+    from app.ui.panels.runs_panel import update_rule, weight_decay_of
 
     latex, text = update_rule("gd", 0.0)
     assert text == ("g ← ∇f(x)", "x ← x − η g") and "lambda" not in "".join(latex)

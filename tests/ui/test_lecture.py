@@ -16,7 +16,7 @@ pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 
 @pytest.fixture
 def lecture_window(qtbot, make_window):
-    from app.ui import lecture
+    from app.ui.features import lecture
 
     w = make_window(race_scene(runs=[RunSpec("momentum", {"lr": 1e-3, "momentum": 0.9}, start=(-1.5, 1.2)),
                                      RunSpec("adam", {"lr": 0.05}, start=(1.5, -1.0)),
@@ -50,7 +50,7 @@ def test_enter_and_leave_hide_and_restore_docks(qtbot, lecture_window):
 
 
 def test_presentation_sizes(qtbot, lecture_window):
-    from app.ui import theme
+    from app.ui.common import theme
 
     w, lm = lecture_window
     line0 = theme.LINE_WIDTH
@@ -143,11 +143,11 @@ def test_formula_panel_and_words(qtbot, lecture_window):
     ex = ann.explanation
     tr = w.race.runs[w.runs_panel.current]
     assert ex.solver == tr.spec.solver and ex.step == 4
-    assert f"step 4: g = (" in ann.words.text()
+    assert "step 4: g = (" in ann.words.text()
 
 
 def test_math_label_fallback_on_bad_tex(qtbot):
-    from app.ui.math_label import MathLabel, render_math
+    from app.ui.common.math_label import MathLabel, render_math
 
     assert render_math([r"$\frac{1}{2$"]) is None
     lab = MathLabel()
@@ -159,7 +159,7 @@ def test_math_label_fallback_on_bad_tex(qtbot):
 
 
 def test_short_caption():
-    from app.ui.lecture import short_caption
+    from app.ui.features.lecture import short_caption
 
     assert short_caption("One. Two.") == "One. Two."
     long = "A first sentence. " + "x" * 200 + "."

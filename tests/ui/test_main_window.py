@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 import landscapes
-from app.model.scene import RunSpec
 from app.model import scene_io
+from app.model.scene import RunSpec
 
 from .conftest import pixel_std, race_scene
 
@@ -168,7 +168,7 @@ def test_malformed_scene_file_shows_an_error_and_keeps_the_scene(make_window, tm
 def test_last_session_is_restored(make_window, settings):
     w = make_window(race_scene(landscape="rosenbrock"))
     w.close()
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     w2 = MainWindow(scene=None, settings=settings)
     try:
@@ -211,7 +211,7 @@ def test_presentation_mode_folds_the_docks(make_window):
 
 
 def test_dock_layout_is_remembered(make_window, settings):
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     w = make_window()
     w.runs_dock.close()
@@ -343,9 +343,8 @@ def test_cached_static_layer_draws_the_same_picture(make_window, qtbot):
 
 def test_render_image_of_a_hidden_surface_view(qtbot):
     import landscapes as L
-
-    from app.ui.surface_grid import sample
-    from app.ui.surface_view import SurfaceView
+    from app.ui.views.surface_grid import sample
+    from app.ui.views.surface_view import SurfaceView
 
     view = SurfaceView()          # never shown
     qtbot.addWidget(view)
@@ -360,7 +359,7 @@ def test_render_image_of_a_hidden_surface_view(qtbot):
 
 
 def test_views_take_sizes_and_theme_without_touching_theme_globals(make_window):
-    from app.ui import theme
+    from app.ui.common import theme
 
     w = make_window()
     cv, sv = w.contour_view, w.surface_view
@@ -389,7 +388,7 @@ def test_slice_axes_read_plain_numbers(make_window):
 
 
 def test_trail_layer_keeps_the_2d_picture(make_window, qtbot):
-    from app.ui.contour_view import TAIL_MAX
+    from app.ui.views.contour_view import TAIL_MAX
 
     w = make_window(race_scene(steps=300))
     cv = w.contour_view
@@ -415,7 +414,7 @@ def test_trail_layer_keeps_the_2d_picture(make_window, qtbot):
 
 
 def test_plot_curves_keep_their_picture_with_the_trail_layer(make_window, qtbot):
-    from app.ui.plots_view import TAIL_MAX
+    from app.ui.views.plots_view import TAIL_MAX
 
     w = make_window(race_scene(steps=300))
     pv = w.plots_view
@@ -445,8 +444,8 @@ def test_all_run_paths_in_two_gl_draws_look_like_one_strip_per_run(make_window, 
     import pyqtgraph.opengl as gl
     from OpenGL import GL
 
-    from app.ui import surface_view as sv_mod
-    from app.ui import theme
+    from app.ui.common import theme
+    from app.ui.views import surface_view as sv_mod
 
     w = make_window(race_scene(steps=300))
     w.step_once(60)

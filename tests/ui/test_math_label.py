@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.ui.math_label import MathLabel
+from app.ui.common.math_label import MathLabel
 
 
 def test_wide_formula_is_scaled_to_the_label_width(qtbot):

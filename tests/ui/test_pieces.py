@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import landscapes
-from app.ui.surface_grid import sample
+from app.ui.views.surface_grid import sample
 
 
 def test_log_height_is_log10_of_the_gap_to_the_minimum():
@@ -41,7 +41,7 @@ def test_bad_resolution_is_refused():
 
 
 def test_log_slider_maps_ends_and_middle_to_powers_of_ten(qtbot):
-    from app.ui.widgets import TICKS, ParamSlider
+    from app.ui.common.widgets import TICKS, ParamSlider
 
     s = ParamSlider("lr", 1e-5, 10.0, 1e-2, log=True)
     qtbot.addWidget(s)
@@ -57,7 +57,7 @@ def test_log_slider_maps_ends_and_middle_to_powers_of_ten(qtbot):
 
 
 def test_linear_slider_and_bad_range(qtbot):
-    from app.ui.widgets import TICKS, ParamSlider
+    from app.ui.common.widgets import TICKS, ParamSlider
 
     s = ParamSlider("momentum", 0.0, 0.999, 0.9)
     qtbot.addWidget(s)
@@ -67,7 +67,7 @@ def test_linear_slider_and_bad_range(qtbot):
 
 
 def test_job_reports_progress_result_and_cancel(qtbot):
-    from app.ui.workers import Job
+    from app.ui.common.workers import Job
 
     def work(progress, cancel):
         for k in range(5):
@@ -105,7 +105,7 @@ def test_job_reports_progress_result_and_cancel(qtbot):
 
 
 def test_decimated_grid_keeps_exact_nodes_and_the_value_range():
-    from app.ui.surface_grid import decimated
+    from app.ui.views.surface_grid import decimated
 
     f = landscapes.get("rosenbrock")
     grid = sample(f, ((-2.0, 2.0), (-1.0, 3.0)), 401)
@@ -119,7 +119,7 @@ def test_decimated_grid_keeps_exact_nodes_and_the_value_range():
 
 
 def test_thin_to_pixels_drops_only_points_inside_one_cell():
-    from app.ui.contour_view import thin_to_pixels
+    from app.ui.views.contour_view import thin_to_pixels
 
     # a crawl: 1000 steps of 1e-4 along x, then one jump; cells of 0.01 x 0.01
     p = np.zeros((1002, 2))
@@ -135,7 +135,7 @@ def test_thin_to_pixels_drops_only_points_inside_one_cell():
 
 
 def test_log_ticks_decades_or_one_two_five():
-    from app.ui.log_ticks import log_ticks
+    from app.ui.common.log_ticks import log_ticks
 
     (_, major), _minor = log_ticks(-3.2, 1.5)
     assert major == [-3.0, -2.0, -1.0, 0.0, 1.0]

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 
 
 def _shown_at(qtbot, settings, width, height):
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     w = MainWindow(settings=settings)          # the default scene, as a first start shows it
     qtbot.addWidget(w)

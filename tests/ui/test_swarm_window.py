@@ -8,7 +8,7 @@ import pytest
 
 from app.model import swarm
 from app.model.scene import RunSpec
-from app.ui import swarm_window
+from app.ui.features import swarm_window
 from tests.ui.conftest import pixel_std, race_scene
 
 

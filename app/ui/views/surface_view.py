@@ -19,14 +19,14 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QImage, QSurfaceFormat
 from PySide6.QtOpenGL import QOpenGLWindow
-from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from . import colormaps, theme
-from .surface_grid import SurfaceGrid, decimated
+from app.ui.common import colormaps, theme
+from app.ui.views.surface_grid import SurfaceGrid, decimated
 
 BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
 HEIGHT = 4.0      # and [0, HEIGHT] in z
@@ -288,7 +288,7 @@ def _hook_static(item, window: GLWindow) -> None:
     item._static_hooked = True
 
 
-_LIVE_VIEWS: "weakref.WeakSet[SurfaceView]" = weakref.WeakSet()
+_LIVE_VIEWS: weakref.WeakSet[SurfaceView] = weakref.WeakSet()
 
 
 @atexit.register
@@ -617,9 +617,9 @@ class SurfaceView(QWidget):
         """Render the current view at width x height into a QImage, in an offscreen framebuffer.
 
         Works on a hidden SurfaceView too, and never resizes the window on screen
-        (the renderer of app.ui.render draws it, labels included).
+        (the renderer of app.ui.export.render draws it, labels included).
         """
-        from .render import _Offscreen3D
+        from app.ui.export.render import _Offscreen3D
 
         renderer = _Offscreen3D.around(self)
         try:

@@ -3,7 +3,7 @@
 A slice is W(a, b) = W* + a·D₁ + b·D₂ of a linear classifier's loss on
 CIFAR-10 (landscapes.cifar.build_cifar_slice). Building it (loading, training
 W* unless cached, projecting the data) and downloading the archive both run
-off the GUI thread in an app.ui.workers.Job with a progress bar and Cancel.
+off the GUI thread in an app.ui.common.workers.Job with a progress bar and Cancel.
 Errors (missing or corrupt data, network, cancel) are shown in the panel as
 one line; the surface on screen stays until a new slice is ready.
 
@@ -19,14 +19,25 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.model.build import CIFAR_ROOT_ENV, build_landscape
 from app.model.scene import LandscapeSpec
-
-from .workers import Job
+from app.ui.common.workers import Job
 
 PLANES = (("random", "random, through W*"),
           ("init_opt_random", "W_init, W*, random search"))

@@ -7,16 +7,28 @@ gets its controls for free.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QColorDialog, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 import solvers
-
-from .math_label import MathLabel
-from .widgets import ParamSlider, swatch
+from app.ui.common.math_label import MathLabel
+from app.ui.common.widgets import ParamSlider, swatch
 
 HIDDEN_PARAMS = {"eps", "lr_decay", "initial_accumulator_value", "dampening"}   # rarely taught; keep the panel calm
 NOISE_MAX = 3.0

@@ -10,14 +10,23 @@ import copy
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 import landscapes
 from app.model.scene import LandscapeSpec
-
-from . import theme
-from .math_label import MathLabel
+from app.ui.common.math_label import MathLabel
 
 EXPRESSION = "expression"
 SPIN_MIN_WIDTH = 64     # px: a bound spin box still shows "-2.00" and its arrows

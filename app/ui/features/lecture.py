@@ -16,9 +16,9 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from app.model.playlist import Playlist
-
-from . import annotations, theme
-from .actions import window_action
+from app.ui.common import theme
+from app.ui.common.actions import window_action
+from app.ui.features import annotations
 
 FONT_PT = 20            # every text the audience reads
 CAPTION_PT = 24
@@ -86,7 +86,7 @@ class ElidedLabel(QLabel):
 class PlaybackBar(QWidget):
     """Previous | play step reset | slower speed faster | next  ...  title  n / N."""
 
-    def __init__(self, lecture: "LectureMode") -> None:
+    def __init__(self, lecture: LectureMode) -> None:
         super().__init__()
         self.setObjectName("lecture_bar")
         w = lecture.window

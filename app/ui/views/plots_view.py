@@ -14,9 +14,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from . import theme
-from .log_ticks import use_log_ticks
-from .trail_layer import TrailLayer
+from app.ui.common import theme
+from app.ui.common.log_ticks import use_log_ticks
+from app.ui.views.trail_layer import TrailLayer
 
 TINY = 1e-16   # floor for log axes: exact zeros would vanish
 TAIL_MAX = 45  # points a curve's live tail may hold before it is frozen into the trail layer

@@ -17,19 +17,30 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 import solvers
 from app.model import build, swarm
 from app.model.scene import PALETTE
-
-from . import theme
-from .actions import window_action
-from .surface_grid import sample
-from .widgets import swatch
-from .workers import Job
+from app.ui.common import theme
+from app.ui.common.actions import window_action
+from app.ui.common.widgets import swatch
+from app.ui.common.workers import Job
+from app.ui.views.surface_grid import sample
 
 NOT_CONVERGED_COLOR = "#DDDDDD"
 DIVERGED_COLOR = "#555555"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
-from typing import Callable
 
 
 def install(show: Callable[[str], None]) -> Callable:

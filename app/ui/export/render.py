@@ -33,8 +33,8 @@ from __future__ import annotations
 import copy
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -210,9 +210,8 @@ class SceneRenderer:
         import pyqtgraph as pg
 
         from app.model import build
-
-        from . import theme
-        from .surface_grid import sample
+        from app.ui.common import theme
+        from app.ui.views.surface_grid import sample
 
         if view not in VIEWS:
             raise RenderError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
@@ -401,7 +400,7 @@ class SceneRenderer:
     def _paint_header(self, painter, rect) -> None:
         from PySide6.QtCore import Qt
 
-        from . import theme
+        from app.ui.common import theme
 
         race = self.race
         step = _font(STEP_PX)
@@ -429,7 +428,7 @@ class SceneRenderer:
         from PySide6.QtCore import QPointF, QRectF, Qt
         from PySide6.QtGui import QPen
 
-        from . import theme
+        from app.ui.common import theme
 
         font = _font(LEGEND_PX)
         painter.setFont(font)
@@ -589,7 +588,7 @@ class _Offscreen3D:
     SAMPLES = 4
 
     def __init__(self, th, grid, landscape, vspec, camera: dict | None) -> None:
-        from .surface_view import SurfaceView
+        from app.ui.views.surface_view import SurfaceView
 
         self.context = _gl_context()
         self.widget = SurfaceView(th=th)
@@ -612,7 +611,7 @@ class _Offscreen3D:
         self._applied: dict[int, object] = {}
 
     @classmethod
-    def around(cls, surface_view) -> "_Offscreen3D":
+    def around(cls, surface_view) -> _Offscreen3D:
         """Render an existing SurfaceView offscreen, as it is (camera, items, look).
 
         A view whose window has a GL context draws in that context (its vertex
@@ -774,7 +773,7 @@ class _Offscreen3D:
         """
         from PySide6.QtGui import QVector3D
 
-        from .surface_view import BOX, HEIGHT
+        from app.ui.views.surface_view import BOX, HEIGHT
 
         v = self.view
         r = BOX / 2 + 0.8
@@ -874,7 +873,7 @@ class _Contour2D:
     """A hidden ContourView with export fonts."""
 
     def __init__(self, th, grid, vspec, minima) -> None:
-        from .contour_view import ContourView
+        from app.ui.views.contour_view import ContourView
 
         self.view = ContourView(th=th)
         self.view.set_surface(grid, vspec.colormap, vspec.contour_levels, minima)
@@ -967,14 +966,14 @@ def _snap(rect, s: float):
     return QRectF(x0, y0, x1 - x0, y1 - y0)
 
 
-from .log_ticks import use_log_ticks  # noqa: E402 - next to its one user
+from app.ui.common.log_ticks import use_log_ticks  # noqa: E402 - next to its one user
 
 
 class _Plots:
     """Hidden loss and |grad| plots (their own legend off: the export has one for all views)."""
 
     def __init__(self, th, race, grid) -> None:
-        from .plots_view import PlotsView
+        from app.ui.views.plots_view import PlotsView
 
         self.view = v = PlotsView(th=th)
         v.set_landscape(race.landscape, float(grid.f.min()))

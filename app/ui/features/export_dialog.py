@@ -1,7 +1,7 @@
 """The Export dialog: a picture (3-D view, 2-D view, whole window) or a video of the race.
 
 Pictures show what is on screen now (the live race, the current camera);
-videos replay the scene from step 0 in hidden views (app.ui.render), so the
+videos replay the scene from step 0 in hidden views (app.ui.export.render), so the
 window may keep running. Rendering happens on the GUI thread (Qt and GL need
 it) between processEvents calls, so the progress bar moves and Cancel works;
 ffmpeg encodes in its own process meanwhile. The last folder is remembered.
@@ -14,13 +14,26 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.model.video import ExportCancelled
-
-from . import render
+from app.ui.export import render
 
 WHAT = (("Whole window (3-D + 2-D + plots)", "both"), ("3-D view", "3d"), ("2-D view", "2d"),
         ("Video of the race", "video"))

@@ -12,7 +12,8 @@ hops to the GUI thread. cancel() -> bool is polled by fn; a cancelled job emits
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 

@@ -15,24 +15,36 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
-                               QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.model import build, presets, scene_io
 from app.model.history import UndoStack
 from app.model.race import Race
 from app.model.scene import RunSpec, Scene
-
-from . import theme
-from .contour_view import ContourView
-from .landscape_panel import LandscapePanel
-from .plots_view import PlotsView
-from .runs_panel import RunsPanel
-from .settings import AppSettings
-from .surface_grid import SurfaceGrid, sample
-from .surface_view import SurfaceView
-from .workers import Job
+from app.ui.common import theme
+from app.ui.common.settings import AppSettings
+from app.ui.common.workers import Job
+from app.ui.panels.landscape_panel import LandscapePanel
+from app.ui.panels.runs_panel import RunsPanel
+from app.ui.views.contour_view import ContourView
+from app.ui.views.plots_view import PlotsView
+from app.ui.views.surface_grid import SurfaceGrid, sample
+from app.ui.views.surface_view import SurfaceView
 
 FRAME_MS = 16            # playback timer: about 60 frames per second at most
 LEGEND_EVERY = 6         # refresh legend/list texts every few frames (text layout is slow)
@@ -46,7 +58,7 @@ VIEWS_MIN_WIDTH = 440    # px: 3-D | 2-D views area; a narrowing window takes th
 STACK_BELOW = 640        # px: a views area narrower than this shows 3-D above 2-D, not side by side
 
 
-_LIVE_WINDOWS: "weakref.WeakSet[MainWindow]" = weakref.WeakSet()
+_LIVE_WINDOWS: weakref.WeakSet[MainWindow] = weakref.WeakSet()
 
 
 @atexit.register
@@ -703,14 +715,14 @@ class MainWindow(QMainWindow):
         installed = []
         for name in self.EXTENSIONS:
             try:
-                module = importlib.import_module(f"app.ui.{name}")
+                module = importlib.import_module(f"app.ui.features.{name}")
             except ImportError:
                 continue
             module.install(self)
             installed.append(name)
         self._restore_layout(self.settings.window_state()[1])   # extension docks (CIFAR-10) as last left
         try:
-            from .export_dialog import ExportDialog
+            from app.ui.features.export_dialog import ExportDialog
         except ImportError:
             return installed
         self.act_export.setText("Export…")
@@ -753,10 +765,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ presentation
     def toggle_presentation(self) -> None:
-        """F11: the lecture mode of app.ui.lecture (attached on first use if no extension did it)."""
+        """F11: the lecture mode of app.ui.features.lecture (attached on first use if no extension did it)."""
         lecture = getattr(self, "lecture", None)
         if lecture is None:
-            from . import lecture as lecture_module
+            from app.ui.features import lecture as lecture_module
 
             lecture = lecture_module.install(self)
         lecture.toggle()

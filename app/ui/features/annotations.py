@@ -19,11 +19,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.model.explain import explain_track
-
-from . import theme
-from .actions import window_action
-from .math_label import MathLabel
-from .runs_panel import update_rule
+from app.ui.common import theme
+from app.ui.common.actions import window_action
+from app.ui.common.math_label import MathLabel
+from app.ui.panels.runs_panel import update_rule
 
 ARROW_MAX = 0.18        # longest arrow, as a fraction of the view
 ARROW_MIN = 0.07        # shortest drawn arrow: longer than a head marker, so its direction shows
@@ -135,7 +134,7 @@ class Annotations:
             plot.addItem(it)
         self._gl_grad = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True)
         self._gl_vel = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True)
-        from .surface_view import MARKER_GL_OPTIONS   # drawn over the surface like the paths
+        from app.ui.views.surface_view import MARKER_GL_OPTIONS  # drawn over the surface like the paths
         for it in (self._gl_grad, self._gl_vel):
             it.setGLOptions(MARKER_GL_OPTIONS)
             it.setDepthValue(25)

@@ -12,9 +12,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from . import colormaps, theme
-from .surface_grid import SurfaceGrid
-from .trail_layer import TrailLayer
+from app.ui.common import colormaps, theme
+from app.ui.views.surface_grid import SurfaceGrid
+from app.ui.views.trail_layer import TrailLayer
 
 TAIL_MAX = 40    # points a run's live tail may hold before it is frozen into the trail layer
 

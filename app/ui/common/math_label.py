@@ -14,7 +14,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel
 
-from . import theme
+from app.ui.common import theme
 
 
 @lru_cache(maxsize=512)

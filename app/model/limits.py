@@ -1,0 +1,35 @@
+"""The one home of the app's limits and fixed name lists.
+
+The scene loader, the command line, the export dialog, the offscreen
+renderer and the swarm tools all read these, so a limit is changed in one
+place. Limits are what a person would use, with room to spare: past them a
+request is refused at load in one line instead of running for hours.
+"""
+from __future__ import annotations
+
+# Views a scene, an export or the command line can show.
+VIEW_MODES = ("both", "3d", "2d")
+# Output files the renderer writes.
+IMAGE_SUFFIXES = (".png", ".svg")
+VIDEO_SUFFIXES = (".mp4", ".gif")
+OUT_SUFFIXES = IMAGE_SUFFIXES + VIDEO_SUFFIXES
+
+# Pictures and videos.
+MIN_SIZE = (16, 16)
+MAX_SIZE = (7680, 4320)
+FPS_RANGE = (1, 120)
+
+# A race: steps of playback, runs in one scene, and their product (the work a scene may ask for).
+MAX_STEPS = 100_000
+MAX_RUNS = 64
+MAX_RUN_STEPS = 2_000_000
+# Grid resolution of a sampled surface (per side).
+MIN_RESOLUTION = 8
+MAX_RESOLUTION = 2000
+
+# Scene files: read from regular files only, up to this size; text fields up to these lengths.
+MAX_SCENE_BYTES = 10 * 1024 * 1024
+MAX_TITLE_CHARS = 200
+MAX_CAPTION_CHARS = 5000
+MAX_LABEL_CHARS = 80
+MAX_EXPRESSION_CHARS = 2000

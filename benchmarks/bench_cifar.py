@@ -35,7 +35,8 @@ from landscapes.cifar import (  # noqa: E402
 from landscapes.cifar.build import DEFAULT_STRENGTH, TRAINING  # noqa: E402
 from landscapes.cifar.linear import data_loss_and_dscores, preprocess  # noqa: E402
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "cifar-10-batches-py"
+# The data folder: --root, else $LOSSLAB_CIFAR_ROOT (the app's own setting for a local copy).
+DEFAULT_ROOT = os.environ.get("LOSSLAB_CIFAR_ROOT", "")
 
 
 def naive_loss(W, x, y, mean, strength, rows=5000) -> float:

@@ -208,7 +208,7 @@ def test_saving_after_edits_saves_what_is_on_screen(tmp_path):
     race.add_run(RunSpec("adam", {"lr": 0.02}))
     back = Race(load_scene(save_scene(race.scene, tmp_path / "s.json")))
     back.step(7)
-    for a, b in zip(race.runs, back.runs):
+    for a, b in zip(race.runs, back.runs, strict=True):
         np.testing.assert_array_equal(a.points, b.points)
 
 

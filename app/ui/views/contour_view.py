@@ -181,7 +181,7 @@ class ContourView(QWidget):
         heads, starts, crosses, brushes, pens = [], [], [], [], []
         cell = self._half_pixel()
         split = self._freeze(tracks, layered=cell is not None)
-        for items, tr, k in zip(self._tracks, tracks, split):
+        for items, tr, k in zip(self._tracks, tracks, split, strict=False):
             p = tr.points
             if items.color != tr.color:   # new pens only when a colour changes (pens key the symbol cache)
                 items.color = tr.color
@@ -231,7 +231,7 @@ class ContourView(QWidget):
             self._frozen, self._frozen_pens = frozen, pens
             halo = pg.mkPen(self.theme.halo, width=self.halo_width)
             self.trails.set_paths([(thin_to_pixels(f, self._half_pixel()), halo,
-                                    pg.mkPen(tr.color, width=self.line_width)) for f, tr in zip(frozen, tracks)])
+                                    pg.mkPen(tr.color, width=self.line_width)) for f, tr in zip(frozen, tracks, strict=False)])
         return [len(f) for f in self._frozen]
 
     def _half_pixel(self) -> np.ndarray | None:

@@ -93,7 +93,7 @@ class PlotsView(QWidget):
             losses.append(np.maximum(loss, TINY) if self.loss_log else np.asarray(loss))
             grads.append(np.maximum(tr.grad_norms, TINY))
         split = self._freeze(tracks, losses, grads, layered=self.isVisible())
-        for lc, gc, loss, grad, k in zip(self._loss_curves, self._grad_curves, losses, grads, split):
+        for lc, gc, loss, grad, k in zip(self._loss_curves, self._grad_curves, losses, grads, split, strict=False):
             # the live tail starts at the last frozen point, so the curve stays joined
             steps = np.arange(max(k - 1, 0), len(loss))
             lc.setData(steps, loss[steps[0]:] if len(steps) else loss)
@@ -125,7 +125,7 @@ class PlotsView(QWidget):
             lo = np.log10 if self.loss_log else np.asarray
             for layer, series, ymap in ((self.loss_trails, losses, lo), (self.grad_trails, grads, np.log10)):
                 layer.set_paths([(np.column_stack([np.arange(len(f)), ymap(y[:len(f)])]), self._no_pen,
-                                  pg.mkPen(tr.color, width=2)) for f, y, tr in zip(frozen, series, tracks)])
+                                  pg.mkPen(tr.color, width=2)) for f, y, tr in zip(frozen, series, tracks, strict=False)])
         return [len(f) for f in self._frozen]
 
     def _unfreeze(self) -> None:
@@ -166,7 +166,7 @@ class PlotsView(QWidget):
         plot.setYRange(*rng, padding=0)
 
     def update_legend(self, tracks) -> None:
-        for (sample, label), tr in zip(self.legend.items, tracks):
+        for (_sample, label), tr in zip(self.legend.items, tracks, strict=False):
             mark = "  ✕ diverged" if tr.diverged_at is not None else ""
             label.setText(f"{tr.label}<br>&nbsp;&nbsp;loss {tr.loss:.2e}{mark}")
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import colormaps, theme
+from app.ui.views.clip import clip_path, last_visible
 from app.ui.views.surface_grid import SurfaceGrid
 from app.ui.views.trail_layer import TrailLayer
 
@@ -80,7 +81,10 @@ class ContourView(QWidget):
             self.plot.getAxis(name).enableAutoSIPrefix(False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.getViewBox().setAspectLocked(False)
+        # x and y at the same scale (a round bowl is round, a step is perpendicular to its
+        # contour); the map is letterboxed in the pane. set_stretch(True) fills it instead.
+        self.stretch = False
+        self.plot.getViewBox().setAspectLocked(True, ratio=1.0)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
@@ -168,9 +172,28 @@ class ContourView(QWidget):
         self.contours.setData(lines[:, 0], lines[:, 1], connect="finite") if len(lines) else self.contours.clear()
         pts = np.asarray([m for m in minima if x0 <= m[0] <= x1 and y0 <= m[1] <= y1]).reshape(-1, 2)
         self.stars.setData(pos=pts)
-        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        self.plot.getViewBox().setLimits(xMin=x0 - (x1 - x0), xMax=x1 + (x1 - x0),
-                                         yMin=y0 - (y1 - y0), yMax=y1 + (y1 - y0))
+        # pans stay near the map; the margin is wide enough for a 1:1 letterbox of either shape
+        span = max(x1 - x0, y1 - y0)
+        self.plot.getViewBox().setLimits(xMin=x0 - 2 * span, xMax=x1 + 2 * span,
+                                         yMin=y0 - 2 * span, yMax=y1 + 2 * span)
+        self.fit_view()
+
+    def fit_view(self) -> None:
+        """Show the whole map again (after a pan or zoom)."""
+        if self.grid is not None:
+            (x0, x1), (y0, y1) = self.grid.bounds
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def set_stretch(self, stretch: bool) -> None:
+        """Fill the pane (x and y at different scales) instead of drawing them 1:1."""
+        self.stretch = bool(stretch)
+        self.plot.getViewBox().setAspectLocked(not self.stretch, ratio=1.0)
+        self.fit_view()
+
+    def scale_ratio(self) -> float:
+        """Screen pixels per unit of y over pixels per unit of x: 1.0 when the map is drawn 1:1."""
+        px, py = self.plot.getViewBox().viewPixelSize()
+        return float(abs(px / py)) if px and py else float("nan")
 
     # --- per frame ------------------------------------------------------------
     def set_tracks(self, tracks) -> None:
@@ -188,16 +211,20 @@ class ContourView(QWidget):
                 items.line.setPen(pg.mkPen(tr.color, width=self.line_width))
             # the live tail: its halo from the last frozen point, its line one point earlier,
             # so the line is drawn over the new halo's cap where the two parts meet
-            d = thin_to_pixels(p[max(k - 1, 0):], cell)
-            items.halo.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
-            d = thin_to_pixels(p[max(k - 2, 0):], cell)
-            items.line.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
-            heads.append(p[-1])
+            for item, first in ((items.halo, k - 1), (items.line, k - 2)):
+                d = self._visible(p[max(first, 0):], cell)
+                gaps = bool(np.isnan(d).any())
+                item.setData(d[:, 0], d[:, 1], connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
             starts.append(p[0])
-            brushes.append(self._brush(tr.color))
             pens.append(self._pen(tr.color))
             if tr.diverged_at is not None:
-                crosses.append(p[-1])
+                # the cross goes where the path leaves the map (or at its last point before inf)
+                end = last_visible(self._visible(p, None))
+                if end is not None:
+                    crosses.append(end)
+            elif self._inside(p[-1]):   # heads outside the map are not drawn
+                heads.append(p[-1])
+                brushes.append(self._brush(tr.color))
         self.heads.setData(pos=np.asarray(heads).reshape(-1, 2), brush=brushes, pen=self._halo_pen)
         starts = np.asarray(starts).reshape(-1, 2)
         key = (starts.tobytes(), tuple(id(p) for p in pens), id(self._start_brush))
@@ -230,9 +257,20 @@ class ContourView(QWidget):
         if changed:
             self._frozen, self._frozen_pens = frozen, pens
             halo = pg.mkPen(self.theme.halo, width=self.halo_width)
-            self.trails.set_paths([(thin_to_pixels(f, self._half_pixel()), halo,
+            self.trails.set_paths([(self._visible(f, self._half_pixel()), halo,
                                     pg.mkPen(tr.color, width=self.line_width)) for f, tr in zip(frozen, tracks, strict=False)])
         return [len(f) for f in self._frozen]
+
+    def _visible(self, points: np.ndarray, cell) -> np.ndarray:
+        """The part of a path inside the map's box (NaN gaps where it left), thinned to ``cell``."""
+        p = thin_to_pixels(points, cell)
+        return p if self.grid is None else clip_path(p, self.grid.bounds)
+
+    def _inside(self, point: np.ndarray) -> bool:
+        if self.grid is None:
+            return True
+        (x0, x1), (y0, y1) = self.grid.bounds
+        return bool(x0 <= point[0] <= x1 and y0 <= point[1] <= y1)
 
     def _half_pixel(self) -> np.ndarray | None:
         """Data size of half a screen pixel (x, y), or None before the view has a size."""

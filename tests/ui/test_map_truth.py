@@ -1,0 +1,76 @@
+"""The 2-D map tells the truth: x and y at one scale, paths kept inside the map, crosses where runs end."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import landscapes
+from app.ui.views.surface_grid import sample
+
+BOWL = ((-2.0, 2.0), (-2.0, 2.0))
+
+
+def track(points, diverged_at=None, color="#E69F00"):
+    return SimpleNamespace(points=np.asarray(points, dtype=float), diverged_at=diverged_at, color=color)
+
+
+@pytest.fixture
+def view(qtbot):
+    from app.ui.views.contour_view import ContourView
+
+    v = ContourView()
+    qtbot.addWidget(v)
+    v.set_surface(sample(landscapes.get("quadratic_bowl"), BOWL, 60))
+    return v
+
+
+@pytest.mark.parametrize("size", [(1600, 500), (500, 1000), (900, 900)])
+def test_the_map_is_drawn_one_to_one_in_any_window_shape(view, qtbot, size):
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_view()
+    qtbot.wait(20)
+    assert view.scale_ratio() == pytest.approx(1.0, rel=0.01)
+    # and the whole map is in view (letterboxed, not cropped)
+    (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
+    assert x0 <= -2 + 1e-9 and x1 >= 2 - 1e-9 and y0 <= -2 + 1e-9 and y1 >= 2 - 1e-9
+
+
+def test_stretch_fills_a_wide_pane(view, qtbot):
+    view.resize(1600, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_stretch(True)
+    qtbot.wait(20)
+    assert view.scale_ratio() < 0.5       # y drawn at a larger scale than x: the map fills the pane
+    view.set_stretch(False)
+    qtbot.wait(20)
+    assert view.scale_ratio() == pytest.approx(1.0, rel=0.01)
+
+
+def test_fit_view_undoes_a_pan(view, qtbot):
+    view.resize(800, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    view.plot.getViewBox().translateBy(x=3.0, y=1.0)
+    view.fit_view()
+    (x0, x1), _ = view.plot.getViewBox().viewRange()
+    assert x0 <= -2 + 1e-9 and x1 >= 2 - 1e-9
+
+
+def test_a_diverged_path_ends_at_the_edge_of_the_map_with_a_cross(view):
+    view.set_tracks([track([[0.5, 0.5], [1.0, 1.5], [-3.0, 6.0], [40.0, 90.0]], diverged_at=3),
+                     track([[1.0, -1.0], [0.5, -0.5]], color="#56B4E9")])
+    for item in (view._tracks[0].halo, view._tracks[0].line):
+        x, y = item.getData()
+        pts = np.column_stack([x, y])
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        assert np.all(np.abs(pts) <= 2 + 1e-9)
+    # (1, 1.5) -> (-3, 6) leaves the map through y = 2 at x = 1 - 4 * (0.5 / 4.5)
+    assert len(view.crosses.data) == 1
+    cx, cy = view.crosses.data["x"][0], view.crosses.data["y"][0]
+    assert (cx, cy) == pytest.approx((1 - 4 * 0.5 / 4.5, 2.0))
+    assert len(view.heads.data) == 1        # the diverged run has a cross, not a head

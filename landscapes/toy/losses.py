@@ -49,8 +49,8 @@ def check_reg(reg: object) -> float:
     return float(reg)
 
 
-def check_data(X: ArrayLike, y: ArrayLike, n_classes: int) -> tuple[Floats, Ints]:
-    """X as (N, 2) finite floats and y as (N,) labels in 0 .. n_classes − 1, N ≥ 1."""
+def check_data(X: ArrayLike, y: ArrayLike, n_classes: int | None) -> tuple[Floats, Ints]:
+    """X as (N, 2) finite floats and y as (N,) labels in 0 .. n_classes − 1 (any >= 0 when None), N ≥ 1."""
     Xa = np.asarray(X, dtype=np.float64)
     ya = np.asarray(y)
     if Xa.ndim != 2 or Xa.shape[1] != 2:
@@ -65,7 +65,10 @@ def check_data(X: ArrayLike, y: ArrayLike, n_classes: int) -> tuple[Floats, Ints
                                       and not (np.isfinite(ya).all() and (ya == np.round(ya)).all())):
         raise ValueError(f"labels y must be whole numbers, got {ya.dtype} values")
     labels = ya.astype(np.int64)
-    if labels.min() < 0 or labels.max() >= n_classes:
+    if n_classes is None:
+        if labels.min() < 0:
+            raise ValueError(f"labels y must be >= 0, got {labels.min()}")
+    elif labels.min() < 0 or labels.max() >= n_classes:
         raise ValueError(f"labels y must lie in 0 .. {n_classes - 1} for {n_classes} classes, "
                          f"got {labels.min()} .. {labels.max()}")
     return Xa, labels
@@ -92,7 +95,7 @@ def check_params(W: ArrayLike, b: ArrayLike) -> tuple[Floats, Floats, int]:
 # --- per-example losses and their score gradients -------------------------------
 def _scores(W: Floats, b: Floats, X: Floats) -> Floats:
     """s (..., N, C) = X·Wᵀ + b."""
-    return np.einsum("nd,...cd->...nc", X, W) + b[..., None, :]
+    return np.asarray(np.einsum("nd,...cd->...nc", X, W) + b[..., None, :], dtype=np.float64)
 
 
 def _example_terms(s: Floats, y: Ints, kind: str) -> tuple[Floats, Floats]:
@@ -197,18 +200,23 @@ def gradient_vector(W: ArrayLike, b: ArrayLike, X: ArrayLike, y: ArrayLike, kind
     return loss, pack(dW, db)
 
 
-def describe(kind: str) -> dict[str, str]:
-    """Display strings for one loss kind: title, Unicode formula and LaTeX."""
-    return {"title": KIND_TITLES[kind], "formula": _FORMULAS[kind][0], "latex": _FORMULAS[kind][1]}
+def describe(kind: str, reg: float) -> dict[str, str]:
+    """Display strings for one loss kind and strength: title, Unicode formula and LaTeX."""
+    formula, latex = _FORMULAS[check_kind(kind)]
+    strength = check_reg(reg)
+    if strength:
+        formula += f" + {strength:g}·‖W‖²"
+        latex += rf" + {strength:g}\,\|W\|^2"
+    return {"title": KIND_TITLES[kind], "formula": formula, "latex": f"${latex}$"}
 
 
 _FORMULAS = {
-    "ww": ("(1/N) Σᵢ Σ_{j≠yᵢ} max(0, s_j − s_yᵢ + 1) + λ‖W‖²",
-           r"$\frac{1}{N}\sum_i \sum_{j \neq y_i} \max(0, s_j - s_{y_i} + 1) + \lambda \|W\|^2$"),
-    "ova": ("(1/N) Σᵢ Σ_j max(0, 1 − t_j s_j) + λ‖W‖²",
-            r"$\frac{1}{N}\sum_i \sum_j \max(0, 1 - t_j s_j) + \lambda \|W\|^2$"),
-    "structured": ("(1/N) Σᵢ max(0, max_{j≠yᵢ} s_j − s_yᵢ + 1) + λ‖W‖²",
-                   r"$\frac{1}{N}\sum_i \max(0, \max_{j \neq y_i} s_j - s_{y_i} + 1) + \lambda \|W\|^2$"),
-    "softmax": ("(1/N) Σᵢ −log(e^{s_yᵢ} / Σ_j e^{s_j}) + λ‖W‖²",
-                r"$\frac{1}{N}\sum_i -\log \frac{e^{s_{y_i}}}{\sum_j e^{s_j}} + \lambda \|W\|^2$"),
+    "ww": ("(1/N) Σᵢ Σ_{j≠yᵢ} max(0, s_j − s_yᵢ + 1)",
+           r"\frac{1}{N}\sum_i \sum_{j \neq y_i} \max(0, s_j - s_{y_i} + 1)"),
+    "ova": ("(1/N) Σᵢ Σ_j max(0, 1 − t_j s_j)",
+            r"\frac{1}{N}\sum_i \sum_j \max(0, 1 - t_j s_j)"),
+    "structured": ("(1/N) Σᵢ max(0, max_{j≠yᵢ} s_j − s_yᵢ + 1)",
+                   r"\frac{1}{N}\sum_i \max(0, \max_{j \neq y_i} s_j - s_{y_i} + 1)"),
+    "softmax": ("(1/N) Σᵢ −log(e^{s_yᵢ} / Σ_j e^{s_j})",
+                r"\frac{1}{N}\sum_i -\log \frac{e^{s_{y_i}}}{\sum_j e^{s_j}}"),
 }

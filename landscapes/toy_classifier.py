@@ -10,7 +10,7 @@
   loss_hessian / softmax_hessian (exact, over theta = [W row-major, b]);
 - data: classic_points, classic_start, gaussian_blobs, two_rings;
 - parameters as one vector: param_names, param_index, pack, unpack;
-- full_objective(X, y, kind, reg): value/grad/hessian over theta (..., 3C);
+- full_objective(X, y, kind, reg): value/grad/hessian/gradcheck over theta (..., 3C);
 - weight_space(W, b, X, y, kind, reg, axes=("W[0,0]", "W[0,1]") | "random"):
   the loss over a plane of parameters as a Landscape, with project,
   distance_from_plane, lift and through for runs in the full space.
@@ -28,7 +28,7 @@ from .toy.losses import (
     point_losses,
     softmax_hessian,
 )
-from .toy.objective import FullObjective, full_objective
+from .toy.objective import FullObjective, GradCheck, full_objective
 from .toy.params import pack, param_index, param_names, unpack
 from .toy.weight_space import DEFAULT_AXES, WeightSpaceLandscape, random_directions, weight_space
 
@@ -36,6 +36,6 @@ __all__ = [
     "KINDS", "KIND_TITLES", "multiclass_loss", "point_losses", "loss_hessian", "softmax_hessian",
     "classic_points", "classic_start", "gaussian_blobs", "two_rings",
     "param_names", "param_index", "pack", "unpack",
-    "FullObjective", "full_objective",
+    "FullObjective", "GradCheck", "full_objective",
     "DEFAULT_AXES", "WeightSpaceLandscape", "random_directions", "weight_space",
 ]

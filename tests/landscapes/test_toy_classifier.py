@@ -268,6 +268,28 @@ def test_full_objective_is_multiclass_loss_over_the_flat_vector():
     assert f.grad_scale > 0
 
 
+def test_gradcheck_passes_off_the_kinks_and_flags_a_kink():
+    X, y = gaussian_blobs(3, 4, seed=5, spread=0.5)
+    W, b = random_params("ww", X, y, seed=2)
+    f = full_objective(X, y, "ww", 0.1)
+    theta = np.stack([pack(W, b), pack(W, b) + 0.01])
+    check = f.gradcheck(theta)
+    assert check.numeric.shape == check.relative_error.shape == (2, 9)
+    t = torch.tensor(theta[0], requires_grad=True)
+    torch_loss(t, X, y, "ww", 0.1).backward()
+    np.testing.assert_allclose(check.numeric[0], t.grad.numpy(), atol=1e-9)
+    assert check.relative_error[0].max() < 1e-7
+    # one point at the origin with scores b = (0, −1, −5): the class-1 hinge s₁ − s₀ + 1 is
+    # exactly 0. The subgradient takes it as inactive (∂/∂b[0] = ∂/∂b[1] = 0); the centred
+    # difference sees ±(max(0, h) − max(0, −h)) / 2h = ∓1/2: relative error 1 at b[0] and
+    # b[1]; W has zero gradient at x = 0 and the b[2] hinge is far: exact there.
+    one = full_objective([[0.0, 0.0]], [0], "ww", n_classes=3)
+    kink = one.gradcheck(one.pack(np.zeros((3, 2)), [0.0, -1.0, -5.0]))
+    np.testing.assert_array_equal(kink.analytic, np.zeros(9))
+    np.testing.assert_allclose(kink.numeric, [0] * 6 + [-0.5, 0.5, 0], atol=1e-9)
+    np.testing.assert_allclose(kink.relative_error, [0] * 6 + [1, 1, 0], atol=1e-9)
+
+
 def test_elementwise_solvers_race_in_the_full_space_like_torch():
     # adam's init/update are elementwise, so they move the 9 parameters as they are;
     # torch.optim.Adam on the same loss is the independent check of the whole run.
@@ -432,6 +454,8 @@ def _bad_cases():
         (lambda: two_rings(0), r"n must be a whole number >= 1"),
         (lambda: two_rings(5, noise=float("nan")), r"noise must be a finite number >= 0"),
         (lambda: unpack(np.zeros(7), 3), r"must have shape \(\.\.\., 9\)"),
+        (lambda: full_objective(X, y).gradcheck(np.zeros(9), h=0), r"step h must be positive"),
+        (lambda: full_objective(X, y).gradcheck(np.zeros(6)), r"shape \(\.\.\., 9\), got \(6,\)"),
     ]
 
 

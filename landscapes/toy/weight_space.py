@@ -67,10 +67,12 @@ class WeightSpaceLandscape(Landscape):
         text = describe(objective.kind, objective.reg)
         self.title = f"{KIND_TITLES[objective.kind]} loss over {axis_labels[0]}, {axis_labels[1]}"
         self.formula, self.latex = text["formula"], text["latex"]
+        plane = ("a plane through the current parameters along two random directions"
+                 if params.get("axes") == "random" else
+                 f"the plane of {axis_labels[0]} and {axis_labels[1]} with every other parameter held fixed")
         self.description = (
             f"The {KIND_TITLES[objective.kind]} loss of a linear classifier on {len(objective.y)} "
-            f"points, over the plane of {axis_labels[0]} and {axis_labels[1]} with every other "
-            "parameter held fixed. Moving the data or the other parameters reshapes this surface.")
+            f"points, over {plane}. Moving the data or the other parameters reshapes this surface.")
 
     # --- between the plane and the full parameter space -------------------------
     def lift(self, p: ArrayLike) -> Floats:

@@ -30,7 +30,7 @@ from landscapes.toy_classifier import (
     unpack,
     weight_space,
 )
-from solvers import make
+from solvers import make, run
 
 REGS = (0.0, 0.1, 1.0)
 
@@ -352,6 +352,23 @@ def test_plane_gradient_and_hessian_match_finite_differences(kind, axes):
     # over a grid the three are one broadcast call each
     P = np.stack(np.meshgrid(np.linspace(-1, 1, 4), np.linspace(-1, 1, 3)), axis=-1) + p0
     assert f.value(P).shape == (3, 4) and f.grad(P).shape == (3, 4, 2) and f.hessian(P).shape == (3, 4, 2, 2)
+
+
+def test_solvers_race_on_the_plane_as_on_any_landscape():
+    # solvers.run over the 2-D plane: gd and damped newton against hand loops (np.linalg.solve)
+    X, y = classic_points()
+    W, b = classic_start()
+    f = weight_space(W, b, X, y, "softmax", 0.05)
+    gd = run(make("gd", lr=0.5), f, start=f.default_start, steps=20)
+    newton = run(make("newton", lr=1.0, damping=0.1), f, start=f.default_start, steps=5)
+    p = q = np.array(f.default_start)
+    for _ in range(20):
+        p = p - 0.5 * f.grad(p)
+    for _ in range(5):
+        q = q - np.linalg.solve(f.hessian(q) + 0.1 * np.eye(2), f.grad(q))
+    np.testing.assert_allclose(gd.final, p, rtol=1e-12)
+    np.testing.assert_allclose(newton.final, q, rtol=1e-10)
+    assert newton.losses[-1] < gd.losses[-1] < gd.losses[0]
 
 
 def test_random_plane_is_seeded_orthonormal_and_through_the_given_parameters():

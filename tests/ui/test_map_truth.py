@@ -74,3 +74,29 @@ def test_a_diverged_path_ends_at_the_edge_of_the_map_with_a_cross(view):
     cx, cy = view.crosses.data["x"][0], view.crosses.data["y"][0]
     assert (cx, cy) == pytest.approx((1 - 4 * 0.5 / 4.5, 2.0))
     assert len(view.heads.data) == 1        # the diverged run has a cross, not a head
+
+
+def test_a_diverged_run_s_curves_end_at_the_divergence_step_with_a_cross(qtbot):
+    from types import SimpleNamespace as NS
+
+    from app.ui.views.plots_view import PlotsView
+
+    view = PlotsView()
+    qtbot.addWidget(view)
+    view.set_landscape(landscapes.get("quadratic_bowl"), 0.0)
+    view.set_total_steps(300)
+    # a run that diverged at step 3: the stepper repeats its last good point from there on
+    losses = np.array([1.0, 4.0, 16.0] + [16.0] * 298)
+    bad = NS(losses=losses, grad_norms=2 * np.sqrt(losses), diverged_at=3, color="#D55E00",
+             label="newton", loss=16.0)
+    good = NS(losses=np.geomspace(1, 1e-6, 301), grad_norms=np.geomspace(2, 2e-6, 301), diverged_at=None,
+              color="#0072B2", label="gd", loss=1e-6)
+    view.set_tracks([bad, good])
+    x, _ = view._loss_curves[0].getData()
+    assert x.max() == 2                              # steps 0, 1, 2: not drawn flat to step 300
+    x, _ = view._loss_curves[1].getData()
+    assert x.max() == 300
+    cx, cy = view.loss_crosses.getData()
+    assert list(cx) == [2.0] and 10 ** cy[0] == pytest.approx(16.0)   # getData gives log10 on a log axis
+    cx, _ = view.grad_crosses.getData()
+    assert list(cx) == [2.0]

@@ -100,3 +100,36 @@ def test_a_diverged_run_s_curves_end_at_the_divergence_step_with_a_cross(qtbot):
     assert list(cx) == [2.0] and 10 ** cy[0] == pytest.approx(16.0)   # getData gives log10 on a log axis
     cx, _ = view.grad_crosses.getData()
     assert list(cx) == [2.0]
+
+
+def test_undefined_values_are_shown_as_undefined_not_as_the_top_colour(qtbot):
+    from app.ui.views.contour_view import ContourView
+
+    f = landscapes.from_expression("log(x) + y^2", bounds=((-2.0, 2.0), (-2.0, 2.0)))
+    grid = sample(f, ((-2.0, 2.0), (-2.0, 2.0)), 80)
+    assert grid.undefined is not None
+    np.testing.assert_array_equal(grid.undefined, np.broadcast_to(grid.xs[None, :] <= 0, grid.f.shape))   # log(x) has no value for x <= 0
+    view = ContourView()
+    qtbot.addWidget(view)
+    view.set_surface(grid)
+    lines = grid.contour_lines(20)
+    assert np.nanmax(lines[:, 0]) > 0.5 and np.nanmin(lines[:, 0]) >= -1e-9   # no contours where f is undefined
+    img = view.render_image(800, 800)
+    vb = view.plot.getViewBox()
+    view.resize(800, 800)
+
+    def pixel(x, y):
+        pt = view.plot_widget.mapFromScene(vb.mapViewToScene(pg_point(x, y)))
+        c = img.pixelColor(pt.x(), pt.y())
+        return c.red(), c.green(), c.blue()
+
+    top = (0xFD, 0xE7, 0x25)      # viridis' top colour: what the undefined half used to be painted
+    left = {pixel(-1.0 - 0.013 * k, 0.5 + 0.007 * k) for k in range(40)}
+    assert all(max(abs(a - b) for a, b in zip(c, top, strict=True)) > 60 for c in left)
+    assert len(left) >= 2           # a hatch: light and dark pixels, not one flat colour
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)

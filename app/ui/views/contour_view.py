@@ -88,6 +88,13 @@ class ContourView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
+        # Undefined cells (NaN) are transparent in the image: this grey hatch under it shows
+        # them as "no value here", never as a colour of the map.
+        self.undefined_hatch = pg.QtWidgets.QGraphicsRectItem()
+        self.undefined_hatch.setPen(pg.mkPen(None))
+        self.undefined_hatch.setZValue(-11)
+        self.plot.addItem(self.undefined_hatch)
+        self._hatch_brush(th)
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormaps.get("viridis"),
                                         interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
@@ -144,11 +151,21 @@ class ContourView(QWidget):
         self.stars.setPen(pg.mkPen(th.halo, width=self.stars.opts["pen"].widthF()))
         self.stars.setBrush(pg.mkBrush(th.star))
         self._halo_pen = pg.mkPen(th.halo, width=self._halo_pen.widthF())
+        self._hatch_brush(th)
         for name in ("bottom", "left"):
             ax = self.plot.getAxis(name)
             ax.setPen(pg.mkPen(th.foreground, width=ax.pen().widthF()))
             ax.setTextPen(pg.mkPen(th.foreground))
         self._drop_tracks()
+
+    def _hatch_brush(self, th: theme.Theme) -> None:
+        from PySide6.QtGui import QBrush, QColor
+
+        grey = QColor(th.foreground)
+        grey.setAlpha(110)
+        brush = QBrush(grey, Qt.BrushStyle.BDiagPattern)
+        brush.setTransform(brush.transform().scale(1.0, 1.0))
+        self.undefined_hatch.setBrush(brush)
 
     def _drop_tracks(self) -> None:
         """Forget the per-run items: the next set_tracks makes them with the current look."""
@@ -163,8 +180,10 @@ class ContourView(QWidget):
         self.grid = grid
         (x0, x1), (y0, y1) = grid.bounds
         cmap = colormaps.get(colormap)
-        self.image.setImage(grid.g.astype(np.float32), levels=(grid.g_lo, grid.g_hi))
+        self.image.setImage(grid.g_shown.astype(np.float32), levels=(grid.g_lo, grid.g_hi))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.undefined_hatch.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.undefined_hatch.setVisible(grid.undefined is not None)
         self.colorbar.setColorMap(cmap)
         self.colorbar.setLevels((grid.g_lo, grid.g_hi))
         self.colorbar.getAxis("right").setLabel("log₁₀(f − f_min)" if grid.log else "f(x, y)")

@@ -54,14 +54,41 @@ def thin_to_pixels(points: np.ndarray, cell) -> np.ndarray:
     return p[keep]
 
 
+class _MapViewBox(pg.ViewBox):
+    """A ViewBox whose left-drag moves a run's start when it begins on a start marker (else it pans)."""
+
+    def __init__(self, view: ContourView) -> None:
+        super().__init__()
+        self._view = view
+        self._dragging: int | None = None
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(ev, axis)
+        if ev.isStart():
+            self._dragging = self._view.start_under(ev.buttonDownScenePos())
+        if self._dragging is None:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        p = self.mapSceneToView(ev.scenePos())
+        self._view.start_dragged.emit(self._dragging, float(p.x()), float(p.y()), bool(ev.isFinish()))
+        if ev.isFinish():
+            self._dragging = None
+
+
 class ContourView(QWidget):
     """PlotWidget with ImageItem heatmap, contour lines, colour bar, minima and runs.
 
     Signal start_clicked(x, y, all_runs): the user clicked the map at data (x, y);
     all_runs is True when Shift was held.
+    Signal start_dragged(run, x, y, finished): the user drags run's start marker to (x, y);
+    finished is True on release (the place to record one undoable edit).
+    Signal hovered(x, y): the cursor is over the map at data (x, y) (NaN, NaN when it leaves).
     """
 
     start_clicked = Signal(float, float, bool)
+    start_dragged = Signal(int, float, float, bool)
+    hovered = Signal(float, float)
 
     def __init__(self, parent=None, th: theme.Theme = theme.LIGHT) -> None:
         super().__init__(parent)
@@ -69,7 +96,7 @@ class ContourView(QWidget):
         self.grid: SurfaceGrid | None = None
         self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
         self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(viewBox=_MapViewBox(self))
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +153,14 @@ class ContourView(QWidget):
         self._start_brush = pg.mkBrush(255, 255, 255, 220)
         self._starts_key = None   # what the start markers show; unchanged starts are not set again
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.scene().sigMouseMoved.connect(self._on_move)
+        # the cursor readout: x, y, f and |grad f| at the cursor, top-left over the map
+        self.readout = pg.TextItem(anchor=(0, 0), color=th.foreground, fill=pg.mkBrush(th.background + "C8"))
+        self.readout.setZValue(30)
+        self.readout.setParentItem(self.plot.getViewBox())
+        self.readout.setPos(6, 4)
+        self.readout.hide()
+        self._probe = None
 
     # --- look -----------------------------------------------------------------
     def set_sizes(self, line: float, halo: float, head: float, start: float, star: float | None = None,
@@ -152,6 +187,8 @@ class ContourView(QWidget):
         self.stars.setBrush(pg.mkBrush(th.star))
         self._halo_pen = pg.mkPen(th.halo, width=self._halo_pen.widthF())
         self._hatch_brush(th)
+        self.readout.setColor(th.foreground)
+        self.readout.fill = pg.mkBrush(th.background + "C8")
         for name in ("bottom", "left"):
             ax = self.plot.getAxis(name)
             ax.setPen(pg.mkPen(th.foreground, width=ax.pen().widthF()))
@@ -310,6 +347,41 @@ class ContourView(QWidget):
         return self._pens[color]
 
     # --- interaction ----------------------------------------------------------
+    def set_probe(self, probe) -> None:
+        """probe(x, y) -> the readout text at the cursor (e.g. "x 0.10  y -0.20  f 1.2e-03 ..."), or None."""
+        self._probe = probe
+        if probe is None:
+            self.readout.hide()
+
+    def start_under(self, scene_pos, radius_px: float = 10.0) -> int | None:
+        """The index of the run whose start marker is under ``scene_pos`` (within radius_px), or None."""
+        data = self.starts.data
+        if not len(data):
+            return None
+        vb = self.plot.getViewBox()
+        best, best_d = None, radius_px
+        for i, (x, y) in enumerate(zip(data["x"], data["y"], strict=True)):
+            s = vb.mapViewToScene(QPointF(float(x), float(y)))
+            d = float(np.hypot(s.x() - scene_pos.x(), s.y() - scene_pos.y()))
+            if d <= best_d:
+                best, best_d = i, d
+        return best
+
+    def _on_move(self, scene_pos) -> None:
+        vb = self.plot.getViewBox()
+        if self.grid is None or not vb.sceneBoundingRect().contains(scene_pos):
+            self.readout.hide()
+            self.hovered.emit(float("nan"), float("nan"))
+            return
+        p = vb.mapSceneToView(scene_pos)
+        self.hovered.emit(float(p.x()), float(p.y()))
+        text = self._probe(float(p.x()), float(p.y())) if self._probe is not None else None
+        if text:
+            self.readout.setText(text)
+            self.readout.show()
+        else:
+            self.readout.hide()
+
     def data_to_widget(self, x: float, y: float):
         """Data coordinates -> a QPoint in the plot widget's viewport (for tests and tools)."""
         scene_pt = self.plot.getViewBox().mapViewToScene(QPointF(x, y))

@@ -13,13 +13,14 @@ counts the warm-up too: the cosine part lasts total_steps − W steps.
 """
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .naming import did_you_mean, short_repr
 
 # kind -> (closed form f(t, **params) over float arrays, {param: default})
 _KINDS: dict[str, tuple[Callable[..., np.ndarray], dict[str, float]]] = {
@@ -71,10 +72,16 @@ class Schedule:
 
 
 def _number(kind: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(value)):
-        raise ValueError(f"{kind} schedule: {name} must be a finite number, got {value!r}")
-    return float(value)
+    bad = ValueError(f"{kind} schedule: {name} must be a finite number, got {short_repr(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise bad
+    try:
+        v = float(value)
+    except OverflowError:   # a whole number past float's range, e.g. 10**400
+        raise bad from None
+    if not math.isfinite(v):
+        raise bad
+    return v
 
 
 def make_schedule(kind: str = "constant", **params: Any) -> Schedule:
@@ -83,14 +90,12 @@ def make_schedule(kind: str = "constant", **params: Any) -> Schedule:
     Also takes the scene record form: make_schedule(**{"kind": "step", "step_size": 50}).
     """
     if kind not in _KINDS:
-        close = difflib.get_close_matches(str(kind), list(_KINDS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(f"unknown schedule {kind!r}{hint}; known: {', '.join(_KINDS)}")
+        raise ValueError(f"unknown schedule {kind!r}{did_you_mean(kind, _KINDS)}; known: {', '.join(_KINDS)}")
     defaults = _KINDS[kind][1]
     allowed = list(defaults) + list(_WARMUP)
     for key in params:
         if key not in allowed:
-            raise ValueError(f"{kind} schedule has no parameter {key!r}; its parameters: "
+            raise ValueError(f"{kind} schedule has no parameter {key!r}{did_you_mean(key, allowed)}; its parameters: "
                              f"{', '.join(allowed)}")
     vals = {k: _number(kind, k, params.get(k, d)) for k, d in {**defaults, **_WARMUP}.items()}
     warmup = vals.pop("warmup")

@@ -215,4 +215,5 @@ class Trajectory:
 
     @property
     def final(self) -> FloatArray:
-        return self.points[-1]
+        last: FloatArray = self.points[-1]
+        return last

@@ -48,7 +48,7 @@ class Schedule:
     warmup: int = 0
     start_factor: float = 1.0 / 3.0
 
-    def __call__(self, t):
+    def __call__(self, t: Any) -> Any:
         """Multiplier at step t (scalar -> float, array -> array of the same shape)."""
         scalar = np.ndim(t) == 0
         t = np.asarray(t, dtype=np.float64)
@@ -123,10 +123,11 @@ def make_schedule(kind: str = "constant", **params: Any) -> Schedule:
     return Schedule(kind, vals, int(warmup), start_factor)
 
 
-def as_schedule(schedule: Any) -> Callable | None:
+def as_schedule(schedule: Any) -> Callable[[Any], Any] | None:
     """None, a Schedule, a record dict, or any callable t -> multiplier."""
     if schedule is None or callable(schedule):
-        return schedule
+        as_given: Callable[[Any], Any] | None = schedule
+        return as_given
     if isinstance(schedule, dict):
         return make_schedule(**schedule)
     raise ValueError(f"schedule must be None, a Schedule, a dict or a callable, got {schedule!r}")

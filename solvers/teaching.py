@@ -6,7 +6,7 @@ Runs panel, the lecture overlay and the "suggest an lr" code stay generic:
 - RuleLine: one line of the update rule, in mathtext and in Unicode, and how
   it reads when weight decay is off (unchanged, another form, or gone);
 - StepView -> Breakdown: the named numbers of one update (Term), e.g. Adam's
-  m, v, m̂, v̂, and a note when the step is undefined;
+  m, v, m̂, v̂, and a short note (a singular H, a rejected guess);
 - SurfaceScale -> suggested hyper-parameters: a solver only ever sees plain
   numbers of the surface (its curvature, the view's width), never a landscape.
 """
@@ -82,10 +82,14 @@ class StepView:
 
 @dataclass(frozen=True)
 class Breakdown:
-    """What a rule module says about one step: its terms, and a note when something is off."""
+    """What a rule module says about one step: its terms, and a short note.
+
+    The note is shown under the numbers, one line per "; "-separated part, so
+    each part stays short enough for a side panel.
+    """
 
     terms: tuple[Term, ...] = ()
-    note: str = ""          # e.g. "H is singular: the Newton step is undefined"
+    note: str = ""          # e.g. "H is singular (det H = 0); no Newton step exists here"
 
 
 class SurfaceScale(NamedTuple):
@@ -97,7 +101,8 @@ class SurfaceScale(NamedTuple):
 
 def one(a: Any) -> FloatArray:
     """The first point's (2,) vector of a state array (states are batched (n, 2))."""
-    return np.asarray(a, dtype=np.float64).reshape(-1, 2)[0].copy()
+    first: FloatArray = np.asarray(a, dtype=np.float64).reshape(-1, 2)[0].copy()
+    return first
 
 
 def decay_terms(view: StepView) -> tuple[Term, ...]:
@@ -110,5 +115,6 @@ def decay_terms(view: StepView) -> tuple[Term, ...]:
 def momentum_velocity(state: Any, hyper: Mapping[str, Any]) -> FloatArray | None:
     """The momentum buffer, for solvers whose momentum is on (μ > 0)."""
     if float(hyper.get("momentum", 0.0)) > 0.0:
-        return np.asarray(state.momentum_buffer, dtype=np.float64)
+        buffer: FloatArray = np.asarray(state.momentum_buffer, dtype=np.float64)
+        return buffer
     return None

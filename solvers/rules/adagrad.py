@@ -25,7 +25,7 @@ from ._common import DECAY_LINE, WEIGHT_DECAY, eps_spec, lr_spec, view_width_lr,
 
 
 class AdagradState(NamedTuple):
-    count: int
+    count: int  # type: ignore[assignment]  # optax's name; shadows tuple.count
     sum_sq: FloatArray  # s, running sum of squared gradients
 
 

@@ -33,7 +33,7 @@ from ._common import DECAY_LINE, WEIGHT_DECAY, eps_spec, flag, lerp, lr_spec, vi
 
 
 class AdamState(NamedTuple):
-    count: int
+    count: int  # type: ignore[assignment]  # optax's name; shadows tuple.count
     exp_avg: FloatArray         # m
     exp_avg_sq: FloatArray      # v
     max_exp_avg_sq: FloatArray  # v̂ (amsgrad only; zeros otherwise)

@@ -29,7 +29,7 @@ from ._common import WEIGHT_DECAY, lr_spec, with_weight_decay
 
 
 class NewtonState(NamedTuple):
-    count: int
+    count: int  # type: ignore[assignment]  # optax's name; shadows tuple.count
 
 
 def solve2x2(h: FloatArray, g: FloatArray) -> FloatArray:
@@ -79,7 +79,7 @@ def explain(view: StepView) -> Breakdown:
         return Breakdown(terms + (Term("newton_dir", r"H^{-1} g", "H⁻¹g", direction),))
     det = float(h[0, 0] * h[1, 1] - h[0, 1] * h[1, 0])
     why = "H is singular (det H = 0)" if det == 0.0 else "H⁻¹g is not a finite number"
-    return Breakdown(terms, note=f"{why}: the Newton step does not exist here; the run stops")
+    return Breakdown(terms, note=f"{why}; no Newton step exists here")
 
 
 def suggest(scale: SurfaceScale) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from ._common import INF, WEIGHT_DECAY, view_width_lr
 
 
 class RandomSearchState(NamedTuple):
-    count: int  # steps taken (also picks the random stream of the next step)
+    count: int  # type: ignore[assignment]  # steps taken, picks the next draw (optax's name; shadows tuple.count)
     seed: int   # fixed at init: same seed, same proposals
 
 

@@ -24,7 +24,7 @@ from ._common import DECAY_LINE, WEIGHT_DECAY, eps_spec, flag, lerp, lr_spec, vi
 
 
 class RMSpropState(NamedTuple):
-    count: int
+    count: int  # type: ignore[assignment]  # optax's name; shadows tuple.count
     square_avg: FloatArray       # r
     grad_avg: FloatArray         # ḡ (centered only; zeros otherwise)
     momentum_buffer: FloatArray  # b (momentum > 0 only; zeros otherwise)
@@ -68,7 +68,7 @@ def explain(view: StepView) -> Breakdown:
         d = np.sqrt(r - ga * ga) + float(h["eps"])
     else:
         d = np.sqrt(r) + float(h["eps"])
-    terms = (Term("r", "r", "r", r), Term("denom", r"\sqrt{r} + \epsilon", "√r + ε", d))
+    terms: tuple[Term, ...] = (Term("r", "r", "r", r), Term("denom", r"\sqrt{r} + \epsilon", "√r + ε", d))
     if float(h["momentum"]) > 0.0:
         terms += (Term("b", "b", "b", one(after.momentum_buffer)),)
     return Breakdown(decay_terms(view) + terms)

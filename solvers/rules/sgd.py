@@ -38,7 +38,7 @@ from ._common import DAMPENING, DECAY_LINE, MOMENTUM, WEIGHT_DECAY, lr_spec, wit
 
 
 class SGDState(NamedTuple):
-    count: int                   # steps taken
+    count: int  # type: ignore[assignment]  # steps taken (optax's name; shadows tuple.count)
     momentum_buffer: FloatArray  # v (zeros until the first step sets v = g)
 
 

@@ -75,7 +75,7 @@ def arrow_polyline(bases: np.ndarray, vecs: np.ndarray, span: np.ndarray) -> np.
 
 
 class ExplainPanel(QFrame):
-    """The selected run's update rule (symbolic) over its numbers at the next step."""
+    """The selected run's update rule (symbolic) over the numbers of the step just taken."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -295,8 +295,10 @@ class Annotations:
 
         try:
             self.explanation = ex = explain_track(tr)
-        except (ValueError, ArithmeticError) as e:   # e.g. a singular Hessian: say so, keep going
+        except (ValueError, ArithmeticError) as e:   # e.g. a run that has stopped: say so, keep going
             self.words.setText(f"{tr.label}: {e}")
+            if self.show_formula:
+                self.panel.numbers.set_math([str(e)], [str(e)])   # not the numbers of an earlier step
             return
         if self.show_formula:
             self.panel.show_explanation(solvers.spec(tr.spec.solver), ex, tr.color)
@@ -326,7 +328,7 @@ def install(window) -> Annotations:
     ann.act_formula = _add_toggle(window, menu, "Update formula", "U",
                                   "The selected run's update rule with its numbers",
                                   lambda on: ann.set_shown("formula", on))
-    ann.act_words = _add_toggle(window, menu, "Step explainer", "E", "The next step in words",
+    ann.act_words = _add_toggle(window, menu, "Step explainer", "E", "The step just taken, in words",
                                 lambda on: ann.set_shown("words", on))
     after_redraw(window, ann.update)
     window.runs_panel.selection_changed.connect(lambda _i: ann._update_texts())

@@ -80,7 +80,8 @@ class Stepper:
 
     Attributes: x (current points, (*S, 2)), state (solver state, over the
     swarm flattened to (n, 2)), t (steps taken), diverged (*S,) bool,
-    diverged_at (*S,) int (-1 if not), solver.
+    diverged_at (*S,) int (-1 if not), solver, last_step (what step t was
+    given, so it can be explained afterwards; None before the first step).
     History: points (t+1, *S, 2), losses and grad_norms (t+1, *S), lrs (t+1,)
     as read-only views; trajectory() bundles them.
     """

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch  # a test dependency: without it this file fails, it never skips
 
+import solvers
 from app.model.explain import explain_track, fmt_num, fmt_vec
 from app.model.race import Race
 from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
@@ -221,3 +222,24 @@ def test_random_search_explains_its_guess():
     np.testing.assert_array_equal(ex.x + ex.delta, proposal if kept else ex.x)
     np.testing.assert_array_equal(ex.x + ex.delta, tr.head)
     assert ex.note.startswith("kept" if kept else "x' rejected")
+
+
+@pytest.mark.parametrize("name", solvers.names())
+def test_every_solver_explains_the_step_it_took(name):
+    """The contract a new rule module meets for free: its explanation replays its own step."""
+    from matplotlib import mathtext
+
+    race, tr = race_on_rosenbrock(name, {"lr": 1e-3} if name != "newton" else {"lr": 0.5})
+    ex = explain_track(tr)
+    assert ex.step == T and ex.solver == name and not ex.upcoming
+    np.testing.assert_array_equal(ex.x, tr.points[-2])
+    np.testing.assert_array_equal(ex.x + ex.delta, tr.head)
+    keys = [t.key for t in ex.terms]
+    assert len(keys) == len(set(keys))
+    for t in ex.terms:
+        assert np.shape(t.value) in ((), (2,), (2, 2)) and np.isfinite(t.value).all(), (name, t.key)
+    parser = mathtext.MathTextParser("path")
+    for columns in (False, True):
+        for line in ex.latex_lines(columns=columns):
+            parser.parse(line)
+    assert len(ex.text_lines()) >= 2 and "nan" not in " ".join(ex.text_lines()) + ex.words()

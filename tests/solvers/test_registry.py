@@ -118,3 +118,78 @@ def test_no_import_cycle_in_solvers():
         if start != "solvers":   # the package __init__ re-exports its modules: not a cycle
             visit(start, [start])
     assert {"solvers.base", "solvers.registry", "solvers.rules.adam"} <= set(graph)
+
+
+def test_make_fills_defaults_and_replace():
+    opt = make("rmsprop", lr=0.1)
+    assert dict(opt.hyper) == dict(lr=0.1, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                                   centered=False)
+    assert opt.replace(lr=0.5).hyper["alpha"] == 0.99 and opt.replace(lr=0.5).lr == 0.5
+    assert make("adam", betas=[0.5, 0.6]).hyper["betas"] == (0.5, 0.6)
+    assert make("gd", lr=1).hyper["lr"] == 1.0 and isinstance(make("gd", lr=1).hyper["lr"], float)
+    assert make("adam", lr=np.float32(0.5)).lr == 0.5
+
+
+@pytest.mark.parametrize("name,hyper,match", [
+    ("adamm", {}, r"unknown solver 'adamm' \(did you mean 'adam'\?\).*known: gd, sgd"),
+    ("Adam!", {}, "unknown solver"),
+    ("adam", {"learning_rate": 0.1}, "adam has no hyper-parameter 'learning_rate'.*lr, betas, eps"),
+    ("adam", {"beta1": 0.9}, "no hyper-parameter 'beta1'.*betas"),
+    ("gd", {"momentum": 0.9}, "gd has no hyper-parameter 'momentum'"),
+    ("gd", {"lr": -0.1}, r"lr=-0.1 is out of range: allowed \(0, inf\)"),
+    ("gd", {"lr": 0.0}, "lr=0.0 is out of range"),
+    ("gd", {"lr": float("nan")}, "lr=nan"),
+    ("gd", {"lr": float("inf")}, "lr=inf"),
+    ("gd", {"lr": "0.1"}, "lr must be a number"),
+    ("gd", {"lr": True}, "lr must be a number"),
+    ("gd", {"weight_decay": -1}, "weight_decay=-1"),
+    ("adam", {"betas": (1.0, 0.999)}, r"betas\[0\]=1.0 is out of range: allowed \[0, 1\)"),
+    ("adam", {"betas": (0.9, -0.1)}, r"betas\[1\]=-0.1"),
+    ("adam", {"betas": 0.9}, "betas must be a tuple of 2 numbers"),
+    ("adam", {"betas": (0.9, 0.99, 0.9)}, "betas must be a tuple of 2"),
+    ("adam", {"eps": 0.0}, "eps=0.0"),
+    ("adam", {"amsgrad": 1}, "amsgrad must be True or False"),
+    ("momentum", {"momentum": 1.0}, r"momentum=1.0 is out of range: allowed \[0, 1\)"),
+    ("momentum", {"momentum": -0.5}, "momentum=-0.5"),
+    ("nesterov", {"momentum": 0.0}, "nesterov needs momentum > 0"),
+    ("nesterov", {"dampening": 0.5}, "dampening = 0"),
+    ("rmsprop", {"alpha": 1.5}, "alpha=1.5"),
+    ("adagrad", {"lr_decay": -1}, "lr_decay=-1"),
+    ("adagrad", {"initial_accumulator_value": -0.1}, "initial_accumulator_value"),
+    ("newton", {"damping": -1.0}, "damping=-1.0"),
+    # absurd values (a fuzzing pass): each a one-line ValueError naming the parameter
+    ("adam", {"lr": 10 ** 400}, r"lr=10{19}…\(401 characters\) is out of range: allowed \(0, inf\)"),
+    ("gd", {"weight_decay": -10 ** 400}, r"weight_decay=-100.*is out of range"),
+    ("adam", {"betas": (10 ** 400, 0.9)}, r"betas\[0\]=1000.*is out of range"),
+    ("adagrad", {"lr_decay": 10 ** 400}, "lr_decay=1000"),
+    ("newton", {"damping": float("nan")}, "damping=nan"),
+    ("rmsprop", {"alpha": float("-inf")}, "alpha=-inf"),
+    ("adam", {"eps": "1e-8"}, "eps must be a number, got '1e-8'"),
+    ("gd", {"lr": None}, "lr must be a number, got None"),
+    ("gd", {"lr": 1j}, "lr must be a number"),
+    ("gd", {"lr": [0.1]}, "lr must be a number"),
+    ("gd", {"lr": "9" * 500}, r"lr must be a number, got '99999.*\(502 characters\)"),
+    ("adam", {"amsgrad": "yes"}, "amsgrad must be True or False"),
+    ("adam", {"betas": "ab"}, "betas must be a tuple of 2 numbers"),
+])
+def test_validation_errors(name, hyper, match):
+    with pytest.raises(ValueError, match=match) as info:
+        make(name, **hyper)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 200
+
+
+def test_spec_unknown_name():
+    with pytest.raises(ValueError, match="did you mean 'rmsprop'"):
+        spec("rmsprob")
+
+
+def test_solvers_import_no_landscapes_or_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys, solvers, solvers.run, solvers.schedules;"
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('landscapes', 'app', 'PySide6', 'pyqtgraph', 'OpenGL', 'torch')];"
+            "print(bad); sys.exit(1 if bad else 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr

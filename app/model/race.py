@@ -134,7 +134,7 @@ class RunTrack:
         adam/adamw the first moment m; momentum/nesterov (and rmsprop with
         momentum > 0) the velocity buffer; None for gd, sgd, adagrad, newton.
         """
-        v = solvers.spec(self.solver.name).velocity(self._stepper.state, self.solver.hyper)
+        v = solvers.spec(self.solver.name).velocity(self.stepper.state, self.solver.hyper)
         return None if v is None else np.asarray(v, dtype=np.float64).reshape(2).copy()
 
     @property

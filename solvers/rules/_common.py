@@ -1,4 +1,4 @@
-"""Shared hyper-parameter specs and the element-wise helpers torch uses."""
+"""Shared hyper-parameter specs, rule lines and suggestions, and the element-wise helpers torch uses."""
 from __future__ import annotations
 
 import math

@@ -29,7 +29,7 @@ from solvers.teaching import FloatArray, StepView, Term
 if TYPE_CHECKING:
     from .race import RunTrack
 
-__all__ = ["Explanation", "Term", "explain_track", "explain_update", "fmt_num", "fmt_vec"]
+__all__ = ["Explanation", "Term", "explain_track", "explain_update", "fmt_num", "fmt_vec", "tex_text"]
 
 MINUS = "\u2212"
 
@@ -47,6 +47,7 @@ class Explanation:
     uses_weight_decay: bool = False
     note: str = ""                 # the rule module's remark (a singular H, a rejected guess, ...)
     upcoming: bool = False         # no step taken yet: a preview of step 1
+    lr_symbol: str = "η"           # the solver's own name for its lr (random search: σ)
 
     @property
     def x_next(self) -> FloatArray:
@@ -80,7 +81,7 @@ class Explanation:
         """
         vec = _tex_column if columns else _tex_vec
         when = r"\ \mathrm{(next)}" if self.upcoming else ""
-        out = [rf"$t = {self.step}{when},\ \ \eta = {_tex_num(self.lr)}$"]
+        out = [rf"$t = {self.step}{when},\ \ {self.lr_symbol} = {_tex_num(self.lr)}$"]
         if self.grad is not None:
             out.append(rf"$g = {vec(self.grad)}$")
         parts = [rf"{t.latex} = {_tex_value(t.value, vec)}" for t in self.terms]
@@ -92,12 +93,12 @@ class Explanation:
             out.append(rf"$\Delta x = {vec(self.delta)}$")
         else:
             out.append(r"$\Delta x\ \mathrm{undefined}$")
-        return out + self.note_lines()
+        return out + [tex_text(line) for line in self.note_lines()]
 
     def text_lines(self) -> list[str]:
         """The same as latex_lines in Unicode (fallback when mathtext is missing)."""
         when = " (next)" if self.upcoming else ""
-        out = [f"t = {self.step}{when},  \u03b7 = {fmt_num(self.lr)}"]
+        out = [f"t = {self.step}{when},  {self.lr_symbol} = {fmt_num(self.lr)}"]
         if self.grad is not None:
             out.append(f"g = {fmt_vec(self.grad)}")
         out += [f"{t.text} = {_text_value(t.value)}" for t in self.terms]
@@ -106,7 +107,7 @@ class Explanation:
         return out + self.note_lines()
 
     def note_lines(self) -> list[str]:
-        """The note as plain lines (mathtext renders text outside $...$ as it is)."""
+        """The note as short plain lines, one per "; "-separated part."""
         return [line.strip() for line in self.note.split(";") if line.strip()]
 
 
@@ -135,6 +136,12 @@ def _text_value(v: Any) -> str:
     if np.ndim(v) == 2:      # a 2x2 matrix: rows separated by ";"
         return "(" + "; ".join("  ".join(fmt_num(c) for c in row) for row in np.asarray(v)) + ")"
     return fmt_vec(v) if np.ndim(v) else fmt_num(v)
+
+
+def tex_text(text: str) -> str:
+    """Plain words as one mathtext line (\\text keeps the spaces and the math font's sans look,
+    where bare text renders in another font and loses its last glyph at the edge)."""
+    return r"$\text{" + "".join(c for c in text if c not in "{}$\\") + "}$"
 
 
 def _tex_num(v: float) -> str:
@@ -204,10 +211,11 @@ def explain_update(solver: solvers.Solver, state: Any, x: Any, grad: Any, *, lr_
         view = StepView(hyper=solver.hyper, x=x, grad=g, hessian=hess, lr=lr, count=count,
                         before=before, after=after, delta=delta, loss_fn=loss_fn)
         breakdown = spec.breakdown(view)
+    lr_spec = spec.params.get("lr")
     return Explanation(solver=solver.name, step=int(step) if step is not None else count, x=x, grad=g,
                        lr=lr, delta=delta, terms=breakdown.terms, noisy=bool(noisy),
                        uses_weight_decay=view.weight_decay != 0.0, note=breakdown.note,
-                       upcoming=bool(upcoming))
+                       upcoming=bool(upcoming), lr_symbol=lr_spec.symbol if lr_spec and lr_spec.symbol else "η")
 
 
 def explain_track(track: RunTrack, landscape: Any = None) -> Explanation:

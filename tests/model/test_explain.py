@@ -222,6 +222,8 @@ def test_random_search_explains_its_guess():
     np.testing.assert_array_equal(ex.x + ex.delta, proposal if kept else ex.x)
     np.testing.assert_array_equal(ex.x + ex.delta, tr.head)
     assert ex.note.startswith("kept" if kept else "x' rejected")
+    assert ex.text_lines()[0] == "t = 4,  σ = 0.1" and "σ = 0.1" in ex.latex_lines()[0]   # its lr is σ
+    assert ex.latex_lines()[-1] == "$\\text{" + ex.note + "}$"
 
 
 @pytest.mark.parametrize("name", solvers.names())

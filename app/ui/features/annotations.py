@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
-from app.model.explain import explain_track
+from app.model.explain import explain_track, tex_text
 from app.ui.common import theme
 from app.ui.common.actions import window_action
 from app.ui.common.math_label import MathLabel
@@ -298,7 +298,7 @@ class Annotations:
         except (ValueError, ArithmeticError) as e:   # e.g. a run that has stopped: say so, keep going
             self.words.setText(f"{tr.label}: {e}")
             if self.show_formula:
-                self.panel.numbers.set_math([str(e)], [str(e)])   # not the numbers of an earlier step
+                self.panel.numbers.set_math([tex_text(str(e))], [str(e)])   # not an earlier step's numbers
             return
         if self.show_formula:
             self.panel.show_explanation(solvers.spec(tr.spec.solver), ex, tr.color)

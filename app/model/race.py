@@ -128,16 +128,14 @@ class RunTrack:
 
     @property
     def velocity(self) -> np.ndarray | None:
-        """The momentum / first-moment buffer at the head, if the solver keeps one.
+        """The buffer the point moves along (x ← x − η v) at the head, if the solver keeps one.
 
-        adam/adamw: the first moment m; momentum/nesterov (and rmsprop with
-        momentum > 0): the velocity buffer; None for gd, sgd, adagrad, newton.
+        Which buffer is the solver's own knowledge (its spec's velocity_state):
+        adam/adamw the first moment m; momentum/nesterov (and rmsprop with
+        momentum > 0) the velocity buffer; None for gd, sgd, adagrad, newton.
         """
-        state = self._stepper.state
-        m = getattr(state, "exp_avg", None)
-        if m is None and self.solver.hyper.get("momentum", 0.0) > 0.0:
-            m = getattr(state, "momentum_buffer", None)
-        return None if m is None else np.asarray(m, dtype=np.float64).reshape(2).copy()
+        v = solvers.spec(self.solver.name).velocity(self.stepper.state, self.solver.hyper)
+        return None if v is None else np.asarray(v, dtype=np.float64).reshape(2).copy()
 
     @property
     def color(self) -> str:

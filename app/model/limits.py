@@ -33,3 +33,10 @@ MAX_TITLE_CHARS = 200
 MAX_CAPTION_CHARS = 5000
 MAX_LABEL_CHARS = 80
 MAX_EXPRESSION_CHARS = 2000
+# How deep a scene's JSON may nest (a scene needs 4 levels; deeper is a hostile file,
+# refused before anything recursive sees it), and the largest seed it may give.
+MAX_SCENE_NESTING = 16
+MAX_SEED = 2**63 - 1
+# Playback speed (steps per frame) and contour lines of the 2-D view.
+MAX_SPEED = 10_000
+MAX_CONTOUR_LEVELS = 500

@@ -19,7 +19,7 @@ from .scene import Scene
 class Playlist:
     """Ordered scene names/files with a current index (0-based)."""
 
-    def __init__(self, entries: Iterable[str | os.PathLike], *, wrap: bool = False, index: int = 0) -> None:
+    def __init__(self, entries: Iterable[str | os.PathLike[str]], *, wrap: bool = False, index: int = 0) -> None:
         items = [os.fspath(e) for e in entries]
         if not items:
             raise ValueError("a playlist needs at least one scene")
@@ -37,7 +37,7 @@ class Playlist:
         return cls(presets.builtin_scene_names(), wrap=wrap)
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike, *, wrap: bool = False) -> Playlist:
+    def from_file(cls, path: str | os.PathLike[str], *, wrap: bool = False) -> Playlist:
         """One entry per line; blank lines and '#' comments are skipped; relative
         paths are taken relative to the playlist file."""
         p = Path(path)

@@ -134,8 +134,10 @@ class CifarSlice(LandscapeKind):
 
 
 NAMED = NamedSurface()
+EXPRESSION = TypedExpression()
+CIFAR_SLICE = CifarSlice()
 # The kinds with a name of their own; every other name is looked up in the analytic registry.
-_SPECIAL: dict[str, LandscapeKind] = {k.name: k for k in (TypedExpression(), CifarSlice())}
+_SPECIAL: dict[str, LandscapeKind] = {k.name: k for k in (EXPRESSION, CIFAR_SLICE)}
 # Names a scene gives to a special kind (not in landscapes.names()).
 SPECIAL_LANDSCAPES = tuple(_SPECIAL)
 

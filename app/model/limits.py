@@ -7,8 +7,11 @@ request is refused at load in one line instead of running for hours.
 """
 from __future__ import annotations
 
-# Views a scene, an export or the command line can show.
-VIEW_MODES = ("both", "3d", "2d")
+from typing import Literal, get_args
+
+# Views a scene, an export or the command line can show (the type for annotations, the tuple for checks).
+ViewMode = Literal["both", "3d", "2d"]
+VIEW_MODES: tuple[str, ...] = get_args(ViewMode)
 # Output files the renderer writes.
 IMAGE_SUFFIXES = (".png", ".svg")
 VIDEO_SUFFIXES = (".mp4", ".gif")

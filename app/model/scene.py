@@ -9,7 +9,7 @@ see scene_schema). Code builds them like any dataclass, without validation;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -38,6 +38,7 @@ from .limits import (
     MAX_STEPS,
     MAX_TITLE_CHARS,
     MIN_RESOLUTION,
+    ViewMode,
 )
 
 SCENE_VERSION = 1
@@ -181,8 +182,8 @@ class ViewSpec:
 
     __pydantic_config__: ClassVar[ConfigDict] = FORMAT
 
-    mode: Literal["both", "3d", "2d"] = "both"
-    """Which views (limits.VIEW_MODES)."""
+    mode: ViewMode = "both"
+    """Which views: both, only the 3-D surface, or only the 2-D contours."""
     colormap: Annotated[Text, Field(max_length=MAX_LABEL_CHARS)] = "viridis"
     """"viridis", "cividis", ..."""
     log_z: Annotated[bool, Strict()] | None = None

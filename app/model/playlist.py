@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import presets
 from .scene import Scene
+from .scene_io import read_text_file
 
 
 class Playlist:
@@ -41,10 +42,7 @@ class Playlist:
         """One entry per line; blank lines and '#' comments are skipped; relative
         paths are taken relative to the playlist file."""
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as e:
-            raise ValueError(f"cannot read playlist {p}: {e.strerror or e}") from None
+        text = read_text_file(p, "playlist")   # a regular file of sane size: never a FIFO or /dev/zero
         base = p.resolve().parent
         names = presets.builtin_scene_names()
         entries = []

@@ -45,7 +45,7 @@ from .scene import (
 from .scene_schema import scene_adapter
 
 __all__ = [
-    "SPECIAL_LANDSCAPES", "SceneError", "check_run", "load_scene", "save_scene",
+    "SPECIAL_LANDSCAPES", "SceneError", "check_run", "load_scene", "read_text_file", "save_scene",
     "scene_from_dict", "scene_to_dict", "validate_scene",
 ]
 # A SceneError's text lists this many problems; the rest are counted (a hostile file may hold millions).
@@ -121,7 +121,7 @@ def load_scene(path_or_text: PathLike) -> Scene:
             raise SceneError(f"scene text of {len(text):,} characters; at most {MAX_SCENE_BYTES:,}")
     else:
         source = str(path_or_text)
-        text = _read_scene_file(path_or_text, source)
+        text = read_text_file(path_or_text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -136,34 +136,38 @@ def load_scene(path_or_text: PathLike) -> Scene:
         raise SceneError(e.problems, source) from None
 
 
-def _read_scene_file(path: PathLike, source: str) -> str:
-    """The text of a regular file of at most MAX_SCENE_BYTES; SceneError otherwise, never a hang."""
+def read_text_file(path: PathLike, what: str = "scene file") -> str:
+    """The UTF-8 text of a regular file of at most MAX_SCENE_BYTES; SceneError otherwise, never a hang.
+
+    ``what`` names the file in messages ("scene file", "playlist").
+    """
+    source = str(path)
     try:
         # O_NONBLOCK: opening a FIFO returns at once (then refused below) instead of waiting for a writer
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise SceneError(f"scene file {source!r} does not exist") from None
+        raise SceneError(f"{what} {source!r} does not exist") from None
     except IsADirectoryError:
-        raise SceneError(f"{source!r} is a directory, not a scene file") from None
+        raise SceneError(f"{source!r} is a directory, not a {what}") from None
     except OSError as e:
-        raise SceneError(f"cannot read scene file {source!r}: {e.strerror or e}") from None
+        raise SceneError(f"cannot read {what} {source!r}: {e.strerror or e}") from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         if stat.S_ISDIR(mode):
-            raise SceneError(f"{source!r} is a directory, not a scene file")
-        raise SceneError(f"{source!r} is not a regular file (a device, FIFO or socket), not a scene file")
+            raise SceneError(f"{source!r} is a directory, not a {what}")
+        raise SceneError(f"{source!r} is not a regular file (a device, FIFO or socket), not a {what}")
     with os.fdopen(fd, "rb") as fh:
         try:
             raw = fh.read(MAX_SCENE_BYTES + 1)
         except OSError as e:
-            raise SceneError(f"cannot read scene file {source!r}: {e.strerror or e}") from None
+            raise SceneError(f"cannot read {what} {source!r}: {e.strerror or e}") from None
     if len(raw) > MAX_SCENE_BYTES:
-        raise SceneError(f"scene file {source!r} is larger than {MAX_SCENE_BYTES // 2**20} MB")
+        raise SceneError(f"{what} {source!r} is larger than {MAX_SCENE_BYTES // 2**20} MB")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise SceneError(f"scene file {source!r} is not UTF-8 text") from None
+        raise SceneError(f"{what} {source!r} is not UTF-8 text") from None
 
 
 def scene_from_dict(d: Any) -> Scene:

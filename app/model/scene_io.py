@@ -2,7 +2,7 @@
 
 The format (version 1) is declared once, by the dataclasses of
 ``app.model.scene``; pydantic validates a loaded dict against them
-(scene_schema) and this module turns its errors into one line per problem,
+(scene_schema) and scene_problems turns its errors into one line per problem,
 e.g. ``runs[2].solver: unknown solver 'adamm' (did you mean 'adam'?)``, with
 unknown keys named and a did-you-mean. Tuples are written as JSON lists and
 read back as tuples, so ``scene_from_dict(scene_to_dict(s)) == s``.
@@ -17,13 +17,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import math
 import os
 import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -31,17 +30,9 @@ from solvers.naming import did_you_mean
 
 from .build import make_schedule
 from .landscape_kinds import SPECIAL_LANDSCAPES
-from .limits import MAX_RUN_STEPS, MAX_RUNS, MAX_SCENE_BYTES, MAX_SCENE_NESTING, MAX_STEPS
-from .scene import (
-    COLOR_PATTERN,
-    SCENE_VERSION,
-    Camera,
-    LandscapeSpec,
-    PlaybackSpec,
-    RunSpec,
-    Scene,
-    ViewSpec,
-)
+from .limits import MAX_SCENE_BYTES
+from .scene import SCENE_VERSION, RunSpec, Scene
+from .scene_problems import describe, is_int, json_type, raw_problems, show, work_problem
 from .scene_schema import scene_adapter
 
 __all__ = [
@@ -173,23 +164,25 @@ def read_text_file(path: PathLike, what: str = "scene file") -> str:
 def scene_from_dict(d: Any) -> Scene:
     """Build a Scene from a JSON dict; raise SceneError listing every problem."""
     if not isinstance(d, dict):
-        raise SceneError(f"a scene must be a JSON object, got {_json_type(d)}")
+        raise SceneError(f"a scene must be a JSON object, got {json_type(d)}")
     version = d.get("version", SCENE_VERSION)
-    if not _is_int(version) or not 1 <= version <= sys.maxsize:
-        raise SceneError(f"version: expected a positive integer, got {_show(version)}")
+    if not is_int(version) or not 1 <= version <= sys.maxsize:
+        raise SceneError(f"version: expected a positive integer, got {show(version)}")
     if version > SCENE_VERSION:
         raise SceneError(
             f"scene version {version} is newer than this Loss Lab understands "
             f"(version {SCENE_VERSION}); please update Loss Lab"
         )
-    _check_work(d)
-    problems = _scan(d)
+    too_much = work_problem(d)
+    if too_much:
+        raise SceneError(too_much)
+    problems = raw_problems(d)
     if problems:
         raise SceneError(problems)
     try:
         return scene_adapter().validate_python(d)
     except ValidationError as e:
-        raise SceneError([line for err in e.errors() for line in _describe(err)]) from None
+        raise SceneError([line for err in e.errors() for line in describe(err)]) from None
 
 
 def validate_scene(scene: Scene) -> None:
@@ -215,141 +208,6 @@ def check_run(spec: RunSpec) -> list[str]:
         except (ValueError, TypeError, KeyError, ArithmeticError) as e:
             problems.append(f"schedule: {_msg(e)}")
     return problems
-
-
-# ------------------------------------------------ what a file may ask for
-def _check_work(d: dict[str, Any]) -> None:
-    """Refuse, in one line and before validating them, more runs or runs x steps than a person uses."""
-    runs = d.get("runs")
-    if not isinstance(runs, list):
-        return
-    if len(runs) > MAX_RUNS:
-        raise SceneError(f"runs: {len(runs):,} runs; a scene may have at most {MAX_RUNS}")
-    playback = d.get("playback")
-    steps = playback.get("steps") if isinstance(playback, dict) else None
-    if _is_int(steps) and 0 <= steps <= MAX_STEPS and len(runs) * steps > MAX_RUN_STEPS:
-        raise SceneError(f"runs x playback.steps: {len(runs)} runs x {steps:,} steps is more work than "
-                         f"a scene may ask for (at most {MAX_RUN_STEPS:,} run-steps)")
-
-
-def _scan(d: dict[str, Any]) -> list[str]:
-    """Problems anywhere in the raw dict that must be caught before anything recursive or numeric sees it.
-
-    Iterative, so a deeply nested file cannot exhaust the stack: nesting deeper than
-    MAX_SCENE_NESTING, integers too large for a float (OverflowError later), NaN and infinities.
-    """
-    problems: list[str] = []
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(d, ())]
-    while stack:
-        value, loc = stack.pop()
-        if isinstance(value, (dict, list)):
-            if len(loc) >= MAX_SCENE_NESTING:
-                problems.append(f"{_path(loc)}: nested more than {MAX_SCENE_NESTING} levels deep")
-                continue
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            stack.extend((v, (*loc, k)) for k, v in reversed(list(items)))
-        elif _is_int(value) and abs(value) > sys.float_info.max:
-            problems.append(f"{_path(loc)}: number out of range, got {_show(value)}")
-        elif isinstance(value, float) and not math.isfinite(value):
-            problems.append(f"{_path(loc)}: expected a finite number, got {value!r}")
-    return problems
-
-
-# ------------------------------------------------ pydantic's errors as one line each
-# The sections of the format by their place (list indexes as int), for unknown keys and nullable fields.
-_SECTIONS: dict[tuple[str | type, ...], Any] = {
-    (): Scene, ("landscape",): LandscapeSpec, ("view",): ViewSpec, ("view", "camera"): Camera,
-    ("playback",): PlaybackSpec, ("runs", int): RunSpec,
-}
-
-
-def _section_keys(section: Any) -> list[str]:
-    if dataclasses.is_dataclass(section):
-        return [f.name for f in dataclasses.fields(section)]
-    return list(section.__annotations__)
-
-
-def _accepts_null(loc: tuple[str | int, ...]) -> bool:
-    """Whether the field at ``loc`` may be null (its default is None)."""
-    section = _SECTIONS.get(tuple(int if isinstance(k, int) else k for k in loc[:-1]))
-    if section is None or not dataclasses.is_dataclass(section):
-        return False
-    return any(f.name == loc[-1] and f.default is None for f in dataclasses.fields(section))
-
-
-def _describe(err: Any) -> list[str]:
-    """One pydantic error as the scene's problem lines ("runs[2].hyper: ...")."""
-    loc: tuple[str | int, ...] = tuple(err["loc"])
-    kind, value, ctx = err["type"], err["input"], err.get("ctx") or {}
-    where = _path(loc)
-    if kind == "problems":   # several "field: message" lines from a section's own check
-        return [f"{where}.{p}" if where else p for p in str(ctx["problems"]).split("\n")]
-    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
-        section = _SECTIONS.get(tuple(int if isinstance(k, int) else k for k in loc[:-1]))
-        known = _section_keys(section) if section is not None else []
-        return [f"unknown key {loc[-1]!r} in {_path(loc[:-1]) or 'scene'}{did_you_mean(loc[-1], known)}"]
-    null = " or null" if _accepts_null(loc) else ""
-    got = f"got {_show(value)}"
-    if kind == "string_type":
-        text = f"expected text{null}, got {_json_type(value)}"
-    elif kind in ("int_type", "int_from_float", "int_parsing"):
-        text = f"expected an integer{null}, {got}"
-    elif kind in ("float_type", "float_parsing", "finite_number"):
-        text = f"expected a finite number{null}, {got}"
-    elif kind == "bool_type":
-        text = f"expected true, false or null, {got}" if null else f"expected true or false, {got}"
-    elif kind in ("dict_type", "dataclass_type", "dataclass_exact_type"):
-        text = f"expected an object{null}, got {_json_type(value)}"
-    elif kind == "list_type":
-        text = f"expected a list{' of runs' if loc == ('runs',) else ''}, got {_json_type(value)}"
-    elif kind == "greater_than_equal":
-        low = ctx["ge"]
-        text = f"must not be {'negative' if low == 0 else f'below {low}'}, {got}"
-    elif kind == "greater_than":
-        text = f"must be above {ctx['gt']}, {got}"
-    elif kind == "less_than_equal":
-        text = f"must be at most {ctx['le']}, {got}"
-    elif kind == "literal_error":
-        text = f"expected one of {ctx['expected']}, {got}"
-    elif kind == "string_too_long":
-        text = f"must be at most {ctx['max_length']} characters long, got {len(value):,}"
-    elif kind == "too_long":
-        text = f"must have at most {ctx['max_length']} items, got {ctx.get('actual_length', '?')}"
-    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == COLOR_PATTERN:
-        text = f"expected '#RRGGBB'{null}, {got}"
-    elif kind in ("point", "bounds", "name"):   # scene.py's own messages
-        text = f"{err['msg']}, {got}" if kind != "name" else str(err["msg"])
-    else:
-        text = f"{err['msg']}, {got}"
-    return [f"{where}: {text}" if where else text]
-
-
-# ------------------------------------------------------------------- helpers
-def _path(loc: tuple[str | int, ...]) -> str:
-    """('runs', 2, 'solver') -> 'runs[2].solver'."""
-    out = ""
-    for k in loc:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out
-
-
-def _show(v: Any) -> str:
-    """A value for a message, short even when the file holds a huge one."""
-    if _is_int(v) and abs(v) >= 10**20:   # str() of a huge int is slow, and refused past 4300 digits
-        return f"an integer of about {int(abs(v).bit_length() * math.log10(2)) + 1} digits"
-    if isinstance(v, str) and len(v) > 60:
-        return f"text of {len(v):,} characters"
-    r = repr(v)
-    return r if len(r) <= 80 else r[:77] + "..."
-
-
-def _is_int(v: Any) -> TypeGuard[int]:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _json_type(v: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "a boolean",
-            int: "a number", float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
 
 
 def _msg(e: BaseException) -> str:

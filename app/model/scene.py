@@ -125,7 +125,7 @@ def _checked_by_solvers(spec: RunSpec) -> RunSpec:
 
 
 def _raise_problems(problems: list[str]) -> None:
-    # one error may hold several "field: message" lines; scene_io splits them under the section's path
+    # one error may hold several "field: message" lines; scene_problems puts each under the section's path
     if problems:
         raise PydanticCustomError("problems", "{problems}", {"problems": "\n".join(problems)})
 
@@ -161,7 +161,7 @@ class LandscapeSpec:
     __pydantic_config__: ClassVar[ConfigDict] = FORMAT
 
     name: Annotated[Text, Field(max_length=MAX_LABEL_CHARS), AfterValidator(_known_landscape)] = "rosenbrock"
-    """A registry name (losslab list), or "expression", or "cifar_slice" (see landscape_kinds)."""
+    """A surface of "losslab list", or "expression" (a typed f(x, y)), or "cifar_slice" (a CIFAR-10 slice)."""
     params: dict[Text, Any] = field(default_factory=dict)
     """The surface's parameters, e.g. {"condition": 20}."""
     expression: Annotated[Text, Field(max_length=MAX_EXPRESSION_CHARS)] | None = None
@@ -203,7 +203,7 @@ class RunSpec:
     __pydantic_config__: ClassVar[ConfigDict] = FORMAT
 
     solver: Annotated[Text, Field(max_length=MAX_LABEL_CHARS), AfterValidator(_known_solver)] = "gd"
-    """A solver name (losslab list): "gd", "momentum", "adam", ..."""
+    """A solver of "losslab list": "gd", "momentum", "adam", ..."""
     hyper: Settings = field(default_factory=dict)
     """Hyper-parameters by torch's names, e.g. {"lr": 0.01, "betas": [0.9, 0.999]}."""
     start: Point | None = None

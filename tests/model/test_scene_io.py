@@ -215,10 +215,6 @@ def test_missing_and_unreadable_files(tmp_path):
 
 
 def test_expression_landscape_checked():
-    import landscapes
-
-    if not hasattr(landscapes, "from_expression"):
-        pytest.skip("landscapes.from_expression not available yet")
     d = minimal()
     d["landscape"] = {"name": "expression", "expression": "x^2 + 3*y^2"}
     assert scene_from_dict(d).landscape.expression == "x^2 + 3*y^2"
@@ -226,3 +222,26 @@ def test_expression_landscape_checked():
     assert "needs the f(x, y) text" in problems_of(d)
     d["landscape"] = {"name": "expression", "expression": "x^2 + __import__('os')"}
     assert "landscape.expression:" in problems_of(d)
+
+
+def test_whole_floats_are_integers_as_json_schema_says():
+    d = minimal()
+    d["playback"] = {"steps": 300.0, "fps": 24.0}
+    s = scene_from_dict(d)
+    assert s.playback.steps == 300 and type(s.playback.steps) is int and type(s.playback.fps) is int
+
+
+def test_problems_of_structure_and_of_names_are_listed_together():
+    d = minimal()
+    d["runs"] = [{"solver": "adamm"}, {"solver": "gd", "colr": "#000000"}, {"solver": "gd", "start": [0]}]
+    d["landscape"] = {"name": "rosenbrok"}
+    d["view"] = {"camera": {"distance": -1}}
+    with pytest.raises(SceneError) as e:
+        scene_from_dict(d)
+    assert e.value.problems == [
+        "landscape.name: unknown landscape 'rosenbrok' (did you mean 'rosenbrock'?)",
+        "view.camera.distance: must be above 0.0, got -1",
+        "runs[0].solver: unknown solver 'adamm' (did you mean 'adam'?)",
+        "unknown key 'colr' in runs[1] (did you mean 'color'?)",
+        "runs[2].start: expected [x, y] (two finite numbers) or null, got [0]",
+    ]

@@ -105,10 +105,16 @@ class CifarSlice(LandscapeKind):
     name = "cifar_slice"
     display_name = "CIFAR-10 slice"
     slow = True
-    _TEXT_PARAMS = ("root", "loss", "reg", "plane", "cache_dir")
+    # What each parameter's JSON value must be (build_cifar_slice checks the values themselves,
+    # in its first milliseconds); null is allowed where the builder has a default for None.
+    _TYPES: dict[str, tuple[str, bool]] = {
+        "root": ("text", True), "cache_dir": ("text", True), "loss": ("text", False),
+        "reg": ("text", False), "plane": ("text", False), "strength": ("number", True),
+        "seed": ("integer", False), "subset": ("integer", True),
+    }
 
     def problems(self, spec: LandscapeSpec) -> list[str]:
-        """Parameter names against build_cifar_slice's signature and the text ones' types, without building."""
+        """Parameter names against build_cifar_slice's signature and their JSON types, without building."""
         from landscapes.cifar import build_cifar_slice
 
         allowed = [n for n in inspect.signature(build_cifar_slice).parameters if n not in ("progress", "cancel")]
@@ -116,8 +122,10 @@ class CifarSlice(LandscapeKind):
         for key, value in spec.params.items():
             if key not in allowed:
                 problems.append(f"params: unknown parameter {key!r} for {self.name}{did_you_mean(key, allowed)}")
-            elif key in self._TEXT_PARAMS and value is not None and not isinstance(value, str):
-                problems.append(f"params.{key}: expected text or null, got {value!r}")
+                continue
+            expected, nullable = self._TYPES.get(key, ("any", True))
+            if not (_is_json(value, expected) or (nullable and value is None)):
+                problems.append(f"params.{key}: expected {expected}{' or null' if nullable else ''}, got {value!r}")
         return problems
 
     def build(self, spec: LandscapeSpec, progress: Progress | None = None,
@@ -150,6 +158,16 @@ def kind_of(spec: LandscapeSpec) -> LandscapeKind:
 def all_kinds() -> tuple[LandscapeKind, ...]:
     """Every kind, the named surfaces first."""
     return (NAMED, *_SPECIAL.values())
+
+
+def _is_json(value: Any, expected: str) -> bool:
+    """Whether ``value`` is of the JSON type ``expected`` ("text", "number", "integer" or "any")."""
+    if expected == "text":
+        return isinstance(value, str)
+    if expected in ("number", "integer"):
+        ok = isinstance(value, (float, int) if expected == "number" else int)
+        return ok and not isinstance(value, bool)
+    return True
 
 
 def _text(e: BaseException) -> str:

@@ -38,6 +38,10 @@ def test_only_the_cifar_slice_is_slow_and_each_has_a_display_name():
     (LandscapeSpec(name="cifar_slice", params={"subsett": 100}),
      ["params: unknown parameter 'subsett' for cifar_slice (did you mean 'subset'?)"]),
     (LandscapeSpec(name="cifar_slice", params={"root": 5}), ["params.root: expected text or null, got 5"]),
+    (LandscapeSpec(name="cifar_slice", params={"subset": "abc", "seed": None, "strength": True, "loss": 1}),
+     ["params.subset: expected integer or null, got 'abc'", "params.seed: expected integer, got None",
+      "params.strength: expected number or null, got True", "params.loss: expected text, got 1"]),
+    (LandscapeSpec(name="cifar_slice", params={"subset": None, "strength": 2, "seed": 3, "plane": "random"}), []),
 ])
 def test_each_kind_checks_its_fields(spec, problems):
     assert kind_of(spec).problems(spec) == problems

@@ -280,13 +280,23 @@ class Race:
         return self.add_run(copy)
 
     def set_landscape(self, spec: LandscapeSpec, landscape: Landscape | None = None) -> None:
-        """Switch surface (built here if not given) and reset the race."""
+        """Switch surface (built here if not given) and reset the race.
+
+        The spec is stored only once the landscape built and every run started on
+        it: a formula that fails on its first evaluation leaves the race (and the
+        session saved from it) on the old surface.
+        """
         f = landscape if landscape is not None else build_landscape(spec)
+        old = self.landscape
+        self.landscape = f   # the runs start on self.landscape
+        try:
+            tracks = [RunTrack(self, i, r) if r.enabled else None for i, r in enumerate(self.scene.runs)]
+        except BaseException:
+            self.landscape = old
+            raise
         self.scene.landscape = spec
-        self.landscape = f
         self.step_count = 0
-        self._tracks = [RunTrack(self, i, r) if r.enabled else None
-                        for i, r in enumerate(self.scene.runs)]
+        self._tracks = tracks
 
     def set_total_steps(self, steps: int) -> None:
         """Change the race length (playback.steps); runs past it are kept as they are."""

@@ -243,7 +243,7 @@ def test_resolve_scene_by_name_and_path(tmp_path):
     assert resolve_scene("ravine") == load_builtin("ravine")
     p = save_scene(load_builtin("newton"), tmp_path / "mine.json")
     assert resolve_scene(str(p)) == load_builtin("newton")
-    with pytest.raises(SceneError, match="unknown scene 'ravin' .did you mean ravine"):
+    with pytest.raises(SceneError, match=r"unknown scene 'ravin' \(did you mean 'ravine'\?\)"):
         resolve_scene("ravin")
     with pytest.raises(SceneError, match="does not exist"):
         resolve_scene(str(tmp_path / "missing.json"))

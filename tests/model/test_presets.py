@@ -188,7 +188,6 @@ def test_10_newton_one_step_on_the_quadratic():
 
 
 def cifar_race(name: str, cifar_root) -> Race:
-    pytest.importorskip("landscapes.cifar", reason="landscapes.cifar not available yet")
     s = load_builtin(name)
     s.landscape.params = {**s.landscape.params, "root": str(cifar_root)}
     race = Race(s, build_landscape(s.landscape))

@@ -20,7 +20,7 @@ import solvers
 from landscapes import Landscape
 
 from .build import build_landscape, make_schedule, make_solver, start_of
-from .scene import PALETTE, LandscapeSpec, RunSpec, Scene
+from .scene import LandscapeSpec, RunSpec, Scene, palette_color
 from .scene_io import check_run
 
 _EDITABLE = {"hyper", "solver", "noise", "schedule", "batch_size", "color", "label", "enabled", "start"}
@@ -141,7 +141,7 @@ class RunTrack:
     def color(self) -> str:
         if self.spec.color:
             return self.spec.color
-        return PALETTE[self.index % len(PALETTE)]
+        return palette_color(self.index)
 
     @property
     def label(self) -> str:
@@ -225,6 +225,12 @@ class Race:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a run; "
                              f"editable: {', '.join(sorted(_EDITABLE))}")
         old = self.scene.runs[index]
+        if ("solver" in changes and changes["solver"] != old.solver
+                and "lr" not in (changes.get("hyper") or {})):
+            # another solver's lr means nothing here (an SGD lr makes Newton look useless):
+            # the new solver gets its own suggested lr for this surface unless one is given
+            changes = {**changes, "hyper": {**self._suggested_lr(str(changes["solver"]), old),
+                                            **(changes.get("hyper") or {})}}
         new = _with_changes(old, changes)
         problems = check_run(new)
         if problems:
@@ -245,6 +251,16 @@ class Race:
             track.continue_with(old)
         else:
             track.restart(self.step_count)
+
+    def _suggested_lr(self, solver: str, spec: RunSpec) -> dict[str, Any]:
+        """{"lr": the suggested lr of ``solver`` at this run's start}, or {} if none applies."""
+        from .suggest import suggest_hyper
+
+        try:
+            hyper = suggest_hyper(solver, self.landscape, start_of(spec, self.landscape))
+        except ValueError:        # an unknown solver: check_run reports it
+            return {}
+        return {"lr": hyper["lr"]} if "lr" in hyper else {}
 
     def add_run(self, spec: RunSpec) -> RunTrack:
         """Append a run (validated), simulated up to the current step."""
@@ -288,11 +304,19 @@ class Race:
         """
         f = landscape if landscape is not None else build_landscape(spec)
         old = self.landscape
+        old_starts = [r.start for r in self.scene.runs]
+        (x0, x1), (y0, y1) = f.bounds
+        for r in self.scene.runs:
+            # a start set on the old surface that lies off the new one goes to the new default start
+            if r.start is not None and not (x0 <= r.start[0] <= x1 and y0 <= r.start[1] <= y1):
+                r.start = None
         self.landscape = f   # the runs start on self.landscape
         try:
             tracks = [RunTrack(self, i, r) if r.enabled else None for i, r in enumerate(self.scene.runs)]
         except BaseException:
             self.landscape = old
+            for r, s in zip(self.scene.runs, old_starts, strict=True):
+                r.start = s
             raise
         self.scene.landscape = spec
         self.step_count = 0

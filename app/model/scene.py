@@ -47,6 +47,26 @@ SCENE_VERSION = 1
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442")
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 
+
+def palette_color(index: int) -> str:
+    """The automatic colour of run ``index``: Okabe-Ito, then darker and lighter shades of it.
+
+    Runs 0-6 get the palette itself; 7-13 its colours at 60% brightness, 14-20
+    mixed halfway to white, and so on, so no two of the first 21 runs share a colour.
+    """
+    base = PALETTE[index % len(PALETTE)]
+    cycle = index // len(PALETTE)
+    if cycle == 0:
+        return base
+    rgb = [int(base[k:k + 2], 16) for k in (1, 3, 5)]
+    if cycle % 2 == 1:      # darker shades
+        factor = 0.6 ** ((cycle + 1) // 2)
+        rgb = [round(c * factor) for c in rgb]
+    else:                   # lighter shades
+        mix = 1 - 0.5 ** (cycle // 2)
+        rgb = [round(c + (255 - c) * mix) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in rgb)
+
 # Every section refuses keys it does not know (reported with did-you-mean) and
 # non-finite numbers (Python's json reads NaN and Infinity, JSON has neither).
 # The attribute docstrings are the field descriptions of the JSON Schema.

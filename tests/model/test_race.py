@@ -159,7 +159,10 @@ def test_change_solver_keeps_shared_hyper_and_disable_enable():
     race = Race(scene)
     race.step(4)
     race.set_run(0, solver="adam")
-    assert scene.runs[0].solver == "adam" and scene.runs[0].hyper == {"lr": 0.05}
+    # momentum's "momentum" means nothing to adam; its lr is adam's own suggestion for this surface
+    from app.model.suggest import suggest_hyper
+
+    assert scene.runs[0].solver == "adam" and scene.runs[0].hyper == {"lr": suggest_hyper("adam", race.landscape)["lr"]}
     assert race.runs[0].solver.name == "adam" and len(race.runs[0].points) == 5
     race.set_run(1, enabled=False)
     assert [t.index for t in race.runs] == [0] and race.track(1) is None

@@ -71,6 +71,19 @@ class RunTrack:
             return f"{self.label} diverged at step {now}"
         return None
 
+    @property
+    def start_problem(self) -> str | None:
+        """Why this run cannot take a single step, when its start is already bad; else None."""
+        if self.diverged_at != 0:
+            return None
+        x, y = (float(v) for v in self.points[0])
+        with np.errstate(all="ignore"):
+            value = float(np.asarray(self._race.landscape.value(self.points[0])))
+        where = f"({x:.3g}, {y:.3g})"
+        if np.isnan(value):
+            return f"{self.label} starts where f is undefined: f{where} has no value; move its start"
+        return f"{self.label} starts where f is not finite (f{where} = {value:g}); move its start"
+
     def continue_with(self, spec: RunSpec) -> None:
         """Keep history and optimizer state; new settings apply from now on."""
         st = self._stepper
@@ -211,6 +224,10 @@ class Race:
                 self._tracks[i].restart(self.step_count)
 
     # --- edits ------------------------------------------------------------------
+    def start_problems(self) -> list[str]:
+        """One line per run whose start lies where f is undefined or infinite (for the status bar)."""
+        return [p for p in (t.start_problem for t in self.runs) if p]
+
     def set_run(self, index: int, *, mode: str = "restart", **changes: Any) -> None:
         """Change a run's settings; invalid values raise ValueError and change nothing.
 

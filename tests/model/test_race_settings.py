@@ -49,3 +49,13 @@ def test_no_two_of_the_first_21_runs_share_a_colour():
     assert colors[7] == "#8A5F00"
     race = Race(scene(*[RunSpec("gd", {"lr": 0.01}) for _ in range(8)]))
     assert race.runs[7].color != race.runs[0].color
+
+
+def test_a_start_where_f_is_undefined_is_said_in_words():
+    spec = LandscapeSpec("expression", expression="log(x) + y^2", bounds=((-2.0, 2.0), (-2.0, 2.0)))
+    race = Race(Scene(landscape=spec, runs=[RunSpec("gd", {"lr": 0.01}, start=(-1.0, 1.0), label="left"),
+                                             RunSpec("gd", {"lr": 0.01}, start=(1.0, 1.0), label="right")]))
+    assert race.runs[0].diverged_at == 0
+    assert race.start_problems() == ["left starts where f is undefined: f(-1, 1) has no value; move its start"]
+    race.step(5)
+    assert race.runs[1].diverged_at is None and race.runs[1].start_problem is None

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..base import FunctionLandscape, Landscape
-from ..registry import register
+from ..registration import register
 from ._common import newton_minimum
 
 

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..base import FunctionLandscape, Landscape
-from ..registry import register
+from ..registration import register
 
 PI = math.pi
 

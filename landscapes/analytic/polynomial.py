@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ..base import FunctionLandscape, Landscape
-from ..registry import register
+from ..registration import register
 from ._common import finite_param
 
 

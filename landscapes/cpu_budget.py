@@ -6,7 +6,9 @@ more than 2 s of this thread's CPU time. It works by a trace function
 looks at the clock every few hundred Python calls and then raises from inside
 the running code. It cannot stop one long C call (a huge exact integer power,
 say): callers guard those by size before making them. CPU time rather than
-wall time, so a busy machine does not make a legitimate job fail.
+wall time, so a busy machine does not make a legitimate job fail. A tracer
+already set on the thread (a debugger, coverage) is paused inside the block
+and restored after it.
 """
 from __future__ import annotations
 

@@ -18,9 +18,9 @@ def window_panel(make_window, monkeypatch):
     from app.ui.features.cifar_panel import install
 
     w = make_window(race_scene())
-    panel = install(w)
-    yield w, panel
-    panel.shutdown()
+    feature = install(w.host)
+    yield w, feature.panel
+    feature.panel.shutdown()
 
 
 def wait_idle(qtbot, panel):
@@ -28,8 +28,11 @@ def wait_idle(qtbot, panel):
 
 
 def test_install_adds_dock_and_menu(window_panel):
+    from PySide6.QtWidgets import QDockWidget
+
     w, panel = window_panel
-    assert w.cifar_panel is panel and w.cifar_dock.widget().widget() is panel
+    dock = w.findChild(QDockWidget, "cifar_dock")
+    assert dock.widget().widget() is panel and w.tabifiedDockWidgets(w.landscape_dock) == [dock]
     titles = [a.text() for a in w.menuBar().actions()]
     assert "CIFAR-&10" in titles
     assert panel.resolution_box.value() <= 101 and panel.subset_box.value() == 2000

@@ -6,14 +6,14 @@ window may keep running. Rendering happens on the GUI thread (Qt and GL need
 it) between processEvents calls, so the progress bar moves and Cancel works;
 ffmpeg encodes in its own process meanwhile. The last folder is remembered.
 
-Open it with ``ExportDialog(main_window).exec()``.
+Open it with ``ExportDialog(main_window).exec()``; install(host) adds File → Export… (Ctrl+E).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.model.video import ExportCancelled
 from app.ui.export import render
+from app.ui.window.host import Host
 
 WHAT = (("Whole window (3-D + 2-D + plots)", "both"), ("3-D view", "3d"), ("2-D view", "2d"),
         ("Video of the race", "video"))
@@ -356,4 +357,21 @@ def _camera_of(main_window) -> dict | None:
     return {k: cam[k] for k in ("elevation", "azimuth") if k in cam} or None
 
 
-__all__ = ["ExportDialog", "LAST_DIR_KEY"]
+class Export(QObject):
+    """File → Export… and its tool bar button."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.act = host.add_action("Export…", "Ctrl+E", self.open, "Export an image or a video of the views",
+                                   menu="file", toolbar="file")
+
+    def open(self) -> None:
+        ExportDialog(self.host.window).exec()
+
+
+def install(host: Host) -> Export:
+    return Export(host)
+
+
+__all__ = ["LAST_DIR_KEY", "Export", "ExportDialog", "install"]

@@ -270,11 +270,11 @@ class CifarPanel(QWidget):
 
     def _on_built(self, spec: LandscapeSpec, f) -> None:
         self.spec, self.base_landscape = spec, f
-        acc = getattr(f, "accuracies", {}) or {}
+        acc = f.accuracies
         self.accuracy_label.setText("   ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
                                     or "—")
         self.result_group.setEnabled(True)
-        self.show_status(f"{f.title}: {getattr(f, 'n_examples', '?')} images, "
+        self.show_status(f"{f.title}: {f.n_examples} images, "
                          f"grid {spec.resolution}×{spec.resolution}")
         self.built.emit(spec, self.current_landscape())
 
@@ -324,16 +324,16 @@ def slice_caption(spec: LandscapeSpec, f) -> str:
     p = spec.params
     loss = "softmax (cross-entropy)" if p.get("loss") == "softmax" else "multiclass SVM (hinge)"
     reg = "L2" if p.get("reg") == "l2" else "L1"
-    part = {"total": "", "data": " (data loss only)", "reg": " (regularization only)"}[getattr(f, "part", "total")]
+    part = {"total": "", "data": " (data loss only)", "reg": " (regularization only)"}[f.part]
     if p.get("plane") == "random":
         plane = "along two filter-normalized random directions (Li et al. 2018) through the trained W* at (0, 0)"
     else:
         plane = ("in the plane through the random initialization W_init (1, 0), the trained W* (0, 0) "
                  "and the best of 20 random weight matrices")
-    acc = getattr(f, "accuracies", {}) or {}
+    acc = f.accuracies
     accs = ", ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
     return (f"{loss} loss{part} + {reg} λ={p.get('strength', 0):g} of a linear classifier on "
-            f"{getattr(f, 'n_examples', p.get('subset'))} CIFAR-10 images, {plane}."
+            f"{f.n_examples} CIFAR-10 images, {plane}."
             + (f" W* accuracy: {accs}." if accs else ""))
 
 

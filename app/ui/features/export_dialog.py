@@ -260,9 +260,7 @@ class ExportDialog(QDialog):
             self.settings.setValue(LAST_DIR_KEY, str(done.parent))
         self.last_path = done
         self.status.setText(f"Wrote {done}")
-        show = getattr(self.window_, "show_message", None)
-        if show is not None:
-            show(f"exported {done.name}")
+        self.window_.show_message(f"exported {done.name}")
         self.accept()
         return done
 
@@ -276,7 +274,7 @@ class ExportDialog(QDialog):
         render.ensure_app(need_gl=self.view != "2d")
         self._progress(0.2, "rendering")
         renderer = render.SceneRenderer(w.race, self.out_size, self.view, transparent=self.transparent.isChecked(),
-                                        camera=camera, grid=getattr(w, "grid", None))
+                                        camera=camera, grid=w.grid)
         try:
             if self.suffix == ".svg":
                 done = renderer.save_svg(out)
@@ -336,10 +334,8 @@ def _wrap(layout) -> QWidget:
     return w
 
 
-def _settings_of(main_window) -> QSettings | None:
-    app_settings = getattr(main_window, "settings", None)
-    q = getattr(app_settings, "q", None)
-    return q if isinstance(q, QSettings) else QSettings()
+def _settings_of(main_window) -> QSettings:
+    return main_window.settings.q
 
 
 def _camera_of(main_window) -> dict | None:
@@ -348,12 +344,7 @@ def _camera_of(main_window) -> dict | None:
     pyqtgraph's field of view is horizontal, so the window's distance would
     crop or shrink the surface in an export of another aspect ratio.
     """
-    view = getattr(main_window, "surface_view", None)
-    get = getattr(view, "camera_dict", None)
-    try:
-        cam = dict(get()) if get is not None else {}
-    except (AttributeError, KeyError, TypeError):
-        return None
+    cam = main_window.surface_view.camera_dict()
     return {k: cam[k] for k in ("elevation", "azimuth") if k in cam} or None
 
 

@@ -27,12 +27,13 @@ def wait_idle(qtbot, panel):
     qtbot.waitUntil(lambda: panel.job is None, timeout=WAIT)
 
 
-def test_install_adds_dock_and_menu(window_panel):
+def test_install_adds_dock_and_menu(window_panel, qtbot):
     from PySide6.QtWidgets import QDockWidget
 
     w, panel = window_panel
     dock = w.findChild(QDockWidget, "cifar_dock")
-    assert dock.widget().widget() is panel and w.tabifiedDockWidgets(w.landscape_dock) == [dock]
+    assert dock.widget().widget() is panel
+    qtbot.waitUntil(lambda: w.tabifiedDockWidgets(w.landscape_dock) == [dock], timeout=2000)
     titles = [a.text() for a in w.menuBar().actions()]
     assert "CIFAR-&10" in titles
     assert panel.resolution_box.value() <= 101 and panel.subset_box.value() == 2000

@@ -65,12 +65,16 @@ class Host(QObject):
 
     def add_dock(self, title: str, widget: QWidget, *, name: str, area: str = "left", tab_with: str | None = None,
                  h_scroll: bool = False) -> QDockWidget:
-        """A dock holding ``widget``; tab_with "landscape" or "runs" tabs it under that dock (which stays in front)."""
-        dock = docks.make_dock(self._w, title, widget, name=name, area=area, h_scroll=h_scroll)
+        """A dock holding ``widget`` (area "left" or "right"); tab_with "landscape" or "runs" tabs it
+        under that dock, which stays in front."""
+        under = None
         if tab_with is not None:
             under = {"landscape": self._w.landscape_dock, "runs": self._w.runs_dock}.get(tab_with)
             if under is None:
                 raise ValueError(f"tab_with must be 'landscape' or 'runs', got {tab_with!r}")
+            area = "left" if under is self._w.landscape_dock else "right"
+        dock = docks.make_dock(self._w, title, widget, name=name, area=area, h_scroll=h_scroll)
+        if under is not None:
             self._w.tabifyDockWidget(under, dock)
             under.raise_()
         return dock

@@ -76,3 +76,16 @@ def test_playback_keys_reach_the_window_actions(make_window, qtbot):
     assert w.host.action("step").shortcut().matches(Qt.Key.Key_Right).name == "ExactMatch"
     with pytest.raises(ValueError, match="no window action"):
         w.host.action("rewind")
+
+
+def test_a_feature_that_fails_to_import_stops_the_start(monkeypatch):
+    import importlib
+    import sys
+
+    import app.ui.features as features_package
+
+    monkeypatch.delattr(features_package, "swarm_window")
+    monkeypatch.setitem(sys.modules, "app.ui.features.swarm_window", None)   # as if its import broke
+    monkeypatch.delitem(sys.modules, "app.ui.compose", raising=False)
+    with pytest.raises(ImportError, match="swarm_window"):
+        importlib.import_module("app.ui.compose")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QWidget
 
 from app.model.playback import Playback
 from app.model.race import Race
@@ -141,11 +141,11 @@ class Host(QObject):
         return self._w.plots_view
 
     @property
-    def views_split(self) -> QWidget:
+    def views_split(self) -> QSplitter:
         return self._w.views_split
 
     @property
-    def caption(self) -> QWidget:
+    def caption(self) -> QLabel:
         return self._w.caption
 
     @property

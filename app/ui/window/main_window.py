@@ -8,10 +8,8 @@ Features reach the window only through ``self.host`` (app.ui.window.host).
 """
 from __future__ import annotations
 
-import atexit
 import copy
 import time
-import weakref
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMainWindow
@@ -27,7 +25,7 @@ from app.ui.common.settings import AppSettings
 from app.ui.panels.landscape_panel import LandscapePanel
 from app.ui.panels.runs_panel import RunsPanel
 from app.ui.views.surface_grid import SurfaceGrid, sample
-from app.ui.window import docks, menus, session
+from app.ui.window import docks, lifetime, menus, session
 from app.ui.window.host import Host
 from app.ui.window.scene_files import SceneFiles
 from app.ui.window.scene_picker import ScenePicker
@@ -37,31 +35,12 @@ from app.ui.window.views_area import ViewsArea
 FRAME_MS = 16            # playback timer: about 60 frames per second at most
 DOCK_WIDTHS = (325, 370) # px: Landscape, Runs at full size (the 1600-px layout)
 
-_LIVE_WINDOWS: weakref.WeakSet[MainWindow] = weakref.WeakSet()
-
-
-@atexit.register
-def _close_live_windows() -> None:
-    # Runs before PySide's own exit hook: windows still open at interpreter exit
-    # are closed and deleted while Python is intact (else pyqtgraph's overrides
-    # fire during teardown and crash shiboken).
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    for w in list(_LIVE_WINDOWS):
-        try:
-            w.close()
-            w.deleteLater()
-        except RuntimeError:   # already deleted on the C++ side
-            pass
-    if QCoreApplication.instance() is not None:
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
 
 class MainWindow(QMainWindow):
     def __init__(self, scene: Scene | None = None, settings=None) -> None:
         super().__init__()
         self.setObjectName("LossLabMain")
-        _LIVE_WINDOWS.add(self)
+        lifetime.keep_track(self)
         self.settings = AppSettings(settings)
         self.theme = theme.LIGHT
         theme.apply_pyqtgraph(self.theme)

@@ -103,6 +103,7 @@ def test_bad_folders_show_an_error_and_keep_the_surface(window_panel, qtbot, tmp
     panel.build_button.click()
     wait_idle(qtbot, panel)
     assert "failed" in panel.status.text() and str(empty) in panel.status.text()
+    assert "building CIFAR-10 slice failed" in w.status_label.text()      # errors reach the status bar too
     corrupt = tmp_path / "cifar-10-batches-py"
     corrupt.mkdir()
     for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:

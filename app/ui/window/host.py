@@ -14,7 +14,10 @@ Signals
     scene_loaded       a new scene is on screen
     selection_changed  (row) another run is selected in the Runs panel
     look_changed       (theme, presentation) the window's theme or presentation sizes changed
-    closing            the window is about to close (stop jobs, save nothing of the window)
+    closing            the window is about to close: stop the feature's own jobs
+
+A new feature is one module in app/ui/features/ with install(host), one line in
+app.ui.compose.FEATURES, and its test in tests/ui/.
 """
 from __future__ import annotations
 

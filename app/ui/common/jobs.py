@@ -60,12 +60,22 @@ class JobRunner(QObject):
         self._show(True)
         if announce:
             self._report(f"{what}…", False)
-        job.progressed.connect(lambda v, m: self._on_progress(v, m))
-        job.finished_ok.connect(lambda result: self._end(job) and on_done(result))
-        job.failed.connect(lambda m: self._end(job) and (
-            on_failed(m) if on_failed is not None else self._report(f"{what} failed: {m}", True)))
-        job.cancelled.connect(lambda: self._end(job) and (
-            on_cancelled() if on_cancelled is not None else self._report(f"{what} cancelled", True)))
+        def done(result: Any) -> None:
+            if self._end(job):
+                on_done(result)
+
+        def failed(message: str) -> None:
+            if self._end(job):
+                on_failed(message) if on_failed is not None else self._report(f"{what} failed: {message}", True)
+
+        def cancelled() -> None:
+            if self._end(job):
+                on_cancelled() if on_cancelled is not None else self._report(f"{what} cancelled", True)
+
+        job.progressed.connect(self._on_progress)
+        job.finished_ok.connect(done)
+        job.failed.connect(failed)
+        job.cancelled.connect(cancelled)
         job.start()
         return True
 

@@ -86,3 +86,39 @@ def test_a_new_job_replaces_the_running_one_or_is_refused(qtbot):
     assert not refusing.run("second", lambda p, c: "second", got.append)
     refusing.shutdown()
     assert not refusing.busy or refusing.job.isFinished()
+
+
+QUIT_WITH_A_STUCK_JOB = """
+import threading, sys
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from app.ui.common.jobs import JobRunner
+parent = QObject()
+runner = JobRunner(parent, lambda text, error: None)
+started = threading.Event()
+def stuck(progress, cancel):          # never polls cancel: like sympy folding a huge constant
+    started.set()
+    threading.Event().wait(600)
+runner.run("stuck", stuck, print)
+started.wait(10)
+runner.shutdown(200)                  # gives up after 200 ms, as a closing window does
+parent.deleteLater()                  # the window goes, as at the end of run_gui
+QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+del runner, parent
+print("quit cleanly")
+"""
+
+
+def test_quitting_with_a_job_that_ignores_cancel_does_not_crash():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", QUIT_WITH_A_STUCK_JOB], capture_output=True, text=True,
+                         timeout=120, env=env, cwd=root)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "quit cleanly" in out.stdout and "Destroyed while thread" not in out.stderr

@@ -4,7 +4,7 @@ expressions, basin maps, learning-rate sweeps).
     runner = JobRunner(parent, report, progress=bar, cancel_button=button)
     runner.run("building CIFAR-10 slice", fn, on_done)    # fn(progress, cancel) -> result
 
-fn runs in an app.ui.common.workers.Job (a QThread); while it runs, the
+fn runs in an app.ui.common.workers.Job (a worker thread); while it runs, the
 progress bar and the Cancel button show; its result goes to on_done on the GUI
 thread. Progress messages, a failure ("<what> failed: <one line>") and a cancel
 ("<what> cancelled") go to ``report(text, is_error)`` (the status bar, or a

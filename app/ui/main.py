@@ -19,14 +19,12 @@ def run_gui(scene=None, argv=None) -> int:
     from app.ui.window.main_window import MainWindow
 
     window = MainWindow(scene=scene)
-    features = compose(window)
+    compose(window)   # every feature; each is a child of the window and lives as long as it
     from app.ui.common import error_guard
 
     error_guard.install(lambda text: window.statusBar().showMessage(text, 15000))
     window.show()
-    code = int(app.exec())
-    del features   # they live as long as the window: until the event loop ends
-    return code
+    return int(app.exec())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 
 def run_gui(scene=None, argv=None) -> int:
@@ -16,16 +15,15 @@ def run_gui(scene=None, argv=None) -> int:
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
     app.setApplicationName("Loss Lab")
     app.setOrganizationName("LossLab")
+    from app.ui.compose import compose
     from app.ui.window.main_window import MainWindow
 
-    t0 = time.perf_counter()
     window = MainWindow(scene=scene)
-    window.install_extensions()
+    compose(window)   # every feature; each is a child of the window and lives as long as it
     from app.ui.common import error_guard
 
     error_guard.install(lambda text: window.statusBar().showMessage(text, 15000))
     window.show()
-    window.cold_start_s = time.perf_counter() - t0
     return int(app.exec())
 
 

@@ -24,21 +24,30 @@ def settings(tmp_path):
     return ini_settings(tmp_path / "losslab-test.ini")
 
 
-@pytest.fixture
-def make_window(qtbot, settings):
-    """Factory: make_window(scene) -> shown MainWindow that never touches the user's settings."""
+def _shown(qtbot, settings, scene, qsettings, composed: bool):
+    from app.ui.compose import compose
     from app.ui.window.main_window import MainWindow
 
-    def make(scene=None, qsettings=None):
-        w = MainWindow(scene=scene if scene is not None else race_scene(),
-                       settings=qsettings if qsettings is not None else settings)
-        qtbot.addWidget(w)
-        w.resize(1400, 900)
-        w.show()
-        qtbot.waitExposed(w)
-        return w
+    w = MainWindow(scene=scene if scene is not None else race_scene(),
+                   settings=qsettings if qsettings is not None else settings)
+    qtbot.addWidget(w)
+    features = compose(w) if composed else None    # before show(), as run_gui does
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    return (w, features) if composed else w
 
-    return make
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    """Factory: make_window(scene) -> shown MainWindow (no features) that never touches the user's settings."""
+    return lambda scene=None, qsettings=None: _shown(qtbot, settings, scene, qsettings, composed=False)
+
+
+@pytest.fixture
+def make_app(qtbot, settings):
+    """Factory: make_app(scene) -> (window, features by name): every feature composed, as the app starts."""
+    return lambda scene=None, qsettings=None: _shown(qtbot, settings, scene, qsettings, composed=True)
 
 
 def pixel_std(img) -> float:

@@ -18,18 +18,22 @@ def window_panel(make_window, monkeypatch):
     from app.ui.features.cifar_panel import install
 
     w = make_window(race_scene())
-    panel = install(w)
-    yield w, panel
-    panel.shutdown()
+    feature = install(w.host)
+    yield w, feature.panel
+    feature.panel.shutdown()
 
 
 def wait_idle(qtbot, panel):
     qtbot.waitUntil(lambda: panel.job is None, timeout=WAIT)
 
 
-def test_install_adds_dock_and_menu(window_panel):
+def test_install_adds_dock_and_menu(window_panel, qtbot):
+    from PySide6.QtWidgets import QDockWidget
+
     w, panel = window_panel
-    assert w.cifar_panel is panel and w.cifar_dock.widget().widget() is panel
+    dock = w.findChild(QDockWidget, "cifar_dock")
+    assert dock.widget().widget() is panel
+    qtbot.waitUntil(lambda: w.tabifiedDockWidgets(w.landscape_dock) == [dock], timeout=2000)
     titles = [a.text() for a in w.menuBar().actions()]
     assert "CIFAR-&10" in titles
     assert panel.resolution_box.value() <= 101 and panel.subset_box.value() == 2000
@@ -99,6 +103,7 @@ def test_bad_folders_show_an_error_and_keep_the_surface(window_panel, qtbot, tmp
     panel.build_button.click()
     wait_idle(qtbot, panel)
     assert "failed" in panel.status.text() and str(empty) in panel.status.text()
+    assert "building CIFAR-10 slice failed" in w.status_label.text()      # errors reach the status bar too
     corrupt = tmp_path / "cifar-10-batches-py"
     corrupt.mkdir()
     for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:

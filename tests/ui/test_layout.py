@@ -11,32 +11,28 @@ from .conftest import race_scene
 pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 
 
-def _extended(make_window, settings, monkeypatch, scene=None):
+def _extended(make_app, settings, monkeypatch, scene=None):
+    """(window, lecture mode, CIFAR-10 feature) of a window with every feature composed."""
     monkeypatch.delenv("LOSSLAB_CIFAR_ROOT", raising=False)
-    from app.ui.features import cifar_panel, lecture
-
-    w = make_window(scene, qsettings=settings)
-    lecture.install(w)
-    cifar_panel.install(w)
-    return w
+    w, features = make_app(scene, qsettings=settings)
+    return w, features["lecture"], features["cifar"]
 
 
 def _docks(w) -> list:
     return [d for d in w.findChildren(QDockWidget) if d.parentWidget() is w]
 
 
-def test_closing_in_lecture_mode_saves_the_normal_layout(qtbot, make_window, settings, monkeypatch):
-    w = _extended(make_window, settings, monkeypatch)
-    w.lecture.enter()
+def test_closing_in_lecture_mode_saves_the_normal_layout(qtbot, make_app, settings, monkeypatch):
+    w, lecture, _cifar = _extended(make_app, settings, monkeypatch)
+    lecture.enter()
     qtbot.waitUntil(lambda: w.isFullScreen())
     assert not w.toolbar.isVisible() and not any(d.isVisible() for d in _docks(w))
     w.close()
-    again = _extended(make_window, settings, monkeypatch)
-    again.install_extensions()
+    again, again_lecture, _cifar = _extended(make_app, settings, monkeypatch)
     qtbot.wait(50)
     assert again.toolbar.isVisible()
     assert again.landscape_dock.isVisible() and again.runs_dock.isVisible()
-    assert not again.lecture.active and not again.isFullScreen()
+    assert not again_lecture.active and not again.isFullScreen()
 
 
 def test_a_saved_presentation_layout_is_healed_on_start(qtbot, make_window, settings, monkeypatch):
@@ -51,16 +47,16 @@ def test_a_saved_presentation_layout_is_healed_on_start(qtbot, make_window, sett
     assert again.toolbar.isVisible() and again.landscape_dock.isVisible() and again.runs_dock.isVisible()
 
 
-def test_lecture_mode_hides_every_dock_and_brings_back_exactly_the_open_ones(qtbot, make_window, settings,
+def test_lecture_mode_hides_every_dock_and_brings_back_exactly_the_open_ones(qtbot, make_app, settings,
                                                                              monkeypatch):
-    w = _extended(make_window, settings, monkeypatch)
+    w, lecture, cifar = _extended(make_app, settings, monkeypatch)
     w.runs_dock.close()                     # the user closed this one: it stays closed
     qtbot.wait(20)
-    assert w.cifar_dock.toggleViewAction().isChecked()     # tabbed under Landscape, open
-    w.lecture.enter()
+    assert cifar.dock.toggleViewAction().isChecked()     # tabbed under Landscape, open
+    lecture.enter()
     qtbot.wait(50)
     assert [d.objectName() for d in _docks(w) if d.isVisible()] == []
-    w.lecture.leave()
+    lecture.leave()
     qtbot.wait(50)
     open_docks = {d.objectName() for d in _docks(w) if d.toggleViewAction().isChecked()}
     assert open_docks == {"landscape_dock", "cifar_dock"}
@@ -68,15 +64,15 @@ def test_lecture_mode_hides_every_dock_and_brings_back_exactly_the_open_ones(qtb
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)])
-def test_playback_bar_fits_a_projector(qtbot, make_window, settings, monkeypatch, size):
-    w = _extended(make_window, settings, monkeypatch,
-                  scene=race_scene(landscape="rosenbrock"))
-    w.lecture.enter()
+def test_playback_bar_fits_a_projector(qtbot, make_app, settings, monkeypatch, size):
+    w, lecture, _cifar = _extended(make_app, settings, monkeypatch,
+                                   scene=race_scene(landscape="rosenbrock"))
+    lecture.enter()
     w.showNormal()              # no window manager under Xvfb: set the projector's size by hand
     w.resize(*size)
     w.step_once()
     qtbot.wait(100)
-    bar = w.lecture.bar
+    bar = lecture.bar
     assert bar.width() <= size[0]
     for key, b in bar.buttons.items():
         assert b.width() >= b.sizeHint().width(), key          # never squeezed into "…"
@@ -91,10 +87,10 @@ def test_playback_bar_fits_a_projector(qtbot, make_window, settings, monkeypatch
     assert bar.title.fontMetrics().horizontalAdvance(bar.title.shown_text()) <= bar.title.width()
 
 
-def test_lecture_mode_gives_the_2d_map_room(qtbot, make_window, settings, monkeypatch):
-    w = _extended(make_window, settings, monkeypatch, scene=race_scene(landscape="rosenbrock"))
+def test_lecture_mode_gives_the_2d_map_room(qtbot, make_app, settings, monkeypatch):
+    w, lecture, _cifar = _extended(make_app, settings, monkeypatch, scene=race_scene(landscape="rosenbrock"))
     normal = w.views_split.sizes()
-    w.lecture.enter()
+    lecture.enter()
     w.showNormal()
     w.resize(1024, 768)
     qtbot.wait(100)
@@ -102,20 +98,20 @@ def test_lecture_mode_gives_the_2d_map_room(qtbot, make_window, settings, monkey
     assert vb.width() >= 300, vb.width()       # was ~130 px with the colour bar at 20 pt
     three_d, two_d = w.views_split.sizes()[:2]
     assert two_d > three_d
-    w.lecture.leave()
+    lecture.leave()
     qtbot.wait(50)
     back = w.views_split.sizes()
     assert abs(back[0] - back[1]) <= 1 and normal[0] == normal[1]    # halves again (the window is narrower now)
 
 
-def test_cifar_dock_fits_300_px(qtbot, make_window, settings, monkeypatch):
-    w = _extended(make_window, settings, monkeypatch)
+def test_cifar_dock_fits_300_px(qtbot, make_app, settings, monkeypatch):
+    w, _lecture, cifar = _extended(make_app, settings, monkeypatch)
     w.resize(1024, 768)
-    w.cifar_dock.raise_()
-    w.resizeDocks([w.cifar_dock], [300], Qt.Orientation.Horizontal)
+    cifar.dock.raise_()
+    w.resizeDocks([cifar.dock], [300], Qt.Orientation.Horizontal)
     qtbot.wait(100)
-    panel, scroll = w.cifar_panel, w.cifar_dock.widget()
-    assert w.cifar_dock.width() <= 320
+    panel, scroll = cifar.panel, cifar.dock.widget()
+    assert cifar.dock.width() <= 320
     assert panel.width() <= scroll.viewport().width()          # nothing cut off on the right
     for widget in (panel.build_button, panel.download_button, panel.loss_box, panel.plane_box):
         right = widget.mapTo(panel, widget.rect().topRight()).x()

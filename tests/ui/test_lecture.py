@@ -15,35 +15,33 @@ pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 
 
 @pytest.fixture
-def lecture_window(qtbot, make_window):
-    from app.ui.features import lecture
-
-    w = make_window(race_scene(runs=[RunSpec("momentum", {"lr": 1e-3, "momentum": 0.9}, start=(-1.5, 1.2)),
+def lecture_window(qtbot, make_app):
+    """(window, lecture mode, annotations) of a window with every feature composed."""
+    w, features = make_app(race_scene(runs=[RunSpec("momentum", {"lr": 1e-3, "momentum": 0.9}, start=(-1.5, 1.2)),
                                      RunSpec("adam", {"lr": 0.05}, start=(1.5, -1.0)),
                                      RunSpec("gd", {"lr": 1e-3}, start=(0.5, 1.5))],
                                landscape="rosenbrock"))
-    lm = lecture.install(w)
     w.activateWindow()
     qtbot.waitActive(w)        # window shortcuts (G, D, PageDown) need the active window
-    return w, lm
+    return w, features["lecture"], features["annotations"]
 
 
 def test_enter_and_leave_hide_and_restore_docks(qtbot, lecture_window):
-    w, lm = lecture_window
+    w, lm, ann = lecture_window
     docks = (w.landscape_dock, w.runs_dock)
     assert all(d.isVisible() for d in docks) and w.menuBar().isVisible() and w.toolbar.isVisible()
     size = w.size()
     areas = [w.dockWidgetArea(d) for d in docks]
-    w.act_present.trigger()                       # F11's action now drives the full mode
+    lm.act_present.trigger()                      # F11's action drives the full mode
     qtbot.waitUntil(lambda: w.isFullScreen())
-    assert lm.active and w.act_present.isChecked()
+    assert lm.active and lm.act_present.isChecked()
     assert not any(d.isVisible() for d in docks)
     assert not w.menuBar().isVisible() and not w.toolbar.isVisible() and not w.statusBar().isVisible()
     assert lm.bar.isVisible() and lm.caption.isVisible()
     lm.leave()
     qtbot.waitUntil(lambda: not w.isFullScreen())
     assert all(d.isVisible() for d in docks) and w.menuBar().isVisible() and w.toolbar.isVisible()
-    assert not lm.bar.isVisible() and not w.act_present.isChecked()
+    assert not lm.bar.isVisible() and not lm.act_present.isChecked()
     del size   # (no window manager under Xvfb: the restored size is the WM's business)
     assert [w.dockWidgetArea(d) for d in docks] == areas
     assert w.plots_view.isVisible() and w.caption.isVisible()
@@ -52,7 +50,7 @@ def test_enter_and_leave_hide_and_restore_docks(qtbot, lecture_window):
 def test_presentation_sizes(qtbot, lecture_window):
     from app.ui.common import theme
 
-    w, lm = lecture_window
+    w, lm, ann = lecture_window
     line0 = theme.LINE_WIDTH
     lm.enter()
     qtbot.wait(50)
@@ -73,7 +71,7 @@ def test_presentation_sizes(qtbot, lecture_window):
 
 
 def test_theme_key_toggles_dark_and_back(qtbot, lecture_window):
-    w, lm = lecture_window
+    w, lm, ann = lecture_window
     lm.enter()
     assert w.theme.background.upper() == "#FFFFFF"       # light by default
     qtbot.keyClick(w, Qt.Key.Key_D)
@@ -84,7 +82,7 @@ def test_theme_key_toggles_dark_and_back(qtbot, lecture_window):
 
 
 def test_pagedown_loads_next_builtin_scene(qtbot, lecture_window):
-    w, lm = lecture_window
+    w, lm, ann = lecture_window
     names = presets.builtin_scene_names()
     lm.enter()
     lm.playlist.go(0)
@@ -100,8 +98,7 @@ def test_pagedown_loads_next_builtin_scene(qtbot, lecture_window):
 
 
 def test_arrows_at_heads_point_down_the_gradient(qtbot, lecture_window):
-    w, lm = lecture_window
-    ann = lm.annotations
+    w, lm, ann = lecture_window
     w.step_once(5)
     qtbot.keyClick(w, Qt.Key.Key_G)
     qtbot.keyClick(w, Qt.Key.Key_V)
@@ -133,8 +130,7 @@ def test_arrows_at_heads_point_down_the_gradient(qtbot, lecture_window):
 
 
 def test_formula_panel_and_words(qtbot, lecture_window):
-    w, lm = lecture_window
-    ann = lm.annotations
+    w, lm, ann = lecture_window
     w.runs_panel.list.setCurrentRow(1)           # adam: the panel explains the selected run
     w.step_once(3)
     qtbot.keyClick(w, Qt.Key.Key_U)

@@ -139,11 +139,11 @@ def test_save_and_load_round_trip(make_window, tmp_path):
     w.runs_panel.select(1)
     w.set_start(1, (0.25, 0.5))
     path = tmp_path / "scene.json"
-    w.save_scene_file(path)
+    w.files.save(path)
     saved = scene_io.scene_to_dict(w.race.scene)
     w.load_scene(race_scene(landscape="rosenbrock"))
     assert w.race.scene.landscape.name == "rosenbrock"
-    assert w.open_scene_file(path)
+    assert w.files.open(path)
     assert scene_io.scene_to_dict(w.race.scene) == saved
     assert w.race.scene.runs[1].start == (0.25, 0.5)
     assert str(path.resolve()) in w.settings.recent_files()
@@ -158,9 +158,9 @@ def test_malformed_scene_file_shows_an_error_and_keeps_the_scene(make_window, tm
     before = scene_io.scene_to_dict(w.race.scene)
     bad = tmp_path / "bad.json"
     bad.write_text('{"title": "x", "runs": [{"solver": "adamm"}]')
-    assert not w.open_scene_file(bad)
+    assert not w.files.open(bad)
     bad.write_text(json.dumps({"title": "x", "runs": [{"solver": "adamm"}]}))
-    assert not w.open_scene_file(bad)
+    assert not w.files.open(bad)
     assert len(shown) == 2 and "adamm" in shown[1][2]
     assert scene_io.scene_to_dict(w.race.scene) == before
 
@@ -179,18 +179,43 @@ def test_last_session_is_restored(make_window, settings):
         w2.deleteLater()
 
 
-def test_landscape_panel_switches_surface_and_reports_bad_expressions(make_window):
+def test_landscape_panel_switches_surface_and_reports_bad_expressions(make_window, qtbot):
     w = make_window()
     panel = w.landscape_panel
     panel.picker.setCurrentIndex(panel.picker.findData("himmelblau"))
     panel._on_pick(0)
     assert w.race.landscape.name == "himmelblau"
     assert "Himmelblau" in panel.title.text()
-    if hasattr(landscapes, "from_expression"):
-        panel.expression.setText("x^2 + * y")
-        panel._on_expression()
-        assert panel.expression_error.isVisibleTo(panel) and panel.expression_error.text()
-        assert w.race.landscape.name == "himmelblau"     # the surface is kept
+    panel.expression.setText("x^2 + * y")
+    panel._on_expression()
+    assert w.jobs.busy                                   # parsed off the GUI thread
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=30_000)
+    assert panel.expression_error.isVisibleTo(panel) and panel.expression_error.text()
+    assert w.race.landscape.name == "himmelblau"         # the surface is kept
+    assert "landscape not changed" in w.status_label.text()
+
+
+def test_a_typed_formula_builds_off_the_gui_thread(make_window, qtbot):
+    w = make_window()
+    panel = w.landscape_panel
+    panel.expression.setText("x^2 + 3*y^2")
+    panel._on_expression()
+    assert w.jobs.busy and w.race.scene.landscape.name == "quadratic_bowl"   # nothing stored before it built
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=30_000)
+    assert w.race.scene.landscape.name == "expression"
+    assert w.race.landscape.value(np.array([[1.0, 2.0]]))[0] == pytest.approx(13.0)   # 1 + 3·4
+    assert not panel.expression_error.isVisibleTo(panel)
+
+
+def test_a_formula_that_builds_but_fails_on_the_grid_keeps_the_old_surface(make_window, monkeypatch):
+    from app.model.scene import LandscapeSpec
+
+    w = make_window()
+    f = landscapes.get("booth")
+    monkeypatch.setattr(f, "value", lambda p: (_ for _ in ()).throw(TypeError("cannot evaluate")))
+    w.set_landscape(LandscapeSpec("booth"), f)
+    assert w.race.scene.landscape.name == "quadratic_bowl" and w.race.landscape.name == "quadratic_bowl"
+    assert "landscape not changed" in w.status_label.text() and "TypeError" in w.status_label.text()
 
 
 def test_adam_betas_get_one_slider_each(make_window):
@@ -202,11 +227,12 @@ def test_adam_betas_get_one_slider_each(make_window):
     assert b1 == pytest.approx(0.5, abs=1e-3) and b2 == pytest.approx(0.999)
 
 
-def test_presentation_mode_folds_the_docks(make_window):
-    w = make_window()
-    w.act_present.trigger()
+def test_presentation_mode_folds_the_docks(make_app):
+    w, features = make_app()
+    present = features["lecture"].act_present
+    present.trigger()
     assert not w.landscape_dock.isVisible() and not w.runs_dock.isVisible()
-    w.act_present.trigger()
+    present.trigger()
     assert w.landscape_dock.isVisible() and w.runs_dock.isVisible()
 
 
@@ -256,10 +282,15 @@ def test_step_schedule_from_the_panel_halves_the_learning_rate(make_window):
     assert not panel.batch.isVisibleTo(panel)        # the bowl has no minibatches
 
 
-def test_extensions_install_and_the_window_still_plays(make_window):
-    w = make_window()
-    installed = w.install_extensions()
-    assert "export_dialog" in installed or not installed
+def test_features_compose_and_the_window_still_plays(make_app):
+    w, features = make_app()
+    assert list(features) == ["annotations", "lecture", "cifar", "swarm", "export"]
+    menus = [a.text() for a in w.menuBar().actions()]
+    assert menus == ["&File", "&Edit", "&Playback", "&View", "&Annotations", "&Lecture", "CIFAR-&10", "S&warm"]
+    tools = [a.text() for a in w.toolbar.actions() if a.isVisible() and not a.isSeparator() and a.text()]
+    assert tools == ["Play", "Step", "Reset", "Export…", "Presentation", "Camera: reset", "Camera: top",
+                     "Camera: side", "Basins of attraction…", "Learning-rate sweep…"]
+    assert features["export"].act.toolTip() == "Export an image or a video of the views (Ctrl+E)"
     w.step_once(3)
     assert w.race.step_count == 3
 
@@ -277,7 +308,7 @@ def test_add_run_takes_suggested_rates_for_the_surface(make_window):
 def test_frame_drawn_follows_every_redraw_and_status_text_is_throttled(make_window, qtbot):
     w = make_window()
     seen = []
-    w.frame_drawn.connect(lambda: seen.append(w.race.step_count))
+    w.host.frame_drawn.connect(lambda: seen.append(w.race.step_count))
     w.step_once(3)
     assert seen[-1] == 3 and "step 3" in w.status_label.text()   # paused: status follows at once
     w.play()
@@ -288,7 +319,7 @@ def test_frame_drawn_follows_every_redraw_and_status_text_is_throttled(make_wind
     assert "step 8" in w.status_label.text()
 
 
-def test_set_landscape_and_presentation_hooks(make_window, qtbot):
+def test_set_landscape_and_the_kept_layout_hook(make_window, qtbot):
     from app.model.scene import LandscapeSpec
 
     w = make_window()
@@ -297,15 +328,12 @@ def test_set_landscape_and_presentation_hooks(make_window, qtbot):
     assert w.race.landscape.title == landscapes.get("booth").title
     calls = []
 
-    class FakeLecture:   # the two calls MainWindow makes on its lecture mode
-        def toggle(self):
-            calls.append(1)
+    def layout():   # what a feature (lecture mode) tells the host closing must save
+        calls.append(1)
+        return w.saveGeometry(), w.saveState()
 
-        def normal_layout(self):
-            return w.saveGeometry(), w.saveState()
-
-    w.lecture = FakeLecture()
-    w.toggle_presentation()
+    w.host.keep_layout(layout)
+    w.close()
     assert calls == [1] and not w.isFullScreen()
 
 

@@ -9,11 +9,12 @@ pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 
 
 def _shown_at(qtbot, settings, width, height):
+    from app.ui.compose import compose
     from app.ui.window.main_window import MainWindow
 
     w = MainWindow(settings=settings)          # the default scene, as a first start shows it
     qtbot.addWidget(w)
-    w.install_extensions()                     # CIFAR-10 tabbed under Landscape widens the left dock
+    compose(w)                                 # CIFAR-10 tabbed under Landscape widens the left dock
     w.resize(width, height)
     w.show()
     qtbot.waitExposed(w)

@@ -13,24 +13,25 @@ from tests.ui.conftest import pixel_std, race_scene
 
 
 def himmelblau_window(make_window):
+    """(window, the swarm feature installed on it)."""
     w = make_window(race_scene(runs=[RunSpec("gd", {"lr": 0.01}, start=(-0.3, -0.9))],
                                landscape="himmelblau", resolution=60))
-    swarm_window.install(w)
-    return w
+    return w, swarm_window.install(w.host)
 
 
 def test_install_adds_the_swarm_menu_with_shortcuts(make_window):
-    w = himmelblau_window(make_window)
+    w, feature = himmelblau_window(make_window)
     menus = [a.text() for a in w.menuBar().actions()]
     assert "S&warm" in menus
-    assert w.act_basins.shortcut().toString() == "B"
-    assert w.act_lr_sweep.shortcut().toString() == "Ctrl+L"
+    assert feature.act_basins.shortcut().toString() == "B"
+    assert feature.act_lr_sweep.shortcut().toString() == "Ctrl+L"
+    assert feature.act_basins.toolTip().endswith("(B)") and feature.act_basins.iconText() == "Basins"
 
 
 def test_basins_open_from_the_menu_and_draw_a_coloured_map(make_window, qtbot, tmp_path):
-    w = himmelblau_window(make_window)
-    w.act_basins.trigger()
-    sw = w.swarm_window
+    w, feature = himmelblau_window(make_window)
+    feature.act_basins.trigger()
+    sw = feature.dialog()
     qtbot.waitExposed(sw)
     qtbot.waitUntil(lambda: sw.basins is not None and not sw.busy, timeout=30_000)
     b = sw.basins
@@ -52,9 +53,9 @@ def test_basins_open_from_the_menu_and_draw_a_coloured_map(make_window, qtbot, t
 
 def test_sweep_draws_the_u_curve_and_a_click_sets_the_runs_lr(make_window, qtbot):
     w = make_window()                               # gd lr 0.1 and adam on the bowl x² + y²
-    swarm_window.install(w)
+    feature = swarm_window.install(w.host)
     w.runs_panel.select(0)
-    sw = swarm_window.open_swarm(w, 1)
+    sw = feature.open(1)
     qtbot.waitUntil(lambda: sw.sweep is not None and not sw.busy, timeout=30_000)
     s = sw.sweep
     assert s.solver == "gd"
@@ -71,8 +72,8 @@ def test_sweep_draws_the_u_curve_and_a_click_sets_the_runs_lr(make_window, qtbot
 
 
 def test_a_big_grid_runs_in_the_background_and_can_be_cancelled(make_window, qtbot):
-    w = himmelblau_window(make_window)
-    sw = swarm_window._window_of(w)
+    w, feature = himmelblau_window(make_window)
+    sw = feature.dialog()
     sw.sync_from_window()
     sw.show()
     sw.grid_size.setValue(200)
@@ -85,13 +86,13 @@ def test_a_big_grid_runs_in_the_background_and_can_be_cancelled(make_window, qtb
 
 
 def test_closing_the_main_window_stops_a_running_job(make_window, qtbot):
-    w = himmelblau_window(make_window)
-    sw = swarm_window._window_of(w)
+    w, feature = himmelblau_window(make_window)
+    sw = feature.dialog()
     sw.sync_from_window()
     sw.grid_size.setValue(200)
     sw.steps.setValue(3000)
     sw.compute_basins()
-    job = sw._job
+    job = sw.jobs.job
     assert job is not None and job.isRunning()
     w.close()
     assert not job.isRunning()

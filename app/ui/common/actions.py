@@ -6,17 +6,18 @@ from PySide6.QtGui import QAction, QKeySequence
 
 
 def window_action(window, text: str, keys, slot, tip: str, *, checkable: bool = False,
-                  menu=None) -> QAction:
-    """A QAction on ``window`` for ``keys`` (one key or a list), tooltip "tip (keys)".
+                  menu=None, app_wide: bool = False) -> QAction:
+    """A QAction on ``window`` for ``keys`` (one key, a list, or None), tooltip "tip (keys)".
 
     Checkable actions call ``slot(checked)`` on toggle, others ``slot()`` on trigger.
+    app_wide: the keys work in the window's dialogs too (playback keys).
     """
-    keys = list(keys) if isinstance(keys, (list, tuple)) else [keys]
+    keys = [] if keys is None else list(keys) if isinstance(keys, (list, tuple)) else [keys]
     a = QAction(text, window)
     a.setShortcuts([QKeySequence(k) for k in keys])
-    a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    a.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut if app_wide else Qt.ShortcutContext.WindowShortcut)
     names = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-    a.setToolTip(f"{tip} ({names})")
+    a.setToolTip(f"{tip} ({names})" if names else tip)
     a.setStatusTip(a.toolTip())
     if checkable:
         a.setCheckable(True)

@@ -14,26 +14,22 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.model.explain import explain_track, tex_text
 from app.ui.common import theme
-from app.ui.common.actions import window_action
 from app.ui.common.math_label import MathLabel
 from app.ui.panels.runs_panel import update_rule
+from app.ui.views.surface_view import MARKER_GL_OPTIONS
+from app.ui.window.host import Host
 
 ARROW_MAX = 0.18        # longest arrow, as a fraction of the view
 ARROW_MIN = 0.07        # shortest drawn arrow: longer than a head marker, so its direction shows
 HEAD_LEN = 0.028        # arrowhead barbs, fraction of the view
 HEAD_ANGLE = np.deg2rad(26)
 FORMULA_DEBOUNCE_MS = 120   # re-render math at most ~8x a second while playing
-
-
-def after_redraw(window, fn) -> None:
-    """Call fn() after every window.redraw() (MainWindow.frame_drawn)."""
-    window.frame_drawn.connect(fn)
 
 
 def arrow_vectors(vecs: np.ndarray, span: np.ndarray, ref: float, max_len: float = ARROW_MAX,
@@ -111,20 +107,22 @@ class ExplainPanel(QFrame):
         self.numbers.set_math(ex.latex_lines(columns=True), ex.text_lines())
 
 
-class Annotations:
-    """Arrows and explanations attached to a MainWindow (see install)."""
+class Annotations(QObject):
+    """Arrows and explanations over the host's views (made by install(host))."""
 
-    def __init__(self, window) -> None:
-        self.window = window
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
         self.show_grad = False
         self.show_velocity = False
         self.show_formula = False
         self.show_words = False
+        self.actions: dict[str, QAction] = {}     # the G / V / U / E toggles, by what they show
         self.explanation = None
         self._arrows: dict[str, tuple[np.ndarray, np.ndarray]] = {"grad": (np.zeros((0, 2)),) * 2,
                                                                   "velocity": (np.zeros((0, 2)),) * 2}
         self.line_width = 3.0
-        plot = window.contour_view.plot
+        plot = host.contour_view.plot
         self._plot = plot
         self._grad_halo = pg.PlotCurveItem(connect="finite")
         self._grad_line = pg.PlotCurveItem(connect="finite")
@@ -134,24 +132,23 @@ class Annotations:
             plot.addItem(it)
         self._gl_grad = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True)
         self._gl_vel = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True)
-        from app.ui.views.surface_view import MARKER_GL_OPTIONS  # drawn over the surface like the paths
         for it in (self._gl_grad, self._gl_vel):
-            it.setGLOptions(MARKER_GL_OPTIONS)
+            it.setGLOptions(MARKER_GL_OPTIONS)   # drawn over the surface like the paths
             it.setDepthValue(25)
-            window.surface_view.addItem(it)
+            host.surface_view.addItem(it)
         self.panel = ExplainPanel()
         self.panel.hide()
-        window.views_split.addWidget(self.panel)
+        host.add_pane(self.panel)
         self.words = QLabel()
         self.words.setObjectName("step_explainer")
         self.words.setWordWrap(True)
         self.words.hide()
-        window.centralWidget().layout().addWidget(self.words)
-        self._formula_timer = QTimer(window)
+        host.add_row(self.words)
+        self._formula_timer = QTimer(self)
         self._formula_timer.setSingleShot(True)
         self._formula_timer.setInterval(FORMULA_DEBOUNCE_MS)
         self._formula_timer.timeout.connect(self._update_texts)
-        self.apply_look(window.theme, presentation=False)
+        self.apply_look(host.theme, presentation=False)
 
     # --- look ---------------------------------------------------------------------
     def apply_look(self, th: theme.Theme, presentation: bool) -> None:
@@ -160,7 +157,7 @@ class Annotations:
         size = 20 if presentation else 12
         self._grad_halo.setPen(pg.mkPen(th.background, width=self.line_width + 3))
         self._grad_line.setPen(pg.mkPen(th.foreground, width=self.line_width))
-        for halo, line in self._vel_items:
+        for halo, _line in self._vel_items:
             halo.setPen(pg.mkPen(th.halo, width=self.line_width + 3))
         for it in (self._gl_grad, self._gl_vel):
             it.setData(width=self.line_width)
@@ -185,14 +182,15 @@ class Annotations:
         self._update_texts()
 
     def _fit_panel(self) -> None:
-        sp = self.window.views_split
+        sp = self.host.views_split
         w = sp.width()
         if w > 0:
             # as wide as the rendered formulas need (never more than 36 % of the views)
             side = min(max(self.panel.numbers.sizeHint().width() + 30, 280), int(w * 0.36))
             rest = w - side
-            lecture = getattr(self.window, "lecture", None)   # lecture mode gives the 2-D map more
-            a, b = lecture.views_share() if lecture is not None else (1, 1)
+            a, b = sp.sizes()[:2]      # the 3-D : 2-D share stays (lecture mode gives the 2-D map more)
+            if a + b <= 0:
+                a, b = 1, 1
             sp.setSizes([rest * a // (a + b), rest - rest * a // (a + b), side])
 
     # --- per frame ----------------------------------------------------------------
@@ -201,11 +199,11 @@ class Annotations:
         return self._arrows[kind]
 
     def update(self) -> None:
-        race = self.window.race
-        if race is None or self.window.grid is None:
+        race, grid = self.host.race, self.host.grid
+        if race is None or grid is None:
             return
         runs = [tr for tr in race.runs if tr.diverged_at is None]
-        (x0, x1), (y0, y1) = self.window.grid.bounds
+        (x0, x1), (y0, y1) = grid.bounds
         span = np.array([x1 - x0, y1 - y0], dtype=np.float64)
         ref = float(getattr(race.landscape, "grad_scale", 1.0) or 1.0)
         heads = np.asarray([tr.head for tr in runs], dtype=np.float64).reshape(-1, 2)
@@ -217,7 +215,7 @@ class Annotations:
             self._arrows["grad"] = (np.zeros((0, 2)), np.zeros((0, 2)))
         vel_runs, vel_bases, vel_vecs = [], [], []
         if self.show_velocity:
-            for tr, h in zip(runs, heads):
+            for tr, h in zip(runs, heads, strict=True):
                 v = tr.velocity
                 if v is not None and np.all(np.isfinite(v)):
                     vel_runs.append(tr)
@@ -229,7 +227,7 @@ class Annotations:
         self._draw_2d(span, vel_runs)
         self._draw_3d(span, vel_runs)
         if self.show_formula or self.show_words:
-            if not self.window.playing:
+            if not self.host.playback.playing:
                 self._update_texts()
             elif not self._formula_timer.isActive():
                 self._formula_timer.start()
@@ -259,7 +257,7 @@ class Annotations:
                 line.setData([], [])
 
     def _draw_3d(self, span, vel_runs) -> None:
-        sv, f = self.window.surface_view, self.window.race.landscape
+        sv, f = self.host.surface_view, self.host.race.landscape
         if sv.grid is None:
             return
         for item, kind, colors in ((self._gl_grad, "grad", None),
@@ -283,11 +281,11 @@ class Annotations:
         sv.gl.update()
 
     def _update_texts(self) -> None:
-        race = self.window.race
+        race = self.host.race
         if race is None or not (self.show_formula or self.show_words):
             return
         runs = race.runs
-        i = self.window.runs_panel.current
+        i = self.host.selected_row
         if not runs:
             return
         tr = runs[i] if 0 <= i < len(runs) else runs[0]
@@ -302,34 +300,25 @@ class Annotations:
             return
         if self.show_formula:
             self.panel.show_explanation(solvers.spec(tr.spec.solver), ex, tr.color)
-            sizes = self.window.views_split.sizes()
+            sizes = self.host.views_split.sizes()
             if len(sizes) == 3 and self.panel.numbers.sizeHint().width() + 30 > sizes[2]:
                 self._fit_panel()     # grow only: a panel that breathes every frame is distracting
         if self.show_words:
             self.words.setText(f"{tr.label} — {ex.words()}")
 
 
-def _add_toggle(window, menu, text: str, key: str, tip: str, slot) -> QAction:
-    return window_action(window, text, key, slot, tip, checkable=True, menu=menu)
-
-
-def install(window) -> Annotations:
-    """Add the annotation overlays and their G / V / U / E toggles to ``window``."""
-    if getattr(window, "annotations", None) is not None:
-        return window.annotations
-    ann = Annotations(window)
-    window.annotations = ann
-    menu = window.menuBar().addMenu("&Annotations")
-    ann.act_grad = _add_toggle(window, menu, "Gradient arrows", "G", "Arrows along −∇f at each run's head",
-                               lambda on: ann.set_shown("grad", on))
-    ann.act_velocity = _add_toggle(window, menu, "Velocity arrows", "V",
-                                   "Arrows along the momentum / first moment (where it carries the point)",
-                                   lambda on: ann.set_shown("velocity", on))
-    ann.act_formula = _add_toggle(window, menu, "Update formula", "U",
-                                  "The selected run's update rule with its numbers",
-                                  lambda on: ann.set_shown("formula", on))
-    ann.act_words = _add_toggle(window, menu, "Step explainer", "E", "The step just taken, in words",
-                                lambda on: ann.set_shown("words", on))
-    after_redraw(window, ann.update)
-    window.runs_panel.selection_changed.connect(lambda _i: ann._update_texts())
+def install(host: Host) -> Annotations:
+    """The annotation overlays and their G / V / U / E toggles (Annotations menu)."""
+    ann = Annotations(host)
+    menu = host.add_menu("&Annotations")
+    for what, text, key, tip in (
+            ("grad", "Gradient arrows", "G", "Arrows along −∇f at each run's head"),
+            ("velocity", "Velocity arrows", "V", "Arrows along the momentum / first moment (where it carries the point)"),
+            ("formula", "Update formula", "U", "The selected run's update rule with its numbers"),
+            ("words", "Step explainer", "E", "The step just taken, in words")):
+        act = host.add_action(text, key, lambda on, w=what: ann.set_shown(w, on), tip, checkable=True, menu=menu)
+        ann.actions[what] = act
+    host.frame_drawn.connect(ann.update)
+    host.selection_changed.connect(lambda _i: ann._update_texts())
+    host.look_changed.connect(ann.apply_look)
     return ann

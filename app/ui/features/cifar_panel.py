@@ -3,21 +3,21 @@
 A slice is W(a, b) = W* + a·D₁ + b·D₂ of a linear classifier's loss on
 CIFAR-10 (landscapes.cifar.build_cifar_slice). Building it (loading, training
 W* unless cached, projecting the data) and downloading the archive both run
-off the GUI thread in an app.ui.common.workers.Job with a progress bar and Cancel.
+off the GUI thread (app.ui.common.jobs) with a progress bar and Cancel.
 Errors (missing or corrupt data, network, cancel) are shown in the panel as
 one line; the surface on screen stays until a new slice is ready.
 
-    install(window)   # a "CIFAR-10" dock next to Landscape, and a CIFAR-10 menu
+    install(host)   # a "CIFAR-10" dock next to Landscape, and a CIFAR-10 menu
 """
 from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 
 from app.model.build import CIFAR_ROOT_ENV, build_landscape
 from app.model.scene import LandscapeSpec
-from app.ui.common.workers import Job
+from app.ui.common.jobs import JobRunner
+from app.ui.window.host import Host
 
 PLANES = (("random", "random, through W*"),
           ("init_opt_random", "W_init, W*, random search"))
@@ -83,13 +84,12 @@ class CifarPanel(QWidget):
 
     built = Signal(object, object)  # (LandscapeSpec, CifarSlice with the chosen part)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, status_bar: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.cache_dir: Path | None = None   # None: the user's cache (tests point it elsewhere)
         self.download_url: str | None = None  # None: the official URL
         self.download_md5: str | None = None
-        self.job: Job | None = None
-        self._job_kind = ""
+        self._status_bar = status_bar         # errors go there too
         self.base_landscape = None  # the last built slice, "total" part
         self.spec: LandscapeSpec | None = None
 
@@ -171,7 +171,6 @@ class CifarPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
         prog.addWidget(self.progress, 1)
         prog.addWidget(self.cancel_button)
         lay.addLayout(prog)
@@ -194,7 +193,10 @@ class CifarPanel(QWidget):
         lay.addWidget(self.result_group)
         lay.addStretch(1)
         self.setMinimumWidth(PANEL_MIN_WIDTH)
-        self._set_busy(False)
+        # one job at a time: a second click while one runs is refused, not queued
+        self.jobs = JobRunner(self, self._report, progress=self.progress, cancel_button=self.cancel_button,
+                              replace=False)
+        self.jobs.busy_changed.connect(self._set_busy)
 
     # ------------------------------------------------------------------ settings
     def _on_reg(self, _i: int) -> None:
@@ -221,37 +223,26 @@ class CifarPanel(QWidget):
         return LandscapeSpec(name="cifar_slice", params=params, resolution=int(self.resolution_box.value()))
 
     # ------------------------------------------------------------------ jobs
+    @property
+    def job(self):
+        """The running job (None when idle)."""
+        return self.jobs.job
+
     def _set_busy(self, busy: bool) -> None:
         self.build_button.setEnabled(not busy)
         self.download_button.setEnabled(not busy)
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
+
+    def _report(self, text: str, is_error: bool) -> None:
+        (self.show_error if is_error else self.show_status)(text)
+        if is_error and self._status_bar is not None:
+            self._status_bar(text)
 
     def _run(self, kind: str, fn, on_done) -> None:
-        if self.job is not None:
-            return
-        job = Job(fn, self)
-        self.job, self._job_kind = job, kind
-        self.progress.setValue(0)
-        self.progress.setFormat(f"{kind} %p%")
-        self._set_busy(True)
-        self.show_status(f"{kind}…")
-        job.progressed.connect(lambda v, m: (self.progress.setValue(v), m and self.show_status(m)))
-        job.finished_ok.connect(lambda result: (self._end(job), on_done(result)))
-        job.failed.connect(lambda m: (self._end(job), self.show_error(f"{kind} failed: {m}")))
-        job.cancelled.connect(lambda: (self._end(job), self.show_error(
-            f"{kind} cancelled; the current surface is kept")))
-        job.start()
-
-    def _end(self, job: Job) -> None:
-        if self.job is job:
-            job.wait()
-            self.job = None
-            self._set_busy(False)
+        self.jobs.run(kind, fn, on_done, announce=True,
+                      on_cancelled=lambda: self._report(f"{kind} cancelled; the current surface is kept", True))
 
     def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
+        self.jobs.cancel()
 
     def show_status(self, text: str) -> None:
         self.status.setStyleSheet("")
@@ -279,11 +270,11 @@ class CifarPanel(QWidget):
 
     def _on_built(self, spec: LandscapeSpec, f) -> None:
         self.spec, self.base_landscape = spec, f
-        acc = getattr(f, "accuracies", {}) or {}
+        acc = f.accuracies
         self.accuracy_label.setText("   ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
                                     or "—")
         self.result_group.setEnabled(True)
-        self.show_status(f"{f.title}: {getattr(f, 'n_examples', '?')} images, "
+        self.show_status(f"{f.title}: {f.n_examples} images, "
                          f"grid {spec.resolution}×{spec.resolution}")
         self.built.emit(spec, self.current_landscape())
 
@@ -325,10 +316,7 @@ class CifarPanel(QWidget):
 
     def shutdown(self) -> None:
         """Cancel and wait for a running job (window closing)."""
-        job = self.job
-        if job is not None:
-            job.cancel()
-            job.wait(30000)
+        self.jobs.shutdown(30000)
 
 
 def slice_caption(spec: LandscapeSpec, f) -> str:
@@ -336,21 +324,21 @@ def slice_caption(spec: LandscapeSpec, f) -> str:
     p = spec.params
     loss = "softmax (cross-entropy)" if p.get("loss") == "softmax" else "multiclass SVM (hinge)"
     reg = "L2" if p.get("reg") == "l2" else "L1"
-    part = {"total": "", "data": " (data loss only)", "reg": " (regularization only)"}[getattr(f, "part", "total")]
+    part = {"total": "", "data": " (data loss only)", "reg": " (regularization only)"}[f.part]
     if p.get("plane") == "random":
         plane = "along two filter-normalized random directions (Li et al. 2018) through the trained W* at (0, 0)"
     else:
         plane = ("in the plane through the random initialization W_init (1, 0), the trained W* (0, 0) "
                  "and the best of 20 random weight matrices")
-    acc = getattr(f, "accuracies", {}) or {}
+    acc = f.accuracies
     accs = ", ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
     return (f"{loss} loss{part} + {reg} λ={p.get('strength', 0):g} of a linear classifier on "
-            f"{getattr(f, 'n_examples', p.get('subset'))} CIFAR-10 images, {plane}."
+            f"{f.n_examples} CIFAR-10 images, {plane}."
             + (f" W* accuracy: {accs}." if accs else ""))
 
 
-def install_slice(window, spec: LandscapeSpec, landscape, reset_runs: bool = True) -> None:
-    """Show a built slice in ``window`` (no rebuild: the landscape is already made).
+def install_slice(host: Host, spec: LandscapeSpec, landscape, reset_runs: bool = True) -> None:
+    """Show a built slice (no rebuild: the landscape is already made).
 
     reset_runs: every run starts at the slice's default start (W_init on the
     init plane) with a learning rate suggested for this slice's curvature
@@ -358,48 +346,38 @@ def install_slice(window, spec: LandscapeSpec, landscape, reset_runs: bool = Tru
     """
     from app.model.suggest import suggest_hyper
 
-    window.pause()
-    scene = window.race.scene
+    host.pause()
+    scene = host.race.scene
     if reset_runs:
         for run in scene.runs:
             run.start = None
             run.hyper = {**run.hyper, **suggest_hyper(run.solver, landscape)}
     scene.title = landscape.title
     scene.caption = slice_caption(spec, landscape)
-    window.caption.setText(scene.caption)
-    window.caption.setVisible(True)
-    window.set_landscape(spec, landscape)
+    host.show_caption(scene.caption)
+    host.set_landscape(spec, landscape)
 
 
-def install(window) -> CifarPanel:
-    """Add the CIFAR-10 panel as a dock tabbed with Landscape, and a CIFAR-10 menu."""
-    from PySide6.QtWidgets import QDockWidget, QScrollArea
+class Cifar(QObject):
+    """The CIFAR-10 dock (tabbed under Landscape) and menu."""
 
-    panel = CifarPanel()
-    dock = QDockWidget("CIFAR-10", window)
-    dock.setObjectName("cifar_dock")
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(panel)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)   # never clip: scroll
-    dock.setWidget(scroll)
-    dock.setMinimumWidth(PANEL_MIN_WIDTH + scroll.verticalScrollBar().sizeHint().width() + 8)
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-    landscape_dock = getattr(window, "landscape_dock", None)
-    if landscape_dock is not None:
-        window.tabifyDockWidget(landscape_dock, dock)
-        landscape_dock.raise_()
-    panel.built.connect(lambda spec, f: install_slice(window, spec, f, panel.reset_runs_box.isChecked()))
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.panel = panel = CifarPanel(status_bar=host.show_message)
+        self.dock = host.add_dock("CIFAR-10", panel, name="cifar_dock", tab_with="landscape", h_scroll=True)
+        self.dock.setMinimumWidth(PANEL_MIN_WIDTH + self.dock.widget().verticalScrollBar().sizeHint().width() + 8)
+        panel.built.connect(lambda spec, f: install_slice(host, spec, f, panel.reset_runs_box.isChecked()))
+        host.closing.connect(panel.shutdown)   # cancel its own job (download, training)
+        menu = host.add_menu("CIFAR-&10")
+        self.act = host.add_action("CIFAR-10 slice…", None, self.show_panel,
+                                   "Build a loss slice of a linear classifier on CIFAR-10", menu=menu)
+        menu.addAction(self.dock.toggleViewAction())
 
-    def show_panel() -> None:
-        dock.show()
-        dock.raise_()
+    def show_panel(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
 
-    menu = window.menuBar().addMenu("CIFAR-&10")
-    act = QAction("CIFAR-10 slice…", window)
-    act.setToolTip("Build a loss slice of a linear classifier on CIFAR-10")
-    act.triggered.connect(show_panel)
-    menu.addAction(act)
-    menu.addAction(dock.toggleViewAction())
-    window.cifar_panel, window.cifar_dock, window.act_cifar = panel, dock, act
-    return panel
+
+def install(host: Host) -> Cifar:
+    """The CIFAR-10 panel as a dock tabbed with Landscape, and a CIFAR-10 menu."""
+    return Cifar(host)

@@ -6,14 +6,14 @@ window may keep running. Rendering happens on the GUI thread (Qt and GL need
 it) between processEvents calls, so the progress bar moves and Cancel works;
 ffmpeg encodes in its own process meanwhile. The last folder is remembered.
 
-Open it with ``ExportDialog(main_window).exec()``.
+Open it with ``ExportDialog(main_window).exec()``; install(host) adds File → Export… (Ctrl+E).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.model.video import ExportCancelled
 from app.ui.export import render
+from app.ui.window.host import Host
 
 WHAT = (("Whole window (3-D + 2-D + plots)", "both"), ("3-D view", "3d"), ("2-D view", "2d"),
         ("Video of the race", "video"))
@@ -259,9 +260,7 @@ class ExportDialog(QDialog):
             self.settings.setValue(LAST_DIR_KEY, str(done.parent))
         self.last_path = done
         self.status.setText(f"Wrote {done}")
-        show = getattr(self.window_, "show_message", None)
-        if show is not None:
-            show(f"exported {done.name}")
+        self.window_.show_message(f"exported {done.name}")
         self.accept()
         return done
 
@@ -275,7 +274,7 @@ class ExportDialog(QDialog):
         render.ensure_app(need_gl=self.view != "2d")
         self._progress(0.2, "rendering")
         renderer = render.SceneRenderer(w.race, self.out_size, self.view, transparent=self.transparent.isChecked(),
-                                        camera=camera, grid=getattr(w, "grid", None))
+                                        camera=camera, grid=w.grid)
         try:
             if self.suffix == ".svg":
                 done = renderer.save_svg(out)
@@ -335,10 +334,8 @@ def _wrap(layout) -> QWidget:
     return w
 
 
-def _settings_of(main_window) -> QSettings | None:
-    app_settings = getattr(main_window, "settings", None)
-    q = getattr(app_settings, "q", None)
-    return q if isinstance(q, QSettings) else QSettings()
+def _settings_of(main_window) -> QSettings:
+    return main_window.settings.q
 
 
 def _camera_of(main_window) -> dict | None:
@@ -347,13 +344,25 @@ def _camera_of(main_window) -> dict | None:
     pyqtgraph's field of view is horizontal, so the window's distance would
     crop or shrink the surface in an export of another aspect ratio.
     """
-    view = getattr(main_window, "surface_view", None)
-    get = getattr(view, "camera_dict", None)
-    try:
-        cam = dict(get()) if get is not None else {}
-    except (AttributeError, KeyError, TypeError):
-        return None
+    cam = main_window.surface_view.camera_dict()
     return {k: cam[k] for k in ("elevation", "azimuth") if k in cam} or None
 
 
-__all__ = ["ExportDialog", "LAST_DIR_KEY"]
+class Export(QObject):
+    """File → Export… and its tool bar button."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.act = host.add_action("Export…", "Ctrl+E", self.open, "Export an image or a video of the views",
+                                   menu="file", toolbar="file")
+
+    def open(self) -> None:
+        ExportDialog(self.host.window).exec()
+
+
+def install(host: Host) -> Export:
+    return Export(host)
+
+
+__all__ = ["LAST_DIR_KEY", "Export", "ExportDialog", "install"]

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from app.model.playlist import Playlist
 from app.ui.common import theme
-from app.ui.common.actions import window_action
-from app.ui.features import annotations
+from app.ui.window.docks import own_bars as _bars
+from app.ui.window.host import Host
 
 FONT_PT = 20            # every text the audience reads
 CAPTION_PT = 24
@@ -37,7 +37,6 @@ class _Saved:
     geometry: object
     state: object
     menubar: bool
-    toolbar: bool
     bars: list          # every dock and tool bar that was visible: exactly these come back
     views: list         # the 3-D | 2-D splitter sizes
     statusbar: bool
@@ -89,7 +88,7 @@ class PlaybackBar(QWidget):
     def __init__(self, lecture: LectureMode) -> None:
         super().__init__()
         self.setObjectName("lecture_bar")
-        w = lecture.window
+        host = lecture.host
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 2, 8, 2)
         lay.setSpacing(6)
@@ -107,14 +106,14 @@ class PlaybackBar(QWidget):
             self.buttons[key] = b
 
         button("previous", "◀◀", lecture.previous_scene, "Previous scene (PageUp / P)")
-        button("play", "▶", w.act_play.trigger, "Play / pause (Space)")
-        button("step", "▶|", w.act_step.trigger, "Single step (→)")
-        button("reset", "⟲", w.act_reset.trigger, "Reset (R)")
-        button("slower", "−", w.act_slower.trigger, "Fewer steps per frame (−)")
+        button("play", "▶", host.action("play").trigger, "Play / pause (Space)")
+        button("step", "▶|", host.action("step").trigger, "Single step (→)")
+        button("reset", "⟲", host.action("reset").trigger, "Reset (R)")
+        button("slower", "−", host.action("slower").trigger, "Fewer steps per frame (−)")
         self.speed = QLabel()
         self.speed.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.speed)
-        button("faster", "+", w.act_faster.trigger, "More steps per frame (+)")
+        button("faster", "+", host.action("faster").trigger, "More steps per frame (+)")
         button("next", "▶▶", lecture.next_scene, "Next scene (PageDown / N)")
         self.position = QLabel()
         self.position.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
@@ -127,17 +126,17 @@ class PlaybackBar(QWidget):
         lay.addWidget(self.step)
 
 
-class LectureMode:
-    """Controller attached to a MainWindow by install(window)."""
+class LectureMode(QObject):
+    """Lecture mode of the host's window (made by install(host))."""
 
-    def __init__(self, window) -> None:
-        self.window = window
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
         self.active = False
         self.full_caption = False   # C: the whole caption instead of its first sentence
         self.theme = LECTURE_LIGHT
         self.playlist = Playlist.builtin()
         self._saved: _Saved | None = None
-        self.annotations = annotations.install(window)
         self.bar = PlaybackBar(self)
         self.bar.hide()
         self.caption = QLabel()
@@ -145,10 +144,10 @@ class LectureMode:
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.hide()
-        lay = window.centralWidget().layout()
-        lay.insertWidget(0, self.bar)
-        lay.addWidget(self.caption)
-        window.frame_drawn.connect(self.refresh)
+        host.add_row(self.bar, top=True)
+        host.add_row(self.caption)
+        host.frame_drawn.connect(self.refresh)
+        host.keep_layout(self.normal_layout)
 
     # --- enter / leave ------------------------------------------------------------
     def toggle(self) -> None:
@@ -157,15 +156,15 @@ class LectureMode:
     def enter(self) -> None:
         if self.active:
             return
-        w = self.window
+        host, w = self.host, self.host.window
         bars = [b for b in _bars(w) if _is_open(b)]
-        self._saved = _Saved(w.saveGeometry(), w.saveState(), w.menuBar().isVisible(), w.toolbar.isVisible(),
-                             bars, w.views_split.sizes(),
-                             w.statusBar().isVisible(), w.caption.isVisible(), w.plots_view.isVisible(),
-                             _view_sizes(w.contour_view), w.theme)
+        self._saved = _Saved(w.saveGeometry(), w.saveState(), w.menuBar().isVisible(),
+                             bars, host.views_split.sizes(),
+                             w.statusBar().isVisible(), host.caption.isVisible(), host.plots_view.isVisible(),
+                             _view_sizes(host.contour_view), host.theme)
         self.active = True
         # every bar, open or tabbed under another: hiding only the front tab would bring up the one under it
-        for widget in (*_bars(w), w.menuBar(), w.toolbar, w.statusBar(), w.caption, w.plots_view):
+        for widget in (*_bars(w), w.menuBar(), w.statusBar(), host.caption, host.plots_view):
             widget.hide()
         self._share_views()
         self.bar.show()
@@ -179,7 +178,7 @@ class LectureMode:
     def leave(self) -> None:
         if not self.active:
             return
-        w, s = self.window, self._saved
+        host, w, s = self.host, self.host.window, self._saved
         self.active = False
         self.bar.hide()
         self.caption.hide()
@@ -191,12 +190,11 @@ class LectureMode:
         for b in s.bars:
             if not _is_open(b):   # restoreState put back the rest, tabs and all
                 b.show()
-        w.views_split.setSizes(s.views)
+        host.views_split.setSizes(s.views)
         w.menuBar().setVisible(s.menubar)
-        w.toolbar.setVisible(s.toolbar)
         w.statusBar().setVisible(s.statusbar)
-        w.caption.setVisible(s.caption)
-        w.plots_view.setVisible(s.plots)
+        host.caption.setVisible(s.caption)
+        host.plots_view.setVisible(s.plots)
         self._check(False)
 
     def views_share(self) -> tuple[int, int]:
@@ -204,7 +202,7 @@ class LectureMode:
         return VIEWS_SHARE if self.active else (1, 1)
 
     def _share_views(self) -> None:
-        sp = self.window.views_split
+        sp = self.host.views_split
         sizes = sp.sizes()
         both = sizes[0] + sizes[1]
         a, b = self.views_share()
@@ -213,13 +211,13 @@ class LectureMode:
 
     def normal_layout(self) -> tuple:
         """(geometry, state) of the window outside lecture mode: what closing must save."""
-        w = self.window
+        w = self.host.window
         if self.active and self._saved is not None:
             return self._saved.geometry, self._saved.state
         return w.saveGeometry(), w.saveState()
 
     def _check(self, on: bool) -> None:
-        a = self.window.act_present
+        a = self.act_present
         a.blockSignals(True)
         a.setChecked(on)
         a.blockSignals(False)
@@ -228,21 +226,20 @@ class LectureMode:
     def _set_sizes(self, sizes: dict) -> None:
         """Line widths and marker sizes of both views (they rebuild their run items)."""
         line, halo, head, start = (sizes[k] for k in ("line", "halo", "head", "start"))
-        self.window.contour_view.set_sizes(line, halo, head, start, star=sizes["star"], outline=sizes["outline"])
-        self.window.surface_view.set_sizes(line, halo, head, start)
+        self.host.contour_view.set_sizes(line, halo, head, start, star=sizes["star"], outline=sizes["outline"])
+        self.host.surface_view.set_sizes(line, halo, head, start)
 
     def toggle_theme(self) -> None:
-        self.theme = LECTURE_DARK if self.window.theme.name != "dark" else LECTURE_LIGHT
+        self.theme = LECTURE_DARK if self.host.theme.name != "dark" else LECTURE_LIGHT
         self.apply_theme(self.theme)
 
     def apply_theme(self, th: theme.Theme) -> None:
         """Recolour every view in place (views take their theme at construction)."""
-        w = self.window
-        w.theme = th
-        theme.apply_pyqtgraph(th)
+        host = self.host
         big = self.active
+        theme.apply_pyqtgraph(th)
         pt = FONT_PT if big else 9
-        cv = w.contour_view
+        cv = host.contour_view
         cv.set_theme(th)
         cv.contours.setPen(pg.mkPen(th.contour, width=1.5 if big else 1.0))
         cv.stars.setPen(pg.mkPen(th.halo, width=2.0 if big else 1.5))
@@ -257,12 +254,12 @@ class LectureMode:
             ax.setStyle(tickTextOffset=8 if big else 3)
         cv.plot.getAxis("left").setWidth(int(pt * 3.2) if big else None)
         cv.colorbar.getAxis("right").setWidth(int(pt * 4.6) if big else None)
-        w.plots_view.set_theme(th)
-        w.surface_view.set_theme(th)
-        if w.race is not None:
-            w.rebuild_surface()       # 3-D labels and contour colours follow the theme
+        host.plots_view.set_theme(th)
+        host.surface_view.set_theme(th)
+        if host.race is not None:
+            host.rebuild_surface()       # 3-D labels and contour colours follow the theme
         ink, ground = th.foreground, th.background
-        w.centralWidget().setStyleSheet(
+        host.window.centralWidget().setStyleSheet(
             f"QWidget#lecture_bar, QLabel#lecture_caption, QLabel#step_explainer {{ background: {ground}; }}"
             if not big else
             f"QWidget {{ background: {ground}; color: {ink}; }}"
@@ -271,9 +268,9 @@ class LectureMode:
             f" QLabel {{ font-size: {FONT_PT}pt; }}"
             f" QLabel#lecture_caption {{ font-size: {CAPTION_PT}pt; padding: 4px 16px; }}"
             f" QSplitter::handle {{ background: {ground}; }}")
-        self.annotations.apply_look(th, presentation=big)
-        if w.race is not None:
-            w.redraw()
+        host.set_theme(th, presentation=big)   # the other features (annotations) follow
+        if host.race is not None:
+            host.redraw()
 
     def toggle_caption(self) -> None:
         self.full_caption = not self.full_caption
@@ -281,7 +278,7 @@ class LectureMode:
 
     # --- scenes -------------------------------------------------------------------
     def _sync_playlist(self) -> None:
-        name = self.window.scene_picker.currentData()
+        name = self.host.scene_name
         i = self.playlist.find(name) if name else None
         if i is not None:
             self.playlist.go(i)
@@ -301,36 +298,26 @@ class LectureMode:
             self._load_current()
 
     def _load_current(self) -> None:
-        w = self.window
         try:
             scene = self.playlist.scene()
         except (ValueError, OSError) as e:
-            w.show_message(f"cannot load scene {self.playlist.current!r}: {e}")
+            self.host.show_message(f"cannot load scene {self.playlist.current!r}: {e}")
             return
-        w.load_scene(scene)
-        i = w.scene_picker.findData(self.playlist.current)
-        if i >= 0:
-            w.scene_picker.setCurrentIndex(i)
+        self.host.load_scene(scene, self.playlist.current)
 
     # --- per frame ----------------------------------------------------------------
     def refresh(self) -> None:
-        if not self.active or self.window.race is None:
+        race = self.host.race
+        if not self.active or race is None:
             return
-        race = self.window.race
         b = self.bar
         _set(b.step, f"step {race.step_count} / {race.total_steps}")
-        _set(b.speed, f"×{self.window.speed_box.value()}")
+        _set(b.speed, f"×{self.host.playback.speed}")
         _set(b.position, self.playlist.position_text())
-        _set(b.buttons["play"], "❚❚" if self.window.playing else "▶")
+        _set(b.buttons["play"], "❚❚" if self.host.playback.playing else "▶")
         _set(self.caption, race.scene.caption if self.full_caption else short_caption(race.scene.caption))
         self.caption.setVisible(bool(race.scene.caption))
         _set(b.title, race.scene.title)
-
-
-def _bars(window) -> list:
-    """The window's own dock widgets and tool bars (extensions add docks: CIFAR-10, ...)."""
-    found = window.findChildren(QDockWidget) + window.findChildren(QToolBar)
-    return [b for b in found if b.parentWidget() is window]
 
 
 def _is_open(bar) -> bool:
@@ -368,27 +355,22 @@ def _set(widget, text: str) -> None:
         widget.setText(text)
 
 
-def _action(window, text: str, keys, slot, tip: str) -> QAction:
-    return window_action(window, text, keys, slot, tip)
-
-
-def install(window) -> LectureMode:
-    """Attach lecture mode to ``window``: F11 (MainWindow.toggle_presentation) now enters the full mode."""
-    if getattr(window, "lecture", None) is not None:
-        return window.lecture
-    lm = LectureMode(window)
-    window.lecture = lm
-    a = window.act_present
-    lm.act_leave = _action(window, "Leave presentation", [Qt.Key.Key_Escape], lm.leave, "Leave lecture mode")
-    lm.act_theme = _action(window, "Dark / light theme", [Qt.Key.Key_D], lm.toggle_theme,
-                           "Switch between the light and the dark lecture theme")
-    lm.act_next = _action(window, "Next scene", [Qt.Key.Key_PageDown, Qt.Key.Key_N], lm.next_scene,
-                          "Next lecture scene")
-    lm.act_prev = _action(window, "Previous scene", [Qt.Key.Key_PageUp, Qt.Key.Key_P], lm.previous_scene,
-                          "Previous lecture scene")
-    lm.act_caption = _action(window, "Whole caption", [Qt.Key.Key_C], lm.toggle_caption,
-                             "Show the whole scene caption, or only its first sentence")
-    menu = window.menuBar().addMenu("&Lecture")
-    for act in (a, lm.act_theme, lm.act_next, lm.act_prev, lm.act_caption):
+def install(host: Host) -> LectureMode:
+    """Lecture mode on F11 (the Presentation action in the tool bar, View and Lecture menus)."""
+    lm = LectureMode(host)
+    lm.act_present = host.add_action("Presentation", Qt.Key.Key_F11, lambda on: lm.enter() if on else lm.leave(),
+                                     "Lecture mode: full screen, docks folded away", checkable=True,
+                                     menu="view", toolbar="view")
+    lm.act_leave = host.add_action("Leave presentation", Qt.Key.Key_Escape, lm.leave, "Leave lecture mode")
+    lm.act_theme = host.add_action("Dark / light theme", Qt.Key.Key_D, lm.toggle_theme,
+                                   "Switch between the light and the dark lecture theme")
+    lm.act_next = host.add_action("Next scene", [Qt.Key.Key_PageDown, Qt.Key.Key_N], lm.next_scene,
+                                  "Next lecture scene")
+    lm.act_prev = host.add_action("Previous scene", [Qt.Key.Key_PageUp, Qt.Key.Key_P], lm.previous_scene,
+                                  "Previous lecture scene")
+    lm.act_caption = host.add_action("Whole caption", Qt.Key.Key_C, lm.toggle_caption,
+                                     "Show the whole scene caption, or only its first sentence")
+    menu = host.add_menu("&Lecture")
+    for act in (lm.act_present, lm.act_theme, lm.act_next, lm.act_prev, lm.act_caption):
         menu.addAction(act)
     return lm

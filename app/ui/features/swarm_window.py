@@ -1,6 +1,6 @@
 """Swarm window: basins of attraction and the learning-rate sweep of the selected run.
 
-    install(window)   adds Swarm → Basins of attraction… (B) and Learning-rate sweep… (Ctrl+L)
+    install(host)   adds Swarm → Basins of attraction… (B) and Learning-rate sweep… (Ctrl+L)
 
 The computations live in app.model.swarm (Qt-free); this module draws them:
 the basin map as one categorical ImageItem (Okabe-Ito colour per class) under
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,10 +37,9 @@ import solvers
 from app.model import build, swarm
 from app.model.scene import PALETTE
 from app.ui.common import theme
-from app.ui.common.actions import window_action
 from app.ui.common.widgets import swatch
-from app.ui.common.workers import Job
 from app.ui.views.surface_grid import sample
+from app.ui.window.host import Host
 
 NOT_CONVERGED_COLOR = "#DDDDDD"
 DIVERGED_COLOR = "#555555"
@@ -79,15 +78,14 @@ def class_image(classes: np.ndarray, colors: list[str]) -> np.ndarray:
 class SwarmWindow(QDialog):
     """Non-modal window with two tabs (basins, lr sweep) for the main window's landscape and selected run."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.main = window
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
         self.setWindowTitle("Swarm — Loss Lab")
         self.basins: swarm.BasinMap | None = None
         self.sweep: swarm.LRSweep | None = None
-        self._job: Job | None = None
         self._run_index = -1
-        th = getattr(window, "theme", theme.LIGHT)
+        th = host.theme
         self.theme = th
         big = QFont()
         big.setPointSize(12)
@@ -118,9 +116,6 @@ class SwarmWindow(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(200)
         self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(self.cancel_job)
-        for w in (self.progress, self.cancel):
-            w.hide()
         row = QHBoxLayout()
         for text, w in (("Solver", self.solver), ("η", self.lr), ("Steps", self.steps),
                         ("Grid", self.grid_size)):
@@ -218,19 +213,14 @@ class SwarmWindow(QDialog):
         self.status = QLabel()
         lay.addWidget(self.status)
         self.resize(1150, 760)
-        window.installEventFilter(self)   # the main window closing stops a running job first
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.main and event.type() == QEvent.Type.Close:
-            self.stop_job()
-        return False
+        self.jobs = host.new_jobs(self, lambda text, _error: self.status.setText(text),
+                                  progress=self.progress, cancel_button=self.cancel)
+        self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
+        host.closing.connect(self.stop_job)   # the main window closing stops a running job first
 
     def stop_job(self) -> None:
         """Cancel a running job and wait for its thread (polled every 25 steps: a short wait)."""
-        job = self._job
-        if job is not None:
-            job.cancel()
-            job.wait()
+        self.jobs.shutdown()
 
     # ------------------------------------------------------------------ inputs
     def _sync_grid_enabled(self) -> None:
@@ -239,25 +229,25 @@ class SwarmWindow(QDialog):
         self.status.setText(self._tab_status[i])
 
     def _selected(self):
-        race = getattr(self.main, "race", None)
+        race = self.host.race
         if race is None or not race.runs:
             return None
-        i = self.main.runs_panel.current
+        i = self.host.selected_row
         return race.runs[i if 0 <= i < len(race.runs) else 0]
 
     def sync_from_window(self) -> None:
         """Solver, lr and steps from the selected run (gd at 0.01 if there is none)."""
         tr = self._selected()
         name, lr = ("gd", 0.01) if tr is None else (tr.spec.solver, float(tr.solver.lr))
-        self._run_index = -1 if tr is None else self.main.race.runs.index(tr)
+        race = self.host.race
+        self._run_index = -1 if tr is None else race.runs.index(tr)
         self.solver.setCurrentText(name)
         self.lr.setValue(lr)
-        total = getattr(self.main.race, "total_steps", None)
-        if isinstance(total, int) and total > 0:
-            self.steps.setValue(min(total, swarm.MAX_STEPS))
+        if race is not None and race.total_steps > 0:
+            self.steps.setValue(min(race.total_steps, swarm.MAX_STEPS))
 
     def _inputs(self) -> dict[str, Any]:
-        race = self.main.race
+        race = self.host.race
         f = race.landscape
         tr = self._selected()
         name = self.solver.currentText()
@@ -316,34 +306,14 @@ class SwarmWindow(QDialog):
             except ValueError as e:
                 self.status.setText(f"{what}: {e}")
             return
-        job = Job(lambda progress, cancel: fn(progress, cancel), self)
-        self._job = job
-        self.progress.setValue(0)
-        self.progress.setFormat(f"{what} %p%")
-        for w in (self.progress, self.cancel):
-            w.show()
-        self.compute.setEnabled(False)
-        job.progressed.connect(lambda v, _m: self.progress.setValue(v))
-        job.finished_ok.connect(lambda r: (self._end(job), done(r)))
-        job.failed.connect(lambda m: (self._end(job), self.status.setText(f"{what} failed: {m}")))
-        job.cancelled.connect(lambda: (self._end(job), self.status.setText(f"{what}: cancelled")))
-        job.start()
+        self.jobs.run(what, fn, done)
 
     def cancel_job(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-
-    def _end(self, job: Job) -> None:
-        job.wait()
-        if self._job is job:
-            self._job = None
-            for w in (self.progress, self.cancel):
-                w.hide()
-            self.compute.setEnabled(True)
+        self.jobs.cancel()
 
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self.jobs.busy
 
     # ------------------------------------------------------------------ drawing
     def show_basins(self, b: swarm.BasinMap, a: dict) -> None:
@@ -379,7 +349,7 @@ class SwarmWindow(QDialog):
 
         self.legend.clear()
         total = int(b.counts.sum())
-        for i, (label, count) in enumerate(zip(b.labels, b.counts)):
+        for i, (label, count) in enumerate(zip(b.labels, b.counts, strict=True)):
             if count == 0 and b.kinds[i] in (swarm.KIND_NOT_CONVERGED, swarm.KIND_DIVERGED):
                 continue
             item = QListWidgetItem(swatch(colors[i], 22), f"{label}\n{count} starts · {100 * count / total:.0f}%")
@@ -430,8 +400,8 @@ class SwarmWindow(QDialog):
         tr = self._selected()
         if tr is None:
             return
-        row = self.main.race.runs.index(tr)
-        self.main.on_run_edit(row, {"hyper": {"lr": float(lr)}}, "learning rate")
+        row = self.host.race.runs.index(tr)
+        self.host.edit_run(row, {"hyper": {"lr": float(lr)}}, "learning rate")
         self.lr.setValue(float(lr))
         self.sweep_line.setValue(np.log10(float(lr)))
         self.status.setText(f"{tr.label}: learning rate set to {lr:.3g}")
@@ -441,38 +411,38 @@ class SwarmWindow(QDialog):
         super().closeEvent(event)
 
 
-def _window_of(window) -> SwarmWindow:
-    w = getattr(window, "swarm_window", None)
-    if w is None:
-        w = SwarmWindow(window)
-        window.swarm_window = w
-    return w
+class Swarm(QObject):
+    """The Swarm menu and its window (made on first use)."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self._dialog: SwarmWindow | None = None
+        menu = host.add_menu("S&warm")
+        self.act_basins, self.act_lr_sweep = (
+            host.add_action(text, key, lambda t=tab: self.open(t), tip, menu=menu, toolbar="tools", icon_text=short)
+            for text, key, tab, tip, short in (
+                ("Basins of attraction…", "B", 0, "Colour every start by the minimum the selected solver reaches",
+                 "Basins"),
+                ("Learning-rate sweep…", "Ctrl+L", 1, "Final loss vs learning rate for the selected run", "LR sweep")))
+
+    def dialog(self) -> SwarmWindow:
+        if self._dialog is None:
+            self._dialog = SwarmWindow(self.host)
+        return self._dialog
+
+    def open(self, tab: int) -> SwarmWindow:
+        """Show the swarm window on a tab (0 basins, 1 sweep), read the selected run and compute."""
+        w = self.dialog()
+        w.tabs.setCurrentIndex(tab)
+        w.sync_from_window()
+        w.show()
+        w.raise_()
+        w.activateWindow()
+        w.compute_current()
+        return w
 
 
-def open_swarm(window, tab: int) -> SwarmWindow:
-    """Show the swarm window on a tab (0 basins, 1 sweep), read the selected run and compute."""
-    w = _window_of(window)
-    w.tabs.setCurrentIndex(tab)
-    w.sync_from_window()
-    w.show()
-    w.raise_()
-    w.activateWindow()
-    w.compute_current()
-    return w
-
-
-def install(window) -> None:
-    """Add the Swarm menu (and toolbar buttons) to a MainWindow."""
-    menu = window.menuBar().addMenu("S&warm")
-    acts = []
-    for text, key, tab, tip in (
-            ("Basins of attraction…", "B", 0, "Colour every start by the minimum the selected solver reaches"),
-            ("Learning-rate sweep…", "Ctrl+L", 1, "Final loss vs learning rate for the selected run")):
-        acts.append(window_action(window, text, key, lambda t=tab: open_swarm(window, t), tip, menu=menu))
-    window.act_basins, window.act_lr_sweep = acts
-    tb = getattr(window, "toolbar", None)
-    if tb is not None:
-        tb.addSeparator()
-        for act, short in zip(acts, ("Basins", "LR sweep")):
-            tb.addAction(act)
-            act.setIconText(short)
+def install(host: Host) -> Swarm:
+    """The Swarm menu (and its tool bar buttons)."""
+    return Swarm(host)

@@ -86,9 +86,9 @@ class RunsPanel(QWidget):
         self.list.currentRowChanged.connect(self._on_row)
         outer.addWidget(self.list)
         buttons = QHBoxLayout()
-        for text, tip, sig in (("Add", "Add a run (Ctrl+N)", self.add_requested),
-                               ("Duplicate", "Duplicate the selected run (Ctrl+D)", None),
-                               ("Remove", "Remove the selected run (Delete)", None)):
+        for text, tip in (("Add", "Add a run (Ctrl+N)"),
+                          ("Duplicate", "Duplicate the selected run (Ctrl+D)"),
+                          ("Remove", "Remove the selected run (Delete)")):
             b = QPushButton(text)
             b.setToolTip(tip)
             b.setMinimumWidth(40)   # "Duplicate" may be cut in a narrow dock; its tool tip says it
@@ -255,7 +255,7 @@ class RunsPanel(QWidget):
             value = hyper.get(key, ps.default)
             parts = getattr(ps, "components", ()) or ()
             if parts and isinstance(value, (tuple, list)):   # e.g. adam's betas: one slider each
-                for j, (part, v) in enumerate(zip(parts, value)):
+                for j, (part, v) in enumerate(zip(parts, value, strict=True)):
                     self._add_slider(f"{key}[{j}]", part.symbol or f"{key}{j + 1}", part, v)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 self._add_slider(key, _short_name(key, ps), ps, value)

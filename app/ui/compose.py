@@ -1,0 +1,32 @@
+"""The features of Loss Lab, composed onto a main window: the one place to add a feature.
+
+Each entry is (name, install); ``install(host)`` adds the feature's docks,
+menus and actions through the window's host (app.ui.window.host) and returns
+the feature's object, which keeps its own state. The modules are imported at
+the top: a feature that fails to import stops the start with its traceback,
+never a silently missing menu.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from app.ui.features import annotations, cifar_panel, export_dialog, lecture, swarm_window
+from app.ui.window.host import Host
+from app.ui.window.main_window import MainWindow
+
+FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
+    ("annotations", annotations.install),      # G / V / U / E overlays
+    ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
+    ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
+    ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
+    ("export", export_dialog.install),         # File → Export… (images, videos)
+)
+
+
+def compose(window: MainWindow) -> dict[str, QObject]:
+    """Install every feature on ``window``; returns them by name."""
+    features = {name: install(window.host) for name, install in FEATURES}
+    window.restore_layout()    # the features' docks (CIFAR-10) as last left
+    return features

@@ -1,0 +1,65 @@
+"""Docks of the main window: one way to make them, their default widths, the remembered layout."""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QToolBar, QWidget
+
+DOCK_SHARE = 0.235       # default dock width as a share of the window (each of Landscape, Runs)
+DOCK_MIN_WIDTH = 240     # px: below this the panels' rows stop being readable
+AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea}
+
+
+def make_dock(window: QMainWindow, title: str, widget: QWidget, *, name: str, area: str = "left",
+              h_scroll: bool = False) -> QDockWidget:
+    """A closable, movable, floatable dock holding ``widget`` in a vertical scroll area.
+
+    name: the stable object name saveState/restoreState need. h_scroll: scroll
+    sideways when the dock is narrower than the panel (else the panel is squeezed).
+    """
+    if area not in AREAS:
+        raise ValueError(f"dock area must be one of {', '.join(AREAS)}, got {area!r}")
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(widget)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if h_scroll
+                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    dock.setWidget(scroll)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    window.addDockWidget(AREAS[area], dock)
+    return dock
+
+
+def fit_docks(window: QMainWindow, docks_and_widths: list[tuple[QDockWidget, int]]) -> None:
+    """Default dock widths: DOCK_SHARE of the window each, between DOCK_MIN_WIDTH and what the
+    panel asks for (so 1600 px looks as before and 1024 px still leaves the views room)."""
+    pairs = [(d, full) for d, full in docks_and_widths if not d.isHidden() and not d.isFloating()]
+    if not pairs:
+        return
+    share = int(window.width() * DOCK_SHARE)
+    window.resizeDocks([d for d, _ in pairs], [max(DOCK_MIN_WIDTH, min(share, full)) for _, full in pairs],
+                       Qt.Orientation.Horizontal)
+
+
+def own_bars(window: QMainWindow) -> list[QWidget]:
+    """The window's own dock widgets and tool bars (features add docks: CIFAR-10, ...)."""
+    found = window.findChildren(QDockWidget) + window.findChildren(QToolBar)
+    return [b for b in found if b.parentWidget() is window]
+
+
+def restore_layout(window: QMainWindow, state: object) -> bool:
+    """Dock and tool-bar layout from the last session; False if there was none or it was unusable.
+
+    A presentation layout saved by an older version (every tool bar and dock
+    hidden) is not a layout anyone chose: show them again.
+    """
+    if not isinstance(state, QByteArray) or not window.restoreState(state):
+        return False
+    bars = own_bars(window)
+    if all(b.isHidden() for b in bars):
+        for b in bars:
+            b.setVisible(True)
+    return True

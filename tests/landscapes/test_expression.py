@@ -157,7 +157,7 @@ def test_kinks_of_composite_arguments_differentiate_over_the_reals():
 
 
 def test_subgradients_at_kinks_follow_torch():
-    import torch   # a test extra: missing torch fails here instead of skipping
+    import torch  # a test extra: missing torch fails here instead of skipping
     f = build("max(x, y) + 2*min(x, y) + relu(x - 1) + abs(y - 1) + 3*relu(y)")
     pts = np.array([[1.0, 1.0], [0.0, 0.0], [1.0, 0.0], [-0.5, 1.0], [0.3, -0.2]])
     for p in pts:

@@ -204,6 +204,18 @@ class RunsPanel(QWidget):
             if item.text() != text:
                 item.setText(text)
 
+    def show_start(self) -> None:
+        """Load the selected run's start into the Start fields (signals blocked)."""
+        race = self._race
+        if race is None or not 0 <= self._current < len(race.runs):
+            return
+        spec = race.runs[self._current].spec
+        start = spec.start if spec.start is not None else race.landscape.default_start
+        for sb, v in ((self.start_x, start[0]), (self.start_y, start[1])):
+            sb.blockSignals(True)
+            sb.setValue(float(v))
+            sb.blockSignals(False)
+
     def show_run(self) -> None:
         """Load the selected run's settings into the editor (signals blocked: no edits fire)."""
         race = self._race
@@ -219,11 +231,7 @@ class RunsPanel(QWidget):
         self.label.setText(spec.label or "")
         self.color.setIcon(swatch(tr.color, 18))
         self.color.setText(tr.color)
-        start = spec.start if spec.start is not None else race.landscape.default_start
-        for sb, v in ((self.start_x, start[0]), (self.start_y, start[1])):
-            sb.blockSignals(True)
-            sb.setValue(float(v))
-            sb.blockSignals(False)
+        self.show_start()
         sched = (spec.schedule or {}).get("kind") if spec.schedule else None
         idx = self.schedule.findData(sched)
         self.schedule.setCurrentIndex(max(idx, 0))

@@ -6,6 +6,8 @@ when the surface changes. Each frame, only the trajectory items get setData.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -59,19 +61,22 @@ class _MapViewBox(pg.ViewBox):
 
     def __init__(self, view: ContourView) -> None:
         super().__init__()
-        self._view = view
+        # a weak reference: a graphics item holding its widget makes a cycle that Python's
+        # collector may break at any moment, deleting Qt objects in the middle of other work
+        self._view = weakref.ref(view)
         self._dragging: int | None = None
 
     def mouseDragEvent(self, ev, axis=None) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton:
+        view = self._view()
+        if ev.button() != Qt.MouseButton.LeftButton or view is None:
             return super().mouseDragEvent(ev, axis)
         if ev.isStart():
-            self._dragging = self._view.start_under(ev.buttonDownScenePos())
+            self._dragging = view.start_under(ev.buttonDownScenePos())
         if self._dragging is None:
             return super().mouseDragEvent(ev, axis)
         ev.accept()
         p = self.mapSceneToView(ev.scenePos())
-        self._view.start_dragged.emit(self._dragging, float(p.x()), float(p.y()), bool(ev.isFinish()))
+        view.start_dragged.emit(self._dragging, float(p.x()), float(p.y()), bool(ev.isFinish()))
         if ev.isFinish():
             self._dragging = None
 
@@ -112,6 +117,11 @@ class ContourView(QWidget):
         # contour); the map is letterboxed in the pane. set_stretch(True) fills it instead.
         self.stretch = False
         self.plot.getViewBox().setAspectLocked(True, ratio=1.0)
+        # Until the user pans or zooms, the whole map stays in view as the pane changes shape
+        # (pyqtgraph keeps the old range on a resize, which crops a 1:1 map in a narrower pane).
+        self._fitted = True
+        self.plot.getViewBox().sigResized.connect(self._keep_fitted)
+        self.plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
@@ -154,12 +164,7 @@ class ContourView(QWidget):
         self._starts_key = None   # what the start markers show; unchanged starts are not set again
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
-        # the cursor readout: x, y, f and |grad f| at the cursor, top-left over the map
-        self.readout = pg.TextItem(anchor=(0, 0), color=th.foreground, fill=pg.mkBrush(th.background + "C8"))
-        self.readout.setZValue(30)
-        self.readout.setParentItem(self.plot.getViewBox())
-        self.readout.setPos(6, 4)
-        self.readout.hide()
+        self.readout: pg.TextItem | None = None   # made by set_probe: hidden export views have none
         self._probe = None
 
     # --- look -----------------------------------------------------------------
@@ -187,8 +192,7 @@ class ContourView(QWidget):
         self.stars.setBrush(pg.mkBrush(th.star))
         self._halo_pen = pg.mkPen(th.halo, width=self._halo_pen.widthF())
         self._hatch_brush(th)
-        self.readout.setColor(th.foreground)
-        self.readout.fill = pg.mkBrush(th.background + "C8")
+        self._style_readout()
         for name in ("bottom", "left"):
             ax = self.plot.getAxis(name)
             ax.setPen(pg.mkPen(th.foreground, width=ax.pen().widthF()))
@@ -236,9 +240,19 @@ class ContourView(QWidget):
 
     def fit_view(self) -> None:
         """Show the whole map again (after a pan or zoom)."""
+        self._fitted = True
         if self.grid is not None:
             (x0, x1), (y0, y1) = self.grid.bounds
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _keep_fitted(self, *_args) -> None:
+        # on screen only: an export lays its hidden view out while painting, and a range
+        # change in the middle of a paint is not safe (pyqtgraph relayouts its labels)
+        if self._fitted and self.isVisible():
+            self.fit_view()
+
+    def _user_moved(self, *_args) -> None:
+        self._fitted = False
 
     def set_stretch(self, stretch: bool) -> None:
         """Fill the pane (x and y at different scales) instead of drawing them 1:1."""
@@ -350,8 +364,20 @@ class ContourView(QWidget):
     def set_probe(self, probe) -> None:
         """probe(x, y) -> the readout text at the cursor (e.g. "x 0.10  y -0.20  f 1.2e-03 ..."), or None."""
         self._probe = probe
-        if probe is None:
+        if probe is not None and self.readout is None:
+            # the cursor readout: x, y, f and |grad f| at the cursor, top-left over the map
+            self.readout = pg.TextItem(anchor=(0, 0))
+            self.readout.setZValue(30)
+            self.readout.setParentItem(self.plot.getViewBox())
+            self.readout.setPos(6, 4)
+            self._style_readout()
+        if self.readout is not None:
             self.readout.hide()
+
+    def _style_readout(self) -> None:
+        if self.readout is not None:
+            self.readout.setColor(self.theme.foreground)
+            self.readout.fill = pg.mkBrush(self.theme.background + "C8")
 
     def start_under(self, scene_pos, radius_px: float = 10.0) -> int | None:
         """The index of the run whose start marker is under ``scene_pos`` (within radius_px), or None."""
@@ -370,12 +396,15 @@ class ContourView(QWidget):
     def _on_move(self, scene_pos) -> None:
         vb = self.plot.getViewBox()
         if self.grid is None or not vb.sceneBoundingRect().contains(scene_pos):
-            self.readout.hide()
+            if self.readout is not None:
+                self.readout.hide()
             self.hovered.emit(float("nan"), float("nan"))
             return
         p = vb.mapSceneToView(scene_pos)
         self.hovered.emit(float(p.x()), float(p.y()))
         text = self._probe(float(p.x()), float(p.y())) if self._probe is not None else None
+        if self.readout is None:
+            return
         if text:
             self.readout.setText(text)
             self.readout.show()

@@ -28,6 +28,7 @@ from app.ui.panels.runs_panel import RunsPanel
 from app.ui.views.surface_grid import SurfaceGrid, sample
 from app.ui.window import docks, lifetime, menus, session
 from app.ui.window.host import Host
+from app.ui.window.map_input import MapInput
 from app.ui.window.scene_files import SceneFiles
 from app.ui.window.scene_picker import ScenePicker
 from app.ui.window.status import Status
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(a)
         self.contour_view.start_clicked.connect(self.on_map_clicked)
         self.surface_view.start_clicked.connect(self.on_map_clicked)   # the same path, undo included
+        self.map_input = MapInput(self)
         self._build_docks()
         self.files = SceneFiles(self)
         menus.build_actions(self)
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
         self.rebuild_surface()
         self.runs_panel.set_race(race, select=0)
         self.redraw()
+        self._say_start_problems()
         self.host.scene_loaded.emit()
 
     def pick_scene_name(self, name: str) -> None:
@@ -249,6 +252,11 @@ class MainWindow(QMainWindow):
         self.status.show(self.race, self.playback, throttled=self.playback.playing or playback)
         self.host.frame_drawn.emit()
 
+    def _say_start_problems(self) -> None:
+        problems = self.race.start_problems() if self.race is not None else []
+        if problems:
+            self.show_message("; ".join(problems))
+
     def show_message(self, text: str) -> None:
         self.status.message = text
         self.status.show(self.race, self.playback)
@@ -284,7 +292,9 @@ class MainWindow(QMainWindow):
     def _after_edit(self, reload_editor: bool = False) -> None:
         if reload_editor:
             self.runs_panel.set_race(self.race)
+        self.runs_panel.show_start()       # a click, a drag or an undo moved it: the fields follow
         self.redraw()
+        self._say_start_problems()
         self.host.race_changed.emit()
 
     def undo(self) -> None:

@@ -70,11 +70,18 @@ def build_actions(w) -> None:
     w.act_quit = act("Quit", "Ctrl+Q", w.close, "Quit Loss Lab")
     w.act_add = act("Add run", "Ctrl+N", w.add_run, "Add a run")
     w.act_dup = act("Duplicate run", "Ctrl+D", lambda: w.duplicate_run(w.runs_panel.current), "Duplicate the selected run")
-    w.act_cam_reset = act("Camera: reset", "1", lambda: w.surface_view.set_camera("reset"), "3-D camera: default orbit")
+    def reset_views() -> None:
+        w.surface_view.set_camera("reset")
+        w.contour_view.fit_view()
+
+    w.act_cam_reset = act("Camera: reset", "1", reset_views, "3-D camera: default orbit; 2-D map: the whole surface")
     w.act_cam_top = act("Camera: top", "2", lambda: w.surface_view.set_camera("top"), "3-D camera: from above")
     w.act_cam_side = act("Camera: side", "3", lambda: w.surface_view.set_camera("side"), "3-D camera: from the side")
     w.act_wire = act("Wireframe", "W", w.set_wireframe, "Grid lines on the 3-D surface", checkable=True)
     w.act_log = act("Log height", "L", w.set_log_height, "Colour and height by log10(f − f_min)", checkable=True)
+    w.act_stretch = act("Stretch 2-D map", "A", lambda on: w.contour_view.set_stretch(on),
+                        "Fill the 2-D pane instead of x and y at one scale (for surfaces whose ranges differ a lot)",
+                        checkable=True)
 
 
 def build_toolbar(w) -> QToolBar:
@@ -118,7 +125,7 @@ def build_menus(w, places: Places) -> None:
     for a in (w.act_play, w.act_step, w.act_reset, w.act_faster, w.act_slower):
         p.addAction(a)
     v = mb.addMenu("&View")
-    for a in (w.act_cam_reset, w.act_cam_top, w.act_cam_side, w.act_wire, w.act_log):
+    for a in (w.act_cam_reset, w.act_cam_top, w.act_cam_side, w.act_wire, w.act_log, w.act_stretch):
         v.addAction(a)
     places.mark(v, "view")
     v.addSeparator()

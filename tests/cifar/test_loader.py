@@ -34,7 +34,7 @@ def test_archive_matches_folder(tmp_path):
     folder = make_fake_folder(tmp_path / "f")
     archive = make_fake_archive(tmp_path / "cifar-10-python.tar.gz")
     a, b = load_cifar10(folder), load_cifar10(archive)
-    for u, v in zip(a, b):
+    for u, v in zip(a, b, strict=True):
         np.testing.assert_array_equal(u, v)
     assert a[0].shape == (35, 3072) and a[2].shape == (7, 3072)
     assert not (tmp_path / FOLDER).exists()        # nothing extracted next to the archive

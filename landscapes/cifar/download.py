@@ -12,6 +12,7 @@ reused without any network access. Every failure is a one-line CifarError.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import http.client
 import os
@@ -74,7 +75,10 @@ def _temp_beside(target: Path) -> Iterator[tuple[Path, BinaryIO]]:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as e:
-        raise CifarError(f"cannot write to '{target.parent}': {_os_reason(e)}") from None
+        # ENOENT for a folder that exists: /proc and the like accept no new files
+        why = "it does not accept new files (a special file system, not storage)" \
+            if e.errno == errno.ENOENT else _os_reason(e)
+        raise CifarError(f"cannot write to '{target.parent}': {why}") from None
     try:
         with os.fdopen(fd, "wb", buffering=0) as out:  # unbuffered: a full disk fails at write()
             yield tmp, out
@@ -106,7 +110,10 @@ def _open(url: str, timeout: float) -> contextlib.AbstractContextManager[http.cl
     except urllib.error.HTTPError as e:
         raise CifarError(f"{what} failed: HTTP {e.code} {e.reason}") from None
     except (urllib.error.URLError, OSError) as e:
-        raise CifarError(f"{what} failed: {getattr(e, 'reason', e)}") from None
+        reason = getattr(e, "reason", e)
+        if isinstance(reason, OSError) and reason.strerror:
+            reason = reason.strerror       # "Name or service not known", not "[Errno -2] ..."
+        raise CifarError(f"{what} failed: {reason}") from None
     except (ValueError, http.client.HTTPException) as e:  # a malformed URL or status line
         raise CifarError(f"{what} failed: {type(e).__name__}: {e}") from None
     if not isinstance(response, http.client.HTTPResponse):

@@ -56,3 +56,19 @@ def test_the_same_exports_succeed_without_the_cap(tmp_path):
     for name in ("race.png", "race.svg", "race.mp4", "race.gif"):
         out = render_scene(scene(), tmp_path / name, size=(320, 240), view="2d")
         assert out.stat().st_size > CAP
+
+
+def test_cli_render_on_a_full_disk_is_one_line_exit_2(tmp_path, capsys):
+    from app import cli
+
+    target = tmp_path / "race.svg"
+    target.write_bytes(b"yesterday's export")
+    with disk_full_after(CAP):
+        code = cli.main(["render", "ravine", "--view", "2d", "--size", "320x240", "--steps", "5",
+                         "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    last = err.rstrip("\n").split("\n")[-1]
+    assert last.startswith("losslab: error: cannot write") and "existing file is kept" in last, err
+    assert "Traceback" not in err and "wrote" not in err
+    assert target.read_bytes() == b"yesterday's export"

@@ -33,16 +33,22 @@ REGS = ("l2", "l1")
 _CHUNK = 4096  # rows converted to float64 at a time (≈ 100 MB)
 
 
-def check_choice(kind: str, value, allowed) -> str:
-    if value not in allowed:
+def check_choice(kind: str, value: object, allowed: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"unknown {kind} {value!r}; choose one of {', '.join(allowed)}")
     return value
 
 
-def check_strength(strength) -> float:
-    s = float(strength)
+def check_strength(strength: object) -> float:
+    """A finite number >= 0; text, booleans and 400-digit integers are refused by name."""
+    s = float("nan")
+    if isinstance(strength, (int, float, np.integer, np.floating)) and not isinstance(strength, bool):
+        try:
+            s = float(strength)
+        except OverflowError:
+            pass
     if not np.isfinite(s) or s < 0:
-        raise ValueError(f"regularization strength must be finite and >= 0, got {strength!r}")
+        raise ValueError(f"regularization strength must be finite and >= 0, got {strength!r}"[:200])
     return s
 
 

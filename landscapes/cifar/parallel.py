@@ -52,7 +52,7 @@ def reduce_points(term, a: np.ndarray, b: np.ndarray, order: int, progress=None,
             # few points: split the examples instead, so every core works
             spans = WORKERS if k_total <= POINTS_PER_ITEM * (WORKERS - 1) else 1
             edges = np.linspace(0, term.count, spans + 1).astype(int)
-            items += [(idx, int(e0), int(e1)) for e0, e1 in zip(edges[:-1], edges[1:]) if e1 > e0]
+            items += [(idx, int(e0), int(e1)) for e0, e1 in zip(edges[:-1], edges[1:], strict=True) if e1 > e0]
 
     def work(item):
         idx, e0, e1 = item

@@ -115,6 +115,32 @@ def serve_archive(data: bytes, *, byte_delay: float = 0.0, content_length: str |
         server.server_close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_user_cache(tmp_path_factory):
+    """A private XDG cache home: CIFAR tests never touch the real user cache dir, and
+    their cache folders lie inside it (build_cifar_slice refuses cache dirs elsewhere)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield
+    mp.undo()
+
+
+def user_cache(name: str) -> Path:
+    """A fresh folder inside the (private) user cache dir."""
+    from landscapes.cifar.cache import user_cache_root
+
+    folder = user_cache_root() / name
+    folder.mkdir(parents=True, exist_ok=False)
+    return folder
+
+
+@pytest.fixture
+def cache_in_user_dir(request):
+    import re
+
+    return user_cache(re.sub(r"\W+", "_", request.node.name))
+
+
 @pytest.fixture(scope="session")
 def cifar_full(cifar_root):
     from landscapes.cifar import load_cifar10

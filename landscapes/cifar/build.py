@@ -50,7 +50,9 @@ def _stage(progress: Progress | None, lo: float, hi: float) -> Progress | None:
     """A progress callback mapping a sub-task's 0..1 onto lo..hi of the whole build."""
     if progress is None:
         return None
-    return lambda fraction, message="": progress(lo + (hi - lo) * float(fraction), message)
+    def staged(fraction: float, message: str = "") -> object:
+        return progress(lo + (hi - lo) * float(fraction), message)
+    return staged
 
 
 def trained_weights(x: Array, y: Array, loss: str, reg: str, strength: float, seed: int,

@@ -17,13 +17,18 @@ and each is a checked wrapper, never the raw callable:
   bytes when written by Python 3): argument types and sizes checked.
 
 Everything else a pickle builds from plain opcodes (dicts, lists, ints,
-bytes) is bounded by the file's size, which the caller caps.
+bytes) is bounded by the file's size, which the caller caps, except two
+things a scan of the opcodes refuses before unpickling: a memo index far
+beyond the opcode count (the C unpickler grows its memo table to the index:
+8 bytes could ask for 16 GB) and more tuples than a batch needs (a dict key
+nested a million tuples deep crashes the interpreter when it is hashed).
 """
 from __future__ import annotations
 
 import codecs
 import io
 import pickle
+import pickletools
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +41,10 @@ from .errors import CifarError
 _DTYPES = frozenset(np.dtype(c).str[1:] for c in "bBhHiIlLqQ?fd")
 # a text-encoded bytes object no larger than a batch file may be
 MAX_TEXT = 128 * 1024 * 1024
+# a real batch pickles a few dozen tuples (array shapes and constructor arguments)
+MAX_TUPLES = 1000
+_TUPLE_OPS = frozenset({"TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "FROZENSET"})
+_PUT_OPS = frozenset({"PUT", "BINPUT", "LONG_BINPUT"})
 
 
 class _NdarrayToken:
@@ -128,9 +137,23 @@ class _ArrayOnlyUnpickler(pickle.Unpickler):
                 "(only numpy arrays are allowed in CIFAR-10 batches)") from None
 
 
+def _scan_opcodes(data: bytes) -> None:
+    """Refuse memo indices beyond the opcode count and more tuples than a batch has."""
+    tuples = ops = 0
+    for op, arg, _ in pickletools.genops(data):
+        ops += 1
+        if op.name in _TUPLE_OPS:
+            tuples += 1
+            if tuples > MAX_TUPLES:
+                raise CifarError(f"refused: more than {MAX_TUPLES} tuples (a CIFAR-10 batch has a few dozen)")
+        elif op.name in _PUT_OPS and isinstance(arg, int) and arg > ops:
+            raise CifarError(f"refused: memo index {arg} far beyond the {ops} opcodes read")
+
+
 def safe_unpickle(data: bytes, source: str) -> Any:
     """Unpickle ``data`` allowing only numpy arrays, dicts, lists and scalars."""
     try:
+        _scan_opcodes(data)
         return _ArrayOnlyUnpickler(io.BytesIO(data), source).load()
     except CifarError as e:
         text = str(e)

@@ -224,3 +224,26 @@ def test_root_must_be_a_path_and_archive_must_be_a_file(tmp_path):
         load_cifar10(tmp_path)
     with pytest.raises(ValueError, match="limit must be a whole number >= 1, got 'abc'"):
         load_cifar10(tmp_path, limit="abc")
+
+
+def test_dict_key_nested_a_million_tuples_deep_is_refused_without_crashing(tmp_path):
+    # 1 MB of TUPLE1 opcodes: hashing that key overflows the C stack of plain pickle (a segfault),
+    # so the check runs in a child process and reports instead of taking pytest down
+    import subprocess
+    import sys
+
+    folder = make_fake_folder(tmp_path)
+    (folder / "data_batch_1").write_bytes(b"\x80\x02}(" + b")" + b"\x85" * 1_000_000 + b"K\x01u.")
+    code = ("import sys; from landscapes.cifar import CifarError, load_cifar10\n"
+            "try:\n    load_cifar10(sys.argv[1])\nexcept CifarError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert "data_batch_1: refused: more than 1000 tuples" in out.stdout
+
+
+def test_memo_index_far_past_the_file_is_refused(tmp_path):
+    # LONG_BINPUT 2**30 - 1 in an 8-byte pickle: plain pickle grows its memo to 16 GB for it
+    folder = make_fake_folder(tmp_path)
+    (folder / "data_batch_1").write_bytes(b"\x80\x02)r\xff\xff\xff\x3f.")
+    with pytest.raises(CifarError, match="data_batch_1: refused: memo index 1073741823"):
+        load_cifar10(folder)

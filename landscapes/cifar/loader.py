@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import os
 import tarfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
 
+from .capped_tar import open_capped_tar
 from .errors import CifarError, check_whole
 from .safe_pickle import safe_unpickle
 
@@ -38,6 +40,8 @@ LABEL_NAMES = ("airplane", "automobile", "bird", "cat", "deer",
 MAX_BATCH_BYTES = 80 * 1024 * 1024
 # The official archive has 8 members; room for a readme or two, not for a million headers.
 MAX_MEMBERS = 100
+# It unpacks to 185 MB; nothing in a larger stream is read (see capped_tar).
+MAX_ARCHIVE_BYTES = 400_000_000
 
 Batch = tuple[np.ndarray[Any, np.dtype[np.uint8]], np.ndarray[Any, np.dtype[np.int64]]]
 
@@ -133,13 +137,13 @@ class _TarSource:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self.tar = tarfile.open(path, "r:*")
-        except (tarfile.TarError, OSError, EOFError) as e:
+            self.tar, self._stream = open_capped_tar(path, MAX_ARCHIVE_BYTES)
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
             raise CifarError(f"{path}: not a readable tar archive ({e})") from None
         try:
             self.members = self._scan()
         except BaseException:
-            self.tar.close()
+            self.close()
             raise
 
     def _scan(self) -> dict[str, tarfile.TarInfo]:
@@ -155,7 +159,7 @@ class _TarSource:
                 members[m.name] = m
                 if len(members) > MAX_MEMBERS:
                     raise CifarError(f"{self.path}: more than {MAX_MEMBERS} members: not the CIFAR-10 archive")
-        except (tarfile.TarError, OSError, EOFError) as e:
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
             raise CifarError(f"{self.path}: not a readable tar archive ({e})") from None
         return members
 
@@ -169,11 +173,12 @@ class _TarSource:
             if f is None:
                 raise CifarError(f"{source}: missing CIFAR-10 batch in the archive")
             return f.read(MAX_BATCH_BYTES + 1), source
-        except (tarfile.TarError, OSError, EOFError) as e:
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
             raise CifarError(f"{source}: cannot read archive member ({e})") from None
 
     def close(self) -> None:
         self.tar.close()
+        self._stream.close()
 
 
 def _open_source(root: object) -> _FolderSource | _TarSource:

@@ -247,3 +247,38 @@ def test_memo_index_far_past_the_file_is_refused(tmp_path):
     (folder / "data_batch_1").write_bytes(b"\x80\x02)r\xff\xff\xff\x3f.")
     with pytest.raises(CifarError, match="data_batch_1: refused: memo index 1073741823"):
         load_cifar10(folder)
+
+
+def test_pax_header_declaring_3_gb_is_refused_before_tarfile_reads_it(tmp_path):
+    # tarfile reads a PAX header whole before the member it describes: the archive's
+    # unpacked stream is capped, so the 3 GB request is refused instead of allocated
+    import tarfile
+
+    info = tarfile.TarInfo("././@PaxHeader")
+    info.type = tarfile.XHDTYPE
+    info.size = 3_000_000_000
+    header = info.tobuf(tarfile.USTAR_FORMAT)
+    archive = tmp_path / "cifar-10-python.tar.gz"
+    with open(archive, "wb") as f:          # sparse: nothing of the 3 GB is on disk
+        f.write(header)
+        f.seek(len(header) + -(-info.size // 512) * 512)
+        f.write(b"\0" * 1024)
+    with pytest.raises(CifarError, match="more than 400 MB once unpacked"):
+        load_cifar10(archive)
+
+
+@pytest.mark.parametrize("mode", ["w:gz", "w:bz2", "w:xz", "w:"])
+def test_archive_in_every_compression_loads(tmp_path, mode):
+    import io
+    import tarfile
+
+    folder = make_fake_folder(tmp_path / "f")
+    archive = tmp_path / "a.tar"
+    with tarfile.open(archive, mode) as tar:
+        for name in NAMES:
+            data = (folder / name).read_bytes()
+            info = tarfile.TarInfo(f"{FOLDER}/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    for got, want in zip(load_cifar10(archive), load_cifar10(folder), strict=True):
+        np.testing.assert_array_equal(got, want)

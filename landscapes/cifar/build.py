@@ -102,6 +102,8 @@ def build_cifar_slice(root: str | os.PathLike[str] | None = None, loss: str = "s
     cache = check_cache_dir(cache_dir)
     if root is None:
         root = cached_archive(cache)
+        if root.is_dir():
+            raise CifarError(f"{root} is a directory, not the CIFAR-10 archive: remove it and fetch again")
         if not root.is_file():
             raise CifarError(f"CIFAR-10 is not downloaded yet ({root} missing): fetch it with "
                              "landscapes.cifar.fetch_cifar10() or point root to a cifar-10-batches-py folder")

@@ -189,6 +189,8 @@ def _open_source(root: object) -> _FolderSource | _TarSource:
         return _TarSource(path)
     if path.exists() and not path.is_dir():
         raise CifarError(f"{path}: neither a folder nor a regular file (a CIFAR-10 archive)")
+    if path.name.endswith((".tar.gz", ".tgz", ".tar")) and path.is_dir():
+        raise CifarError(f"{path} is a directory, not the CIFAR-10 archive")
     if (path / TEST_FILE).is_file() or path.name == FOLDER:
         return _FolderSource(path)
     if (path / FOLDER).is_dir():

@@ -77,3 +77,17 @@ def test_cli_render_of_a_scene_with_a_foreign_cache_dir_is_one_line_exit_2(tmp_p
     assert code == 2, err
     assert err.rstrip("\n").split("\n")[-1].startswith("losslab: error: cache_dir ")
     assert not (tmp_path / "made").exists() and not (tmp_path / "x.png").exists()
+
+
+def test_archive_paths_that_are_directories_are_named(tmp_path):
+    from landscapes.cifar import load_cifar10
+    from landscapes.cifar.cache import user_cache_root
+
+    folder = tmp_path / "cifar-10-python.tar.gz"
+    folder.mkdir()
+    with pytest.raises(CifarError, match="cifar-10-python.tar.gz is a directory, not the CIFAR-10 archive"):
+        load_cifar10(folder)
+    cache = user_cache_root() / "dir-archive"
+    (cache / "cifar-10-python.tar.gz").mkdir(parents=True)
+    with pytest.raises(CifarError, match="is a directory, not the CIFAR-10 archive: remove it"):
+        build_cifar_slice(None, cache_dir=cache)

@@ -176,3 +176,28 @@ def test_full_disk_keeps_the_old_archive(served, tmp_path):
     assert len(data) > 100_000
     assert old.read_bytes() == b"older copy"
     assert [p.name for p in tmp_path.iterdir()] == [ARCHIVE]
+
+
+def test_cli_fetch_on_a_full_disk_is_one_line_exit_2_on_its_own_line(served, tmp_path, monkeypatch, capsys):
+    import functools
+
+    import landscapes.cifar as cifar
+    from app import cli
+
+    base, data, md5 = served
+    monkeypatch.setattr(cifar, "fetch_cifar10",
+                        functools.partial(fetch_cifar10, url=f"{base}/{ARCHIVE}", md5=md5))
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, hard))
+    try:
+        code = cli.main(["cifar", "fetch", "--dir", str(tmp_path)])
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    *bar, last = err.rstrip("\n").split("\n")
+    assert bar and "CIFAR-10 [" in bar[-1]                     # the progress bar was drawn...
+    assert last.startswith("losslab: error: cannot write ") and "File too large" in last   # ...and ended
+    assert list(tmp_path.iterdir()) == []

@@ -115,7 +115,7 @@ def serve_archive(data: bytes, *, byte_delay: float = 0.0, content_length: str |
         server.server_close()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def private_user_cache(tmp_path_factory):
     """A private XDG cache home: CIFAR tests never touch the real user cache dir, and
     their cache folders lie inside it (build_cifar_slice refuses cache dirs elsewhere)."""

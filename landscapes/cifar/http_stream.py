@@ -35,8 +35,9 @@ class _Failure:
 def _shutdown(response: http.client.HTTPResponse) -> None:
     """Wake a read blocked in another thread: shut the socket down, then close.
 
-    http.client keeps the socket only inside its buffered reader; closing the
-    reader alone does not wake a blocked recv() on Linux, shutting down does.
+    http.client keeps the socket only inside its buffered reader. Closing that
+    reader waits for the blocked read (it holds the reader's lock), that is for
+    the server's next byte; shutting the socket down makes the read return now.
     """
     raw = getattr(getattr(response, "fp", None), "raw", None)
     sock = getattr(raw, "_sock", None)

@@ -11,6 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from .safe_output import OutputError, ReadOnlyTarget, check_replaceable
 from .scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
 from .scene_io import SPECIAL_LANDSCAPES, SceneError, _hint, check_run
 
@@ -88,9 +89,13 @@ def check_out(path: str | os.PathLike[str] | None, overwrite: bool = False) -> P
         os.unlink(probe)
     except OSError as e:
         raise UsageError(f"cannot write '{out}': {_why_not_writable(parent, e)}") from None
-    if out.exists() and not overwrite and not out.stat().st_mode & 0o222:
+    try:
+        check_replaceable(out, overwrite)
+    except ReadOnlyTarget:
         raise UsageError(f"cannot write '{out}': the existing file is read-only "
-                         "(remove it, or add --overwrite)")
+                         "(remove it, or add --overwrite)") from None
+    except OutputError as e:
+        raise UsageError(str(e)) from None
     return out
 
 

@@ -37,6 +37,10 @@ class OutputError(OSError, ValueError):
     """
 
 
+class ReadOnlyTarget(OutputError):
+    """The target exists and is read-only; replacing it needs ``overwrite=True``."""
+
+
 def describe_os_error(e: OSError) -> str:
     """The reason of an OSError in words, e.g. 'No space left on device'."""
     if e.strerror:
@@ -57,9 +61,11 @@ def check_replaceable(target: str | os.PathLike[str], overwrite: bool = False) -
         raise OutputError(f"cannot write '{path}': {describe_os_error(e)}") from None
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"cannot write '{path}': it is a directory")
-    if not overwrite and not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise OutputError(f"cannot write '{path}': the existing file is read-only "
-                          "(remove it, or ask to overwrite)")
+    # no write bit at all (root passes os.access for anything), or not writable by us
+    read_only = not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
+    if not overwrite and read_only:
+        raise ReadOnlyTarget(f"cannot write '{path}': the existing file is read-only "
+                             "(remove it, or ask to overwrite)")
     return path
 
 

@@ -4,7 +4,7 @@
     losslab --scene NAME|FILE      open the window on a scene
     losslab list                   landscapes, solvers and built-in scenes
     losslab render [SCENE] [--landscape NAME] [--solvers gd,momentum,adam]
-                   [--steps N] [--fps N] [--size WxH] [--view 3d|2d|both] --out FILE
+                   [--steps N] [--fps N] [--size WxH] [--view 3d|2d|both] --out FILE [--overwrite]
     losslab cifar fetch [--dir DIR]
 
 Bad input: exit code 2 and one line ``losslab: error: ...``. Anything
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
     r.add_argument("--view", default="both", metavar="3d|2d|both", help="which views (default both)")
     r.add_argument("--out", required=True, metavar="FILE", help="output .png, .svg, .mp4 or .gif")
+    r.add_argument("--overwrite", action="store_true", help="replace an existing read-only output file")
     r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     c = sub.add_parser("cifar", help="CIFAR-10 data")
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_glue_dash_values(argv))
         if args.command == "list":
             return cmd_list()
         if args.command == "render":
@@ -91,7 +92,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+# Options whose value may start with "-": argparse would take "--size -5x3" for two flags
+# and say "expected one argument"; "--size=-5x3" reaches our own check instead.
+_VALUE_OPTIONS = ("--size", "--out", "--dir", "--scene", "--landscape", "--solvers", "--view")
+
+
+def _glue_dash_values(argv: list[str]) -> list[str]:
+    glued: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in _VALUE_OPTIONS and i + 1 < len(argv) and argv[i + 1][:1] == "-" \
+                and not argv[i + 1].startswith("--"):
+            glued.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            glued.append(argv[i])
+            i += 1
+    return glued
+
+
 def _error(msg: str) -> None:
+    _ProgressBar.end_line()  # never glue the error onto an unfinished progress line
     print(f"{PROG}: error: {msg}", file=sys.stderr)
 
 
@@ -149,7 +170,7 @@ def cmd_render(args) -> int:
     fps = check_fps(args.fps)
     steps = check_steps(args.steps)
     view = check_view(args.view)
-    out = check_out(args.out)
+    out = check_out(args.out, overwrite=args.overwrite)
     scene = scene_for_render(args.scene, args.landscape, args.solvers)
     try:
         from app.ui.export.render import render_scene
@@ -158,7 +179,7 @@ def cmd_render(args) -> int:
             raise UsageError("rendering is not available yet (app.ui.export.render is missing)") from None
         raise
     done = render_scene(scene, out, size=size, view=view, fps=fps, steps=steps,
-                        progress=_ProgressBar("rendering"))
+                        progress=_ProgressBar("rendering"), overwrite=args.overwrite)
     print(f"wrote {done}", file=sys.stderr)
     return 0
 
@@ -202,6 +223,14 @@ class _ByteProgress:
 class _ProgressBar:
     """progress(fraction[, message]) -> a one-line text bar on stderr."""
 
+    line_open = False  # a bar was drawn without its final newline
+
+    @classmethod
+    def end_line(cls) -> None:
+        if cls.line_open:
+            sys.stderr.write("\n")
+            cls.line_open = False
+
     def __init__(self, label: str, width: int = 30) -> None:
         self.label, self.width, self._last = label, width, -1
 
@@ -218,3 +247,4 @@ class _ProgressBar:
         end = "\n" if frac >= 1.0 else ""
         sys.stderr.write(f"\r{self.label} [{bar:<{self.width}}] {pct:3d}% {message}"[:120] + end)
         sys.stderr.flush()
+        _ProgressBar.line_open = not end

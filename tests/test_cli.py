@@ -1,7 +1,6 @@
 """The losslab command: listing, argument checks (exit 2, one line, no traceback)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +49,8 @@ def test_list_prints_every_landscape_solver_and_scene(capsys):
     (["render", "default", "--size", "0x100", "--out", "x.png"], "--size must be positive"),
     (["render", "default", "--size", "8000x100", "--out", "x.png"], "at most 7680x4320"),
     (["render", "default", "--size", "big", "--out", "x.png"], "WIDTHxHEIGHT"),
+    (["render", "default", "--size", "-5x3", "--out", "x.png"], "--size must be positive, got -5x3"),
+    (["render", "default", "--out", "a" * 300 + ".png"], "--out file name is too long (304 bytes"),
     (["render", "default", "--fps", "0", "--out", "x.mp4"], "--fps must be between 1 and 120"),
     (["render", "default", "--fps", "ten", "--out", "x.mp4"], "invalid int value"),
     (["render", "default", "--steps", "-3", "--out", "x.png"], "--steps must be between 1"),
@@ -78,16 +79,30 @@ def test_output_in_missing_directory_is_refused(capsys, tmp_path):
     assert_usage_error(code, err, "does not exist")
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write anywhere")
-def test_output_in_read_only_directory_is_refused(capsys, tmp_path):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o555)
-    try:
-        code, out, err = run(capsys, "render", "default", "--out", str(ro / "x.png"))
-    finally:
-        ro.chmod(0o755)
-    assert_usage_error(code, err, "cannot write")
+def test_output_in_a_directory_nobody_can_write_is_refused(capsys):
+    # /proc accepts no new files, even from root (CI runs as root), and says so in words
+    code, out, err = run(capsys, "render", "default", "--out", "/proc/x.png")
+    assert_usage_error(code, err, "cannot write '/proc/x.png': '/proc' does not accept new files")
+    assert "No such file or directory" not in err
+
+
+def test_read_only_output_file_needs_overwrite(capsys, tmp_path, monkeypatch):
+    import types
+
+    target = tmp_path / "keep.png"
+    target.write_bytes(b"precious")
+    target.chmod(0o444)
+    code, out, err = run(capsys, "render", "default", "--out", str(target))
+    assert_usage_error(code, err, "read-only (remove it, or add --overwrite)")
+    assert target.read_bytes() == b"precious"
+    seen = {}
+
+    def fake_render(scene, out, overwrite=False, **kw):
+        seen["overwrite"] = overwrite
+        return out
+    monkeypatch.setitem(sys.modules, "app.ui.export.render", types.SimpleNamespace(render_scene=fake_render))
+    code, out, err = run(capsys, "render", "default", "--out", str(target), "--overwrite")
+    assert code == 0 and seen == {"overwrite": True}
 
 
 def test_bad_scene_file_is_one_line(capsys, tmp_path):
@@ -104,8 +119,9 @@ def test_valid_render_reaches_the_renderer(capsys, tmp_path, monkeypatch):
 
     calls = {}
 
-    def fake_render(scene, out, size=(0, 0), view="both", fps=None, steps=None, progress=None):
-        calls.update(scene=scene, out=out, size=size, view=view, fps=fps, steps=steps)
+    def fake_render(scene, out, size=(0, 0), view="both", fps=None, steps=None, progress=None,
+                    overwrite=None):
+        calls.update(scene=scene, out=out, size=size, view=view, fps=fps, steps=steps, overwrite=overwrite)
         out.write_bytes(b"png")
         return out
 
@@ -117,6 +133,7 @@ def test_valid_render_reaches_the_renderer(capsys, tmp_path, monkeypatch):
     assert code == 0, err
     assert calls["size"] == (640, 480) and calls["view"] == "2d"
     assert calls["fps"] == 12 and calls["steps"] == 50 and calls["out"] == out
+    assert calls["overwrite"] is False
     scene = calls["scene"]
     assert scene.landscape.name == "ravine"
     assert [r.solver for r in scene.runs] == ["gd", "adam"]
@@ -180,3 +197,34 @@ def test_fetch_shows_progress_bar(capsys, monkeypatch, tmp_path):
     code, out, err = run(capsys, "cifar", "fetch", "--dir", str(tmp_path))
     assert code == 0
     assert "100%" in err and "#" * 30 in err and "160.0 / 160.0 MB" in err and str(tmp_path) in err
+
+
+def test_fetch_error_starts_on_its_own_line(capsys, monkeypatch, tmp_path):
+    import types
+
+    from landscapes.cifar import CifarError
+
+    def fetch_cifar10(cache_dir=None, progress=None):
+        progress(40_000_000, 160_000_000)            # the bar is drawn, its line still open
+        raise CifarError("download of x failed after 40000000 bytes: the connection timed out")
+
+    monkeypatch.setitem(sys.modules, "landscapes.cifar", types.SimpleNamespace(fetch_cifar10=fetch_cifar10))
+    code, out, err = run(capsys, "cifar", "fetch", "--dir", str(tmp_path))
+    assert code == 2
+    bar, error = err.rstrip("\n").split("\n")
+    assert "25%" in bar and "losslab" not in bar
+    assert error == "losslab: error: download of x failed after 40000000 bytes: the connection timed out"
+
+
+@pytest.mark.parametrize("where, phrase", [
+    ("file", "is a file, not a directory"),
+    ("file/sub", "is a file, not a directory"),
+    ("/proc", "cannot write to '/proc': it does not accept new files"),
+    ("archive-dir", "is a directory, not the CIFAR-10 archive"),
+])
+def test_fetch_into_impossible_places_is_one_line_exit_2(capsys, tmp_path, where, phrase):
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "archive-dir" / "cifar-10-python.tar.gz").mkdir(parents=True)
+    folder = where if where.startswith("/") else str(tmp_path / where)
+    code, out, err = run(capsys, "cifar", "fetch", "--dir", folder)
+    assert_usage_error(code, err, phrase)

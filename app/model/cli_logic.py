@@ -5,11 +5,13 @@ it into ``losslab: error: ...`` and exit code 2.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
 from pathlib import Path
 
+from .safe_output import OutputError, ReadOnlyTarget, check_replaceable
 from .scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
 from .scene_io import SPECIAL_LANDSCAPES, SceneError, _hint, check_run
 
@@ -26,7 +28,7 @@ class UsageError(ValueError):
 
 def parse_size(text: str) -> tuple[int, int]:
     """'1280x720' -> (1280, 720); positive and at most 7680x4320."""
-    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text or "")
+    m = re.fullmatch(r"\s*(-?\d+)\s*[xX×]\s*(-?\d+)\s*", text or "")
     if not m:
         raise UsageError(f"--size must look like WIDTHxHEIGHT, e.g. 1280x720, got {text!r}")
     w, h = int(m.group(1)), int(m.group(2))
@@ -55,17 +57,24 @@ def check_view(view: str) -> str:
     return view
 
 
-def check_out(path: str | os.PathLike | None) -> Path:
-    """The output file: a known extension, in an existing, writable directory."""
+def check_out(path: str | os.PathLike[str] | None, overwrite: bool = False) -> Path:
+    """The output file: a known extension and a sane name, in an existing directory we can write.
+
+    An existing read-only file is refused unless ``overwrite`` (see app.model.safe_output).
+    """
     if not path:
         raise UsageError("--out FILE is required (.png, .svg, .mp4 or .gif)")
     out = Path(path).expanduser()
     if out.suffix.lower() not in OUT_SUFFIXES:
         got = f"{out.suffix!r}" if out.suffix else "no extension"
-        raise UsageError(f"--out must end in {', '.join(OUT_SUFFIXES)}; got {got} in '{out}'")
+        raise UsageError(f"--out must end in {', '.join(OUT_SUFFIXES)}; got {got} in '{_short(out)}'")
+    parent = out.parent if str(out.parent) else Path(".")
+    name_max = _name_max(parent)
+    if len(os.fsencode(out.name)) > name_max:
+        raise UsageError(f"--out file name is too long ({len(os.fsencode(out.name))} bytes; "
+                         f"at most {name_max} here): '{_short(out)}'")
     if out.is_dir():
         raise UsageError(f"--out '{out}' is a directory; give a file name")
-    parent = out.parent if str(out.parent) else Path(".")
     if not parent.exists():
         # a path under a regular file reports as missing; say which it is
         for anc in parent.parents:
@@ -75,11 +84,44 @@ def check_out(path: str | os.PathLike | None) -> Path:
     if not parent.is_dir():
         raise UsageError(f"cannot write '{out}': '{parent}' is a file, not a directory")
     try:  # os.access lies for root and on some network mounts: really try
-        with tempfile.TemporaryFile(dir=parent):
-            pass
+        fd, probe = tempfile.mkstemp(dir=parent, prefix=".losslab-probe-")
+        os.close(fd)
+        os.unlink(probe)
     except OSError as e:
-        raise UsageError(f"cannot write to directory '{parent}': {e.strerror or e}") from None
+        raise UsageError(f"cannot write '{out}': {_why_not_writable(parent, e)}") from None
+    try:
+        check_replaceable(out, overwrite)
+    except ReadOnlyTarget:
+        raise UsageError(f"cannot write '{out}': the existing file is read-only "
+                         "(remove it, or add --overwrite)") from None
+    except OutputError as e:
+        raise UsageError(str(e)) from None
     return out
+
+
+def _short(path: Path, keep: int = 60) -> str:
+    text = str(path)
+    return text if len(text) <= keep else f"{text[:keep // 2]}...{text[-keep // 2:]}"
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # not POSIX, or the file system will not say
+        return 255
+
+
+def _why_not_writable(folder: Path, e: OSError) -> str:
+    """Why no file can be created in ``folder``, in words (ENOENT in an existing folder is cryptic)."""
+    reasons = {
+        errno.ENOENT: f"'{folder}' does not accept new files (a special file system, not storage)",
+        errno.EACCES: f"no permission to create files in '{folder}'",
+        errno.EPERM: f"no permission to create files in '{folder}'",
+        errno.EROFS: f"'{folder}' is on a read-only file system",
+        errno.ENOSPC: f"no space left on the device of '{folder}'",
+        errno.EDQUOT: f"the disk quota for '{folder}' is used up",
+    }
+    return reasons.get(e.errno or 0, f"cannot create files in '{folder}': {e.strerror or e}")
 
 
 def parse_solvers(text: str | None) -> list[str]:
@@ -117,7 +159,7 @@ def scene_from_names(landscape: str, solver_names: list[str]) -> Scene:
     lspec = LandscapeSpec(name=landscape)
     f = build_landscape(lspec)
     runs = [RunSpec(solver=s, hyper=suggest_hyper(s, f)) for s in solver_names]
-    for i, r in enumerate(runs):
+    for r in runs:
         problems = check_run(r)
         if problems:
             raise UsageError(f"solver {r.solver!r}: {problems[0]}")

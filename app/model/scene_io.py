@@ -20,7 +20,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -79,26 +78,18 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
     return {"version": d.pop("version"), **d}
 
 
-def save_scene(scene: Scene, path: PathLike) -> Path:
-    """Write ``scene`` as JSON to ``path`` atomically (temp file + os.replace).
+def save_scene(scene: Scene, path: PathLike, *, overwrite: bool = False) -> Path:
+    """Write ``scene`` as JSON to ``path`` through app.model.safe_output.
 
-    A crash or a full disk mid-write leaves the old file intact.
+    A crash or a full disk mid-write leaves the old file intact; a read-only
+    file is refused unless ``overwrite``.
     """
+    from .safe_output import safe_output
+
     path = Path(path)
     text = json.dumps(scene_to_dict(scene), indent=2, allow_nan=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with safe_output(path, overwrite=overwrite) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 

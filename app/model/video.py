@@ -1,24 +1,42 @@
-"""Encode rendered frames to MP4 (H.264) or GIF with imageio-ffmpeg. No Qt.
+"""Encode rendered frames to MP4 (H.264) or GIF by piping raw frames to ffmpeg. No Qt.
 
-Frames are uint8 arrays (h, w, 3) or (h, w, 4) (alpha dropped). Two traps
-handled here (DESIGN.md): imageio-ffmpeg's default macro_block_size=16 would
-silently resize 800x600 to 800x608, so we pass 1; and Pillow merges identical
-consecutive GIF frames, so GIFs are written by ffmpeg too (one pass with a
-generated palette), which keeps every frame.
+Frames are uint8 arrays (h, w, 3) or (h, w, 4) (alpha dropped). The ffmpeg
+binary is imageio-ffmpeg's, but the pipe is our own: imageio-ffmpeg's
+write_frames ignores ffmpeg's exit status, so a full disk ("Error writing
+trailer: No space left on device") looked like success. Here a non-zero
+exit, or a pipe ffmpeg closed early, is an error carrying ffmpeg's last
+message, and the file goes through app.model.safe_output (temp file beside
+the target, renamed only on success). Frames are sent at their exact size
+(no macro-block padding: imageio-ffmpeg's default would turn 800x600 into
+800x608), and GIFs are written by ffmpeg too (one pass with a generated
+palette), because Pillow merges identical consecutive frames.
 """
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO
 
 import numpy as np
+
+from .safe_output import safe_output
 
 VIDEO_SUFFIXES = (".mp4", ".gif")
 
 
 class ExportCancelled(Exception):
     """The user cancelled an export; the partial file was removed."""
+
+
+def ffmpeg_command() -> list[str]:
+    """The ffmpeg executable (as a command prefix: tests swap in a fake one)."""
+    import imageio_ffmpeg
+
+    return [imageio_ffmpeg.get_ffmpeg_exe()]
 
 
 def _ffmpeg_args(suffix: str) -> tuple[str, list[str], str]:
@@ -39,24 +57,83 @@ def check_video_size(size: tuple[int, int], suffix: str) -> None:
         raise ValueError(f"MP4 (H.264) needs an even width and height, got {w}x{h}")
 
 
+class _FfmpegPipe:
+    """One ffmpeg process reading raw frames on stdin; its stderr kept in a temp file.
+
+    A temp file rather than a pipe for stderr: nothing has to drain it while we
+    write frames, so ffmpeg can never block on a full stderr pipe.
+    """
+
+    def __init__(self, out: Path, size: tuple[int, int], fps: int, channels: int, suffix: str) -> None:
+        codec, params, pix_fmt = _ffmpeg_args(suffix)
+        w, h = size
+        cmd = [*ffmpeg_command(), "-y", "-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{w}x{h}",
+               "-pix_fmt", "rgba" if channels == 4 else "rgb24", "-r", str(int(fps)), "-i", "-",
+               "-an", "-vcodec", codec, "-pix_fmt", pix_fmt, "-v", "error", *params, str(out)]
+        self.errors: IO[bytes] = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     stderr=self.errors)
+
+    def send(self, frame: np.ndarray) -> None:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(frame.data)  # C-contiguous: no copy
+        except (BrokenPipeError, ValueError):  # ffmpeg quit early: finish() says why
+            self.finish()
+            raise OSError("ffmpeg stopped before all frames were sent") from None
+
+    def finish(self) -> None:
+        """Close stdin, wait for ffmpeg; a non-zero exit raises OSError with its last message."""
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self.proc.wait()
+        if code < 0:
+            raise OSError(f"ffmpeg was stopped by signal {_signal_name(-code)}: {self._last_message()}")
+        if code > 0:
+            raise OSError(f"ffmpeg failed (exit status {code}): {self._last_message()}")
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+    def close(self) -> None:
+        self.kill()
+        self.errors.close()
+
+    def _last_message(self) -> str:
+        self.errors.seek(0)
+        lines = [ln.strip() for ln in self.errors.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        return lines[-1] if lines else "no message"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
 def encode_video(
     frames: Iterable[np.ndarray],
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     fps: int = 30,
     size: tuple[int, int],
     n_frames: int | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write ``frames`` (each (h, w, 3|4) uint8 of ``size`` = (w, h)) to ``path``.
 
-    The file is written beside its target under a temporary name and renamed
-    at the end, so a cancelled or failed export never leaves a broken video
-    where the user expects one.
+    A cancelled or failed export (ffmpeg's exit status is checked) never
+    replaces the file at ``path``: see app.model.safe_output, which also
+    refuses a read-only ``path`` unless ``overwrite``.
     """
-    import imageio_ffmpeg
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in VIDEO_SUFFIXES:
@@ -65,44 +142,31 @@ def encode_video(
     if not 1 <= int(fps) <= 120:
         raise ValueError(f"fps must be between 1 and 120, got {fps}")
     w, h = size
-    codec, params, pix_fmt = _ffmpeg_args(suffix)
-    tmp = path.with_name(f".{path.stem}.part{suffix}")
-    writer = None  # started on the first frame, whose channel count sets the input format
-    done = 0
-    ok = False
-    try:
-        for frame in frames:
-            if cancel is not None and cancel():
-                raise ExportCancelled(f"export of {path.name} cancelled")
-            a = np.asarray(frame)
-            if a.ndim != 3 or a.shape[:2] != (h, w) or a.shape[2] not in (3, 4):
-                raise ValueError(f"frame {done} has shape {a.shape}, expected ({h}, {w}, 3 or 4)"
-                                 f" (size {w}x{h})")
-            if writer is None:
-                channels = a.shape[2]
+    with safe_output(path, overwrite=overwrite) as tmp:
+        pipe: _FfmpegPipe | None = None  # started on the first frame, whose channels set the input
+        done = 0
+        try:
+            for frame in frames:
+                if cancel is not None and cancel():
+                    raise ExportCancelled(f"export of {path.name} cancelled")
+                a = np.asarray(frame)
+                if a.ndim != 3 or a.shape[:2] != (h, w) or a.shape[2] not in (3, 4):
+                    raise ValueError(f"frame {done} has shape {a.shape}, expected ({h}, {w}, 3 or 4)"
+                                     f" (size {w}x{h})")
+                if pipe is None:
+                    channels = a.shape[2]
+                    pipe = _FfmpegPipe(tmp, size, int(fps), channels, suffix)
+                elif a.shape[2] != channels:
+                    raise ValueError(f"frame {done} has {a.shape[2]} channels, the first had {channels}")
                 # RGBA goes to ffmpeg as is (it drops alpha): no per-frame copy
-                writer = imageio_ffmpeg.write_frames(
-                    str(tmp), size=(w, h), fps=int(fps), codec=codec,
-                    pix_fmt_in="rgba" if channels == 4 else "rgb24",
-                    pix_fmt_out=pix_fmt, macro_block_size=1, quality=None,
-                    output_params=params, ffmpeg_log_level="error")
-                writer.send(None)  # start ffmpeg
-            elif a.shape[2] != channels:
-                raise ValueError(f"frame {done} has {a.shape[2]} channels, the first had {channels}")
-            writer.send(np.ascontiguousarray(a, dtype=np.uint8))
-            done += 1
-            if progress is not None:
-                progress(done, n_frames)
-        if done == 0:
-            raise ValueError("no frames to encode")
-        ok = True
-    finally:
-        if writer is not None:
-            writer.close()
-        if not ok:
-            tmp.unlink(missing_ok=True)
-    if not tmp.exists() or tmp.stat().st_size == 0:
-        tmp.unlink(missing_ok=True)
-        raise OSError(f"ffmpeg wrote no video to {path}")
-    os.replace(tmp, path)
+                pipe.send(np.ascontiguousarray(a, dtype=np.uint8))
+                done += 1
+                if progress is not None:
+                    progress(done, n_frames)
+            if pipe is None:
+                raise ValueError("no frames to encode")
+            pipe.finish()
+        finally:
+            if pipe is not None:
+                pipe.close()
     return path

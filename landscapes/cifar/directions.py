@@ -10,12 +10,15 @@ score by as much as W* itself does, whatever its scale.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+Array = np.ndarray[Any, np.dtype[np.float64]]
 _DIRECTIONS_STREAM = 2  # linear.train_linear uses [seed] for W_init and [seed, 1] for batches
 
 
-def filter_normalized_directions(W, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def filter_normalized_directions(W: np.ndarray[Any, Any], seed: int = 0) -> tuple[Array, Array]:
     """Two random Gaussian directions, each column rescaled to the norm of W's column.
 
     Seeded by [seed, 2], a stream independent of the training's (see linear.py).
@@ -34,7 +37,8 @@ def filter_normalized_directions(W, seed: int = 0) -> tuple[np.ndarray, np.ndarr
     return out[0], out[1]
 
 
-def plane_through(W0, W1, W2) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[tuple[float, float], ...]]:
+def plane_through(W0: np.ndarray[Any, Any], W1: np.ndarray[Any, Any],
+                  W2: np.ndarray[Any, Any]) -> tuple[Array, Array, Array, tuple[tuple[float, float], ...]]:
     """The plane through three weight matrices, with W0 at the origin.
 
     D1 = W1 − W0 (so W1 sits at (1, 0)); D2 is the part of W2 − W0 orthogonal

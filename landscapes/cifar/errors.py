@@ -1,5 +1,9 @@
-"""The two exceptions of the CIFAR-10 package."""
+"""The two exceptions of the CIFAR-10 package, and the checks that raise them."""
 from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
 
 
 class CifarError(ValueError):
@@ -13,7 +17,19 @@ class Cancelled(Exception):
     """Raised when a cancel() callback asked a download, training or build to stop."""
 
 
-def check_cancel(cancel, what: str) -> None:
+def check_cancel(cancel: Callable[[], bool] | None, what: str) -> None:
     """Raise Cancelled if the optional ``cancel() -> bool`` callback says so."""
     if cancel is not None and cancel():
         raise Cancelled(f"{what} cancelled")
+
+
+def check_whole(name: str, value: object, minimum: int = 1) -> int:
+    """``value`` as an int >= ``minimum`` (5000.0 is fine); anything else a ValueError naming ``name``."""
+    number: int | None = None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        number = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    if number is None or number < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return number

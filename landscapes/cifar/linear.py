@@ -22,8 +22,12 @@ builder carry it explicitly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+Array = np.ndarray[Any, np.dtype[np.float64]]
 
 from .errors import check_cancel
 
@@ -33,22 +37,29 @@ REGS = ("l2", "l1")
 _CHUNK = 4096  # rows converted to float64 at a time (≈ 100 MB)
 
 
-def check_choice(kind: str, value, allowed) -> str:
-    if value not in allowed:
+def check_choice(kind: str, value: object, allowed: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"unknown {kind} {value!r}; choose one of {', '.join(allowed)}")
     return value
 
 
-def check_strength(strength) -> float:
-    s = float(strength)
+def check_strength(strength: object) -> float:
+    """A finite number >= 0; text, booleans and 400-digit integers are refused by name."""
+    s = float("nan")
+    if isinstance(strength, (int, float, np.integer, np.floating)) and not isinstance(strength, bool):
+        try:
+            s = float(strength)
+        except OverflowError:
+            pass
     if not np.isfinite(s) or s < 0:
-        raise ValueError(f"regularization strength must be finite and >= 0, got {strength!r}")
+        raise ValueError(f"regularization strength must be finite and >= 0, got {strength!r}"[:200])
     return s
 
 
-def image_mean(x: np.ndarray) -> np.ndarray:
+def image_mean(x: ArrayLike) -> Array:
     """The mean image (3072,) float64 of raw rows x (N, 3072)."""
-    return np.asarray(x).mean(axis=0, dtype=np.float64)
+    mean: Array = np.asarray(x).mean(axis=0, dtype=np.float64)
+    return mean
 
 
 def preprocess(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -91,14 +102,15 @@ def data_loss_and_dscores(S: np.ndarray, y: np.ndarray, loss: str) -> tuple[floa
     raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
 
 
-def loss_and_grad(W, X, y, loss: str = "softmax", reg: str = "l2", strength: float = 0.0):
+def loss_and_grad(W: Array, X: Array, y: np.ndarray[Any, Any], loss: str = "softmax", reg: str = "l2",
+                  strength: float = 0.0) -> tuple[float, Array]:
     """(data loss + regularization, dL/dW) for features X (N, 3073), W (3073, C)."""
     data, dS = data_loss_and_dscores(X @ W, y, loss)
     r, dR = reg_loss_and_grad(W, reg, strength)
     return data + r, X.T @ dS + dR
 
 
-def train_linear(x, y, loss: str = "softmax", reg: str = "l2", strength: float = 5e3,
+def train_linear(x: ArrayLike, y: ArrayLike, loss: str = "softmax", reg: str = "l2", strength: float = 5e3,
                  lr: float = 4e-7, batch_size: int = 200, steps: int = 1500, seed: int = 0,
                  progress: Callable[[float, str], object] | None = None,
                  cancel: Callable[[], bool] | None = None, w0: np.ndarray | None = None) -> np.ndarray:
@@ -147,7 +159,7 @@ def initial_weights(features: int = 3073, seed: int = 0) -> np.ndarray:
     return 0.001 * np.random.default_rng(seed).standard_normal((features, NUM_CLASSES))
 
 
-def predict(W, x, mean) -> np.ndarray:
+def predict(W: Array, x: ArrayLike, mean: Array) -> np.ndarray[Any, np.dtype[np.int64]]:
     """Predicted classes of raw rows x, in chunks (bounded memory)."""
     x = np.asarray(x)
     out = np.empty(len(x), dtype=np.int64)
@@ -156,14 +168,15 @@ def predict(W, x, mean) -> np.ndarray:
     return out
 
 
-def accuracy(W, x, y, mean) -> float:
+def accuracy(W: Array, x: ArrayLike, y: ArrayLike, mean: Array) -> float:
     """Fraction of raw rows x classified as y by W (features [x − mean, 1]); nan for no rows."""
-    if len(x) == 0:
+    if len(np.asarray(x)) == 0:
         return float("nan")
     return float(np.mean(predict(W, x, mean) == np.asarray(y)))
 
 
-def random_search(x, y, tries: int = 100, seed: int = 0, mean=None) -> tuple[np.ndarray, float]:
+def random_search(x: ArrayLike, y: ArrayLike, tries: int = 100, seed: int = 0,
+                  mean: Array | None = None) -> tuple[Array, float]:
     """Best of ``tries`` random W = 0.0001·N(0, 1) by accuracy on (x, y) -> (W, acc).
 
     The CS231n baseline (~15%): one pass over x scores all tries at once.
@@ -183,13 +196,13 @@ def random_search(x, y, tries: int = 100, seed: int = 0, mean=None) -> tuple[np.
     return Ws[best], float(correct[best] / len(x))
 
 
-def sample_indices(shape, count: int = 10, seed: int = 0) -> np.ndarray:
+def sample_indices(shape: tuple[int, ...], count: int = 10, seed: int = 0) -> np.ndarray[Any, np.dtype[np.int64]]:
     """``count`` random (row, col) entries of an array of ``shape``: int (count, 2)."""
     rng = np.random.default_rng(seed)
     return np.stack([rng.integers(0, n, size=count) for n in shape], axis=1)
 
 
-def numerical_grad_W(f: Callable[[np.ndarray], float], W: np.ndarray, idx, h: float = 1e-5) -> np.ndarray:
+def numerical_grad_W(f: Callable[[Array], float], W: ArrayLike, idx: ArrayLike, h: float = 1e-5) -> Array:
     """Centered differences (f(W + h·E) − f(W − h·E)) / 2h at the sampled entries idx (k, 2).
 
     As in CS231n's grad_check_sparse: checking a few entries is enough.
@@ -207,7 +220,8 @@ def numerical_grad_W(f: Callable[[np.ndarray], float], W: np.ndarray, idx, h: fl
     return np.array(out)
 
 
-def relative_error(analytic, numeric, tiny: float = 1e-300) -> np.ndarray:
+def relative_error(analytic: ArrayLike, numeric: ArrayLike, tiny: float = 1e-300) -> Array:
     """|a − n| / (|a| + |n|), per entry (the CS231n gradient-check figure)."""
     a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
-    return np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), tiny)
+    err: Array = np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), tiny)
+    return err

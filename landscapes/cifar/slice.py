@@ -10,20 +10,25 @@ Precomputing S0 = X C, S1 = X D1, S2 = X D2 once makes a point cost O(N·K).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ..base import Landscape, as_points
+from ..base import Bounds, Landscape, as_points
 from .linear import LOSSES, REGS, check_choice, check_strength, image_mean, preprocess
-from .parallel import BLOCK_ELEMS, reduce_points, run_items
-from .slice_terms import HingeTerm, L1Term, L2Term, SoftmaxTerm
+from .parallel import BLOCK_ELEMS, Progress, reduce_points, run_items
+from .slice_terms import Array, BlockTerm, Derivs, HingeTerm, L1Term, L2Term, SoftmaxTerm
+
+Cancel = Callable[[], bool]
 
 PARTS = ("total", "data", "reg")
 _ROWS = 4096  # examples converted to float features at a time
 
 
-def plane_scores(x, mean, mats, progress=None) -> list[np.ndarray]:
+def plane_scores(x: ArrayLike, mean: Array, mats: Sequence[Array], progress: Progress | None = None) -> list[Array]:
     """[X M for M in mats] with X = [x − mean, 1], converting x in chunks (bounded memory)."""
     x = np.asarray(x)
     stacked = np.concatenate(mats, axis=1)                      # (3073, 3K)
@@ -36,14 +41,14 @@ def plane_scores(x, mean, mats, progress=None) -> list[np.ndarray]:
     return [np.ascontiguousarray(out[:, j * k:(j + 1) * k]) for j in range(len(mats))]
 
 
-def _evenly_spaced(xs: np.ndarray) -> bool:
+def _evenly_spaced(xs: Array) -> bool:
     if xs.size < 3 or not np.all(np.isfinite(xs)):
         return False
     d = np.diff(xs)
     return bool(np.all(np.abs(d - d[0]) <= 1e-9 * np.abs(d[0])) and d[0] != 0)
 
 
-def _grid_axes(p: np.ndarray):
+def _grid_axes(p: Array) -> tuple[Array, Array] | None:
     """(xs, ys) when p (ny, nx, 2) is exactly np.meshgrid(xs, ys) stacked, else None."""
     if p.ndim != 3 or p.shape[0] < 2 or p.shape[1] < 3:
         return None
@@ -66,9 +71,10 @@ class CifarSlice(Landscape):
     name = "cifar_slice"
     log_scale = False
 
-    def __init__(self, W, x, y, loss: str = "softmax", reg: str = "l2", strength: float = 5e3,
-                 directions=None, mean=None, origin=None, part: str = "total",
-                 bounds=((-1.0, 1.0), (-1.0, 1.0)), progress=None) -> None:
+    def __init__(self, W: ArrayLike, x: ArrayLike, y: ArrayLike, loss: str = "softmax", reg: str = "l2",
+                 strength: float = 5e3, directions: Sequence[ArrayLike] | None = None,
+                 mean: ArrayLike | None = None, origin: ArrayLike | None = None, part: str = "total",
+                 bounds: Bounds = ((-1.0, 1.0), (-1.0, 1.0)), progress: Progress | None = None) -> None:
         super().__init__(loss=loss, reg=reg, strength=strength)
         self.loss = check_choice("loss", loss, LOSSES)
         self.reg = check_choice("reg", reg, REGS)
@@ -95,11 +101,13 @@ class CifarSlice(Landscape):
         self.n_examples = len(x)
         S0, S1, S2 = plane_scores(x, self.mean, [C, D1, D2], progress)
         y = y.astype(np.int64)
-        self._data = SoftmaxTerm(S0, S1, S2, y) if loss == "softmax" else HingeTerm(S0, S1, S2, y)
+        self._data: SoftmaxTerm | HingeTerm = (SoftmaxTerm(S0, S1, S2, y) if loss == "softmax"
+                                               else HingeTerm(S0, S1, S2, y))
         self._l2 = L2Term(C, D1, D2, self.strength) if reg == "l2" else None
         self._l1 = L1Term(C, D1, D2, self.strength) if reg == "l1" else None
         self._scores = (S0, S1, S2, y)  # row-major, for minibatch sampling
-        self.bounds = (tuple(map(float, bounds[0])), tuple(map(float, bounds[1])))
+        (bx0, bx1), (by0, by1) = bounds
+        self.bounds = ((float(bx0), float(bx1)), (float(by0), float(by1)))
         self.minima = ()
         self.min_value = None
         (x0, x1), (y0, y1) = self.bounds
@@ -120,7 +128,8 @@ class CifarSlice(Landscape):
                             f"training images, {where}")
 
     # --- the three parts --------------------------------------------------------------
-    def _evaluate(self, p, order: int, part: str | None = None, progress=None, cancel=None):
+    def _evaluate(self, p: ArrayLike, order: int, part: str | None = None, progress: Progress | None = None,
+                  cancel: Cancel | None = None) -> tuple[Array, Array, Array]:
         p = as_points(p)
         lead = p.shape[:-1]
         a = np.ascontiguousarray(p[..., 0].ravel())
@@ -129,54 +138,49 @@ class CifarSlice(Landscape):
         value = np.zeros(a.size)
         grad = np.zeros((a.size, 2))
         hess = np.zeros((a.size, 3))
-        terms = []
+        terms: list[BlockTerm] = []
         if part in ("total", "data"):
             terms.append(self._data)
         if part in ("total", "reg") and self._l1 is not None:
             terms.append(self._l1)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for term in terms:
-                sums = reduce_points(term, a, b, order, progress, cancel)
-                v, g, h = term.finish(a, b, sums, order)
-                value += v
-                if order >= 1:
-                    grad += g
-                if order >= 2:
-                    hess += h
+            parts: list[Derivs] = [term.finish(a, b, reduce_points(term, a, b, order, progress, cancel), order)
+                                   for term in terms]
             if part in ("total", "reg") and self._l2 is not None:
-                v, g, h = self._l2.evaluate(a, b, order)
+                parts.append(self._l2.evaluate(a, b, order))
+            for v, g, h in parts:
                 value += v
-                if order >= 1:
+                if g is not None and order >= 1:
                     grad += g
-                if order >= 2:
+                if h is not None and order >= 2:
                     hess += h
         return value.reshape(lead), grad.reshape(lead + (2,)), hess.reshape(lead + (3,))
 
-    def value(self, p) -> np.ndarray:
+    def value(self, p: ArrayLike) -> Array:
         p = as_points(p)
         axes = _grid_axes(p)
         if axes is not None:  # a meshgrid (as views pass): the fast row recurrence
             return self.value_grid(*axes)
         return self._evaluate(p, 0)[0]
 
-    def grad(self, p) -> np.ndarray:
+    def grad(self, p: ArrayLike) -> Array:
         return self._evaluate(p, 1)[1]
 
-    def value_and_grad(self, p):
+    def value_and_grad(self, p: ArrayLike) -> tuple[Array, Array]:
         v, g, _ = self._evaluate(p, 1)
         return v, g
 
-    def hessian(self, p) -> np.ndarray:
+    def hessian(self, p: ArrayLike) -> Array:
         h = self._evaluate(p, 2)[2]
         out = np.empty(h.shape[:-1] + (2, 2))
         out[..., 0, 0], out[..., 0, 1], out[..., 1, 0], out[..., 1, 1] = h[..., 0], h[..., 1], h[..., 1], h[..., 2]
         return out
 
-    def data_value(self, p) -> np.ndarray:
+    def data_value(self, p: ArrayLike) -> Array:
         """The mean data loss alone at points p (..., 2)."""
         return self._evaluate(p, 0, part="data")[0]
 
-    def reg_value(self, p) -> np.ndarray:
+    def reg_value(self, p: ArrayLike) -> Array:
         """The regularization term alone at points p (..., 2)."""
         return self._evaluate(p, 0, part="reg")[0]
 
@@ -189,11 +193,12 @@ class CifarSlice(Landscape):
         other.__dict__.pop("grad_scale", None)
         return other
 
-    def weights(self, a: float, b: float) -> np.ndarray:
+    def weights(self, a: float, b: float) -> Array:
         """The weight matrix C + a·D1 + b·D2 at one point of the plane."""
         return self.center + a * self.directions[0] + b * self.directions[1]
 
-    def value_grid(self, xs, ys, progress=None, cancel=None) -> np.ndarray:
+    def value_grid(self, xs: ArrayLike, ys: ArrayLike, progress: Progress | None = None,
+                   cancel: Cancel | None = None) -> Array:
         """Z[j, i] = f(xs[i], ys[j]) in bounded-memory blocks on all cores.
 
         progress(fraction, message) is called as blocks finish; cancel() -> True
@@ -205,14 +210,16 @@ class CifarSlice(Landscape):
         X, Y = np.meshgrid(xs, ys)
         return self._evaluate(np.stack([X, Y], axis=-1), 0, progress=progress, cancel=cancel)[0]
 
-    def _softmax_grid(self, xs, ys, progress, cancel) -> np.ndarray:
+    def _softmax_grid(self, xs: Array, ys: Array, progress: Progress | None, cancel: Cancel | None) -> Array:
         """Rows of constant b, evenly spaced a: the multiplicative recurrence of row_log_sums."""
         term = self._data
+        assert isinstance(term, SoftmaxTerm)  # value_grid calls this for softmax slices only
         groups = [g for g in (np.flatnonzero(xs < 0), np.flatnonzero(xs >= 0)) if g.size]
         step = max(1, BLOCK_ELEMS // (2 * term.width))
         items = [(j, g) for j in range(ys.size) for g in groups]
 
-        def work(item):
+        def work(item: tuple[int, np.ndarray[Any, np.dtype[np.intp]]]) -> tuple[
+                int, np.ndarray[Any, np.dtype[np.intp]], Array]:
             j, g = item
             sums = np.zeros(g.size)
             for e0 in range(0, term.count, step):
@@ -229,7 +236,7 @@ class CifarSlice(Landscape):
             value += self._evaluate(np.stack([A, B], axis=-1), 0, part="reg")[0]
         return value
 
-    def grid(self, n: int = 200, bounds=None):
+    def grid(self, n: int = 200, bounds: Bounds | None = None) -> tuple[Array, Array, Array]:
         (x0, x1), (y0, y1) = bounds or self.bounds
         xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
         return xs, ys, self.value_grid(xs, ys)
@@ -244,7 +251,7 @@ class CifarSlice(Landscape):
         s = float(np.median(n)) if n.size else 1.0
         return s if s > 0 else 1.0
 
-    def minibatch_grad(self, p, batch_size: int, rng) -> np.ndarray:
+    def minibatch_grad(self, p: ArrayLike, batch_size: int, rng: np.random.Generator) -> Array:
         """Gradient of the loss on ``batch_size`` examples drawn with replacement, per point.
 
         Each point gets its own minibatch; the regularization gradient is exact
@@ -284,9 +291,10 @@ class CifarSlice(Landscape):
                 f"N={self.n_examples} part={self.part}>")
 
 
-def cifar_slice(W, x, y, loss: str = "softmax", reg: str = "l2", strength: float = 5e3,
-                directions=None, mean=None, origin=None, part: str = "total",
-                bounds=((-1.0, 1.0), (-1.0, 1.0)), progress=None) -> CifarSlice:
+def cifar_slice(W: ArrayLike, x: ArrayLike, y: ArrayLike, loss: str = "softmax", reg: str = "l2",
+                strength: float = 5e3, directions: Sequence[ArrayLike] | None = None,
+                mean: ArrayLike | None = None, origin: ArrayLike | None = None, part: str = "total",
+                bounds: Bounds = ((-1.0, 1.0), (-1.0, 1.0)), progress: Progress | None = None) -> CifarSlice:
     """The slice W(a, b) = (origin or W) + a·D1 + b·D2 of the loss on raw rows x.
 
     x is raw as given to train_linear; ``mean`` is the training mean image

@@ -24,12 +24,33 @@ matrix of (C, D1, D2); L1, Σ|C + a·D1 + b·D2|, is summed in blocks of weights
 """
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import numpy as np
+
+Array = np.ndarray[Any, np.dtype[np.float64]]
+# (value (k,), grad (k, 2) or None, hessian (k, 3) as h11, h12, h22 or None) at k points
+Derivs = tuple[Array, Array | None, Array | None]
+
+
+class BlockTerm(Protocol):
+    """A loss term summed over ``count`` items in blocks e0:e1 (see parallel.reduce_points)."""
+
+    count: int
+    width: int
+    quadrant_split: bool
+
+    def outputs(self, order: int) -> int: ...
+
+    def partial(self, a: Array, b: Array, e0: int, e1: int, order: int) -> Array: ...
+
+    def finish(self, a: Array, b: Array, sums: Array, order: int) -> Derivs: ...
+
 
 _TINY_SUM = 1e-290  # Σ exp below this: the shift bound was too loose, redo exactly
 
 
-def _mul_add(a3, A, B, out):
+def _mul_add(a3: Array, A: Array, B: Array, out: Array) -> Array:
     """out = a3 * A + B (a3 of shape (K, 1, 1)), in place."""
     np.multiply(a3, A, out=out)
     out += B
@@ -42,7 +63,7 @@ class SoftmaxTerm:
     width_kind = "data"
     quadrant_split = True
 
-    def __init__(self, S0: np.ndarray, S1: np.ndarray, S2: np.ndarray, y: np.ndarray) -> None:
+    def __init__(self, S0: Array, S1: Array, S2: Array, y: np.ndarray[Any, Any]) -> None:
         # S* are (N, K) scores; store class-major (K, N)
         n = len(y)
         rows = np.arange(n)
@@ -62,7 +83,7 @@ class SoftmaxTerm:
     def outputs(order: int) -> int:
         return (1, 4, 7)[order]
 
-    def partial(self, a, b, e0, e1, order):
+    def partial(self, a: Array, b: Array, e0: int, e1: int, order: int) -> Array:
         k = a.size
         a3, b3 = a[:, None, None], b[:, None, None]
         S1 = self.S1_pos if a[0] >= 0 else self.S1_neg
@@ -111,7 +132,7 @@ class SoftmaxTerm:
                 out[j] = self._exact_partial(a[j], b, e0, e1, 0)[0]
         return out
 
-    def _derivatives(self, E, Z, e0, e1, order, out):
+    def _derivatives(self, E: Array, Z: Array, e0: int, e1: int, order: int, out: Array) -> None:
         A1 = np.einsum("kcn,cn->kn", E, self.S1[:, e0:e1]) / Z
         A2 = np.einsum("kcn,cn->kn", E, self.S2[:, e0:e1]) / Z
         out[:, 1] = A1.sum(axis=1)
@@ -122,7 +143,7 @@ class SoftmaxTerm:
             out[:, 5] = (np.einsum("kcn,cn->kn", E, self.S12[:, e0:e1]) / Z - A1 * A2).sum(axis=1)
             out[:, 6] = (np.einsum("kcn,cn->kn", E, self.S22[:, e0:e1]) / Z - A2 * A2).sum(axis=1)
 
-    def _exact_partial(self, a, b, e0, e1, order):
+    def _exact_partial(self, a: float, b: float, e0: int, e1: int, order: int) -> Array:
         """One point with the true per-example max as shift (the rare fallback)."""
         s = self._S0[:, e0:e1] + a * self.S1[:, e0:e1] + b * self.S2[:, e0:e1]
         m = s.max(axis=0)
@@ -134,9 +155,10 @@ class SoftmaxTerm:
         out[0, 0] = np.sum(np.log(Z[0]) + m - u)
         if order >= 1:
             self._derivatives(E, Z, e0, e1, order, out)
-        return out[0]
+        row: Array = out[0]
+        return row
 
-    def finish(self, a, b, sums, order):
+    def finish(self, a: Array, b: Array, sums: Array, order: int) -> Derivs:
         """Per-point (value, grad (K, 2), hessian (K, 3) as h11, h12, h22) from the sums."""
         n = self.count
         m0, m1, m2 = self.shift_means
@@ -155,7 +177,7 @@ class HingeTerm:
 
     quadrant_split = False
 
-    def __init__(self, S0, S1, S2, y) -> None:
+    def __init__(self, S0: Array, S1: Array, S2: Array, y: np.ndarray[Any, Any]) -> None:
         n = len(y)
         rows = np.arange(n)
         self.count, self.width = n, S0.shape[1]
@@ -169,7 +191,7 @@ class HingeTerm:
     def outputs(order: int) -> int:
         return (1, 3, 3)[order]
 
-    def partial(self, a, b, e0, e1, order):
+    def partial(self, a: Array, b: Array, e0: int, e1: int, order: int) -> Array:
         a3, b3 = a[:, None, None], b[:, None, None]
         buf = np.empty((a.size, self.width, e1 - e0))
         tmp = np.empty_like(buf)
@@ -186,7 +208,7 @@ class HingeTerm:
             out[:, 2] = np.einsum("kcn,cn->k", buf, D2)
         return out
 
-    def finish(self, a, b, sums, order):
+    def finish(self, a: Array, b: Array, sums: Array, order: int) -> Derivs:
         n = self.count
         grad = np.stack([sums[:, 1] / n, sums[:, 2] / n], axis=-1) if order >= 1 else None
         hess = np.zeros((a.size, 3)) if order >= 2 else None
@@ -199,7 +221,7 @@ class L1Term:
     quadrant_split = False
     width = 1
 
-    def __init__(self, C, D1, D2, strength: float) -> None:
+    def __init__(self, C: Array, D1: Array, D2: Array, strength: float) -> None:
         self.C, self.D1, self.D2 = (np.ascontiguousarray(M, dtype=np.float64).reshape(1, -1) for M in (C, D1, D2))
         self.count = self.C.size
         self.strength = strength
@@ -208,7 +230,7 @@ class L1Term:
     def outputs(order: int) -> int:
         return (1, 3, 3)[order]
 
-    def partial(self, a, b, e0, e1, order):
+    def partial(self, a: Array, b: Array, e0: int, e1: int, order: int) -> Array:
         a2, b2 = a[:, None], b[:, None]
         D1, D2 = self.D1[0, e0:e1], self.D2[0, e0:e1]
         w = a2 * D1 + self.C[0, e0:e1] + b2 * D2
@@ -220,7 +242,7 @@ class L1Term:
             out[:, 2] = s @ D2
         return out
 
-    def finish(self, a, b, sums, order):
+    def finish(self, a: Array, b: Array, sums: Array, order: int) -> Derivs:
         s = self.strength
         grad = s * sums[:, 1:3] if order >= 1 else None
         hess = np.zeros((a.size, 3)) if order >= 2 else None
@@ -233,12 +255,12 @@ class L2Term:
         R(a, b) = s·(G00 + 2a·G01 + 2b·G02 + a²·G11 + 2ab·G12 + b²·G22)
     """
 
-    def __init__(self, C, D1, D2, strength: float) -> None:
+    def __init__(self, C: Array, D1: Array, D2: Array, strength: float) -> None:
         V = np.stack([np.ravel(C), np.ravel(D1), np.ravel(D2)]).astype(np.float64)
         self.G = V @ V.T
         self.strength = strength
 
-    def evaluate(self, a, b, order):
+    def evaluate(self, a: Array, b: Array, order: int) -> Derivs:
         G, s = self.G, self.strength
         value = s * (G[0, 0] + 2 * a * G[0, 1] + 2 * b * G[0, 2]
                      + a * a * G[1, 1] + 2 * a * b * G[1, 2] + b * b * G[2, 2])

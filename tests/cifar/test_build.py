@@ -8,12 +8,13 @@ import torch
 from landscapes.cifar import Cancelled, CifarError, build_cifar_slice, initial_weights, preprocess
 from landscapes.cifar import build as build_module
 
+from .conftest import user_cache
 from .test_linear import torch_loss
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("losslab-cache")
+def cache():
+    return user_cache("test_build")
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +79,10 @@ def test_init_opt_random_plane_places_the_three_weights(built, cifar_root, cache
     assert f.log_scale
 
 
-def test_cancel_and_missing_download(cifar_root, tmp_path):
+def test_cancel_and_missing_download(cifar_root, cache_in_user_dir):
     with pytest.raises(Cancelled):
-        build_cifar_slice(cifar_root, cache_dir=tmp_path, cancel=lambda: True)
+        build_cifar_slice(cifar_root, cache_dir=cache_in_user_dir, cancel=lambda: True)
     with pytest.raises(CifarError, match="not downloaded yet.*fetch_cifar10"):
-        build_cifar_slice(None, cache_dir=tmp_path)
+        build_cifar_slice(None, cache_dir=cache_in_user_dir)
     with pytest.raises(ValueError, match="unknown plane 'diagonal'"):
-        build_cifar_slice(cifar_root, plane="diagonal", cache_dir=tmp_path)
+        build_cifar_slice(cifar_root, plane="diagonal", cache_dir=cache_in_user_dir)

@@ -202,7 +202,7 @@ def test_plane_through_three_points():
     rng = np.random.default_rng(0)
     A, B, C = (rng.standard_normal((7, 3)) for _ in range(3))
     origin, D1, D2, coords = plane_through(A, B, C)
-    for M, (a, b) in zip((A, B, C), coords):
+    for M, (a, b) in zip((A, B, C), coords, strict=True):
         np.testing.assert_allclose(origin + a * D1 + b * D2, M, atol=1e-12)
     assert coords[:2] == ((0.0, 0.0), (1.0, 0.0))
     assert abs(np.vdot(D1, D2)) < 1e-12 and np.linalg.norm(D2) == pytest.approx(np.linalg.norm(D1))

@@ -1,9 +1,12 @@
 """Video encoding: frame count, size and fps as ffprobe reports them."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
+from app.model import video
 from app.model.video import ExportCancelled, encode_video
 from tests.export.ffprobe import probe
 
@@ -91,3 +94,61 @@ def test_rgba_pixels_come_out_as_their_rgb(tmp_path):
                          capture_output=True, check=True).stdout
     rgb = np.frombuffer(raw, np.uint8).reshape(32, 48, 3)
     assert (rgb[..., 0] > 240).all() and (rgb[..., 1:] < 15).all()
+
+
+FAKE_FFMPEG = """
+import sys
+out = sys.argv[-1]
+sys.stdin.buffer.read()                      # take every frame, like ffmpeg
+with open(out, "wb") as f:
+    f.write(b"\\0" * 1000)                   # a video without its moov atom
+sys.stderr.write("[mp4] Error writing trailer: No space left on device\\n")
+sys.exit(1)
+"""
+
+
+def fake_ffmpeg(monkeypatch, tmp_path, source):
+    script = tmp_path / "fake_ffmpeg.py"
+    script.write_text(source)
+    monkeypatch.setattr(video, "ffmpeg_command", lambda: [sys.executable, str(script)])
+    return script
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_ffmpeg_failure_keeps_the_old_file(tmp_path, monkeypatch, suffix):
+    # ffmpeg writes a non-empty but broken file and exits 1 (a full disk at the trailer)
+    work = tmp_path / "work"
+    work.mkdir()
+    fake_ffmpeg(monkeypatch, tmp_path, FAKE_FFMPEG)
+    target = work / f"race{suffix}"
+    target.write_bytes(b"good old export")
+    with pytest.raises(OSError, match="exit status 1.*No space left on device.*existing file is kept"):
+        encode_video(moving_bar(5, 64, 64), target, fps=10, size=(64, 64))
+    assert target.read_bytes() == b"good old export"
+    assert [p.name for p in work.iterdir()] == [target.name]
+
+
+def test_ffmpeg_dying_early_is_an_error(tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    fake_ffmpeg(monkeypatch, tmp_path, "import sys; sys.stderr.write('Unknown encoder\\n'); sys.exit(8)")
+    with pytest.raises(OSError, match="Unknown encoder"):
+        # frames large enough to fill the pipe buffer after ffmpeg has gone
+        encode_video(moving_bar(40, 640, 480), work / "x.mp4", fps=10, size=(640, 480))
+    assert list(work.iterdir()) == []
+
+
+def test_read_only_video_is_refused_before_encoding(tmp_path):
+    target = tmp_path / "keep.gif"
+    target.write_bytes(b"precious")
+    target.chmod(0o444)
+    pulled = []
+
+    def frames():
+        pulled.append(1)
+        yield np.zeros((64, 64, 3), np.uint8)
+    with pytest.raises(OSError, match="read-only"):
+        encode_video(frames(), target, fps=10, size=(64, 64))
+    assert target.read_bytes() == b"precious" and pulled == []
+    out = encode_video(frames(), target, fps=10, size=(64, 64), overwrite=True)
+    assert probe(out)["frames"] == 1

@@ -93,6 +93,7 @@ def render_scene(
     transparent: bool = False,
     landscape=None,
     camera: dict | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Render ``scene`` to ``out`` (.png, .svg, .mp4 or .gif) without showing a window.
 
@@ -103,6 +104,7 @@ def render_scene(
     returning True stops a video with app.model.video.ExportCancelled.
     ``landscape`` reuses an already built surface (e.g. a CIFAR slice);
     ``camera`` (distance, elevation, azimuth) overrides the scene's.
+    An existing read-only ``out`` is refused unless ``overwrite`` (app.model.safe_output).
     """
     out = Path(out)
     suffix = out.suffix.lower()
@@ -131,16 +133,16 @@ def render_scene(
         landscape = build_landscape(scene.landscape, progress=report.part(0.0, 0.3), cancel=cancel)
     race = Race(scene, landscape)
     if suffix in VIDEO_SUFFIXES:
-        return _render_video(race, out, size, view, fps, report, cancel, camera)
+        return _render_video(race, out, size, view, fps, report, cancel, camera, overwrite)
     report(0.3, f"running {race.total_steps} steps")
     race.step(race.total_steps)
     renderer = SceneRenderer(race, size, view, transparent=transparent, camera=camera)
     try:
         report(0.6, "rendering")
         if suffix == ".svg":
-            renderer.save_svg(out)
+            renderer.save_svg(out, overwrite=overwrite)
         else:
-            save_png(renderer.image(), out, transparent=transparent)
+            save_png(renderer.image(), out, transparent=transparent, overwrite=overwrite)
     finally:
         renderer.close()
     report(1.0, "done")
@@ -171,18 +173,18 @@ def ensure_app(need_gl: bool):
     return app
 
 
-def save_png(img, path: str | os.PathLike, transparent: bool = False) -> Path:
-    """Write a QImage as PNG (via a temporary file, so a failed write leaves nothing behind)."""
+def save_png(img, path: str | os.PathLike, transparent: bool = False, overwrite: bool = False) -> Path:
+    """Write a QImage as PNG through app.model.safe_output (a failed write keeps the old file)."""
     from PySide6.QtGui import QImage
+
+    from app.model.safe_output import safe_output
 
     path = Path(path)
     img = img.convertToFormat(QImage.Format.Format_ARGB32 if transparent else QImage.Format.Format_RGB32)
-    tmp = path.with_name(f".{path.stem}.part.png")
-    # quality 80 = light zlib compression: a 4K frame saves in a fraction of a second
-    if not img.save(str(tmp), "PNG", 80):
-        tmp.unlink(missing_ok=True)
-        raise OSError(f"cannot write '{path}'")
-    os.replace(tmp, path)
+    with safe_output(path, overwrite=overwrite) as tmp:
+        # quality 80 = light zlib compression: a 4K frame saves in a fraction of a second
+        if not img.save(str(tmp), "PNG", 80):
+            raise OSError("Qt could not write the PNG")
     return path
 
 
@@ -298,16 +300,22 @@ class SceneRenderer:
         buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.sizeInBytes())
         return buf.reshape(h, stride)[:, : 4 * w].reshape(h, w, 4)
 
-    def save_svg(self, path: str | os.PathLike) -> Path:
+    def save_svg(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
         """The 2-D view as SVG: vector contours, trajectories, text; the heatmap embedded."""
-        from PySide6.QtCore import QRect, QSize
-        from PySide6.QtGui import QPainter, QPicture
-        from PySide6.QtSvg import QSvgGenerator
+        from app.model.safe_output import safe_output
 
         if self.contour is None:
             raise RenderError("SVG export is of the 2-D view: use view '2d' (or a .png for 3-D)")
         path = Path(path)
-        tmp = path.with_name(f".{path.stem}.part.svg")
+        with safe_output(path, overwrite=overwrite) as tmp:
+            self._write_svg(tmp)
+        return path
+
+    def _write_svg(self, tmp: Path) -> None:
+        from PySide6.QtCore import QRect, QSize
+        from PySide6.QtGui import QPainter, QPicture
+        from PySide6.QtSvg import QSvgGenerator
+
         lw, lh = self.logical_size
         gen = QSvgGenerator()
         gen.setFileName(str(tmp))
@@ -320,15 +328,16 @@ class SceneRenderer:
         gen.setDescription("Loss Lab export")
         painter = QPainter()
         if not painter.begin(gen):
-            raise OSError(f"cannot write '{path}'")
+            raise OSError("Qt could not open the SVG for writing")
         try:
             self._paint(painter, svg=True)
         finally:
             painter.end()
-        if not tmp.exists() or tmp.stat().st_size == 0:
-            raise OSError(f"cannot write '{path}'")
-        os.replace(tmp, path)
-        return path
+        # QSvgGenerator reports no write errors: a full disk shows as a file cut short
+        with open(tmp, "rb") as f:
+            f.seek(max(tmp.stat().st_size - 64, 0))
+            if b"</svg>" not in f.read():
+                raise OSError("the SVG was cut short (is the disk full?)")
 
     def close(self) -> None:
         if self.surface is not None:
@@ -804,7 +813,7 @@ class _Offscreen3D:
         font = _font(LABEL_PX * s)
         p.setFont(font)
         box = LABEL_PX * s * 4
-        for it, (nx, ny) in zip(labels, xy):
+        for it, (nx, ny) in zip(labels, xy, strict=True):
             px, py = (nx + 1) / 2 * w, (1 - ny) / 2 * h
             p.setPen(it.color)
             p.drawText(QRectF(px - box / 2, py - box / 2, box, box), int(Qt.AlignmentFlag.AlignCenter), it.text)
@@ -933,7 +942,7 @@ class _transparent:
         return self
 
     def __exit__(self, *exc) -> None:
-        for it, o in zip(self.items, self.saved):
+        for it, o in zip(self.items, self.saved, strict=True):
             it.setOpacity(o)
 
 
@@ -1022,7 +1031,7 @@ def _style_axis(axis, th) -> None:
 
 
 # ---------------------------------------------------------------- video
-def _render_video(race, out: Path, size, view, fps, report, cancel, camera) -> Path:
+def _render_video(race, out: Path, size, view, fps, report, cancel, camera, overwrite: bool = False) -> Path:
     from app.model.video import encode_video
 
     speed = max(int(race.scene.playback.speed), 1)
@@ -1041,7 +1050,8 @@ def _render_video(race, out: Path, size, view, fps, report, cancel, camera) -> P
 
     try:
         report(0.3, f"rendering {n} frames")
-        encode_video(frames(), out, fps=fps, size=size, n_frames=n, progress=on_frame, cancel=cancel)
+        encode_video(frames(), out, fps=fps, size=size, n_frames=n, progress=on_frame, cancel=cancel,
+                     overwrite=overwrite)
     finally:
         renderer.close()
     report(1.0, "done")

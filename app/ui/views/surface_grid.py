@@ -16,6 +16,7 @@ import contourpy
 import numpy as np
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
+_FLOAT32_SAFE = 1e37   # below float32's 3.4e38 with room for the views' scaling
 
 
 @dataclass
@@ -103,19 +104,24 @@ def sample(landscape, bounds: Bounds, n: int, log: bool | None = None) -> Surfac
     """Evaluate the landscape on an n x n grid over bounds (vectorized, one call)."""
     if not 2 <= int(n) <= 2000:
         raise ValueError(f"grid resolution must be 2..2000, got {n}")
-    xs, ys, f = landscape.grid(int(n), bounds)
+    # far from the minimum a surface may overflow to inf or nan: expected, replaced just below
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        xs, ys, f = landscape.grid(int(n), bounds)
     finite = np.isfinite(f)
     if not finite.any():
         raise ValueError(f"{landscape.title} is not finite anywhere in {bounds}")
     undefined = np.isnan(f) | (f == -np.inf)     # +inf is "too large", drawn at the top; NaN is no value
-    hi_cap = np.max(f[finite])
-    f = np.where(finite, f, hi_cap)
+    # at most 1e300 either way, so differences of values stay finite
+    f = np.clip(np.where(finite, f, np.max(f[finite])), -1e300, 1e300)
     f_min = float(f.min())
     if getattr(landscape, "min_value", None) is not None:
         f_min = min(f_min, float(landscape.min_value))
     if log is None:
         log = bool(getattr(landscape, "log_scale", False))
     span = float(f.max() - f_min)
+    # the views draw heights as float32: linear heights beyond its range, or a span too thin
+    # for it, can only be shown on a log scale (else pyqtgraph's rescale overflows)
+    log = log or float(np.abs(f).max()) > _FLOAT32_SAFE or 0 < span < 1 / _FLOAT32_SAFE
     eps = max(span * 1e-6, 1e-300)
     grid = SurfaceGrid(xs, ys, f, f, log, f_min, eps, 0.0, 1.0, undefined if undefined.any() else None)
     g = grid.height(f)

@@ -122,7 +122,7 @@ class PlotsView(QWidget):
         """A cross at the last step of each diverged run's curves."""
         for plot_crosses, series in ((self.loss_crosses, losses), (self.grad_crosses, grads)):
             ends = [(len(y) - 1, y[-1]) for tr, y in zip(tracks, series, strict=True)
-                    if tr.diverged_at is not None and len(y)]
+                    if tr.diverged_at is not None and len(y) and np.isfinite(y[-1])]   # not at an undefined start
             if ends:
                 plot_crosses.setData(*np.asarray(ends, dtype=np.float64).T)
             else:

@@ -39,16 +39,13 @@ class RunTrack:
         self.index = index
         self.spec = spec
         self.solver = make_solver(spec)
-        self._stepper = None
+        self._stepper: solvers.Stepper = self._new_stepper()
         self._head_grad: np.ndarray | None = None
-        self.restart()
 
-    # --- simulation -----------------------------------------------------------
-    def restart(self, steps: int = 0) -> None:
-        """Back to the start with the current settings, then ``steps`` steps."""
+    def _new_stepper(self) -> solvers.Stepper:
         race = self._race
         self.solver = make_solver(self.spec)
-        self._stepper = solvers.Stepper(
+        return solvers.Stepper(
             self.solver,
             race.landscape,
             np.asarray(start_of(self.spec, race.landscape), dtype=np.float64),
@@ -57,6 +54,11 @@ class RunTrack:
             schedule=make_schedule(self.spec.schedule),
             batch_size=self.spec.batch_size,
         )
+
+    # --- simulation -----------------------------------------------------------
+    def restart(self, steps: int = 0) -> None:
+        """Back to the start with the current settings, then ``steps`` steps."""
+        self._stepper = self._new_stepper()
         self._head_grad = None
         if steps:
             self.advance(steps)
@@ -126,7 +128,7 @@ class RunTrack:
 
     @property
     def head(self) -> np.ndarray:
-        return self.points[-1]
+        return np.asarray(self.points[-1])
 
     @property
     def loss(self) -> float:
@@ -211,7 +213,7 @@ class Race:
         for t in self.runs:
             t.restart()
 
-    def set_start(self, index: int | None, xy) -> None:
+    def set_start(self, index: int | None, xy: Any) -> None:
         """Move the start of run ``index`` (None: all runs); they restart and catch up."""
         p = np.asarray(xy, dtype=np.float64).reshape(-1)
         if p.shape != (2,) or not np.all(np.isfinite(p)):
@@ -220,8 +222,9 @@ class Race:
         indexes = range(len(self.scene.runs)) if index is None else [self._check_index(index)]
         for i in indexes:
             self.scene.runs[i].start = start
-            if self._tracks[i] is not None:
-                self._tracks[i].restart(self.step_count)
+            track = self._tracks[i]
+            if track is not None:
+                track.restart(self.step_count)
 
     # --- edits ------------------------------------------------------------------
     def start_problems(self) -> list[str]:
@@ -260,8 +263,9 @@ class Race:
         if not old.enabled:
             self._tracks[index] = None
         elif track is None:
-            self._tracks[index] = RunTrack(self, index, old)
-            self._tracks[index].restart(self.step_count)
+            fresh = RunTrack(self, index, old)
+            fresh.restart(self.step_count)
+            self._tracks[index] = fresh
         elif cosmetic:
             pass
         elif mode == "continue" and "start" not in changes:
@@ -351,7 +355,7 @@ class Race:
         return int(index)
 
 
-def _retune(stepper, landscape: Landscape, spec: RunSpec) -> None:
+def _retune(stepper: solvers.Stepper, landscape: Landscape, spec: RunSpec) -> None:
     """Apply noise, schedule and batch size to a running Stepper from the next step on."""
     schedule = make_schedule(spec.schedule)
     if hasattr(stepper, "retune"):
@@ -366,7 +370,7 @@ def _retune(stepper, landscape: Landscape, spec: RunSpec) -> None:
     stepper._minibatch = getattr(landscape, "minibatch_grad", None) if spec.batch_size else None
 
 
-def _with_changes(spec: RunSpec, changes: dict) -> RunSpec:
+def _with_changes(spec: RunSpec, changes: dict[str, Any]) -> RunSpec:
     """A new RunSpec with ``changes`` applied (hyper merged; solver change keeps shared names)."""
     new = dataclasses.replace(spec)
     new.hyper = dict(spec.hyper)
@@ -409,7 +413,7 @@ def _with_changes(spec: RunSpec, changes: dict) -> RunSpec:
     return new
 
 
-def _hyper_for(solver: str, hyper: dict, explicit: dict | None) -> dict:
+def _hyper_for(solver: str, hyper: dict[str, Any], explicit: dict[str, Any] | None) -> dict[str, Any]:
     """On a solver change keep only the hyper-parameters the new solver knows."""
     try:
         known = set(solvers.spec(solver).params)

@@ -122,7 +122,7 @@ class BasinMap:
     diverged: np.ndarray
     bounds: Bounds
     solver: str
-    hyper: dict = field(default_factory=dict)
+    hyper: dict[str, Any] = field(default_factory=dict)
     steps: int = 0
 
     @property
@@ -137,7 +137,7 @@ class BasinMap:
     def not_converged_class(self) -> int:
         return self.kinds.index(KIND_NOT_CONVERGED)
 
-    def class_at(self, xy) -> int:
+    def class_at(self, xy: Any) -> int:
         """The class of the grid cell holding the point (x, y) (clipped to the grid)."""
         (x0, x1), (y0, y1) = self.bounds
         n = self.n
@@ -213,7 +213,7 @@ def _greedy_clusters(pts: np.ndarray, radius: float, cap: int) -> tuple[np.ndarr
     (so a seed at a cluster's edge does not split it). A loop over clusters, not points.
     """
     member = np.full(len(pts), -1)
-    centres = []
+    centres: list[np.ndarray] = []
     free = np.ones(len(pts), dtype=bool)
     while free.any() and len(centres) < cap:
         seed = pts[np.argmax(free)]
@@ -230,13 +230,14 @@ def _greedy_clusters(pts: np.ndarray, radius: float, cap: int) -> tuple[np.ndarr
     return c, member
 
 
-def _label(kind: str, p) -> str:
+def _label(kind: str, p: Any) -> str:
     x, y = (round(float(v), 2) + 0.0 for v in p)  # + 0.0: no "-0.00"
     return f"{kind} ({x:.2f}, {y:.2f})"
 
 
 def classify(f: Any, finals: np.ndarray, diverged: np.ndarray, bounds: Bounds, *,
-             tol: float = 0.02, grad_tol: float = 1e-3):
+             tol: float = 0.02, grad_tol: float = 1e-3
+             ) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...], np.ndarray]:
     """(classes, labels, kinds, positions) of final points; see the module docstring.
 
     tol is a fraction of the larger side of the view; grad_tol a fraction of
@@ -274,7 +275,8 @@ def classify(f: Any, finals: np.ndarray, diverged: np.ndarray, bounds: Bounds, *
         if idx.size:
             centres, member = _greedy_clusters(pts[idx], radius, MAX_FOUND)
             with np.errstate(all="ignore"):
-                order = np.argsort(np.nan_to_num(f.value(centres), nan=np.inf)) if len(centres) else []
+                order = (np.argsort(np.nan_to_num(f.value(centres), nan=np.inf)) if len(centres)
+                         else np.empty(0, dtype=int))
             rank = np.empty(len(centres), dtype=int)
             rank[order] = np.arange(len(centres))
             for c in order:  # best (lowest f) first
@@ -295,7 +297,7 @@ def classify(f: Any, finals: np.ndarray, diverged: np.ndarray, bounds: Bounds, *
     labels += [KIND_NOT_CONVERGED, KIND_DIVERGED]
     kinds += [KIND_NOT_CONVERGED, KIND_DIVERGED]
     positions += [(np.nan, np.nan), (np.nan, np.nan)]
-    return cls.reshape(shape), tuple(labels), tuple(kinds), np.asarray(positions, dtype=np.float64)
+    return np.asarray(cls.reshape(shape)), tuple(labels), tuple(kinds), np.asarray(positions, dtype=np.float64)
 
 
 def basin_map(f: Any, opt: Solver, n: int = 20, steps: int = 300, *, bounds: Bounds | None = None,
@@ -336,7 +338,7 @@ class LRSweep:
     losses: np.ndarray
     start: tuple[float, float]
     solver: str
-    hyper: dict = field(default_factory=dict)
+    hyper: dict[str, Any] = field(default_factory=dict)
     steps: int = 0
     f_min: float = 0.0
 
@@ -353,7 +355,7 @@ class LRSweep:
         i = self.best_index
         return None if i is None else float(self.lrs[i])
 
-    def gap(self, values) -> np.ndarray:
+    def gap(self, values: Any) -> np.ndarray:
         """values − f_min floored at a tiny positive number, for log-scale plots."""
         v = np.asarray(values, dtype=np.float64) - self.f_min
         finite = v[np.isfinite(v) & (v > 0)]

@@ -125,7 +125,7 @@ class Stepper:
         self._lrs = np.empty(cap)
         self._points[0] = x
         self._losses[0] = loss
-        self._gnorms[0] = np.sqrt(grad[:, 0] ** 2 + grad[:, 1] ** 2)
+        self._gnorms[0] = np.hypot(grad[:, 0], grad[:, 1])   # hypot: no overflow for huge gradients
         self._lrs[0] = self._lr_at(0)
 
     # --- helpers -------------------------------------------------------------
@@ -201,7 +201,7 @@ class Stepper:
     def _finish_step(self, t: int, x: np.ndarray, x_new: np.ndarray) -> None:
         """Evaluate the new points, freeze the diverged ones, record the step."""
         loss, grad = self._evaluate(x_new)
-        gnorm = np.sqrt(grad[:, 0] ** 2 + grad[:, 1] ** 2)
+        gnorm = np.hypot(grad[:, 0], grad[:, 1])
         bad = self._bad(x_new, loss, grad)
         bad |= self._diverged
         if bad.any():

@@ -1,0 +1,70 @@
+"""Pictures in and out: a QImage written as PNG, an SVG written from a paint function, pixels as arrays.
+
+Each file is written to a temporary name next to the target and moved over
+it when complete, so a failed write leaves nothing behind.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QImage, QPainter, QPicture
+from PySide6.QtSvg import QSvgGenerator
+
+
+def save_png(img: QImage, path: str | os.PathLike, transparent: bool = False) -> Path:
+    """Write a QImage as PNG (via a temporary file, so a failed write leaves nothing behind)."""
+    path = Path(path)
+    img = img.convertToFormat(QImage.Format.Format_ARGB32 if transparent else QImage.Format.Format_RGB32)
+    tmp = path.with_name(f".{path.stem}.part.png")
+    # quality 80 = light zlib compression: a 4K frame saves in a fraction of a second
+    if not img.save(str(tmp), "PNG", 80):
+        tmp.unlink(missing_ok=True)
+        raise OSError(f"cannot write '{path}'")
+    os.replace(tmp, path)
+    return path
+
+
+def save_svg(path: str | os.PathLike, size: tuple[int, int], view_box: tuple[float, float], title: str,
+             paint: Callable[[QPainter], None]) -> Path:
+    """Write an SVG of ``size`` pixels whose user units span ``view_box``, drawn by ``paint(painter)``."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.part.svg")
+    gen = QSvgGenerator()
+    gen.setFileName(str(tmp))
+    # pyqtgraph caches axes and markers as QPictures recorded at the screen's dpi; an SVG
+    # device of another dpi would replay them scaled (0.75 at the default 72 dpi)
+    gen.setResolution(QPicture().logicalDpiX())
+    gen.setSize(QSize(*size))
+    gen.setViewBox(QRect(0, 0, round(view_box[0]), round(view_box[1])))
+    gen.setTitle(title)
+    gen.setDescription("Loss Lab export")
+    painter = QPainter()
+    if not painter.begin(gen):
+        raise OSError(f"cannot write '{path}'")
+    try:
+        paint(painter)
+    finally:
+        painter.end()
+    if not tmp.exists() or tmp.stat().st_size == 0:
+        tmp.unlink(missing_ok=True)
+        raise OSError(f"cannot write '{path}'")
+    os.replace(tmp, path)
+    return path
+
+
+def qimage_to_rgb(img: QImage) -> np.ndarray:
+    """A QImage as a (h, w, 3) uint8 array (a copy)."""
+    return rgbx_view(img)[..., :3].copy()
+
+
+def rgbx_view(img: QImage) -> np.ndarray:
+    """An RGBX8888 QImage's pixels as an (h, w, 4) uint8 array: a view, valid while img lives."""
+    if img.format() != QImage.Format.Format_RGBX8888:
+        raise ValueError("rgbx_view needs an RGBX8888 image; convert it first")
+    w, h, stride = img.width(), img.height(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.sizeInBytes())
+    return buf.reshape(h, stride)[:, : 4 * w].reshape(h, w, 4)

@@ -6,8 +6,6 @@ from OpenGL import GL
 from PySide6.QtGui import QImage, QOffscreenSurface, QOpenGLContext, QSurfaceFormat
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
-NEEDS_DISPLAY = "3-D rendering needs a display: run under xvfb-run (or use --view 2d)"
-
 
 class GLUnavailable(RuntimeError):
     """No OpenGL context can be made (no display): one line."""
@@ -56,7 +54,7 @@ def offscreen_context() -> tuple[QOpenGLContext, QOffscreenSurface]:
         if share is not None:
             ctx.setShareContext(share)
         if not surface.isValid() or not ctx.create() or not ctx.makeCurrent(surface):
-            raise GLUnavailable(NEEDS_DISPLAY)
+            raise GLUnavailable("no OpenGL context can be made (3-D drawing needs a display)")
         ctx.doneCurrent()
         _CONTEXT = (ctx, surface)
     return _CONTEXT

@@ -33,7 +33,9 @@ def save_svg(path: str | os.PathLike, size: tuple[int, int], view_box: tuple[flo
     """Write an SVG of ``size`` pixels whose user units span ``view_box``, drawn by ``paint(painter)``."""
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.part.svg")
-    gen = QSvgGenerator()
+    # SVG 1.1, not the default SVG Tiny 1.2: only 1.1 output carries clip paths, so runs that
+    # leave the map stop at its edge instead of running over the axes and the colour bar
+    gen = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
     gen.setFileName(str(tmp))
     # pyqtgraph caches axes and markers as QPictures recorded at the screen's dpi; an SVG
     # device of another dpi would replay them scaled (0.75 at the default 72 dpi)

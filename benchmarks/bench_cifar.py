@@ -35,7 +35,8 @@ from landscapes.cifar import (  # noqa: E402
 from landscapes.cifar.build import DEFAULT_STRENGTH, TRAINING  # noqa: E402
 from landscapes.cifar.linear import data_loss_and_dscores, preprocess  # noqa: E402
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "cifar-10-batches-py"
+# The data folder: --root, else $LOSSLAB_CIFAR_ROOT (the app's own setting for a local copy).
+DEFAULT_ROOT = os.environ.get("LOSSLAB_CIFAR_ROOT", "")
 
 
 def naive_loss(W, x, y, mean, strength, rows=5000) -> float:
@@ -99,7 +100,7 @@ def main() -> None:
     t = time.perf_counter()
     naive = [naive_loss(W + xs[i] * D1 + ys[j] * D2, x, y, mean, strength) for i, j in picks]
     t_naive = (time.perf_counter() - t) / args.naive_points
-    diff = max(abs(v - Z[j, i]) for v, (i, j) in zip(naive, picks))
+    diff = max(abs(v - Z[j, i]) for v, (i, j) in zip(naive, picks, strict=True))
     print(f"naive (X @ W(a, b) per point): {t_naive:.3f} s/point -> {t_naive * n_pts:.0f} s for the grid; "
           f"speed-up {t_naive * n_pts / t_grid:.0f}x; max |grid - naive| {diff:.2e}")
 

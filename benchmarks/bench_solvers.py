@@ -57,14 +57,14 @@ def main() -> None:
         opt = solvers.make(name, lr=LR[name])
         traj = None
 
-        def swarm_run():
+        def swarm_run(opt=opt):
             nonlocal traj
             traj = solvers.run(opt, f, swarm, steps=args.steps)
 
         t_swarm = best_of(swarm_run, args.repeats)
         rate = n * args.steps / t_swarm
 
-        def naive():
+        def naive(opt=opt):
             for p in subset:
                 solvers.run(opt, f, p, steps=args.steps)
 

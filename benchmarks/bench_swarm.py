@@ -20,7 +20,7 @@ def timed(fn):
 def main() -> None:
     f = landscapes.get("himmelblau")
     for n in (20, 60, 200):
-        b, dt = timed(lambda: swarm.basin_map(f, solvers.make("gd", lr=0.01), n=n, steps=300))
+        b, dt = timed(lambda n=n: swarm.basin_map(f, solvers.make("gd", lr=0.01), n=n, steps=300))
         print(f"basins himmelblau gd {n}x{n} x 300 steps: {dt:.2f} s "
               f"({n * n * 300 / dt / 1e6:.1f} M point-steps/s), classes {list(b.counts)}")
     s, dt = timed(lambda: swarm.lr_sweep(f, solvers.make("adam", lr=0.01), steps=300))

@@ -1,4 +1,6 @@
 """Loss surfaces: pure numpy, no Qt. See DESIGN.md for the API."""
+from typing import Any
+
 from .base import Bounds, FunctionLandscape, Landscape, as_points
 from .gradcheck import gradcheck, numerical_grad, numerical_hessian
 from .registry import UnknownLandscapeError, get, names, register
@@ -12,7 +14,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # The expression landscape pulls in sympy (~0.25 s): import it on first use
     # so the app's cold start does not pay for it.
     if name in ("from_expression", "ExpressionError"):

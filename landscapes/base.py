@@ -13,9 +13,16 @@ from typing import Any
 import numpy as np
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
+# What the ``_xy`` methods take and return: float64 arrays or numpy scalars
+# that broadcast, or plain floats for constant terms (a Hessian of 2.0).
+# numpy's stubs type ufuncs on such mixtures loosely, hence Any.
+Coord = Any
+ValueFn = Callable[[Coord, Coord], Coord]
+GradFn = Callable[[Coord, Coord], tuple[Coord, Coord]]
+HessianFn = Callable[[Coord, Coord], tuple[Coord, Coord, Coord]]
 
 
-def as_points(p) -> np.ndarray:
+def as_points(p: Any) -> np.ndarray:
     """Return ``p`` as a float64 array whose last axis has length 2."""
     a = np.asarray(p, dtype=np.float64)
     if a.ndim == 0 or a.shape[-1] != 2:
@@ -57,25 +64,23 @@ class Landscape:
         self.params: dict[str, Any] = dict(params)
 
     # --- subclasses implement these on coordinate arrays -------------------
-    def _value_xy(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def _value_xy(self, x: Coord, y: Coord) -> Coord:
         raise NotImplementedError
 
-    def _grad_xy(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _grad_xy(self, x: Coord, y: Coord) -> tuple[Coord, Coord]:
         raise NotImplementedError
 
-    def _hessian_xy(
-        self, x: np.ndarray, y: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _hessian_xy(self, x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         """Return (f_xx, f_xy, f_yy)."""
         raise NotImplementedError
 
     # --- public API over points of shape (..., 2) ---------------------------
-    def value(self, p) -> np.ndarray:
+    def value(self, p: Any) -> np.ndarray:
         p = as_points(p)
         x, y = p[..., 0], p[..., 1]
         return np.broadcast_to(np.asarray(self._value_xy(x, y), dtype=np.float64), x.shape).copy()
 
-    def grad(self, p) -> np.ndarray:
+    def grad(self, p: Any) -> np.ndarray:
         p = as_points(p)
         x, y = p[..., 0], p[..., 1]
         gx, gy = self._grad_xy(x, y)
@@ -84,7 +89,7 @@ class Landscape:
         out[..., 1] = gy
         return out
 
-    def hessian(self, p) -> np.ndarray:
+    def hessian(self, p: Any) -> np.ndarray:
         p = as_points(p)
         x, y = p[..., 0], p[..., 1]
         hxx, hxy, hyy = self._hessian_xy(x, y)
@@ -95,7 +100,7 @@ class Landscape:
         out[..., 1, 1] = hyy
         return out
 
-    def value_and_grad(self, p) -> tuple[np.ndarray, np.ndarray]:
+    def value_and_grad(self, p: Any) -> tuple[np.ndarray, np.ndarray]:
         return self.value(p), self.grad(p)
 
     # --- helpers for views and solvers --------------------------------------
@@ -127,6 +132,11 @@ class Landscape:
         return f"<Landscape {self.name}({args})>"
 
 
+def _pair(v: Any) -> tuple[float, float]:
+    a, b = v
+    return float(a), float(b)
+
+
 class FunctionLandscape(Landscape):
     """A Landscape built from three coordinate-array callables.
 
@@ -137,9 +147,9 @@ class FunctionLandscape(Landscape):
         self,
         *,
         name: str,
-        value: Callable,
-        grad: Callable,
-        hessian: Callable,
+        value: ValueFn,
+        grad: GradFn,
+        hessian: HessianFn,
         title: str | None = None,
         formula: str = "",
         latex: str = "",
@@ -157,23 +167,23 @@ class FunctionLandscape(Landscape):
         self.title = title or name.replace("_", " ").title()
         self.formula = formula
         self.latex = latex
-        self.bounds = (tuple(map(float, bounds[0])), tuple(map(float, bounds[1])))  # type: ignore[assignment]
-        self.minima = tuple(tuple(map(float, m)) for m in minima)  # type: ignore[assignment]
-        self.local_minima = tuple(tuple(map(float, m)) for m in local_minima)  # type: ignore[assignment]
+        self.bounds = (_pair(bounds[0]), _pair(bounds[1]))
+        self.minima = tuple(_pair(m) for m in minima)
+        self.local_minima = tuple(_pair(m) for m in local_minima)
         self.min_value = None if min_value is None else float(min_value)
         if default_start is None:
             (x0, x1), (y0, y1) = self.bounds
             default_start = (x0 + 0.15 * (x1 - x0), y0 + 0.85 * (y1 - y0))
-        self.default_start = tuple(map(float, default_start))  # type: ignore[assignment]
+        self.default_start = _pair(default_start)
         self.log_scale = log_scale
         self.description = description
         self._v, self._g, self._h = value, grad, hessian
 
-    def _value_xy(self, x, y):
+    def _value_xy(self, x: Coord, y: Coord) -> Coord:
         return self._v(x, y)
 
-    def _grad_xy(self, x, y):
+    def _grad_xy(self, x: Coord, y: Coord) -> tuple[Coord, Coord]:
         return self._g(x, y)
 
-    def _hessian_xy(self, x, y):
+    def _hessian_xy(self, x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return self._h(x, y)

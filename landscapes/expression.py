@@ -3,205 +3,61 @@
 The text goes through the whitelist parser in expression_parser.py (never
 eval); this module builds the sympy expression from the parse tree node by
 node, differentiates it, and compiles value, gradient and Hessian with
-``sympy.lambdify(modules="numpy")``.
+``sympy.lambdify(modules="numpy")``. What each function name means is in
+expression_functions.py.
 
-Guards against hostile input, applied before sympy sees a number (sympy
-evaluates integer powers exactly, so 9**9**9**9 would hang it):
+Guards against hostile input. sympy computes integer powers exactly, in one
+C call that nothing can interrupt, so 9**9**9**9 or (x-x+9)^(x-x+9)^(x-x+9)
+would hang it; the numbers are therefore checked before sympy sees them:
   * every constant sub-expression is evaluated first in float64 and must be
-    finite with |value| <= MAX_CONSTANT;
-  * a power whose exponent is a constant needs |exponent| <= MAX_EXPONENT;
+    finite with |value| <= MAX_CONSTANT; that includes what sympy folds to a
+    constant by itself (x - x + 9 is the constant 9, x/0 a pole);
+  * a power whose exponent is a constant needs |exponent| <= MAX_EXPONENT,
+    and the exact numbers it would create at most MAX_EXACT_DIGITS digits;
   * text length and nesting are capped by the parser, and the gradient's
     size (MAX_GRADIENT_OPS) is checked before the Hessian is derived, since
-    the Hessian of a product of n factors has ~n³ terms (40 sines: 18 s).
-Derivatives of abs/sign/min/max/relu use real-variable rules (RealAbs etc.
-below): d|t|/dt = sign(t), d max(a, b)/da = H(a - b), and the Dirac deltas
-of second derivatives are taken as 0 (their value away from the kink), so the
-Hessian of |x| is 0 everywhere (sign(0) = 0 as numpy has it).
+    the Hessian of a product of n factors has ~n³ terms (40 sines: 18 s);
+  * all symbolic work runs under a CPU-time budget (MAX_SYMBOLIC_SECONDS),
+    which works on any thread, so the GUI can build off its own thread;
+  * the compiled functions are evaluated once on a small grid over the
+    bounds, so a failure shows up here as a ValueError, not later in a view.
+Undefined values (log(x) for x < 0) are not errors: they evaluate to NaN,
+and the views draw them as holes.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import sympy
 
 from .base import Bounds, FunctionLandscape, Landscape
+from .cpu_budget import BudgetExceeded, cpu_budget
+from .expression_functions import CONSTANTS, FUNCTIONS, NUMPY_KINKS, RealAbs, RealSign
 from .expression_parser import ExpressionError, Node, parse, to_unicode
 
-__all__ = ["ExpressionError", "from_expression", "MAX_CONSTANT", "MAX_EXPONENT", "MAX_GRADIENT_OPS"]
+__all__ = [
+    "ExpressionError", "from_expression", "MAX_CONSTANT", "MAX_EXPONENT", "MAX_EXACT_DIGITS",
+    "MAX_GRADIENT_OPS", "MAX_SYMBOLIC_SECONDS",
+]
 
 MAX_CONSTANT = 1e100
 MAX_EXPONENT = 100
+MAX_EXACT_DIGITS = 3000  # exact integers sympy may build by a power (99999999999999^100 has 1400)
 MAX_GRADIENT_OPS = 400  # sympy count_ops of (f_x, f_y); Goldstein-Price has 188
+MAX_SYMBOLIC_SECONDS = 2.0  # CPU time for sympy; Goldstein-Price takes about 0.2 s
 MAX_TITLE = 60
+PROBE_POINTS = 7  # the build-time evaluation grid is PROBE_POINTS x PROBE_POINTS
 
 X, Y = sympy.symbols("x y", real=True)  # real: d|x|/dx = sign(x), not re/im terms
+_NOT_FINITE = (sympy.zoo, sympy.oo, -sympy.oo, sympy.nan)
+_FLOAT_EXACT = 2**53  # integers beyond this are not exact in float64 anyway
+_LOG10_2 = math.log10(2.0)
 
-
-def _power(latex: str, exp) -> str:
-    # sympy's printer passes exp= when the function is raised to a power.
-    return latex if exp is None else f"{latex}^{{{exp}}}"
-
-
-class RealAbs(sympy.Function):
-    """|t| for real t, with d|t|/dt = sign(t) whatever t is built from.
-
-    sympy's own Abs differentiates a non-symbol argument through re/im
-    (d|log x|/dx leaves an unprintable Derivative); over the reals sign is it.
-    """
-
-    @classmethod
-    def eval(cls, t):
-        if t.is_number:
-            return sympy.Abs(t)
-        if t.is_extended_nonnegative:
-            return t
-        if t.is_extended_nonpositive:
-            return -t
-        return None
-
-    def fdiff(self, argindex=1):
-        return RealSign(self.args[0])
-
-    def _eval_is_extended_nonnegative(self):
-        return True
-
-    def _latex(self, printer, exp=None):
-        return _power(r"\left|{%s}\right|" % printer._print(self.args[0]), exp)
-
-
-class RealSign(sympy.Function):
-    """sign(t) in {-1, 0, 1}; its derivative is taken as 0 (true away from t = 0)."""
-
-    @classmethod
-    def eval(cls, t):
-        if t.is_number:
-            return sympy.sign(t)
-        if t.is_extended_positive:
-            return sympy.S.One
-        if t.is_extended_negative:
-            return sympy.S.NegativeOne
-        return None
-
-    def fdiff(self, argindex=1):
-        return sympy.S.Zero
-
-    def _latex(self, printer, exp=None):
-        return _power(r"\operatorname{sign}\left(%s\right)" % printer._print(self.args[0]), exp)
-
-
-class Step(sympy.Function):
-    """Heaviside step H(t) with H(0) = h0; its derivative is taken as 0 (true away from 0)."""
-
-    @classmethod
-    def eval(cls, t, h0):
-        if t.is_extended_positive:
-            return sympy.S.One
-        if t.is_extended_negative:
-            return sympy.S.Zero
-        if t.is_zero:
-            return h0
-        return None
-
-    def fdiff(self, argindex=1):
-        return sympy.S.Zero
-
-
-class Relu(sympy.Function):
-    """max(t, 0) with relu'(0) = 0, as torch.relu has it."""
-
-    @classmethod
-    def eval(cls, t):
-        if t.is_extended_nonnegative:
-            return t
-        if t.is_extended_nonpositive:
-            return sympy.S.Zero
-        return None
-
-    def fdiff(self, argindex=1):
-        return Step(self.args[0], sympy.S.Zero)
-
-    def _latex(self, printer, exp=None):
-        return _power(r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0]), exp)
-
-
-class RealMax(sympy.Function):
-    """max(a, b); d/da = H(a - b), d/db = H(b - a) (1/2 each at a tie, as torch.maximum)."""
-
-    @classmethod
-    def eval(cls, a, b):
-        if a == b:
-            return a
-        d = a - b
-        if d.is_extended_nonnegative:
-            return a
-        if d.is_extended_nonpositive:
-            return b
-        return None
-
-    def fdiff(self, argindex=1):
-        a, b = self.args
-        return Step(a - b, sympy.S.Half) if argindex == 1 else Step(b - a, sympy.S.Half)
-
-    def _latex(self, printer, exp=None):
-        return _power(r"\max\left(%s, %s\right)" % tuple(printer._print(a) for a in self.args), exp)
-
-
-class RealMin(sympy.Function):
-    """min(a, b); d/da = H(b - a), d/db = H(a - b) (1/2 each at a tie)."""
-
-    @classmethod
-    def eval(cls, a, b):
-        if a == b:
-            return a
-        d = a - b
-        if d.is_extended_nonnegative:
-            return b
-        if d.is_extended_nonpositive:
-            return a
-        return None
-
-    def fdiff(self, argindex=1):
-        a, b = self.args
-        return Step(b - a, sympy.S.Half) if argindex == 1 else Step(a - b, sympy.S.Half)
-
-    def _latex(self, printer, exp=None):
-        return _power(r"\min\left(%s, %s\right)" % tuple(printer._print(a) for a in self.args), exp)
-
-
-# How lambdify evaluates the functions above.
-_NUMPY_KINKS = {
-    "RealAbs": np.abs, "RealSign": np.sign, "RealMax": np.maximum, "RealMin": np.minimum,
-    "Relu": lambda t: np.maximum(t, 0.0), "Step": np.heaviside,
-}
-
-
-def _sigmoid(t):
-    return 1 / (1 + sympy.exp(-t))
-
-
-def _softplus(t):
-    return sympy.log(1 + sympy.exp(t))
-
-
-# name -> (sympy builder, float64 numpy function for constant arguments)
-_FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
-    "sin": (sympy.sin, np.sin), "cos": (sympy.cos, np.cos), "tan": (sympy.tan, np.tan),
-    "arcsin": (sympy.asin, np.arcsin), "asin": (sympy.asin, np.arcsin),
-    "arccos": (sympy.acos, np.arccos), "acos": (sympy.acos, np.arccos),
-    "arctan": (sympy.atan, np.arctan), "atan": (sympy.atan, np.arctan),
-    "sinh": (sympy.sinh, np.sinh), "cosh": (sympy.cosh, np.cosh), "tanh": (sympy.tanh, np.tanh),
-    "exp": (sympy.exp, np.exp),
-    "log": (sympy.log, np.log), "ln": (sympy.log, np.log),
-    "log10": (lambda t: sympy.log(t, 10), np.log10), "log2": (lambda t: sympy.log(t, 2), np.log2),
-    "sqrt": (sympy.sqrt, np.sqrt), "abs": (RealAbs, np.abs), "sign": (RealSign, np.sign),
-    "sigmoid": (_sigmoid, lambda t: 1 / (1 + np.exp(-t))),
-    "softplus": (_softplus, lambda t: np.log1p(np.exp(t))),
-    "relu": (Relu, lambda t: np.maximum(t, 0.0)),
-    "min": (RealMin, np.minimum), "max": (RealMax, np.maximum),
-}
-_CONSTANTS = {"pi": (sympy.pi, math.pi), "e": (sympy.E, math.e)}
+Expr = Any  # sympy is untyped
+Fn = Callable[[Any, Any], Any]
 
 
 class _Builder:
@@ -213,7 +69,7 @@ class _Builder:
     def error(self, message: str, node: Node) -> ExpressionError:
         return ExpressionError(message, self.text, node.pos)
 
-    def checked(self, value, node: Node, what: str) -> float:
+    def checked(self, value: Any, node: Node, what: str) -> float:
         v = float(value)
         if math.isnan(v):
             raise self.error(f"{what} is undefined (not a real number)", node)
@@ -221,7 +77,7 @@ class _Builder:
             raise self.error(f"{what} is too large (limit {MAX_CONSTANT:g})", node)
         return v
 
-    def build(self, n: Node) -> tuple[sympy.Expr, float | None]:
+    def build(self, n: Node) -> tuple[Expr, float | None]:
         k = n.kind
         if k == "num":
             v = self.checked(float(n.text), n, f"number {n.text}")
@@ -231,56 +87,102 @@ class _Builder:
         if k == "var":
             return (X if n.text == "x" else Y), None
         if k == "const":
-            return _CONSTANTS[n.text]
+            return CONSTANTS[n.text]
         args = [self.build(a) for a in n.args]
+        expr, value = self.power(n, args) if k == "pow" else self.combine(n, args)
+        return self.folded(n, expr, value)
+
+    def constant(self, n: Node, compute: Callable[[], Any]) -> float:
+        """The float64 value of constant node ``n``, checked; a pole (log 0, 1/0) is an error."""
+        with np.errstate(divide="raise", over="ignore", under="ignore", invalid="ignore"):
+            try:
+                value = compute()
+            except FloatingPointError:
+                raise self.error(f"the constant {to_unicode(n)} is infinite (a pole, like log(0))", n) from None
+        return self.checked(value, n, f"the constant {to_unicode(n)}")
+
+    def combine(self, n: Node, args: list[tuple[Expr, float | None]]) -> tuple[Expr, float | None]:
         exprs = [a[0] for a in args]
         values = [a[1] for a in args]
-        constant = all(v is not None for v in values)
-        with np.errstate(all="ignore"):
-            if k == "pow":
-                return self.power(n, args)
-            if k == "call":
-                sym, num = _FUNCTIONS[n.text]
-                value = num(*map(np.float64, values)) if constant else None
-                expr = sym(*exprs)
-            else:
-                a, b = (exprs + [None])[:2]
-                va, vb = (values + [None])[:2]
-                if k == "neg":
-                    expr, value = -a, (-va if constant else None)
-                elif k == "add":
-                    expr, value = a + b, (va + vb if constant else None)
-                elif k == "sub":
-                    expr, value = a - b, (va - vb if constant else None)
-                elif k == "mul":
-                    expr, value = a * b, (np.float64(va) * vb if constant else None)
-                elif k == "div":
-                    if constant and vb == 0:
-                        raise self.error("division by zero", n)
-                    expr, value = a / b, (np.float64(va) / vb if constant else None)
-                else:  # pragma: no cover - the parser makes no other kinds
-                    raise AssertionError(k)
-        if value is not None:
-            value = self.checked(value, n, f"the constant {to_unicode(n)}")
-        return expr, value
+        known = [v for v in values if v is not None]
+        if n.kind == "div" and values[1] == 0:
+            raise self.error("division by zero", n)
+        value = None
+        if len(known) == len(values):  # checked before sympy sees the numbers
+            value = self.constant(n, lambda: _fold(n, known))
+        if n.kind == "call":
+            return FUNCTIONS[n.text][0](*exprs), value
+        if n.kind == "neg":
+            return -exprs[0], value
+        a, b = exprs
+        ops: dict[str, Callable[[Expr, Expr], Expr]] = {
+            "add": lambda s, t: s + t, "sub": lambda s, t: s - t,
+            "mul": lambda s, t: s * t, "div": lambda s, t: s / t,
+        }
+        return ops[n.kind](a, b), value
 
-    def power(self, n: Node, args) -> tuple[sympy.Expr, float | None]:
+    def power(self, n: Node, args: list[tuple[Expr, float | None]]) -> tuple[Expr, float | None]:
         (base, vb), (exponent, ve) = args
         if ve is not None and abs(ve) > MAX_EXPONENT:
             raise self.error(f"exponent {ve:g} is too large (limit {MAX_EXPONENT})", n)
         if vb is not None and ve is not None:
             if vb == 0 and ve < 0:
                 raise self.error("division by zero (0 to a negative power)", n)
-            value = self.checked(np.float64(vb) ** np.float64(ve), n, f"the constant {to_unicode(n)}")
+            value = self.constant(n, lambda: np.float64(vb) ** np.float64(ve))
             return base**exponent, value
+        if ve is not None:
+            # sympy distributes a constant power over exact coefficients: (c*x)^k -> c^k * x^k.
+            bits = max((max(abs(r.p), r.q).bit_length() for r in base.atoms(sympy.Rational)), default=0)
+            digits = bits * abs(ve) * _LOG10_2
+            if digits > MAX_EXACT_DIGITS:
+                raise self.error(
+                    f"the power {to_unicode(n)} needs exact numbers of about {digits:.0f} digits "
+                    f"(limit {MAX_EXACT_DIGITS})", n
+                )
         return base**exponent, None
 
+    def folded(self, n: Node, expr: Expr, value: float | None) -> tuple[Expr, float | None]:
+        """Guard what sympy made of the node: a pole, or variables cancelled into a constant."""
+        if expr.has(*_NOT_FINITE):
+            raise self.error(f"{to_unicode(n)} is infinite or undefined (a pole, like 1/0)", n)
+        if value is None and not expr.free_symbols:  # x - x + 9: sympy cancelled the variables
+            what = f"the constant {to_unicode(n)}"
+            try:
+                z = complex(expr)
+            except OverflowError:
+                raise self.error(f"{what} is too large (limit {MAX_CONSTANT:g})", n) from None
+            except TypeError:
+                raise self.error(f"{what} is undefined (not a real number)", n) from None
+            if z.imag != 0:
+                raise self.error(f"{what} is undefined (not a real number)", n)
+            value = self.checked(z.real, n, what)
+        return expr, value
 
-def _compile(exprs: list[sympy.Expr]) -> Callable:
+
+def _fold(n: Node, v: list[float]) -> Any:
+    """Node ``n`` on float64 arguments ``v`` (a numpy scalar)."""
+    a = [np.float64(t) for t in v]
+    if n.kind == "call":
+        return FUNCTIONS[n.text][1](*a)
+    if n.kind == "neg":
+        return -a[0]
+    folds: dict[str, Callable[[np.float64, np.float64], Any]] = {
+        "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
+    }
+    return folds[n.kind](a[0], a[1])
+
+
+def _as_floats(e: Expr) -> Expr:
+    """``e`` with exact numbers too big for float64 made floats: numpy cannot take Python's big ints."""
+    big = {r: sympy.Float(r, 17) for r in e.atoms(sympy.Rational) if max(abs(r.p), r.q) > _FLOAT_EXACT}
+    return e.xreplace(big) if big else e
+
+
+def _compile(exprs: Sequence[Expr]) -> Fn:
     """Vectorized float64 function (x, y) -> tuple of arrays shaped like x."""
-    fn = sympy.lambdify((X, Y), exprs, modules=[_NUMPY_KINKS, "numpy"], cse=True)
+    fn = sympy.lambdify((X, Y), list(exprs), modules=[NUMPY_KINKS, "numpy"], cse=True)
 
-    def run(x, y):
+    def run(x: Any, y: Any) -> tuple[np.ndarray, ...]:
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         with np.errstate(all="ignore"):
@@ -291,20 +193,20 @@ def _compile(exprs: list[sympy.Expr]) -> Callable:
     return run
 
 
-def _real(o, shape) -> np.ndarray:
+def _real(o: Any, shape: tuple[int, ...]) -> np.ndarray:
     a = np.asarray(o)
-    if np.iscomplexobj(a):  # e.g. log(x - x - 1) = iπ after sympy's own folding
+    if np.iscomplexobj(a):  # e.g. the gradient of (-2)^x holds log(-2) = log 2 + iπ
         a = np.where(a.imag == 0, a.real, np.nan)
     return np.broadcast_to(a.astype(np.float64, copy=False), shape)
 
 
-def _bounds(bounds) -> Bounds:
+def _bounds(bounds: Any) -> Bounds:
     try:
         (x0, x1), (y0, y1) = bounds
         b = ((float(x0), float(x1)), (float(y0), float(y1)))
     except (TypeError, ValueError):
         raise ValueError(f"bounds must be ((xmin, xmax), (ymin, ymax)), got {bounds!r}") from None
-    for axis, (lo, hi) in zip("xy", b):
+    for axis, (lo, hi) in zip("xy", b, strict=True):
         if not (math.isfinite(lo) and math.isfinite(hi)):
             raise ValueError(f"{axis} bounds must be finite, got ({lo:g}, {hi:g})")
         if not lo < hi:
@@ -312,23 +214,16 @@ def _bounds(bounds) -> Bounds:
     return b
 
 
-def from_expression(
-    text: str,
-    bounds=((-2.0, 2.0), (-2.0, 2.0)),
-    name: str = "expression",
-    title: str | None = None,
-) -> Landscape:
-    """The Landscape f(x, y) = ``text``, e.g. ``"(1-x)^2 + 100*(y-x^2)^2"``.
+def _one_line(e: BaseException) -> str:
+    lines = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {lines[0][:160]}" if lines else type(e).__name__
 
-    ``^`` and ``**`` mean power; functions: see expression_parser.FUNCTIONS.
-    Raises ExpressionError (a ValueError naming the position) on bad text and
-    ValueError on bad bounds. Gradient and Hessian are exact (symbolic).
-    """
-    b = _bounds(bounds)
-    tree = parse(text)
+
+def _derive(text: str, tree: Node) -> tuple[Expr, list[Expr], list[Expr]]:
+    """f, its gradient [f_x, f_y] and Hessian [f_xx, f_xy, f_yy], symbolically."""
     f, _ = _Builder(text).build(tree)
     # sympy folds sqrt(x^2) into its own Abs(x), whose 2nd derivative is a DiracDelta.
-    f = f.replace(sympy.Abs, RealAbs).replace(sympy.sign, RealSign)
+    f = _as_floats(f.replace(sympy.Abs, RealAbs).replace(sympy.sign, RealSign))
     grad = [sympy.diff(f, v) for v in (X, Y)]
     size = sympy.count_ops(grad)
     if size > MAX_GRADIENT_OPS:
@@ -338,13 +233,28 @@ def from_expression(
     hess = [sympy.diff(grad[i], v) for i, v in ((0, X), (0, Y), (1, Y))]
     if any(e.has(sympy.Derivative, sympy.Subs, sympy.DiracDelta) for e in grad + hess):  # none known
         raise ExpressionError("cannot differentiate this expression symbolically", text, 0)
+    return f, [_as_floats(e) for e in grad], [_as_floats(e) for e in hess]
+
+
+def _probe(f: Landscape, text: str) -> None:
+    """Evaluate f, its gradient and Hessian on a grid over the bounds: NaN is fine, an exception is not."""
+    (x0, x1), (y0, y1) = f.bounds
+    grid = np.stack(np.meshgrid(np.linspace(x0, x1, PROBE_POINTS), np.linspace(y0, y1, PROBE_POINTS)), -1)
+    try:  # the Landscape methods cast to float64 arrays: a wrong type fails here too
+        f.value(grid), f.grad(grid), f.hessian(grid)
+    except (ArithmeticError, TypeError, ValueError, AttributeError) as e:
+        raise ExpressionError(f"cannot evaluate this expression numerically ({_one_line(e)})", text, 0) from None
+
+
+def _build(text: str, tree: Node, b: Bounds, name: str, title: str | None) -> Landscape:
+    f, grad, hess = _derive(text, tree)
     value_fn, grad_fn, hess_fn = _compile([f]), _compile(grad), _compile(hess)
     formula = to_unicode(tree)
     if title is None:
         title = f"f(x, y) = {formula}"
         if len(title) > MAX_TITLE:
             title = title[: MAX_TITLE - 1] + "…"
-    return FunctionLandscape(
+    landscape = FunctionLandscape(
         name=name,
         value=lambda x, y: value_fn(x, y)[0],
         grad=grad_fn,
@@ -358,3 +268,34 @@ def from_expression(
         log_scale=False,
         params={"text": text, "bounds": b},
     )
+    _probe(landscape, text)
+    return landscape
+
+
+def from_expression(
+    text: str,
+    bounds: Any = ((-2.0, 2.0), (-2.0, 2.0)),
+    name: str = "expression",
+    title: str | None = None,
+) -> Landscape:
+    """The Landscape f(x, y) = ``text``, e.g. ``"(1-x)^2 + 100*(y-x^2)^2"``.
+
+    ``^`` and ``**`` mean power; functions: see expression_parser.FUNCTIONS.
+    Raises ExpressionError (a ValueError naming the position) on bad text,
+    on text whose symbolic work exceeds its budget or whose functions fail to
+    evaluate, and ValueError on bad bounds. Gradient and Hessian are exact
+    (symbolic). Safe to call from any thread.
+    """
+    b = _bounds(bounds)
+    tree = parse(text)
+    try:
+        with cpu_budget(MAX_SYMBOLIC_SECONDS):
+            return _build(text, tree, b, name, title)
+    except BudgetExceeded:
+        raise ExpressionError(
+            f"expression too complex: the symbolic work took over {MAX_SYMBOLIC_SECONDS:g} s", text, 0
+        ) from None
+    except ExpressionError:
+        raise
+    except (ArithmeticError, TypeError, ValueError, RecursionError) as e:  # sympy on odd input
+        raise ExpressionError(f"cannot handle this expression ({_one_line(e)})", text, 0) from None

@@ -15,11 +15,12 @@ The parse tree is plain Nodes; expression.py turns it into sympy.
 """
 from __future__ import annotations
 
-import difflib
 import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from solvers.naming import did_you_mean
 
 MAX_LENGTH = 500  # characters
 MAX_DEPTH = 40  # nested parentheses / unary signs / powers / calls
@@ -123,7 +124,6 @@ def tokenize(text: str) -> Iterator[Token]:
         hint = _CHAR_HINTS.get(c)
         raise ExpressionError(f"unexpected character {c!r}" + (f" ({hint})" if hint else ""), text, i)
     yield Token("end", "", n)
-    return tokens
 
 
 def _describe(t: Token) -> str:
@@ -248,8 +248,7 @@ class _Parser:
         if calling:
             if t.text in VARIABLES or t.text in CONSTANTS:
                 raise self.error(f"{t.text!r} is not a function (write {t.text}*(...))", t.pos)
-            close = difflib.get_close_matches(t.text, FUNCTIONS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(t.text, FUNCTIONS)
             raise self.error(f"unknown function {t.text!r}{hint}; known: {', '.join(FUNCTIONS)}", t.pos)
         if t.text in VARIABLES:
             return Node("var", t.pos, t.text)
@@ -320,9 +319,8 @@ def to_unicode(n: Node) -> str:
     if k == "neg":
         return "−" + _wrap(a[0], 3 if a[0].kind != "neg" else _ATOM)
     if k in ("add", "sub"):
-        right = a[1]
-        r = _wrap(right, 2 if k == "sub" else 1)
-        if right.kind == "neg":
+        r = _wrap(a[1], 2 if k == "sub" else 1)
+        if a[1].kind == "neg":
             r = f"({r})"
         return f"{_wrap(a[0], 1)} {'+' if k == 'add' else '−'} {r}"
     if k == "mul":

@@ -1,25 +1,15 @@
 """The one registry of named landscapes. GUI, CLI and tests all read it."""
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable
 from typing import Any
 
+from solvers.naming import did_you_mean
+
+from . import analytic  # noqa: F401  importing it runs every @register
 from .base import Landscape
+from .registration import FACTORIES, register
 
-_FACTORIES: dict[str, Callable[..., Landscape]] = {}
-
-
-def register(name: str) -> Callable[[Callable[..., Landscape]], Callable[..., Landscape]]:
-    """Decorator: register a factory ``(**params) -> Landscape`` under ``name``."""
-
-    def deco(factory: Callable[..., Landscape]) -> Callable[..., Landscape]:
-        if name in _FACTORIES:
-            raise ValueError(f"landscape {name!r} registered twice")
-        _FACTORIES[name] = factory
-        return factory
-
-    return deco
+__all__ = ["UnknownLandscapeError", "get", "names", "register"]
 
 
 class UnknownLandscapeError(KeyError, ValueError):
@@ -31,27 +21,17 @@ class UnknownLandscapeError(KeyError, ValueError):
 
 def names() -> list[str]:
     """All registered landscape names, in registration (teaching) order."""
-    _ensure_loaded()
-    return list(_FACTORIES)
+    return list(FACTORIES)
 
 
 def get(name: str, **params: Any) -> Landscape:
     """Build the landscape ``name`` with optional parameters (e.g. ravine's condition)."""
-    _ensure_loaded()
-    try:
-        factory = _FACTORIES[name]
-    except KeyError:
-        close = difflib.get_close_matches(str(name), _FACTORIES, n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+    factory = FACTORIES.get(name) if isinstance(name, str) else None
+    if factory is None:
         raise UnknownLandscapeError(
-            f"unknown landscape {name!r}.{hint} Known: {', '.join(_FACTORIES)}"
-        ) from None
+            f"unknown landscape {name!r}{did_you_mean(name, FACTORIES)}; known: {', '.join(FACTORIES)}"
+        )
     try:
         return factory(**params)
     except TypeError as e:
         raise ValueError(f"bad parameters for landscape {name!r}: {e}") from None
-
-
-def _ensure_loaded() -> None:
-    # Importing the modules runs their @register decorators.
-    from . import analytic  # noqa: F401

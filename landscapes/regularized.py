@@ -11,13 +11,14 @@ strengths are zero, where ``f`` itself is returned).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-from .base import Landscape, as_points
+from .base import Coord, Landscape, as_points
 
 
-def _strength(name: str, value) -> float:
+def _strength(name: str, value: Any) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -63,27 +64,29 @@ class RegularizedLandscape(Landscape):
             + (" and L1 makes coordinates stick at exactly 0." if l1 else ".")
         ).strip()
 
-    def value(self, p) -> np.ndarray:
+    def value(self, p: Any) -> np.ndarray:
         p = as_points(p)
-        return self.base.value(p) + self.l2 * np.sum(p * p, axis=-1) + self.l1 * np.sum(np.abs(p), axis=-1)
+        out: np.ndarray = self.base.value(p) + self.l2 * np.sum(p * p, axis=-1) + self.l1 * np.sum(np.abs(p), axis=-1)
+        return out
 
-    def grad(self, p) -> np.ndarray:
+    def grad(self, p: Any) -> np.ndarray:
         p = as_points(p)
-        return self.base.grad(p) + 2.0 * self.l2 * p + self.l1 * np.sign(p)
+        out: np.ndarray = self.base.grad(p) + 2.0 * self.l2 * p + self.l1 * np.sign(p)
+        return out
 
-    def hessian(self, p) -> np.ndarray:
+    def hessian(self, p: Any) -> np.ndarray:
         p = as_points(p)
         return self.base.hessian(p) + 2.0 * self.l2 * np.eye(2)
 
     # Kept consistent with the public methods for code that calls the _xy layer.
-    def _value_xy(self, x, y):
+    def _value_xy(self, x: Coord, y: Coord) -> Coord:
         return self.value(np.stack([x, y], axis=-1))
 
-    def _grad_xy(self, x, y):
+    def _grad_xy(self, x: Coord, y: Coord) -> tuple[Coord, Coord]:
         g = self.grad(np.stack([x, y], axis=-1))
         return g[..., 0], g[..., 1]
 
-    def _hessian_xy(self, x, y):
+    def _hessian_xy(self, x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         h = self.hessian(np.stack(np.broadcast_arrays(x, y), axis=-1))
         return h[..., 0, 0], h[..., 0, 1], h[..., 1, 1]
 

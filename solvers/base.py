@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+from .naming import did_you_mean, short_repr
+from .teaching import Breakdown, FloatArray, RuleLine, StepView, SurfaceScale
 
 
 @dataclass(frozen=True)
@@ -52,14 +57,18 @@ class ParamSpec:
         if self.kind == "bool":
             if isinstance(value, (bool, np.bool_)):
                 return bool(value)
-            raise ValueError(f"{name} must be True or False, got {value!r}")
+            raise ValueError(f"{name} must be True or False, got {short_repr(value)}")
         if self.kind == "pair":
             if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != len(self.components):
-                raise ValueError(f"{name} must be a tuple of {len(self.components)} numbers, got {value!r}")
-            return tuple(c.check(f"{name}[{i}]", v) for i, (c, v) in enumerate(zip(self.components, value)))
+                raise ValueError(f"{name} must be a tuple of {len(self.components)} numbers, got {short_repr(value)}")
+            return tuple(c.check(f"{name}[{i}]", v)
+                         for i, (c, v) in enumerate(zip(self.components, value, strict=True)))
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(f"{name} must be a number, got {value!r}")
-        v = float(value)
+            raise ValueError(f"{name} must be a number, got {short_repr(value)}")
+        try:
+            v = float(value)
+        except OverflowError:   # a whole number past float's range (1e308), e.g. 10**400
+            raise ValueError(f"{name}={short_repr(value)} is out of range: allowed {self.allowed()}") from None
         too_low = v < self.low or (self.low_open and v == self.low)
         too_high = v > self.high or (self.high_open and v == self.high)
         if not np.isfinite(v) or too_low or too_high:
@@ -67,27 +76,83 @@ class ParamSpec:
         return v
 
 
-@dataclass(frozen=True)
-class SolverSpec:
-    """What the GUI, the CLI and validation know about one solver.
+Builder = Callable[[dict[str, Any]], tuple[Callable[..., Any], Callable[..., tuple[FloatArray, Any]]]]
 
-    rule_latex is mathtext-compatible LaTeX (one line per equation, joined by
-    newlines); rule_lines are the same equations in Unicode, e.g.
-    "m ← β₁m + (1 − β₁)g".
+
+@dataclass(frozen=True, kw_only=True)
+class SolverSpec:
+    """Everything one solver is, filled in by its rule module (solvers/rules/*.py).
+
+    ``rule`` is the update rule, one RuleLine per equation (mathtext and
+    Unicode). ``build(hyper)`` returns the pure (init, update) pair for
+    validated hyper-parameters; ``check`` adds a cross-parameter rule
+    (Nesterov's). The three hooks are what the app asks of a solver:
+    ``explain_step`` (the named numbers of one update), ``suggest_hyper``
+    (starting hyper-parameters for a surface's scale) and ``velocity_state``
+    (the buffer the velocity arrows draw, or None).
     """
 
     name: str
     title: str
-    rule_latex: str
-    rule_lines: tuple[str, ...]
+    rule: tuple[RuleLine, ...]
     citation: str
     params: Mapping[str, ParamSpec]
+    build: Builder
     needs_hessian: bool = False
-    summary: str = ""
     needs_loss: bool = False  # gradient-free: update gets loss_fn and grad=None
+    summary: str = ""
+    check: Callable[[dict[str, Any]], None] | None = None
+    explain_step: Callable[[StepView], Breakdown] | None = None
+    suggest_hyper: Callable[[SurfaceScale], dict[str, Any]] | None = None
+    velocity_state: Callable[[Any, Mapping[str, Any]], FloatArray | None] | None = None
+
+    @property
+    def rule_latex(self) -> str:
+        """The full rule (weight decay included) as mathtext, one equation a line."""
+        return "\n".join(line.latex for line in self.rule)
+
+    @property
+    def rule_lines(self) -> tuple[str, ...]:
+        """The full rule in Unicode, e.g. "m ← β₁m + (1 − β₁)g"."""
+        return tuple(line.text for line in self.rule)
+
+    def update_rule(self, weight_decay: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(mathtext lines, Unicode lines) of the rule for a run with weight decay λ (no λ when 0)."""
+        shown = [s for s in (line.shown(weight_decay) for line in self.rule) if s is not None]
+        return tuple(s[0] for s in shown), tuple(s[1] for s in shown)
 
     def defaults(self) -> dict[str, Any]:
         return {k: p.default for k, p in self.params.items()}
+
+    def validate(self, **hyper: Any) -> dict[str, Any]:
+        """The full, validated hyper-parameter dict (defaults filled in) or ValueError."""
+        for key in hyper:
+            if key not in self.params:
+                raise ValueError(f"{self.name} has no hyper-parameter {key!r}{did_you_mean(key, self.params)}; "
+                                 f"its parameters: {', '.join(self.params)}")
+        full = {k: p.check(k, hyper.get(k, p.default)) for k, p in self.params.items()}
+        if self.check is not None:
+            self.check(full)
+        return full
+
+    def make(self, **hyper: Any) -> Solver:
+        """A configured Solver of this kind (hyper-parameters validated first)."""
+        full = self.validate(**hyper)
+        init, update = self.build(full)
+        return Solver(name=self.name, hyper=MappingProxyType(full), init=init, update=update,
+                      needs_hessian=self.needs_hessian, needs_loss=self.needs_loss, spec=self)
+
+    def breakdown(self, view: StepView) -> Breakdown:
+        """The named numbers of one update (none if the rule module names none)."""
+        return self.explain_step(view) if self.explain_step is not None else Breakdown()
+
+    def suggestion(self, scale: SurfaceScale) -> dict[str, Any]:
+        """Starting hyper-parameters for a surface of this scale ({} keeps the defaults)."""
+        return dict(self.suggest_hyper(scale)) if self.suggest_hyper is not None else {}
+
+    def velocity(self, state: Any, hyper: Mapping[str, Any]) -> FloatArray | None:
+        """The buffer the point moves along (x ← x − η v), shaped like the points, or None."""
+        return None if self.velocity_state is None else self.velocity_state(state, hyper)
 
 
 @dataclass(frozen=True)
@@ -106,10 +171,11 @@ class Solver:
 
     name: str
     hyper: Mapping[str, Any]
-    init: Callable[[np.ndarray], NamedTuple]
-    update: Callable[..., tuple[np.ndarray, NamedTuple]]
+    init: Callable[..., Any]
+    update: Callable[..., tuple[FloatArray, Any]]
     needs_hessian: bool = False
     needs_loss: bool = False
+    spec: SolverSpec | None = field(default=None, repr=False, compare=False)  # its kind: replace() builds another
 
     @property
     def lr(self) -> float:
@@ -117,9 +183,9 @@ class Solver:
 
     def replace(self, **hyper: Any) -> Solver:
         """A new solver of the same kind with some hyper-parameters changed."""
-        from .registry import make
-
-        return make(self.name, **{**self.hyper, **hyper})
+        if self.spec is None:
+            raise ValueError(f"solver {self.name!r} was built without a SolverSpec; it cannot be replaced")
+        return self.spec.make(**{**self.hyper, **hyper})
 
     def label(self) -> str:
         """Short display label, e.g. 'adam (lr 1.0e-02)'."""
@@ -138,15 +204,16 @@ class Trajectory:
     diverged_at (*S,) int  the step at which it diverged, -1 if it did not
     """
 
-    points: np.ndarray
-    losses: np.ndarray
-    grad_norms: np.ndarray
-    lrs: np.ndarray
-    diverged: np.ndarray
-    diverged_at: np.ndarray
+    points: FloatArray
+    losses: FloatArray
+    grad_norms: FloatArray
+    lrs: FloatArray
+    diverged: npt.NDArray[np.bool_]
+    diverged_at: npt.NDArray[np.int64]
     solver: str = ""
-    hyper: dict = field(default_factory=dict)
+    hyper: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def final(self) -> np.ndarray:
-        return self.points[-1]
+    def final(self) -> FloatArray:
+        last: FloatArray = self.points[-1]
+        return last

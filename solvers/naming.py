@@ -1,4 +1,4 @@
-"""The one did-you-mean helper for every "unknown name" message in the project.
+"""The message helpers: one did-you-mean for every "unknown name" message, one short repr.
 
 It lives in the lowest layer (solvers imports nothing of the project), so
 landscapes, solvers and app can all use it without a cycle.
@@ -13,3 +13,9 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """`` (did you mean 'adam'?)`` for the closest choice, or ``""`` when none is close."""
     close = difflib.get_close_matches(str(word), list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def short_repr(value: object, limit: int = 40) -> str:
+    """repr(value) cut to ``limit`` characters: a 400-digit number must not fill a one-line message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit // 2]}…({len(text)} characters)"

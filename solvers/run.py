@@ -19,18 +19,55 @@ histories never hold NaN and one bad point never poisons the others.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .base import Solver, Trajectory
+from .naming import short_repr
 from .schedules import as_schedule
+from .teaching import FloatArray
 
 _KEEP = object()  # "leave unchanged" for Stepper.retune
 
 
-def _start_points(start: Any) -> np.ndarray:
-    x = np.array(start, dtype=np.float64)  # a copy: the caller's array is never touched
+class LastStep(NamedTuple):
+    """What the most recent step was given, so it can be explained exactly afterwards.
+
+    Arrays are over the flat swarm (n, 2); ``grad`` is the gradient the solver
+    got (with its noise or minibatch), None for a gradient-free solver.
+    """
+
+    solver: Solver
+    x: FloatArray
+    grad: FloatArray | None
+    hessian: FloatArray | None
+    state: Any          # the solver state before the step
+    lr_scale: float
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a float if it is a finite real number (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    try:
+        v = float(value)
+    except OverflowError:   # a whole number past float's range, e.g. 10**400
+        return None
+    return v if np.isfinite(v) else None
+
+
+def _whole(value: Any) -> bool:
+    """A whole number (an int, or a float with no fraction), not a bool."""
+    v = _finite(value)
+    return v is not None and v == int(v)
+
+
+def _start_points(start: Any) -> FloatArray:
+    try:
+        x = np.array(start, dtype=np.float64)  # a copy: the caller's array is never touched
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"start points must be finite numbers, got {short_repr(start)}") from None
     if x.ndim == 0 or x.shape[-1] != 2:
         raise ValueError(f"start must be (x, y) or an array of shape (..., 2), got shape {x.shape}")
     if not np.isfinite(x).all():
@@ -43,7 +80,8 @@ class Stepper:
 
     Attributes: x (current points, (*S, 2)), state (solver state, over the
     swarm flattened to (n, 2)), t (steps taken), diverged (*S,) bool,
-    diverged_at (*S,) int (-1 if not), solver.
+    diverged_at (*S,) int (-1 if not), solver, last_step (what step t was
+    given, so it can be explained afterwards; None before the first step).
     History: points (t+1, *S, 2), losses and grad_norms (t+1, *S), lrs (t+1,)
     as read-only views; trajectory() bundles them.
     """
@@ -51,8 +89,9 @@ class Stepper:
     def __init__(self, opt: Solver, f: Any, start: Any, noise: float = 0.0, seed: int = 0,
                  schedule: Any = None, batch_size: int | None = None, box_scale: float = 10.0,
                  *, reserve: int = 64) -> None:
-        if not np.isfinite(box_scale) or box_scale <= 0:
-            raise ValueError(f"box_scale must be a finite number > 0, got {box_scale!r}")
+        box = _finite(box_scale)
+        if box is None or box <= 0:
+            raise ValueError(f"box_scale must be a finite number > 0, got {short_repr(box_scale)}")
         self.f = f
         self.solver = opt
         self.rng = np.random.default_rng(seed)
@@ -60,7 +99,7 @@ class Stepper:
         self._solver_seed = int(seed) if seed is not None else int(self.rng.integers(2**63))
         (x0, x1), (y0, y1) = f.bounds
         self._centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-        self._half = box_scale * np.array([abs(x1 - x0) / 2, abs(y1 - y0) / 2])
+        self._half = box * np.array([abs(x1 - x0) / 2, abs(y1 - y0) / 2])
         self.retune(noise=noise, schedule=schedule, batch_size=batch_size)
 
         start = _start_points(start)
@@ -77,6 +116,7 @@ class Stepper:
         grad[bad] = 0.0
         self._x, self._grad = x, grad
         self.state = self._init_state(opt, x)
+        self.last_step: LastStep | None = None  # what step t was given (None before the first)
 
         cap = max(int(reserve), 2)
         self._points = np.empty((cap,) + x.shape)
@@ -105,9 +145,10 @@ class Stepper:
         out |= ~np.isfinite(x).all(axis=-1)                        # ... so test finiteness too
         out |= ~np.isfinite(loss)
         out |= ~np.isfinite(grad).all(axis=-1)
-        return out
+        bad: np.ndarray = out
+        return bad
 
-    def _init_state(self, opt: Solver, x: np.ndarray):
+    def _init_state(self, opt: Solver, x: np.ndarray) -> Any:
         return opt.init(x, seed=self._solver_seed) if opt.needs_loss else opt.init(x)
 
     def _lr_at(self, t: int) -> float:
@@ -128,8 +169,8 @@ class Stepper:
     # --- public --------------------------------------------------------------
     def step(self, n: int = 1) -> Stepper:
         """Advance every point n steps (diverged points stay where they stopped)."""
-        if int(n) != n or n < 0:
-            raise ValueError(f"step count must be a whole number >= 0, got {n!r}")
+        if not (_whole(n) and n >= 0):
+            raise ValueError(f"step count must be a whole number >= 0, got {short_repr(n)}")
         self._grow(self.t + 1 + int(n))
         with np.errstate(all="ignore"):
             for _ in range(int(n)):
@@ -140,6 +181,7 @@ class Stepper:
         t, x, f = self.t, self._x, self.f
         lr_scale = 1.0 if self.schedule is None else float(self.schedule(t))
         if self.solver.needs_loss:
+            self.last_step = LastStep(self.solver, x, None, None, self.state, lr_scale)
             updates, self.state = self.solver.update(None, self.state, x, loss_fn=f.value,
                                                      lr_scale=lr_scale)
             self._finish_step(t, x, x + updates)
@@ -151,6 +193,7 @@ class Stepper:
         else:
             g = self._grad
         hessian = f.hessian(x) if self.solver.needs_hessian else None
+        self.last_step = LastStep(self.solver, x, g, hessian, self.state, lr_scale)
         updates, self.state = self.solver.update(g, self.state, x, hessian=hessian,
                                                  lr_scale=lr_scale)
         self._finish_step(t, x, x + updates)
@@ -179,19 +222,18 @@ class Stepper:
     def retune(self, *, noise: Any = _KEEP, schedule: Any = _KEEP, batch_size: Any = _KEEP) -> None:
         """Change noise, schedule or batch size from the next step on (history is kept)."""
         if noise is not _KEEP:
-            if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) \
-                    or not np.isfinite(noise) or noise < 0:
-                raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-            self.noise = float(noise)
+            level = _finite(noise)
+            if level is None or level < 0:
+                raise ValueError(f"noise must be a finite number >= 0, got {short_repr(noise)}")
+            self.noise = level
             self._noise_scale = float(self.f.grad_scale) * self.noise if self.noise > 0 else 0.0
         if schedule is not _KEEP:
             self.schedule = as_schedule(schedule)
             if hasattr(self, "_lrs"):
                 self._lrs[self.t] = self._lr_at(self.t)
         if batch_size is not _KEEP:
-            if batch_size is not None and (isinstance(batch_size, bool) or int(batch_size) != batch_size
-                                           or batch_size < 1):
-                raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+            if batch_size is not None and not (_whole(batch_size) and batch_size >= 1):
+                raise ValueError(f"batch_size must be a whole number >= 1 or None, got {short_repr(batch_size)}")
             self.batch_size = None if batch_size is None else int(batch_size)
             mb = getattr(self.f, "minibatch_grad", None)
             self._minibatch = mb if self.batch_size is not None else None
@@ -209,7 +251,7 @@ class Stepper:
             self.state = self._init_state(opt, self._x)
         self._lrs[self.t] = self._lr_at(self.t)
 
-    def _view(self, arr: np.ndarray, tail: tuple = ()) -> np.ndarray:
+    def _view(self, arr: np.ndarray, tail: tuple[int, ...] = ()) -> np.ndarray:
         v = arr[: self.t + 1].reshape((self.t + 1,) + self._shape + tail)
         v.flags.writeable = False
         return v
@@ -217,7 +259,8 @@ class Stepper:
     @property
     def x(self) -> np.ndarray:
         """Current points, shape (*S, 2) (a copy)."""
-        return self._x.reshape(self._shape + (2,)).copy()
+        x: np.ndarray = self._x.reshape(self._shape + (2,)).copy()
+        return x
 
     @property
     def diverged(self) -> np.ndarray:
@@ -258,8 +301,8 @@ class Stepper:
 def run(opt: Solver, f: Any, start: Any, steps: int = 300, noise: float = 0.0, seed: int = 0,
         schedule: Any = None, batch_size: int | None = None, box_scale: float = 10.0) -> Trajectory:
     """Run ``steps`` steps of ``opt`` from every start point; see Stepper for the rules."""
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    if not (_whole(steps) and steps >= 0):
+        raise ValueError(f"steps must be a whole number >= 0, got {short_repr(steps)}")
     stepper = Stepper(opt, f, start, noise=noise, seed=seed, schedule=schedule,
                       batch_size=batch_size, box_scale=box_scale, reserve=int(steps) + 1)
     return stepper.step(int(steps)).trajectory()

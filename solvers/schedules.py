@@ -13,13 +13,14 @@ counts the warm-up too: the cosine part lasts total_steps − W steps.
 """
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .naming import did_you_mean, short_repr
 
 # kind -> (closed form f(t, **params) over float arrays, {param: default})
 _KINDS: dict[str, tuple[Callable[..., np.ndarray], dict[str, float]]] = {
@@ -47,7 +48,7 @@ class Schedule:
     warmup: int = 0
     start_factor: float = 1.0 / 3.0
 
-    def __call__(self, t):
+    def __call__(self, t: Any) -> Any:
         """Multiplier at step t (scalar -> float, array -> array of the same shape)."""
         scalar = np.ndim(t) == 0
         t = np.asarray(t, dtype=np.float64)
@@ -71,10 +72,16 @@ class Schedule:
 
 
 def _number(kind: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(value)):
-        raise ValueError(f"{kind} schedule: {name} must be a finite number, got {value!r}")
-    return float(value)
+    bad = ValueError(f"{kind} schedule: {name} must be a finite number, got {short_repr(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise bad
+    try:
+        v = float(value)
+    except OverflowError:   # a whole number past float's range, e.g. 10**400
+        raise bad from None
+    if not math.isfinite(v):
+        raise bad
+    return v
 
 
 def make_schedule(kind: str = "constant", **params: Any) -> Schedule:
@@ -83,14 +90,12 @@ def make_schedule(kind: str = "constant", **params: Any) -> Schedule:
     Also takes the scene record form: make_schedule(**{"kind": "step", "step_size": 50}).
     """
     if kind not in _KINDS:
-        close = difflib.get_close_matches(str(kind), list(_KINDS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(f"unknown schedule {kind!r}{hint}; known: {', '.join(_KINDS)}")
+        raise ValueError(f"unknown schedule {kind!r}{did_you_mean(kind, _KINDS)}; known: {', '.join(_KINDS)}")
     defaults = _KINDS[kind][1]
     allowed = list(defaults) + list(_WARMUP)
     for key in params:
         if key not in allowed:
-            raise ValueError(f"{kind} schedule has no parameter {key!r}; its parameters: "
+            raise ValueError(f"{kind} schedule has no parameter {key!r}{did_you_mean(key, allowed)}; its parameters: "
                              f"{', '.join(allowed)}")
     vals = {k: _number(kind, k, params.get(k, d)) for k, d in {**defaults, **_WARMUP}.items()}
     warmup = vals.pop("warmup")
@@ -118,10 +123,11 @@ def make_schedule(kind: str = "constant", **params: Any) -> Schedule:
     return Schedule(kind, vals, int(warmup), start_factor)
 
 
-def as_schedule(schedule: Any) -> Callable | None:
+def as_schedule(schedule: Any) -> Callable[[Any], Any] | None:
     """None, a Schedule, a record dict, or any callable t -> multiplier."""
     if schedule is None or callable(schedule):
-        return schedule
+        as_given: Callable[[Any], Any] | None = schedule
+        return as_given
     if isinstance(schedule, dict):
         return make_schedule(**schedule)
     raise ValueError(f"schedule must be None, a Schedule, a dict or a callable, got {schedule!r}")

@@ -1,53 +1,38 @@
 """Turn the plain records of a Scene into live objects: landscapes, schedules, solvers.
 
-One place maps a ``LandscapeSpec`` to a ``Landscape``: a registry name with
-params, a typed expression, or a CIFAR-10 slice (slow: the ui calls this off
-the GUI thread), then L1/L2 regularization on top and a bounds override.
+One place maps a ``LandscapeSpec`` to a ``Landscape``: its kind (a registry
+name with params, a typed expression, a CIFAR-10 slice; see landscape_kinds)
+builds it, then L1/L2 regularization goes on top and the bounds override.
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from typing import Any
 
+import landscapes
+import solvers
 from landscapes import Landscape
 
+from .landscape_kinds import CIFAR_ROOT_ENV as CIFAR_ROOT_ENV
+from .landscape_kinds import Cancel, Progress, kind_of
 from .scene import LandscapeSpec, RunSpec
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
-# Where cifar_slice scenes without a "root" param look for CIFAR-10 before the download cache.
-CIFAR_ROOT_ENV = "LOSSLAB_CIFAR_ROOT"
 
 
 def build_landscape(
     spec: LandscapeSpec,
-    progress: Callable[[float, str], Any] | None = None,
-    cancel: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> Landscape:
     """The Landscape a spec describes.
 
-    progress(fraction, message) and cancel() -> bool are passed to the CIFAR
-    slice builder (the only slow case); analytic surfaces ignore them. A
-    cifar_slice without a "root" param reads $LOSSLAB_CIFAR_ROOT if set, else
-    the archive that ``losslab cifar fetch`` downloaded.
+    progress(fraction, message) and cancel() -> bool are passed to the kinds
+    that are slow to build (``kind_of(spec).slow``, the CIFAR slice); the
+    analytic ones ignore them. A cifar_slice without a "root" param reads
+    $LOSSLAB_CIFAR_ROOT if set, else the archive that ``losslab cifar fetch``
+    downloaded.
     """
-    import landscapes
-
-    if spec.name == "expression":
-        if not spec.expression:
-            raise ValueError("an 'expression' landscape needs the f(x, y) text")
-        kwargs = {"bounds": spec.bounds} if spec.bounds is not None else {}
-        f = landscapes.from_expression(spec.expression, **kwargs)
-    elif spec.name == "cifar_slice":
-        from landscapes.cifar import build_cifar_slice
-
-        params = dict(spec.params)
-        if "root" not in params and os.environ.get(CIFAR_ROOT_ENV):
-            # scenes do not name a machine's folder; a lab machine can point at its copy
-            params["root"] = os.environ[CIFAR_ROOT_ENV]
-        f = build_cifar_slice(**params, progress=progress, cancel=cancel)
-    else:
-        f = landscapes.get(spec.name, **spec.params)
+    f = kind_of(spec).build(spec, progress, cancel)
     if spec.l1 > 0 or spec.l2 > 0:
         f = landscapes.regularized(f, l2=spec.l2, l1=spec.l1)
     if spec.bounds is not None:
@@ -60,24 +45,20 @@ def view_bounds(spec: LandscapeSpec, landscape: Landscape) -> Bounds:
     return _as_bounds(spec.bounds if spec.bounds is not None else landscape.bounds)
 
 
-def _as_bounds(b) -> Bounds:
+def _as_bounds(b: Bounds) -> Bounds:
     (x0, x1), (y0, y1) = b
     return ((float(x0), float(x1)), (float(y0), float(y1)))
 
 
-def make_schedule(spec: dict | None):
+def make_schedule(spec: dict[str, Any] | None) -> solvers.Schedule | None:
     """A solvers schedule from its record, e.g. {"kind": "cosine", "warmup": 10}; None stays None."""
     if spec is None:
         return None
-    import solvers
-
     return solvers.make_schedule(**spec)
 
 
-def make_solver(run: RunSpec):
+def make_solver(run: RunSpec) -> solvers.Solver:
     """The configured solvers.Solver of a run (unknown names/params raise ValueError)."""
-    import solvers
-
     return solvers.make(run.solver, **run.hyper)
 
 

@@ -1,62 +1,59 @@
-"""The numbers of one update, for the lecture overlay: "what happens at the next step".
+"""The numbers of one update, for the lecture overlay (U panel) and the step explainer (E).
 
-For a run whose head is x_t (after t steps) with optimizer state S_t, the next
-update takes the exact gradient g = ∇f(x_t) (noise-free: with gradient noise
-or minibatches the real step differs, and ``noisy`` says so) and the
-effective learning rate η_t = lr · schedule(t). Δx and the new state come from
-the solver's own ``update`` (so what is shown is what the app will do); the
-derived quantities a lecture names are then spelled out with torch.optim's
-formulas (see solvers/rules/*.py):
+Convention: what is explained is the step the status bar counts. At "step t /
+N" the run's head is x_t, reached by update number t (torch's step count t,
+the t in Adam's β₁ᵗ), and that update is shown: it started at x_{t−1}, used
+the gradient it was given there (with its noise or minibatch, so
+x_{t−1} + Δx = x_t exactly) and left the state S_t that the velocity arrows
+draw. At step 0 nothing has happened yet: the first update is previewed
+from x_0 with the exact gradient (``upcoming``; shown as "t = 1 (next)").
 
-    gd/sgd     Δx = −η g                            (g includes λx)
-    momentum   v' = g at the first step, else μv + (1 − τ)g;  Δx = −η v'
-    nesterov   v' as above;  Δx = −η (g + μ v')
-    adagrad    s' = s + g²;  η' = η / (1 + (t−1)·decay);  Δx = −η' g / (√s' + ε)
-    rmsprop    r' = αr + (1 − α)g²;  d = √r' + ε;  Δx = −η g / d   (momentum: b' = μb + g/d, Δx = −η b')
-    adam(w)    m' = β₁m + (1 − β₁)g;  v' = β₂v + (1 − β₂)g²;  m̂ = m'/(1 − β₁ᵗ),  v̂ = v'/(1 − β₂ᵗ);
-               Δx = −η m̂ / (√v̂ + ε)   (adamw also −ηλx)
-    newton     H = ∇²f + (δ + λ)I;  Δx = −η H⁻¹ g
-
-Qt-free. Kingma & Ba (2015) for Adam's bias correction; torch.optim docs for
-the exact forms.
+Which numbers an update has is the solver's own knowledge: its rule module's
+``explain_step`` hook (solvers/rules/*.py) names them (Adam's m, v, m̂, v̂,
+Newton's H and H⁻¹g, ...). Δx and the new state come from the solver's own
+``update``, so what is shown is what the app does. This module only runs the
+update for one point, asks the spec, and formats. Qt-free.
 """
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+import solvers
+from solvers.teaching import FloatArray, StepView, Term
+
+if TYPE_CHECKING:
+    from .race import RunTrack
+
+__all__ = ["Explanation", "Term", "explain_track", "explain_update", "fmt_num", "fmt_vec", "tex_text"]
 
 MINUS = "\u2212"
 
 
 @dataclass(frozen=True)
-class Term:
-    """One named number of the update: a scalar or a 2-vector."""
-
-    key: str        # stable name for code and tests: "m", "v", "m_hat", ...
-    latex: str      # mathtext symbol, e.g. r"\hat m"
-    text: str       # Unicode symbol, e.g. "m̂"
-    value: Any      # float or (2,) array
-
-
-@dataclass(frozen=True)
 class Explanation:
     solver: str
-    step: int                 # the step being taken: t + 1
-    x: np.ndarray             # x_t, (2,)
-    grad: np.ndarray          # ∇f(x_t), exact, (2,)
-    lr: float                 # η_t (schedule applied)
-    delta: np.ndarray         # Δx, (2,)
+    step: int                      # t: the update explained (1-based, torch's count)
+    x: FloatArray                  # where the update started, (2,)
+    grad: FloatArray | None        # the gradient it used, (2,); None for a gradient-free solver
+    lr: float                      # η_t (schedule applied)
+    delta: FloatArray              # Δx, (2,)
     terms: tuple[Term, ...] = field(default_factory=tuple)
-    noisy: bool = False       # the real step uses a noisy / minibatch gradient
+    noisy: bool = False            # the gradient had noise or was a minibatch
     uses_weight_decay: bool = False
+    note: str = ""                 # the rule module's remark (a singular H, a rejected guess, ...)
+    upcoming: bool = False         # no step taken yet: a preview of step 1
+    lr_symbol: str = "η"           # the solver's own name for its lr (random search: σ)
 
     @property
-    def x_next(self) -> np.ndarray:
+    def x_next(self) -> FloatArray:
         return self.x + self.delta
 
-    def term(self, key: str):
+    def term(self, key: str) -> Any:
         """The value of term ``key`` (KeyError listing the keys)."""
         for t in self.terms:
             if t.key == key:
@@ -66,48 +63,62 @@ class Explanation:
 
     def words(self) -> str:
         """One line, e.g. 'step 12: g = (0.31, −2.4), lr 1.0e-2 → Δx = (…)'."""
-        tail = "  (noise-free preview)" if self.noisy else ""
-        return (f"step {self.step}: g = {fmt_vec(self.grad)}, lr {self.lr:.1e} "
-                f"\u2192 \u0394x = {fmt_vec(self.delta)}{tail}").replace("e-0", "e-").replace("e+0", "e+")
+        head = f"next step {self.step}" if self.upcoming else f"step {self.step}"
+        grad = "" if self.grad is None else f" g = {fmt_vec(self.grad)},"
+        lr = f"{self.lr:.1e}".replace("e-0", "e-").replace("e+0", "e+")
+        move = f"\u0394x = {fmt_vec(self.delta)}" if np.isfinite(self.delta).all() else "\u0394x undefined"
+        tail = ""
+        if self.noisy:
+            tail = "  (noise-free preview)" if self.upcoming else "  (noisy gradient)"
+        note = f"; {self.note}" if self.note else ""
+        return f"{head}:{grad} lr {lr} \u2192 {move}{note}{tail}"
 
     def latex_lines(self, columns: bool = False) -> list[str]:
         """mathtext lines, one per term, then Δx: e.g. r'$\\hat m = (0.31,\\ -2.4)$'.
 
         columns=True writes vectors as column vectors (half as wide: narrow panels).
+        Matrices (Newton's H) are always 2x2.
         """
         vec = _tex_column if columns else _tex_vec
-        out = [rf"$t = {self.step},\ \ \eta = {_tex_num(self.lr)}$", rf"$g = {vec(self.grad)}$"]
-        parts = []
-        for t in self.terms:
-            if np.ndim(t.value) == 2:      # a 2x2 matrix (newton's H): one row per line
-                v = r",\ ".join(vec(row) for row in np.asarray(t.value))
-                parts.append(rf"{t.latex} = [{v}]")
-                continue
-            v = vec(t.value) if np.ndim(t.value) else _tex_num(t.value)
-            parts.append(rf"{t.latex} = {v}")
+        when = r"\ \mathrm{(next)}" if self.upcoming else ""
+        out = [rf"$t = {self.step}{when},\ \ {self.lr_symbol} = {_tex_num(self.lr)}$"]
+        if self.grad is not None:
+            out.append(rf"$g = {vec(self.grad)}$")
+        parts = [rf"{t.latex} = {_tex_value(t.value, vec)}" for t in self.terms]
         # column vectors are narrow: two terms a line keeps a side panel short
         per_line = 2 if columns else 1
         for i in range(0, len(parts), per_line):
             out.append("$" + r"\quad ".join(parts[i:i + per_line]) + "$")
-        out.append(rf"$\Delta x = {vec(self.delta)}$")
-        return out
+        if np.isfinite(self.delta).all():
+            out.append(rf"$\Delta x = {vec(self.delta)}$")
+        else:
+            out.append(r"$\Delta x\ \mathrm{undefined}$")
+        return out + [tex_text(line) for line in self.note_lines()]
 
     def text_lines(self) -> list[str]:
         """The same as latex_lines in Unicode (fallback when mathtext is missing)."""
-        out = [f"t = {self.step},  \u03b7 = {fmt_num(self.lr)}", f"g = {fmt_vec(self.grad)}"]
-        for t in self.terms:
-            v = fmt_vec(t.value) if np.ndim(t.value) else fmt_num(t.value)
-            out.append(f"{t.text} = {v}")
-        out.append(f"\u0394x = {fmt_vec(self.delta)}")
-        return out
+        when = " (next)" if self.upcoming else ""
+        out = [f"t = {self.step}{when},  {self.lr_symbol} = {fmt_num(self.lr)}"]
+        if self.grad is not None:
+            out.append(f"g = {fmt_vec(self.grad)}")
+        out += [f"{t.text} = {_text_value(t.value)}" for t in self.terms]
+        finite = np.isfinite(self.delta).all()
+        out.append(f"\u0394x = {fmt_vec(self.delta)}" if finite else "\u0394x undefined")
+        return out + self.note_lines()
+
+    def note_lines(self) -> list[str]:
+        """The note as short plain lines, one per "; "-separated part."""
+        return [line.strip() for line in self.note.split(";") if line.strip()]
 
 
 # --- formatting ------------------------------------------------------------------
 def fmt_num(v: float, digits: int = 3) -> str:
-    """3 significant digits, Unicode minus, e-notation only for tiny/huge values."""
+    """3 significant digits, Unicode minus, e-notation only for tiny/huge values; 0 has no sign."""
     v = float(v)
     if not np.isfinite(v):
         return str(v)
+    if v == 0.0:
+        v = 0.0   # −0.0 reads as "−0": a zero step has no direction
     a = abs(v)
     s = f"{v:.{digits - 1}e}" if a and (a < 1e-3 or a >= 1e5) else f"{v:.{digits}g}"
     if "e" in s:
@@ -116,9 +127,21 @@ def fmt_num(v: float, digits: int = 3) -> str:
     return s.replace("-", MINUS)
 
 
-def fmt_vec(v) -> str:
+def fmt_vec(v: Any) -> str:
     v = np.asarray(v, dtype=np.float64).reshape(-1)
     return "(" + ", ".join(fmt_num(c) for c in v) + ")"
+
+
+def _text_value(v: Any) -> str:
+    if np.ndim(v) == 2:      # a 2x2 matrix: rows separated by ";"
+        return "(" + "; ".join("  ".join(fmt_num(c) for c in row) for row in np.asarray(v)) + ")"
+    return fmt_vec(v) if np.ndim(v) else fmt_num(v)
+
+
+def tex_text(text: str) -> str:
+    """Plain words as one mathtext line (\\text keeps the spaces and the math font's sans look,
+    where bare text renders in another font and loses its last glyph at the edge)."""
+    return r"$\text{" + "".join(c for c in text if c not in "{}$\\") + "}$"
 
 
 def _tex_num(v: float) -> str:
@@ -129,97 +152,103 @@ def _tex_num(v: float) -> str:
     return s
 
 
-def _tex_column(v) -> str:
+def _tex_column(v: Any) -> str:
     """A 2-vector as a column: mathtext has no pmatrix, but display-style \\genfrac
     with a zero-width rule is one."""
     a, b = (_tex_num(c) for c in np.asarray(v, dtype=np.float64).reshape(2))
     return rf"\genfrac{{(}}{{)}}{{0}}{{0}}{{{a}}}{{{b}}}"
 
 
-def _tex_vec(v) -> str:
+def _tex_matrix(m: Any) -> str:
+    """A 2x2 matrix: two bare \\genfrac columns inside one pair of stretching parentheses."""
+    m = np.asarray(m, dtype=np.float64).reshape(2, 2)
+    cols = (rf"\genfrac{{}}{{}}{{0}}{{0}}{{{_tex_num(m[0, j])}}}{{{_tex_num(m[1, j])}}}" for j in range(2))
+    return r"\left(" + r"\ \ ".join(cols) + r"\right)"
+
+
+def _tex_vec(v: Any) -> str:
     v = np.asarray(v, dtype=np.float64).reshape(-1)
     return r"(" + r",\ ".join(_tex_num(c) for c in v) + r")"
 
 
+def _tex_value(v: Any, vec: Callable[[Any], str]) -> str:
+    if np.ndim(v) == 2:
+        return _tex_matrix(v)
+    return vec(v) if np.ndim(v) else _tex_num(v)
+
+
 # --- the update ---------------------------------------------------------------------
-def explain_update(solver, state, x, grad, *, lr_scale: float = 1.0, hessian=None,
-                   step: int | None = None, noisy: bool = False) -> Explanation:
+def explain_update(solver: solvers.Solver, state: Any, x: Any, grad: Any, *, lr_scale: float = 1.0,
+                   hessian: Any = None, loss_fn: Callable[[FloatArray], Any] | None = None,
+                   step: int | None = None, noisy: bool = False, upcoming: bool = False) -> Explanation:
     """Explain solver.update(grad, state, x) for one point x (2,).
 
-    ``solver`` is a solvers.Solver, ``state`` its state before the step,
-    ``grad`` the exact ∇f(x), ``hessian`` ∇²f(x) (newton only).
+    ``state`` is the solver's state before the update, ``grad`` the gradient
+    the update gets (None for a gradient-free solver, which needs ``loss_fn``),
+    ``hessian`` ∇²f(x) for solvers that need it. ``step`` defaults to the
+    update's own count (t).
     """
+    spec = solver.spec if solver.spec is not None else solvers.spec(solver.name)
     x = np.asarray(x, dtype=np.float64).reshape(2)
-    grad = np.asarray(grad, dtype=np.float64).reshape(2)
-    name, h = solver.name, dict(solver.hyper)
+    g = None if solver.needs_loss or grad is None else np.asarray(grad, dtype=np.float64).reshape(2)
     if solver.needs_hessian and hessian is None:
-        raise ValueError(f"{name} needs the Hessian at x to explain its step")
+        raise ValueError(f"{solver.name} needs the Hessian at x to explain its step")
+    if solver.needs_loss and loss_fn is None:
+        raise ValueError(f"{solver.name} needs the loss function to explain its step")
     hess = None if hessian is None else np.asarray(hessian, dtype=np.float64).reshape(2, 2)
-    # The solver state is batched over the swarm, (n, 2); one point here.
-    s_in = _as_batch(state)
-    upd, s_out = solver.update(grad[None], s_in, x[None], hessian=None if hess is None else hess[None],
-                               lr_scale=lr_scale)
-    delta = np.asarray(upd, dtype=np.float64).reshape(2)
-    lr = float(h["lr"]) * float(lr_scale)
-    count = int(getattr(s_in, "count", 0)) + 1
-    wd = float(h.get("weight_decay", 0.0))
-    g = grad + wd * x if wd and name != "adamw" else grad
-    terms: list[Term] = []
-    if wd and name != "adamw":
-        terms.append(Term("g_wd", r"g + \lambda x", "g + λx", g))
-    if name in ("momentum", "nesterov"):
-        terms.append(Term("v", "v", "v", _one(s_out.momentum_buffer)))
-    elif name == "adagrad":
-        lr_eff = lr / (1 + (count - 1) * float(h["lr_decay"]))
-        s = _one(s_out.sum_sq)
-        terms += [Term("s", "s", "s", s), Term("lr_eff", r"\eta_t", "η_t", lr_eff),
-                  Term("denom", r"\sqrt{s} + \epsilon", "√s + ε", np.sqrt(s) + float(h["eps"]))]
-    elif name == "rmsprop":
-        r = _one(s_out.square_avg)
-        if h.get("centered"):
-            ga = _one(s_out.grad_avg)
-            d = np.sqrt(r - ga * ga) + float(h["eps"])
+    before = _as_batch(state)   # the solver state is batched over the swarm, (n, 2); one point here
+    with np.errstate(all="ignore"):   # a step may be undefined (a singular H): the note says so
+        if solver.needs_loss:
+            upd, after = solver.update(None, before, x[None], loss_fn=loss_fn, lr_scale=lr_scale)
+        elif g is None:
+            raise ValueError(f"{solver.name} needs the gradient at x to explain its step")
         else:
-            d = np.sqrt(r) + float(h["eps"])
-        terms += [Term("r", "r", "r", r), Term("denom", r"\sqrt{r} + \epsilon", "√r + ε", d)]
-        if float(h.get("momentum", 0.0)) > 0.0:
-            terms.append(Term("b", "b", "b", _one(s_out.momentum_buffer)))
-    elif name in ("adam", "adamw"):
-        b1, b2 = (float(b) for b in h["betas"])
-        m, v = _one(s_out.exp_avg), _one(s_out.exp_avg_sq)
-        corrected = bool(h.get("bias_correction", True))
-        bc1 = 1.0 - b1 ** count if corrected else 1.0
-        bc2 = 1.0 - b2 ** count if corrected else 1.0
-        terms += [Term("m", "m", "m", m), Term("v", "v", "v", v),
-                  Term("m_hat", r"\hat m", "m̂", m / bc1), Term("v_hat", r"\hat v", "v̂", v / bc2)]
-    elif name == "newton":
-        shift = float(h.get("damping", 0.0)) + wd
-        H = hess + shift * np.eye(2)
-        terms += [Term("H", "H", "H", H), Term("newton_dir", r"H^{-1} g", "H⁻¹g", -delta / lr)]
-    return Explanation(solver=name, step=int(step) if step is not None else count, x=x, grad=grad,
-                       lr=lr, delta=delta, terms=tuple(terms), noisy=bool(noisy), uses_weight_decay=wd != 0.0)
+            upd, after = solver.update(g[None], before, x[None], lr_scale=lr_scale,
+                                       hessian=None if hess is None else hess[None])
+        delta = np.asarray(upd, dtype=np.float64).reshape(2)
+        lr = solver.lr * float(lr_scale)
+        count = int(getattr(before, "count", 0)) + 1
+        view = StepView(hyper=solver.hyper, x=x, grad=g, hessian=hess, lr=lr, count=count,
+                        before=before, after=after, delta=delta, loss_fn=loss_fn)
+        breakdown = spec.breakdown(view)
+    lr_spec = spec.params.get("lr")
+    return Explanation(solver=solver.name, step=int(step) if step is not None else count, x=x, grad=g,
+                       lr=lr, delta=delta, terms=breakdown.terms, noisy=bool(noisy),
+                       uses_weight_decay=view.weight_decay != 0.0, note=breakdown.note,
+                       upcoming=bool(upcoming), lr_symbol=lr_spec.symbol if lr_spec and lr_spec.symbol else "η")
 
 
-def explain_track(track, landscape=None) -> Explanation:
-    """Explain the next update of a race RunTrack (app.model.race) at its head."""
+def explain_track(track: RunTrack, landscape: Any = None) -> Explanation:
+    """Explain the step a race RunTrack (app.model.race) has just taken; see the module doc.
+
+    A run that diverged before its last step has stopped: ValueError says so.
+    """
     stepper = track.stepper
     f = landscape if landscape is not None else stepper.f
-    x = np.asarray(track.head, dtype=np.float64).reshape(2)
-    # the multiplier the Stepper will use for the step from t (not lrs[-1] / lr: rounding)
-    lr_scale = 1.0 if stepper.schedule is None else float(stepper.schedule(stepper.t))
-    hess = f.hessian(x) if track.solver.needs_hessian else None
     noisy = bool(track.spec.noise) or track.spec.batch_size is not None
-    return explain_update(track.solver, stepper.state, x, track.grad, lr_scale=lr_scale, hessian=hess,
-                          step=len(track.points), noisy=noisy)
+    t, last = stepper.t, stepper.last_step
+    diverged = track.diverged_at
+    if diverged is not None and diverged < t:
+        raise ValueError(f"diverged at step {diverged}: the run has stopped")
+    if t == 0 or last is None or last.solver.name != track.solver.name:
+        # nothing to explain yet (or a new kind of solver since): preview the next update
+        x = np.asarray(track.head, dtype=np.float64).reshape(2)
+        lr_scale = 1.0 if stepper.schedule is None else float(stepper.schedule(t))
+        hess = f.hessian(x) if track.solver.needs_hessian else None
+        return explain_update(track.solver, stepper.state, x, None if track.solver.needs_loss else track.grad,
+                              lr_scale=lr_scale, hessian=hess, loss_fn=f.value, step=t + 1, noisy=noisy,
+                              upcoming=True)
+    ex = explain_update(last.solver, last.state, last.x[0], None if last.grad is None else last.grad[0],
+                        lr_scale=last.lr_scale, hessian=None if last.hessian is None else last.hessian[0],
+                        loss_fn=f.value, step=t, noisy=noisy)
+    if diverged == t and not ex.note:
+        ex = dataclasses.replace(ex, note="this step diverged; the run stops here")
+    return ex
 
 
-def _as_batch(state):
+def _as_batch(state: Any) -> Any:
     """A state NamedTuple with arrays shaped (1, 2) (the Stepper keeps (n, 2))."""
     fields = {}
     for k, v in state._asdict().items():
         fields[k] = np.asarray(v, dtype=np.float64).reshape(-1, 2)[:1] if isinstance(v, np.ndarray) else v
     return type(state)(**fields)
-
-
-def _one(a) -> np.ndarray:
-    return np.asarray(a, dtype=np.float64).reshape(-1, 2)[0].copy()

@@ -7,8 +7,11 @@ request is refused at load in one line instead of running for hours.
 """
 from __future__ import annotations
 
-# Views a scene, an export or the command line can show.
-VIEW_MODES = ("both", "3d", "2d")
+from typing import Literal, get_args
+
+# Views a scene, an export or the command line can show (the type for annotations, the tuple for checks).
+ViewMode = Literal["both", "3d", "2d"]
+VIEW_MODES: tuple[str, ...] = get_args(ViewMode)
 # Output files the renderer writes.
 IMAGE_SUFFIXES = (".png", ".svg")
 VIDEO_SUFFIXES = (".mp4", ".gif")
@@ -33,3 +36,10 @@ MAX_TITLE_CHARS = 200
 MAX_CAPTION_CHARS = 5000
 MAX_LABEL_CHARS = 80
 MAX_EXPRESSION_CHARS = 2000
+# How deep a scene's JSON may nest (a scene needs 4 levels; deeper is a hostile file,
+# refused before anything recursive sees it), and the largest seed it may give.
+MAX_SCENE_NESTING = 16
+MAX_SEED = 2**63 - 1
+# Playback speed (steps per frame) and contour lines of the 2-D view.
+MAX_SPEED = 10_000
+MAX_CONTOUR_LEVELS = 500

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from . import presets
 from .scene import Scene
+from .scene_io import read_text_file
 
 
 class Playlist:
     """Ordered scene names/files with a current index (0-based)."""
 
-    def __init__(self, entries: Iterable[str | os.PathLike], *, wrap: bool = False, index: int = 0) -> None:
+    def __init__(self, entries: Iterable[str | os.PathLike[str]], *, wrap: bool = False, index: int = 0) -> None:
         items = [os.fspath(e) for e in entries]
         if not items:
             raise ValueError("a playlist needs at least one scene")
@@ -37,14 +38,11 @@ class Playlist:
         return cls(presets.builtin_scene_names(), wrap=wrap)
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike, *, wrap: bool = False) -> Playlist:
+    def from_file(cls, path: str | os.PathLike[str], *, wrap: bool = False) -> Playlist:
         """One entry per line; blank lines and '#' comments are skipped; relative
         paths are taken relative to the playlist file."""
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as e:
-            raise ValueError(f"cannot read playlist {p}: {e.strerror or e}") from None
+        text = read_text_file(p, "playlist")   # a regular file of sane size: never a FIFO or /dev/zero
         base = p.resolve().parent
         names = presets.builtin_scene_names()
         entries = []

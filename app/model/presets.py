@@ -9,8 +9,10 @@ import os
 import re
 from pathlib import Path
 
+from solvers.naming import did_you_mean
+
 from .scene import Scene
-from .scene_io import SceneError, _hint, load_scene
+from .scene_io import SceneError, load_scene
 
 _PREFIX = re.compile(r"^(\d+)_(.+)$")
 DEFAULT_SCENE = "default"
@@ -42,7 +44,7 @@ def load_builtin(name: str) -> Scene:
     files = _scene_files()
     if name not in files:
         raise SceneError(
-            f"unknown scene {name!r}{_hint(name, files)}; built-in scenes: {', '.join(files)}"
+            f"unknown scene {name!r}{did_you_mean(name, files)}; built-in scenes: {', '.join(files)}"
         )
     return load_scene(files[name])
 
@@ -52,7 +54,7 @@ def default_scene() -> Scene:
     return load_builtin(DEFAULT_SCENE)
 
 
-def resolve_scene(name_or_path: str | os.PathLike) -> Scene:
+def resolve_scene(name_or_path: str | os.PathLike[str]) -> Scene:
     """A built-in scene name, or the path of a scene file."""
     text = os.fspath(name_or_path)
     files = _scene_files()
@@ -62,6 +64,6 @@ def resolve_scene(name_or_path: str | os.PathLike) -> Scene:
     if looks_like_path or Path(text).is_file():
         return load_scene(text)
     raise SceneError(
-        f"unknown scene {text!r}{_hint(text, files)}: not a built-in scene "
+        f"unknown scene {text!r}{did_you_mean(text, files)}: not a built-in scene "
         f"({', '.join(files)}) nor a scene file"
     )

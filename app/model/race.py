@@ -20,7 +20,7 @@ import solvers
 from landscapes import Landscape
 
 from .build import build_landscape, make_schedule, make_solver, start_of
-from .scene import PALETTE, LandscapeSpec, RunSpec, Scene
+from .scene import LandscapeSpec, RunSpec, Scene, palette_color
 from .scene_io import check_run
 
 _EDITABLE = {"hyper", "solver", "noise", "schedule", "batch_size", "color", "label", "enabled", "start"}
@@ -70,6 +70,19 @@ class RunTrack:
         if was is None and now is not None:
             return f"{self.label} diverged at step {now}"
         return None
+
+    @property
+    def start_problem(self) -> str | None:
+        """Why this run cannot take a single step, when its start is already bad; else None."""
+        if self.diverged_at != 0:
+            return None
+        x, y = (float(v) for v in self.points[0])
+        with np.errstate(all="ignore"):
+            value = float(np.asarray(self._race.landscape.value(self.points[0])))
+        where = f"({x:.3g}, {y:.3g})"
+        if np.isnan(value):
+            return f"{self.label} starts where f is undefined: f{where} has no value; move its start"
+        return f"{self.label} starts where f is not finite (f{where} = {value:g}); move its start"
 
     def continue_with(self, spec: RunSpec) -> None:
         """Keep history and optimizer state; new settings apply from now on."""
@@ -128,22 +141,20 @@ class RunTrack:
 
     @property
     def velocity(self) -> np.ndarray | None:
-        """The momentum / first-moment buffer at the head, if the solver keeps one.
+        """The buffer the point moves along (x ← x − η v) at the head, if the solver keeps one.
 
-        adam/adamw: the first moment m; momentum/nesterov (and rmsprop with
-        momentum > 0): the velocity buffer; None for gd, sgd, adagrad, newton.
+        Which buffer is the solver's own knowledge (its spec's velocity_state):
+        adam/adamw the first moment m; momentum/nesterov (and rmsprop with
+        momentum > 0) the velocity buffer; None for gd, sgd, adagrad, newton.
         """
-        state = self._stepper.state
-        m = getattr(state, "exp_avg", None)
-        if m is None and self.solver.hyper.get("momentum", 0.0) > 0.0:
-            m = getattr(state, "momentum_buffer", None)
-        return None if m is None else np.asarray(m, dtype=np.float64).reshape(2).copy()
+        v = solvers.spec(self.solver.name).velocity(self.stepper.state, self.solver.hyper)
+        return None if v is None else np.asarray(v, dtype=np.float64).reshape(2).copy()
 
     @property
     def color(self) -> str:
         if self.spec.color:
             return self.spec.color
-        return PALETTE[self.index % len(PALETTE)]
+        return palette_color(self.index)
 
     @property
     def label(self) -> str:
@@ -213,6 +224,10 @@ class Race:
                 self._tracks[i].restart(self.step_count)
 
     # --- edits ------------------------------------------------------------------
+    def start_problems(self) -> list[str]:
+        """One line per run whose start lies where f is undefined or infinite (for the status bar)."""
+        return [p for p in (t.start_problem for t in self.runs) if p]
+
     def set_run(self, index: int, *, mode: str = "restart", **changes: Any) -> None:
         """Change a run's settings; invalid values raise ValueError and change nothing.
 
@@ -227,6 +242,12 @@ class Race:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a run; "
                              f"editable: {', '.join(sorted(_EDITABLE))}")
         old = self.scene.runs[index]
+        if ("solver" in changes and changes["solver"] != old.solver
+                and "lr" not in (changes.get("hyper") or {})):
+            # another solver's lr means nothing here (an SGD lr makes Newton look useless):
+            # the new solver gets its own suggested lr for this surface unless one is given
+            changes = {**changes, "hyper": {**self._suggested_lr(str(changes["solver"]), old),
+                                            **(changes.get("hyper") or {})}}
         new = _with_changes(old, changes)
         problems = check_run(new)
         if problems:
@@ -247,6 +268,16 @@ class Race:
             track.continue_with(old)
         else:
             track.restart(self.step_count)
+
+    def _suggested_lr(self, solver: str, spec: RunSpec) -> dict[str, Any]:
+        """{"lr": the suggested lr of ``solver`` at this run's start}, or {} if none applies."""
+        from .suggest import suggest_hyper
+
+        try:
+            hyper = suggest_hyper(solver, self.landscape, start_of(spec, self.landscape))
+        except ValueError:        # an unknown solver: check_run reports it
+            return {}
+        return {"lr": hyper["lr"]} if "lr" in hyper else {}
 
     def add_run(self, spec: RunSpec) -> RunTrack:
         """Append a run (validated), simulated up to the current step."""
@@ -282,13 +313,31 @@ class Race:
         return self.add_run(copy)
 
     def set_landscape(self, spec: LandscapeSpec, landscape: Landscape | None = None) -> None:
-        """Switch surface (built here if not given) and reset the race."""
+        """Switch surface (built here if not given) and reset the race.
+
+        The spec is stored only once the landscape built and every run started on
+        it: a formula that fails on its first evaluation leaves the race (and the
+        session saved from it) on the old surface.
+        """
         f = landscape if landscape is not None else build_landscape(spec)
+        old = self.landscape
+        old_starts = [r.start for r in self.scene.runs]
+        (x0, x1), (y0, y1) = f.bounds
+        for r in self.scene.runs:
+            # a start set on the old surface that lies off the new one goes to the new default start
+            if r.start is not None and not (x0 <= r.start[0] <= x1 and y0 <= r.start[1] <= y1):
+                r.start = None
+        self.landscape = f   # the runs start on self.landscape
+        try:
+            tracks = [RunTrack(self, i, r) if r.enabled else None for i, r in enumerate(self.scene.runs)]
+        except BaseException:
+            self.landscape = old
+            for r, s in zip(self.scene.runs, old_starts, strict=True):
+                r.start = s
+            raise
         self.scene.landscape = spec
-        self.landscape = f
         self.step_count = 0
-        self._tracks = [RunTrack(self, i, r) if r.enabled else None
-                        for i, r in enumerate(self.scene.runs)]
+        self._tracks = tracks
 
     def set_total_steps(self, steps: int) -> None:
         """Change the race length (playback.steps); runs past it are kept as they are."""

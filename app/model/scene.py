@@ -1,70 +1,277 @@
 """A Scene: everything needed to reproduce a picture or a race, as plain data.
 
-Saved as versioned JSON (see scene_io). No Qt here.
+These dataclasses are the scene format, declared once: their annotations carry
+the JSON types and limits, which pydantic reads to validate a loaded file
+(scene_io) and to write the JSON Schema editors use (docs/scene.schema.json,
+see scene_schema). Code builds them like any dataclass, without validation;
+``scene_io.validate_scene`` checks one. No Qt here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    with_config,
+)
+from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
+
+from .limits import (
+    FPS_RANGE,
+    MAX_CAPTION_CHARS,
+    MAX_CONTOUR_LEVELS,
+    MAX_EXPRESSION_CHARS,
+    MAX_LABEL_CHARS,
+    MAX_RESOLUTION,
+    MAX_RUNS,
+    MAX_SEED,
+    MAX_SPEED,
+    MAX_STEPS,
+    MAX_TITLE_CHARS,
+    MIN_RESOLUTION,
+    ViewMode,
+)
 
 SCENE_VERSION = 1
 
 # Okabe-Ito, colour-blind safe; black is left for the theme.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442")
+COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+
+
+def palette_color(index: int) -> str:
+    """The automatic colour of run ``index``: Okabe-Ito, then darker and lighter shades of it.
+
+    Runs 0-6 get the palette itself; 7-13 its colours at 60% brightness, 14-20
+    mixed halfway to white, and so on, so no two of the first 21 runs share a colour.
+    """
+    base = PALETTE[index % len(PALETTE)]
+    cycle = index // len(PALETTE)
+    if cycle == 0:
+        return base
+    rgb = [int(base[k:k + 2], 16) for k in (1, 3, 5)]
+    if cycle % 2 == 1:      # darker shades
+        factor = 0.6 ** ((cycle + 1) // 2)
+        rgb = [round(c * factor) for c in rgb]
+    else:                   # lighter shades
+        mix = 1 - 0.5 ** (cycle // 2)
+        rgb = [round(c + (255 - c) * mix) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in rgb)
+
+# Every section refuses keys it does not know (reported with did-you-mean) and
+# non-finite numbers (Python's json reads NaN and Infinity, JSON has neither).
+# The attribute docstrings are the field descriptions of the JSON Schema.
+FORMAT = ConfigDict(extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True)
+
+
+def _whole(v: Any) -> Any:
+    """2.0 is the integer 2, as JSON Schema's "integer" says; 2.5 stays and is refused."""
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def _problem(kind: str, message: str) -> PydanticCustomError:
+    # the text goes in as a value, never as the template: a name may contain braces
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def _pair(v: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(v)
+    except ValidationError:
+        raise _problem("point", "expected [x, y] (two finite numbers) or null") from None
+
+
+def _ranges(v: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        b = handler(v)
+    except ValidationError:
+        raise _problem("bounds", "expected [[xmin, xmax], [ymin, ymax]] (finite numbers) or null") from None
+    (x0, x1), (y0, y1) = b
+    if not (x0 < x1 and y0 < y1):
+        raise _problem("bounds", "each range needs min < max")
+    return b
+
+
+def _as_tuples(d: dict[str, Any]) -> dict[str, Any]:
+    """JSON lists inside hyper/schedule (e.g. betas) become tuples, as code writes them."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+
+
+def _known_solver(name: str) -> str:
+    import solvers
+    from solvers.naming import did_you_mean
+
+    known = list(solvers.names())
+    if name not in known:
+        raise _problem("name", f"unknown solver {name!r}{did_you_mean(name, known)}")
+    return name
+
+
+def _known_landscape(name: str) -> str:
+    import landscapes
+    from solvers.naming import did_you_mean
+
+    from .landscape_kinds import SPECIAL_LANDSCAPES
+
+    known = [*landscapes.names(), *SPECIAL_LANDSCAPES]
+    if name not in known:
+        raise _problem("name", f"unknown landscape {name!r}{did_you_mean(name, known)}")
+    return name
+
+
+def _checked_by_kind(spec: LandscapeSpec) -> LandscapeSpec:
+    """The landscape's kind checks the fields the format cannot (names, params, the formula)."""
+    from .landscape_kinds import kind_of
+
+    _raise_problems(kind_of(spec).problems(spec))
+    return spec
+
+
+def _checked_by_solvers(spec: RunSpec) -> RunSpec:
+    """The solver, its hyper-parameters and schedule, checked by solvers (scene_io.check_run)."""
+    from .scene_io import check_run
+
+    _raise_problems(check_run(spec))
+    return spec
+
+
+def _raise_problems(problems: list[str]) -> None:
+    # one error may hold several "field: message" lines; scene_problems puts each under the section's path
+    if problems:
+        raise PydanticCustomError("problems", "{problems}", {"problems": "\n".join(problems)})
+
+
+Text = Annotated[str, Strict()]
+Number = Annotated[float, Strict()]                 # a JSON number (integers too), finite
+NonNegative = Annotated[Number, Field(ge=0)]
+# Integers are written Annotated[int, Field(limits), Strict(), WHOLE]: limits first, so the
+# schema shows them as minimum/maximum; WHOLE last, so 2.0 is converted before the strict check.
+WHOLE = BeforeValidator(_whole)
+Point = Annotated[tuple[Number, Number], WrapValidator(_pair)]
+Range = tuple[Number, Number]
+BoundsSpec = Annotated[tuple[Range, Range], WrapValidator(_ranges)]
+Settings = Annotated[dict[Text, Any], AfterValidator(_as_tuples)]
+
+
+@with_config(FORMAT)
+class Camera(TypedDict, total=False):
+    """Where the 3-D view looks from; a missing key keeps the view's default."""
+
+    distance: Annotated[Number, Field(gt=0, le=1e6)]
+    """From the centre of the surface."""
+    elevation: Number
+    """Degrees above the floor."""
+    azimuth: Number
+    """Degrees around the vertical axis."""
 
 
 @dataclass
 class LandscapeSpec:
-    """Which surface: a registry name with params, or a typed expression."""
+    """Which surface: a registry name with params, a typed expression or a CIFAR-10 slice."""
 
-    name: str = "rosenbrock"            # registry name, or "expression", or "cifar_slice"
-    params: dict[str, Any] = field(default_factory=dict)   # e.g. {"condition": 20}
-    expression: str | None = None       # f(x, y) text when name == "expression"
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None  # None: landscape default
-    l2: float = 0.0                     # regularization added on top (landscapes.regularized)
-    l1: float = 0.0
-    resolution: int = 200               # grid points per side for the views
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    name: Annotated[Text, Field(max_length=MAX_LABEL_CHARS), AfterValidator(_known_landscape)] = "rosenbrock"
+    """A surface of "losslab list", or "expression" (a typed f(x, y)), or "cifar_slice" (a CIFAR-10 slice)."""
+    params: dict[Text, Any] = field(default_factory=dict)
+    """The surface's parameters, e.g. {"condition": 20}."""
+    expression: Annotated[Text, Field(max_length=MAX_EXPRESSION_CHARS)] | None = None
+    """The f(x, y) text when name is "expression", e.g. "x^2 + 3*y^2"."""
+    bounds: BoundsSpec | None = None
+    """The view's [[xmin, xmax], [ymin, ymax]]; null: the landscape's default."""
+    l2: NonNegative = 0.0
+    """L2 regularization added on top (landscapes.regularized)."""
+    l1: NonNegative = 0.0
+    """L1 regularization added on top."""
+    resolution: Annotated[int, Field(ge=MIN_RESOLUTION, le=MAX_RESOLUTION), Strict(), WHOLE] = 200
+    """Grid points per side for the views."""
 
 
 @dataclass
 class ViewSpec:
-    mode: str = "both"                  # "both" | "3d" | "2d"
-    colormap: str = "viridis"           # "viridis" | "cividis" | ...
-    log_z: bool | None = None           # None: follow the landscape's log_scale
-    contour_levels: int = 20
-    wireframe: bool = False
-    camera: dict[str, float] = field(default_factory=dict)  # distance, elevation, azimuth
+    """How the surface is shown."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    mode: ViewMode = "both"
+    """Which views: both, only the 3-D surface, or only the 2-D contours."""
+    colormap: Annotated[Text, Field(max_length=MAX_LABEL_CHARS)] = "viridis"
+    """"viridis", "cividis", ..."""
+    log_z: Annotated[bool, Strict()] | None = None
+    """Logarithmic height; null: follow the landscape's log_scale."""
+    contour_levels: Annotated[int, Field(ge=0, le=MAX_CONTOUR_LEVELS), Strict(), WHOLE] = 20
+    """Contour lines of the 2-D view."""
+    wireframe: Annotated[bool, Strict()] = False
+    """Draw the 3-D surface as a wire mesh."""
+    camera: Camera = field(default_factory=Camera)
+    """The 3-D camera; {}: the default orbit."""
 
 
 @dataclass
 class RunSpec:
     """One solver racing: its hyper-parameters use torch's names (lr, momentum, alpha, betas, ...)."""
 
-    solver: str = "gd"
-    hyper: dict[str, Any] = field(default_factory=dict)
-    start: tuple[float, float] | None = None   # None: the landscape's default_start
-    color: str | None = None                   # None: next palette colour
-    label: str | None = None                   # None: "adam (lr 1.0e-02)"
-    noise: float = 0.0                         # gradient noise, in units of grad_scale
-    schedule: dict[str, Any] | None = None     # e.g. {"kind": "cosine", "warmup": 10}
-    batch_size: int | None = None              # minibatch size on data landscapes (sgd)
-    enabled: bool = True
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    solver: Annotated[Text, Field(max_length=MAX_LABEL_CHARS), AfterValidator(_known_solver)] = "gd"
+    """A solver of "losslab list": "gd", "momentum", "adam", ..."""
+    hyper: Settings = field(default_factory=dict)
+    """Hyper-parameters by torch's names, e.g. {"lr": 0.01, "betas": [0.9, 0.999]}."""
+    start: Point | None = None
+    """Where the run starts, [x, y]; null: the landscape's default start."""
+    color: Annotated[Text, Field(pattern=COLOR_PATTERN)] | None = None
+    """"#RRGGBB"; null: the next palette colour."""
+    label: Annotated[Text, Field(max_length=MAX_LABEL_CHARS)] | None = None
+    """The legend's name; null: e.g. "adam (lr 1.0e-02)"."""
+    noise: NonNegative = 0.0
+    """Gradient noise, in units of the landscape's grad_scale."""
+    schedule: Settings | None = None
+    """A learning-rate schedule, e.g. {"kind": "cosine", "warmup": 10}; null: constant."""
+    batch_size: Annotated[int, Field(ge=1), Strict(), WHOLE] | None = None
+    """Minibatch size on data landscapes (sgd); null: full batch."""
+    enabled: Annotated[bool, Strict()] = True
+    """A disabled run keeps its place but does not race."""
 
 
 @dataclass
 class PlaybackSpec:
-    steps: int = 300        # total steps of the race
-    speed: int = 1          # steps per frame
-    fps: int = 30           # frames per second for playback and video
+    """How long the race is and how fast it plays."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    steps: Annotated[int, Field(ge=0, le=MAX_STEPS), Strict(), WHOLE] = 300
+    """Total steps of the race."""
+    speed: Annotated[int, Field(ge=1, le=MAX_SPEED), Strict(), WHOLE] = 1
+    """Steps per frame."""
+    fps: Annotated[int, Field(ge=FPS_RANGE[0], le=FPS_RANGE[1]), Strict(), WHOLE] = 30
+    """Frames per second for playback and video."""
 
 
 @dataclass
 class Scene:
-    title: str = "Untitled"
-    caption: str = ""
-    landscape: LandscapeSpec = field(default_factory=LandscapeSpec)
+    """A Loss Lab scene: a landscape, how it is shown, and the runs racing on it."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    title: Annotated[Text, Field(max_length=MAX_TITLE_CHARS)] = "Untitled"
+    caption: Annotated[Text, Field(max_length=MAX_CAPTION_CHARS)] = ""
+    """What the scene shows, under the views."""
+    landscape: Annotated[LandscapeSpec, AfterValidator(_checked_by_kind)] = field(
+        default_factory=LandscapeSpec)
     view: ViewSpec = field(default_factory=ViewSpec)
-    runs: list[RunSpec] = field(default_factory=list)
+    runs: Annotated[list[Annotated[RunSpec, AfterValidator(_checked_by_solvers)]],
+                    Field(max_length=MAX_RUNS)] = field(default_factory=list)
     playback: PlaybackSpec = field(default_factory=PlaybackSpec)
-    seed: int = 0
-    version: int = SCENE_VERSION
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), Strict(), WHOLE] = 0
+    """Seeds every run's gradient noise and minibatches: a saved scene replays exactly."""
+    version: Annotated[int, Field(ge=1, le=SCENE_VERSION), Strict(), WHOLE] = SCENE_VERSION
+    """The format's version."""

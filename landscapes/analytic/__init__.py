@@ -1,7 +1,7 @@
 """The analytic test functions, registered in teaching order.
 
-Importing this package registers every landscape (the registry imports it on
-first use). Module order is registration order: simple quadratics first, then
+Importing this package registers every landscape into landscapes.registration
+(landscapes.registry imports it). Module order is registration order: simple quadratics first, then
 the classic polynomial benchmarks, the multimodal ones, and the two lecture
 shapes designed for Loss Lab.
 """

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
+from ..base import GradFn, HessianFn
 
-def finite_param(landscape: str, name: str, value, *, low: float | None = None) -> float:
+
+def finite_param(landscape: str, name: str, value: Any, *, low: float | None = None) -> float:
     """Return ``value`` as a float, or raise a one-line ValueError naming the parameter."""
     try:
         v = float(value)
@@ -19,7 +22,9 @@ def finite_param(landscape: str, name: str, value, *, low: float | None = None) 
     return v
 
 
-def newton_minimum(grad, hessian, start: tuple[float, float], iterations: int = 60) -> tuple[float, float]:
+def newton_minimum(
+    grad: GradFn, hessian: HessianFn, start: tuple[float, float], iterations: int = 60
+) -> tuple[float, float]:
     """Polish a minimizer by Newton's method on the analytic gradient and Hessian.
 
     ``grad(x, y) -> (gx, gy)`` and ``hessian(x, y) -> (hxx, hxy, hyy)`` on

@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..base import FunctionLandscape, Landscape
-from ..registry import register
+from ..base import Coord, FunctionLandscape, GradFn, HessianFn, Landscape, ValueFn
+from ..registration import register
 from ._common import newton_minimum
 
 
@@ -30,28 +30,28 @@ class Well(NamedTuple):
     width: float   # σₖ
 
 
-def _wells_on_bowl(offset: float, bowl: float, wells: tuple[Well, ...]):
+def _wells_on_bowl(offset: float, bowl: float, wells: tuple[Well, ...]) -> tuple[ValueFn, GradFn, HessianFn]:
     """Return (value, grad, hessian) callables on coordinate arrays for the formula above."""
 
-    def gauss(x, y, w):
+    def gauss(x: Coord, y: Coord, w: Well) -> tuple[Coord, Coord, Coord]:
         dx, dy = x - w.x, y - w.y
         return dx, dy, w.depth / w.width**2 * np.exp(-(dx * dx + dy * dy) / (2.0 * w.width**2))
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         v = offset + bowl * (x * x + y * y)
         for w in wells:
             dx, dy, g = gauss(x, y, w)
             v = v - g * w.width**2
         return v
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         gx, gy = 2.0 * bowl * x, 2.0 * bowl * y
         for w in wells:
             dx, dy, g = gauss(x, y, w)
             gx, gy = gx + g * dx, gy + g * dy
         return gx, gy
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         hxx = hyy = 2.0 * bowl
         hxy = 0.0
         for w in wells:

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from ..base import FunctionLandscape, Landscape
-from ..registry import register
+from ..base import Coord, FunctionLandscape, Landscape
+from ..registration import register
 
 PI = math.pi
 
@@ -27,18 +27,18 @@ def levi13() -> Landscape:
     f_yy = 18π²(x − 1)²·cos(6πy) + 2(1 + sin²(2πy)) + 8π(y − 1)·sin(4πy) + 8π²(y − 1)²·cos(4πy)
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return (np.sin(3 * PI * x) ** 2 + (x - 1.0) ** 2 * (1.0 + np.sin(3 * PI * y) ** 2)
                 + (y - 1.0) ** 2 * (1.0 + np.sin(2 * PI * y) ** 2))
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         dx, dy = x - 1.0, y - 1.0
         gx = 3 * PI * np.sin(6 * PI * x) + 2.0 * dx * (1.0 + np.sin(3 * PI * y) ** 2)
         gy = (3 * PI * dx * dx * np.sin(6 * PI * y) + 2.0 * dy * (1.0 + np.sin(2 * PI * y) ** 2)
               + 2 * PI * dy * dy * np.sin(4 * PI * y))
         return gx, gy
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         dx, dy = x - 1.0, y - 1.0
         hxx = 18 * PI**2 * np.cos(6 * PI * x) + 2.0 * (1.0 + np.sin(3 * PI * y) ** 2)
         hxy = 6 * PI * dx * np.sin(6 * PI * y)
@@ -80,14 +80,14 @@ def mccormick() -> Landscape:
     H = [[2 − sin(x + y), −2 − sin(x + y)], [−2 − sin(x + y), 2 − sin(x + y)]].
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return np.sin(x + y) + (x - y) ** 2 - 1.5 * x + 2.5 * y + 1.0
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         c, d = np.cos(x + y), x - y
         return c + 2.0 * d - 1.5, c - 2.0 * d + 2.5
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         s = np.sin(x + y)
         return 2.0 - s, -2.0 - s, 2.0 - s
 
@@ -124,14 +124,14 @@ def styblinski_tang() -> Landscape:
     ∂f/∂xᵢ = 2xᵢ³ − 16xᵢ + 2.5; ∂²f/∂xᵢ² = 6xᵢ² − 16; mixed term 0.
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         x2, y2 = x * x, y * y  # products, not **: numpy's pow is slow for 4
         return 0.5 * (x2 * x2 - 16.0 * x2 + 5.0 * x + y2 * y2 - 16.0 * y2 + 5.0 * y)
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         return (2.0 * x * x - 16.0) * x + 2.5, (2.0 * y * y - 16.0) * y + 2.5
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 6.0 * x * x - 16.0, 0.0, 6.0 * y * y - 16.0
 
     g, loc = _ST_GLOBAL, _ST_LOCAL
@@ -163,13 +163,13 @@ def rastrigin() -> Landscape:
     A local minimum near every integer point.
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return 20.0 + x * x - 10.0 * np.cos(2 * PI * x) + y * y - 10.0 * np.cos(2 * PI * y)
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         return 2.0 * x + 20 * PI * np.sin(2 * PI * x), 2.0 * y + 20 * PI * np.sin(2 * PI * y)
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 2.0 + 40 * PI**2 * np.cos(2 * PI * x), 0.0, 2.0 + 40 * PI**2 * np.cos(2 * PI * y)
 
     return FunctionLandscape(
@@ -210,7 +210,7 @@ def ackley() -> Landscape:
     """
     k = _ACKLEY_K
 
-    def cone(x, y):
+    def cone(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord, Coord, Coord]:
         """Return (tip mask, e^(−kr), h′/r with 0 at the tip, u_x, u_y with 0 at the tip)."""
         r = np.sqrt(x * x + y * y)
         tip = r < _ACKLEY_TIP
@@ -219,18 +219,18 @@ def ackley() -> Landscape:
         h1_over_r = np.where(tip, 0.0, 20.0 * k * ekr * inv_r)
         return tip, ekr, h1_over_r, np.where(tip, 0.0, x * inv_r), np.where(tip, 0.0, y * inv_r)
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         r = np.sqrt(x * x + y * y)
         ripple = np.exp(0.5 * (np.cos(2 * PI * x) + np.cos(2 * PI * y)))
         return -20.0 * np.exp(-k * r) - ripple + math.e + 20.0
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         _, _, h1_over_r, _, _ = cone(x, y)
         sx, sy = np.sin(2 * PI * x), np.sin(2 * PI * y)
         e = np.exp(0.5 * (np.cos(2 * PI * x) + np.cos(2 * PI * y)))
         return h1_over_r * x + PI * sx * e, h1_over_r * y + PI * sy * e
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         tip, ekr, h1_over_r, ux, uy = cone(x, y)
         h2 = -20.0 * k * k * ekr
         # ∇²h = h″·uuᵀ + (h′/r)(I − uuᵀ); at the tip u = 0 and h′/r := 0, so add h″(0)·I.

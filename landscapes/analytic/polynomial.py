@@ -9,14 +9,15 @@ differences in tests/landscapes/test_analytic.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
-from ..base import FunctionLandscape, Landscape
-from ..registry import register
+from ..base import Coord, FunctionLandscape, Landscape
+from ..registration import register
 from ._common import finite_param
 
 
 @register("rosenbrock")
-def rosenbrock(a=1.0, b=100.0) -> Landscape:
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
     """f(x, y) = (a − x)² + b·(y − x²)²; global minimum 0 at (a, a²) (Rosenbrock 1960).
 
     ∇f = (−2(a − x) − 4b·x·(y − x²), 2b·(y − x²));
@@ -25,14 +26,14 @@ def rosenbrock(a=1.0, b=100.0) -> Landscape:
     a = finite_param("rosenbrock", "a", a)
     b = finite_param("rosenbrock", "b", b, low=0.0)
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return (a - x) ** 2 + b * (y - x * x) ** 2
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         r = y - x * x
         return -2.0 * (a - x) - 4.0 * b * x * r, 2.0 * b * r
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 2.0 - 4.0 * b * y + 12.0 * b * x * x, -4.0 * b * x, 2.0 * b
 
     ag, bg = f"{a:g}", f"{b:g}"
@@ -69,23 +70,23 @@ def beale() -> Landscape:
     ∇f = Σ 2tᵢ·∇tᵢ and H = Σ 2(∇tᵢ∇tᵢᵀ + tᵢ·∇²tᵢ) with ∇²tᵢ = [[0, i·yⁱ⁻¹], [i·yⁱ⁻¹, i(i−1)·x·yⁱ⁻²]].
     """
 
-    def terms(x, y):
+    def terms(x: Coord, y: Coord) -> Iterator[tuple[int, Coord, Coord, Coord, Coord]]:
         for i, c in enumerate(_BEALE_C, start=1):
             yi1 = y ** (i - 1)
             t = c - x + x * yi1 * y
             yield i, t, yi1 * y - 1.0, i * x * yi1, yi1
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return sum(t * t for _, t, _, _, _ in terms(x, y))
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         gx = gy = 0.0
         for _, t, tx, ty, _ in terms(x, y):
             gx = gx + 2.0 * t * tx
             gy = gy + 2.0 * t * ty
         return gx, gy
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         hxx = hxy = hyy = 0.0
         for i, t, tx, ty, yi1 in terms(x, y):
             txy = i * yi1
@@ -122,14 +123,14 @@ def booth() -> Landscape:
     A quadratic: H = [[10, 8], [8, 10]] everywhere (eigenvalues 18 and 2, condition 9).
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return (x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         r1, r2 = x + 2.0 * y - 7.0, 2.0 * x + y - 5.0
         return 2.0 * r1 + 4.0 * r2, 4.0 * r1 + 2.0 * r2
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 10.0, 8.0, 10.0
 
     return FunctionLandscape(
@@ -159,13 +160,13 @@ def matyas() -> Landscape:
     (1, −1), a diagonal ravine of condition number 25.
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return 0.26 * (x * x + y * y) - 0.48 * x * y
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         return 0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 0.52, -0.48, 0.52
 
     return FunctionLandscape(
@@ -205,14 +206,14 @@ def himmelblau() -> Landscape:
     H = [[12x² + 4y − 42, 4(x + y)], [4(x + y), 4x + 12y² − 26]].
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return (x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         r1, r2 = x * x + y - 11.0, x + y * y - 7.0
         return 4.0 * x * r1 + 2.0 * r2, 2.0 * r1 + 4.0 * y * r2
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 12.0 * x * x + 4.0 * y - 42.0, 4.0 * (x + y), 4.0 * x + 12.0 * y * y - 26.0
 
     return FunctionLandscape(
@@ -249,15 +250,15 @@ def three_hump_camel() -> Landscape:
     x + 2y); H = [[4 − 12.6x² + 5x⁴, 1], [1, 2]].
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         x2 = x * x
         return 2.0 * x2 - 1.05 * x2 * x2 + x2 * x2 * x2 / 6.0 + x * y + y * y
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         x2 = x * x
         return 4.0 * x - 4.2 * x2 * x + x2 * x2 * x + y, x + 2.0 * y
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         x2 = x * x
         return 4.0 - 12.6 * x2 + 5.0 * x2 * x2, 1.0, 2.0
 
@@ -293,15 +294,15 @@ def six_hump_camel() -> Landscape:
     ∇f = (8x − 8.4x³ + 2x⁵ + y, x − 8y + 16y³); H = [[8 − 25.2x² + 10x⁴, 1], [1, −8 + 48y²]].
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         x2, y2 = x * x, y * y
         return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         x2 = x * x
         return 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y, x - 8.0 * y + 16.0 * y * y * y
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         x2 = x * x
         return 8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, -8.0 + 48.0 * y * y
 
@@ -336,7 +337,7 @@ def goldstein_price() -> Landscape:
     f_xy = A″B − A′B′ − 6AB″, f_yy = A″B − 6A′B′ + 9AB″.
     """
 
-    def parts(x, y):
+    def parts(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord, Coord, Coord, Coord]:
         s, b = x + y, 2.0 * x - 3.0 * y
         s1, s1s = s + 1.0, (s + 1.0) ** 2
         p, pd, pdd = 19.0 - 14.0 * s + 3.0 * s * s, -14.0 + 6.0 * s, 6.0
@@ -349,15 +350,15 @@ def goldstein_price() -> Landscape:
         b2 = 2.0 * q + 4.0 * b * qd + b * b * qdd
         return a0, a1, a2, b0, b1, b2
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         a0, _, _, b0, _, _ = parts(x, y)
         return a0 * b0
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         a0, a1, _, b0, b1, _ = parts(x, y)
         return a1 * b0 + 2.0 * a0 * b1, a1 * b0 - 3.0 * a0 * b1
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         a0, a1, a2, b0, b1, b2 = parts(x, y)
         return (a2 * b0 + 4.0 * a1 * b1 + 4.0 * a0 * b2,
                 a2 * b0 - a1 * b1 - 6.0 * a0 * b2,

@@ -7,14 +7,15 @@ stationary points that are not minima on the two saddles.
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from ..base import FunctionLandscape, Landscape
-from ..registry import register
+from ..base import Coord, FunctionLandscape, Landscape
+from ..registration import register
 from ._common import finite_param
 
 
 @register("quadratic_bowl")
-def quadratic_bowl(center=(0.0, 0.0)) -> Landscape:
+def quadratic_bowl(center: Any = (0.0, 0.0)) -> Landscape:
     """f(x, y) = (x − cx)² + (y − cy)²; minimum 0 at the centre (default the origin).
 
     Hessian 2·I: every direction has the same curvature, so plain gradient
@@ -28,13 +29,13 @@ def quadratic_bowl(center=(0.0, 0.0)) -> Landscape:
     cy = finite_param("quadratic_bowl", "center[1]", cy)
     centered = cx == 0.0 and cy == 0.0
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return (x - cx) ** 2 + (y - cy) ** 2
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         return 2.0 * (x - cx), 2.0 * (y - cy)
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 2.0, 0.0, 2.0
 
     if centered:
@@ -63,7 +64,7 @@ def quadratic_bowl(center=(0.0, 0.0)) -> Landscape:
 
 
 @register("ravine")
-def ravine(condition=20.0, angle=0.0) -> Landscape:
+def ravine(condition: float = 20.0, angle: float = 0.0) -> Landscape:
     """f = u² + κ·v² with (u, v) the point rotated by −θ: u = x·cos θ + y·sin θ, v = −x·sin θ + y·cos θ.
 
     The Hessian 2·Rᵀ·diag(1, κ)·R has eigenvalues 2 and 2κ, so its condition
@@ -76,15 +77,15 @@ def ravine(condition=20.0, angle=0.0) -> Landscape:
     t = math.radians(theta_deg)
     c, s = math.cos(t), math.sin(t)
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         u, v = c * x + s * y, -s * x + c * y
         return u * u + kappa * v * v
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         u, v = c * x + s * y, -s * x + c * y
         return 2.0 * (c * u - kappa * s * v), 2.0 * (s * u + kappa * c * v)
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 2.0 * (c * c + kappa * s * s), 2.0 * c * s * (1.0 - kappa), 2.0 * (s * s + kappa * c * c)
 
     k = f"{kappa:g}"
@@ -126,13 +127,13 @@ def saddle() -> Landscape:
     (minima = (), min_value = None).
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return x * x - y * y
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         return 2.0 * x, -2.0 * y
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 2.0, 0.0, -2.0
 
     return FunctionLandscape(
@@ -162,13 +163,13 @@ def monkey_saddle() -> Landscape:
     below, so no minimum.
     """
 
-    def value(x, y):
+    def value(x: Coord, y: Coord) -> Coord:
         return x * (x * x - 3.0 * y * y)
 
-    def grad(x, y):
+    def grad(x: Coord, y: Coord) -> tuple[Coord, Coord]:
         return 3.0 * (x * x - y * y), -6.0 * x * y
 
-    def hessian(x, y):
+    def hessian(x: Coord, y: Coord) -> tuple[Coord, Coord, Coord]:
         return 6.0 * x, -6.0 * y, -6.0 * x
 
     return FunctionLandscape(

@@ -1,11 +1,12 @@
-"""Shared hyper-parameter specs and the element-wise helpers torch uses."""
+"""Shared hyper-parameter specs, rule lines and suggestions, and the element-wise helpers torch uses."""
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from collections.abc import Callable
+from typing import Any
 
 from ..base import ParamSpec
+from ..teaching import FloatArray, RuleLine, SurfaceScale
 
 INF = math.inf
 
@@ -32,10 +33,11 @@ DAMPENING = ParamSpec(0.0, 0.0, 1.0, label="dampening", symbol="τ", slider=(0.0
 
 
 def flag(default: bool, label: str) -> ParamSpec:
+    """An on/off hyper-parameter (amsgrad, centered, bias_correction)."""
     return ParamSpec(default, 0, 1, label=label, kind="bool")
 
 
-def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
+def lerp(start: FloatArray, end: FloatArray, weight: float) -> FloatArray:
     """torch.lerp, with its two branches (aten LerpKernel) so rounding matches.
 
     start + w (end − start) for |w| < 0.5, else end − (end − start)(1 − w).
@@ -45,8 +47,21 @@ def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     return end - (end - start) * (1.0 - weight)
 
 
-def with_weight_decay(grad: np.ndarray, params: np.ndarray, weight_decay: float) -> np.ndarray:
+def with_weight_decay(grad: FloatArray, params: FloatArray, weight_decay: float) -> FloatArray:
     """g + λx (torch's coupled L2 weight decay); the input is never modified."""
     if weight_decay != 0.0:
         return grad + weight_decay * params
     return grad
+
+
+# The λ line every coupled-decay rule starts with: "g ← ∇f(x) + λx", gone when λ = 0
+DECAY_LINE = RuleLine(r"$g \leftarrow \nabla f(x) + \lambda x$", "g ← ∇f(x) + λx", decay_only=True)
+
+
+def view_width_lr(fraction: float) -> Callable[[SurfaceScale], dict[str, Any]]:
+    """Suggest lr = fraction × the view's width: for solvers whose step is about lr per
+    coordinate whatever the gradient's scale (Adam, RMSprop, Adagrad, random search)."""
+    def suggest(scale: SurfaceScale) -> dict[str, Any]:
+        return {"lr": fraction * scale.width}
+
+    return suggest

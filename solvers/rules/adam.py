@@ -14,35 +14,42 @@ step is then (1 − β₁)/√(1 − β₂) ≈ 3.16 times the bias-corrected on
 Kingma & Ba, "Adam: a method for stochastic optimization", ICLR 2015;
 AMSGrad: Reddi, Kale, Kumar, ICLR 2018; AdamW: Loshchilov & Hutter,
 "Decoupled weight decay regularization", ICLR 2019.
+
+Suggested lr: Adam's step is about η per coordinate whatever the gradient's
+scale, so η is 1/50 of the view's width. The velocity arrows draw m.
 """
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Mapping
+from functools import partial
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..base import ParamSpec, SolverSpec
-from ._common import WEIGHT_DECAY, eps_spec, flag, lerp, lr_spec
+from ..teaching import Breakdown, FloatArray, RuleLine, StepView, Term, decay_terms, one
+from ._common import DECAY_LINE, WEIGHT_DECAY, eps_spec, flag, lerp, lr_spec, view_width_lr
 
 
 class AdamState(NamedTuple):
-    count: int
-    exp_avg: np.ndarray         # m
-    exp_avg_sq: np.ndarray      # v
-    max_exp_avg_sq: np.ndarray  # v̂ (amsgrad only; zeros otherwise)
+    count: int  # type: ignore[assignment]  # optax's name; shadows tuple.count
+    exp_avg: FloatArray         # m
+    exp_avg_sq: FloatArray      # v
+    max_exp_avg_sq: FloatArray  # v̂ (amsgrad only; zeros otherwise)
 
 
-def build(hyper: dict, *, decoupled: bool = False):
+def build(hyper: dict[str, Any], *, decoupled: bool = False) -> tuple[Any, Any]:
     lr, wd, eps = hyper["lr"], hyper["weight_decay"], hyper["eps"]
     beta1, beta2 = hyper["betas"]
     amsgrad, corrected = hyper["amsgrad"], hyper["bias_correction"]
 
-    def init(params: np.ndarray) -> AdamState:
+    def init(params: FloatArray) -> AdamState:
         z = np.zeros(np.shape(params), dtype=np.float64)
         return AdamState(0, z, z, z)
 
-    def update(grad, state: AdamState, params, *, hessian=None, lr_scale=1.0):
+    def update(grad: FloatArray, state: AdamState, params: FloatArray, *, hessian: Any = None,
+               lr_scale: float = 1.0) -> tuple[FloatArray, AdamState]:
         lr_t = lr * lr_scale
         count = state.count + 1
         g = grad
@@ -65,6 +72,31 @@ def build(hyper: dict, *, decoupled: bool = False):
     return init, update
 
 
+def _moments(view: StepView) -> tuple[Term, ...]:
+    """m' = β₁m + (1 − β₁)g;  v' = β₂v + (1 − β₂)g²;  m̂ = m'/(1 − β₁ᵗ),  v̂ = v'/(1 − β₂ᵗ)."""
+    b1, b2 = (float(b) for b in view.hyper["betas"])
+    m, v = one(view.after.exp_avg), one(view.after.exp_avg_sq)
+    corrected = bool(view.hyper["bias_correction"])
+    bc1 = 1.0 - b1 ** view.count if corrected else 1.0
+    bc2 = 1.0 - b2 ** view.count if corrected else 1.0
+    return (Term("m", "m", "m", m), Term("v", "v", "v", v),
+            Term("m_hat", r"\hat m", "m̂", m / bc1), Term("v_hat", r"\hat v", "v̂", v / bc2))
+
+
+def explain(view: StepView) -> Breakdown:
+    return Breakdown(decay_terms(view) + _moments(view))
+
+
+def explain_adamw(view: StepView) -> Breakdown:
+    """adamw's decay acts on x (Δx has −ηλx), not in g: no "g + λx" term."""
+    return Breakdown(_moments(view))
+
+
+def velocity(state: Any, hyper: Mapping[str, Any]) -> FloatArray | None:
+    """The first moment m: the direction Adam carries the point (before its per-coordinate scaling)."""
+    return np.asarray(state.exp_avg, dtype=np.float64)
+
+
 BETAS = ParamSpec(
     (0.9, 0.999), 0.0, 1.0, label="betas", symbol="β", high_open=True, kind="pair",
     components=(
@@ -74,15 +106,15 @@ BETAS = ParamSpec(
                   slider=(0.0, 0.9999)),
     ))
 
-_LINES = ("m ← β₁m + (1 − β₁)g", "v ← β₂v + (1 − β₂)g²",
-          "m̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)", "x ← x − η m̂ / (√v̂ + ε)")
-_LATEX = (r"$m \leftarrow \beta_1 m + (1-\beta_1)\, g$" "\n"
-          r"$v \leftarrow \beta_2 v + (1-\beta_2)\, g^2$" "\n"
-          r"$\hat m = \frac{m}{1-\beta_1^t},\ \ \hat v = \frac{v}{1-\beta_2^t}$" "\n"
-          r"$x \leftarrow x - \frac{\eta\, \hat m}{\sqrt{\hat v} + \epsilon}$")
+_RULE = (RuleLine(r"$m \leftarrow \beta_1 m + (1-\beta_1)\, g$", "m ← β₁m + (1 − β₁)g"),
+         RuleLine(r"$v \leftarrow \beta_2 v + (1-\beta_2)\, g^2$", "v ← β₂v + (1 − β₂)g²"),
+         RuleLine(r"$\hat m = \frac{m}{1-\beta_1^t},\ \ \hat v = \frac{v}{1-\beta_2^t}$",
+                  "m̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)"),
+         RuleLine(r"$x \leftarrow x - \frac{\eta\, \hat m}{\sqrt{\hat v} + \epsilon}$",
+                  "x ← x − η m̂ / (√v̂ + ε)"))
 
 
-def _params(weight_decay: ParamSpec) -> dict:
+def _params(weight_decay: ParamSpec) -> dict[str, ParamSpec]:
     return {
         "lr": lr_spec(1e-3),
         "betas": BETAS,
@@ -95,17 +127,18 @@ def _params(weight_decay: ParamSpec) -> dict:
 
 ADAM = SolverSpec(
     name="adam", title="Adam",
-    rule_latex=r"$g \leftarrow \nabla f(x) + \lambda x$" "\n" + _LATEX,
-    rule_lines=("g ← ∇f(x) + λx",) + _LINES,
+    rule=(DECAY_LINE, *_RULE),
     citation="Kingma & Ba, Adam: a method for stochastic optimization, ICLR 2015",
     params=_params(WEIGHT_DECAY),
+    build=build, explain_step=explain, suggest_hyper=view_width_lr(0.02), velocity_state=velocity,
     summary="Momentum on the gradient, RMSprop scaling, both bias-corrected.")
 
 ADAMW = SolverSpec(
     name="adamw", title="AdamW",
-    rule_latex=r"$x \leftarrow x\,(1 - \eta\lambda)$" "\n" + _LATEX,
-    rule_lines=("x ← x (1 − ηλ)",) + _LINES,
+    rule=(RuleLine(r"$x \leftarrow x\,(1 - \eta\lambda)$", "x ← x (1 − ηλ)", decay_only=True), *_RULE),
     citation="Loshchilov & Hutter, Decoupled weight decay regularization, ICLR 2019",
     params=_params(ParamSpec(1e-2, 0.0, math.inf, label="weight decay", symbol="λ",
                              high_open=True, slider=(0.0, 1.0))),
+    build=partial(build, decoupled=True), explain_step=explain_adamw, suggest_hyper=view_width_lr(0.02),
+    velocity_state=velocity,
     summary="Adam with weight decay applied to x directly, not through the gradient.")

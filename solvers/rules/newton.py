@@ -6,29 +6,34 @@
 (weight decay λ adds λx to the gradient and λI to the Hessian: it is the
 Newton step on f + λ/2 |x|².) The 2x2 system is solved by Cramer's rule,
 elementwise over the swarm: an exactly singular H gives inf/NaN for that point
-only (run marks it diverged) instead of a LinAlgError for everyone. Newton
-jumps to the stationary point of the local quadratic model, which is a saddle
-when H is indefinite (x² − y²).
+only (run marks it diverged) instead of a LinAlgError for everyone. At a
+stationary point (g = 0) the step is 0 whatever H is: H⁻¹0 = 0 where H is
+invertible, and 0 is the least-norm solution of H d = 0 where it is not (the
+monkey saddle x³ − 3xy² or x⁴ + y⁴ at the origin), so the point stays put
+instead of being marked diverged. Newton jumps to the stationary point of the
+local quadratic model, which is a saddle when H is indefinite (x² − y²); it
+takes full steps, so its suggested lr is 1.
 
 Nocedal & Wright, Numerical Optimization, 2nd ed. (2006), ch. 3.
 """
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..base import ParamSpec, SolverSpec
+from ..teaching import Breakdown, FloatArray, RuleLine, StepView, SurfaceScale, Term, decay_terms
 from ._common import WEIGHT_DECAY, lr_spec, with_weight_decay
 
 
 class NewtonState(NamedTuple):
-    count: int
+    count: int  # type: ignore[assignment]  # optax's name; shadows tuple.count
 
 
-def solve2x2(h: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """H⁻¹g for stacks of 2x2 H (..., 2, 2) and g (..., 2), by Cramer's rule."""
+def solve2x2(h: FloatArray, g: FloatArray) -> FloatArray:
+    """H⁻¹g for stacks of 2x2 H (..., 2, 2) and g (..., 2), by Cramer's rule (0 where g = 0)."""
     a, b, c, d = h[..., 0, 0], h[..., 0, 1], h[..., 1, 0], h[..., 1, 1]
     g0, g1 = g[..., 0], g[..., 1]
     det = a * d - b * c
@@ -36,17 +41,20 @@ def solve2x2(h: np.ndarray, g: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out[..., 0] = (d * g0 - b * g1) / det
         out[..., 1] = (a * g1 - c * g0) / det
+    stationary = np.broadcast_to((g0 == 0.0) & (g1 == 0.0), out.shape[:-1])
+    out[stationary] = 0.0
     return out
 
 
-def build(hyper: dict):
+def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
     lr, wd, damping = hyper["lr"], hyper["weight_decay"], hyper["damping"]
     shift = damping + wd
 
-    def init(params: np.ndarray) -> NewtonState:
+    def init(params: FloatArray) -> NewtonState:
         return NewtonState(0)
 
-    def update(grad, state: NewtonState, params, *, hessian=None, lr_scale=1.0):
+    def update(grad: FloatArray, state: NewtonState, params: FloatArray, *, hessian: FloatArray | None = None,
+               lr_scale: float = 1.0) -> tuple[FloatArray, NewtonState]:
         if hessian is None:
             raise ValueError("newton needs the Hessian: call update(..., hessian=H)")
         g = with_weight_decay(grad, params, wd)
@@ -58,11 +66,33 @@ def build(hyper: dict):
     return init, update
 
 
+def explain(view: StepView) -> Breakdown:
+    """H = ∇²f + (δ + λ)I and the Newton direction H⁻¹g, or why there is none."""
+    if view.hessian is None or view.grad is None:
+        raise ValueError("newton's step is explained from the gradient and the Hessian at x")
+    shift = float(view.hyper["damping"]) + view.weight_decay
+    h = view.hessian + shift * np.eye(2)
+    g = view.grad + view.weight_decay * view.x
+    terms = decay_terms(view) + (Term("H", "H", "H", h),)
+    direction = solve2x2(h, g)
+    if np.isfinite(direction).all():
+        return Breakdown(terms + (Term("newton_dir", r"H^{-1} g", "H⁻¹g", direction),))
+    det = float(h[0, 0] * h[1, 1] - h[0, 1] * h[1, 0])
+    why = "H is singular (det H = 0)" if det == 0.0 else "H⁻¹g is not a finite number"
+    return Breakdown(terms, note=f"{why}; no Newton step exists here")
+
+
+def suggest(scale: SurfaceScale) -> dict[str, Any]:
+    return {"lr": 1.0}
+
+
 SPEC = SolverSpec(
     name="newton", title="Newton's method",
-    rule_latex=(r"$g \leftarrow \nabla f(x),\ \ H \leftarrow \nabla^2 f(x) + \delta I$" "\n"
-                r"$x \leftarrow x - \eta\, H^{-1} g$"),
-    rule_lines=("g ← ∇f(x),  H ← ∇²f(x) + δI", "x ← x − η H⁻¹g"),
+    rule=(RuleLine(r"$g \leftarrow \nabla f(x) + \lambda x,\ \ H \leftarrow \nabla^2 f(x) + (\delta + \lambda) I$",
+                   "g ← ∇f(x) + λx,  H ← ∇²f(x) + (δ + λ)I",
+                   plain=(r"$g \leftarrow \nabla f(x),\ \ H \leftarrow \nabla^2 f(x) + \delta I$",
+                          "g ← ∇f(x),  H ← ∇²f(x) + δI")),
+          RuleLine(r"$x \leftarrow x - \eta\, H^{-1} g$", "x ← x − η H⁻¹g")),
     citation="Nocedal & Wright, Numerical Optimization, 2nd ed. (2006), ch. 3",
     params={
         "lr": lr_spec(1.0),
@@ -70,5 +100,5 @@ SPEC = SolverSpec(
                              slider=(0.0, 10.0)),
         "weight_decay": WEIGHT_DECAY,
     },
-    needs_hessian=True,
+    build=build, needs_hessian=True, explain_step=explain, suggest_hyper=suggest,
     summary="Jumps to the stationary point of the local quadratic model.")

@@ -20,49 +20,60 @@ solver switched mid-run with the same seed continues the same stream. One ξ
 per step is shared by every point of a swarm (common random numbers), so a
 swarm moves exactly as its points would, run one by one with that seed; each
 point still accepts or rejects on its own loss.
+
+Suggested σ: a length in the plane, so a fiftieth of the view's width (the
+default 0.1 is tiny on a CIFAR slice and huge on a unit bowl).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..base import ParamSpec, SolverSpec
-from ._common import INF, WEIGHT_DECAY
+from ..teaching import Breakdown, FloatArray, RuleLine, StepView, Term
+from ._common import INF, WEIGHT_DECAY, view_width_lr
 
 
 class RandomSearchState(NamedTuple):
-    count: int  # steps taken (also picks the random stream of the next step)
+    count: int  # type: ignore[assignment]  # steps taken, picks the next draw (optax's name; shadows tuple.count)
     seed: int   # fixed at init: same seed, same proposals
 
 
-def build(hyper: dict):
+def draw(state: RandomSearchState) -> FloatArray:
+    """ξ of the step taken from ``state``: one N(0, I) draw from the stream (seed, count)."""
+    return np.random.default_rng([state.seed, state.count]).standard_normal(2)
+
+
+def objective(loss_fn: Callable[[FloatArray], Any], p: FloatArray, weight_decay: float) -> FloatArray:
+    """F(p) = f(p) + (λ/2)‖p‖², what the search compares."""
+    value = np.asarray(loss_fn(p), dtype=np.float64)
+    if weight_decay != 0.0:
+        value = value + 0.5 * weight_decay * np.sum(p * p, axis=-1)
+    return value
+
+
+def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
     """init/update for random local search with step size lr (σ) and weight_decay (λ)."""
     sigma = hyper["lr"]
     wd = hyper["weight_decay"]
 
-    def init(params: np.ndarray, seed: int = 0) -> RandomSearchState:
+    def init(params: FloatArray, seed: int = 0) -> RandomSearchState:
         if isinstance(seed, bool) or int(seed) != seed or seed < 0:
             raise ValueError(f"random_search seed must be a whole number >= 0, got {seed!r}")
         return RandomSearchState(0, int(seed))
 
-    def objective(loss_fn: Callable, p: np.ndarray) -> np.ndarray:
-        value = np.asarray(loss_fn(p), dtype=np.float64)
-        if wd != 0.0:
-            value = value + 0.5 * wd * np.sum(p * p, axis=-1)
-        return value
-
-    def update(grad, state: RandomSearchState, params, *, loss_fn: Callable | None = None,
-               hessian=None, lr_scale=1.0):
+    def update(grad: Any, state: RandomSearchState, params: FloatArray, *,
+               loss_fn: Callable[[FloatArray], Any] | None = None, hessian: Any = None,
+               lr_scale: float = 1.0) -> tuple[FloatArray, RandomSearchState]:
         # grad is ignored on purpose: this solver only compares loss values
         if loss_fn is None:
             raise ValueError("random_search needs loss_fn (points -> loss values); it takes no gradient")
         x = np.asarray(params, dtype=np.float64)
-        rng = np.random.default_rng([state.seed, state.count])
-        proposal = x + (sigma * lr_scale) * rng.standard_normal(2)
+        proposal = x + (sigma * lr_scale) * draw(state)
         # one batched call for the current points and the proposals
-        both = objective(loss_fn, np.stack([x, proposal]))
+        both = objective(loss_fn, np.stack([x, proposal]), wd)
         with np.errstate(invalid="ignore"):
             accept = both[1] < both[0]  # NaN/inf proposals compare False: rejected
         updates = np.where(accept[..., None], proposal - x, 0.0)
@@ -71,14 +82,29 @@ def build(hyper: dict):
     return init, update
 
 
+def explain(view: StepView) -> Breakdown:
+    """ξ, the proposal x' = x + σ_t ξ, and (given the loss) both losses and the verdict."""
+    xi = draw(view.before)
+    proposal = view.x + view.lr * xi
+    terms = (Term("xi", r"\xi", "ξ", xi), Term("proposal", "x'", "x'", proposal))
+    if view.loss_fn is None:
+        return Breakdown(terms)
+    with np.errstate(all="ignore"):
+        f_x, f_p = (float(v) for v in objective(view.loss_fn, np.stack([view.x, proposal]), view.weight_decay))
+    verdict = "kept x': the loss fell" if f_p < f_x else "x' rejected: the loss did not fall, x stays"
+    return Breakdown(terms + (Term("f_x", "f(x)", "f(x)", f_x), Term("f_proposal", "f(x')", "f(x')", f_p)),
+                     note=verdict)
+
+
 SPEC = SolverSpec(
     name="random_search", title="Random search",
-    rule_latex=(r"$x' = x + \sigma\,\xi,\quad \xi \sim \mathcal{N}(0, I)$" "\n"
-                r"$\mathrm{keep}\ x' \ \mathrm{if}\ f(x') < f(x)$"),
-    rule_lines=("x' = x + σ·ξ,  ξ ~ N(0, I)", "keep x' if f(x') < f(x)"),
+    rule=(RuleLine(r"$f(x) \leftarrow f(x) + \frac{\lambda}{2}\,\|x\|^2$", "f(x) ← f(x) + (λ/2)‖x‖²",
+                   decay_only=True),
+          RuleLine(r"$x' = x + \sigma\,\xi,\quad \xi \sim \mathcal{N}(0, I)$", "x' = x + σ·ξ,  ξ ~ N(0, I)"),
+          RuleLine(r"$\mathrm{keep}\ x' \ \mathrm{if}\ f(x') < f(x)$", "keep x' if f(x') < f(x)")),
     citation="Matyas, Random optimization (1965); CS231n notes, random local search",
     params={"lr": ParamSpec(0.1, 0.0, INF, log=True, label="step size", symbol="σ",
                             low_open=True, high_open=True, slider=(1e-4, 10.0)),
             "weight_decay": WEIGHT_DECAY},
-    needs_loss=True,
+    build=build, needs_loss=True, explain_step=explain, suggest_hyper=view_width_lr(0.02),
     summary="Guesses a nearby point and keeps it only if the loss is lower; no gradients.")

@@ -34,8 +34,9 @@ def assert_not_blank(path, size):
     flat = a.reshape(-1, 3)
     assert flat.std() > 20, "nearly uniform image"
     assert len(np.unique(flat // 16, axis=0)) > 30, "too few colours"
-    # something besides the white page: the map/surface covers a good part
-    assert (flat.min(axis=1) < 200).mean() > 0.25
+    # something besides the white page: the map/surface covers a good part (the 2-D map is
+    # drawn 1:1, so in a wide pane it is letterboxed and covers less than the whole pane)
+    assert (flat.min(axis=1) < 200).mean() > 0.12
 
 
 def test_there_are_builtin_scenes():

@@ -142,7 +142,7 @@ def test_minima_are_the_published_ones(name):
     f = get(name)
     published, fstar, ptol, _ = PUBLISHED[name]
     assert len(f.minima) == len(published)
-    for found, pub in zip(f.minima, published):
+    for found, pub in zip(f.minima, published, strict=True):
         np.testing.assert_allclose(found, pub, rtol=0, atol=max(ptol, 1e-15))
     if fstar is None:
         assert f.min_value is None
@@ -197,7 +197,7 @@ def test_known_local_minima_are_stationary_strict_and_worse(name):
     f = get(name)
     expected = LOCAL[name]
     assert len(f.local_minima) == len(expected)
-    for found, (pos, val) in zip(f.local_minima, expected):
+    for found, (pos, val) in zip(f.local_minima, expected, strict=True):
         np.testing.assert_allclose(found, pos, atol=1e-5)
         assert f.value(found) == pytest.approx(val, abs=1e-5)
         assert np.abs(f.grad(found)).max() < 1e-10

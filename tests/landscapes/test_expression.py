@@ -259,10 +259,15 @@ def test_nan_and_inf_points_do_not_warn():
     assert np.isfinite(g[2]).all() and np.isfinite(h[2]).all()
 
 
-def test_complex_folding_by_sympy_becomes_nan_not_complex():
-    f = build("log(x - x - 1) + y")  # sympy folds log(-1) to i*pi
-    v = f.value(GRID)
-    assert v.dtype == np.float64 and np.isnan(v).all()
+def test_complex_values_from_sympy_become_nan_not_complex():
+    # d/dx (-2)^x = (-2)^x·log(-2), and sympy writes log(-2) as log 2 + iπ.
+    f = build("(-2)^x + y")
+    p = np.array([[2.0, 0.0], [0.5, 1.0], [1.0, -1.0]])
+    v, g = f.value(p), f.grad(p)
+    assert v.dtype == np.float64 and g.dtype == np.float64
+    assert v[0] == 4.0 and np.isnan(v[1]) and v[2] == -3.0  # real only at integers, as numpy has it
+    assert np.isnan(g[:, 0]).all()
+    np.testing.assert_array_equal(g[:, 1], 1.0)
 
 
 # --- the Landscape record -------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landscapes import get
+from landscapes import get, names
 from landscapes.base import FunctionLandscape
 from landscapes.gradcheck import gradcheck, numerical_grad, numerical_hessian
 
@@ -71,13 +71,65 @@ def test_gradcheck_is_tiny_for_an_analytic_gradient():
 def test_gradcheck_flags_a_wrong_gradient():
     wrong = bowl_with(lambda x, y: (2.0 * x, 1.0 * y))  # ∂/∂y should be 2y
     p = np.array([[0.5, -1.0], [1.5, 2.0]])
-    # |2y − y| / |2y| = 0.5 exactly, up to finite-difference error.
-    np.testing.assert_allclose(gradcheck(wrong, p), 0.5, rtol=1e-6)
+    # ‖(2x, y) − (2x, 2y)‖ / ‖(2x, 2y)‖ = |y| / ‖(2x, 2y)‖: 1/√5 at (0.5, −1), 2/5 at (1.5, 2).
+    np.testing.assert_allclose(gradcheck(wrong, p), [1 / np.sqrt(5), 0.4], rtol=1e-6)
 
 
-def test_gradcheck_measures_a_one_percent_error_as_one_percent():
+def test_gradcheck_flags_a_wrong_gradient_at_a_minimum():
+    # At the bowl's minimum the true gradient is 0; an analytic one of 1e-3 is all error.
+    wrong = bowl_with(lambda x, y: (2.0 * x + 1e-3, 2.0 * y))
+    assert gradcheck(wrong, [0.0, 0.0]) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_gradcheck_measures_a_one_percent_error_norm_wise():
     off = bowl_with(lambda x, y: (2.02 * x, 2.0 * y))
-    assert gradcheck(off, [1.0, 1.0]) == pytest.approx(0.02 / 2.02, rel=1e-6)
+    assert gradcheck(off, [1.0, 1.0]) == pytest.approx(0.02 / np.hypot(2.02, 2.0), rel=1e-6)
+
+
+def _rastrigin_local_minimum_near_1() -> float:
+    """Root of ∂f/∂x = 2x + 20π·sin(2πx) near 1 by bisection (independent of the landscape code)."""
+    lo, hi = 0.9, 1.0  # the derivative is negative at 0.9 and 2 at 1
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if 2 * mid + 20 * np.pi * np.sin(2 * np.pi * mid) < 0 else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def test_gradcheck_is_small_at_a_rastrigin_local_minimum():
+    # Both gradients are round-off there (~1e-14); per component the ratio was 1.0.
+    m = _rastrigin_local_minimum_near_1()
+    assert m == pytest.approx(0.99496, abs=1e-5)
+    f = get("rastrigin")
+    assert np.linalg.norm(f.grad([m, m])) < 1e-12
+    for p in ([m, m], [m, 0.0], [m, -m], [m + 1e-9, m]):
+        # Round-off against what finite differences can resolve: well below the 1e-2 "wrong" line.
+        assert gradcheck(f, p) < 1e-4, p
+
+
+@pytest.mark.parametrize("p", [(0.5, 0.3), (1.0, 0.01), (0.5, 1e-8)])
+def test_gradcheck_is_small_where_one_component_dwarfs_the_other(p):
+    # ∇(e^(20x) + y²) = (20·e^(20x), 2y): per component, the y ratio was round-off (0.04 to 0.9).
+    f = FunctionLandscape(
+        name="steep_exp",
+        value=lambda x, y: np.exp(20 * x) + y**2,
+        grad=lambda x, y: (20 * np.exp(20 * x), 2 * y),
+        hessian=lambda x, y: (400 * np.exp(20 * x), 0.0, 2.0),
+    )
+    assert gradcheck(f, p) < 1e-6
+
+
+def test_gradcheck_is_small_at_every_known_minimum():
+    for name in names():
+        f = get(name)
+        for m in f.minima + f.local_minima:
+            assert gradcheck(f, m) < 1e-2, (name, m)
+
+
+def test_gradcheck_step_follows_the_scale_of_the_point():
+    # Far from the origin a fixed step 1e-4 is below float resolution of f; the scaled one is not.
+    f = get("quadratic_bowl", center=(3e5, -2e5))
+    p = np.array([3e5 + 1.0, -2e5 - 2.0])
+    assert gradcheck(f, p) < 1e-6
 
 
 def test_gradcheck_returns_per_point_shape():

@@ -29,10 +29,16 @@ def test_typo_raises_with_close_match_and_the_full_list():
     with pytest.raises(UnknownLandscapeError) as info:
         get("rosenbrok")
     msg = str(info.value)
-    assert "rosenbrok" in msg and "Did you mean rosenbrock" in msg
+    assert msg.startswith("unknown landscape 'rosenbrok' (did you mean 'rosenbrock'?); known: quadratic_bowl, ")
     for name in EXPECTED:
         assert name in msg
     assert "\n" not in msg
+
+
+@pytest.mark.parametrize("name", [None, 3, ["rosenbrock"]])
+def test_a_name_that_is_not_text_is_an_unknown_landscape(name):
+    with pytest.raises(UnknownLandscapeError, match="unknown landscape"):
+        get(name)
 
 
 def test_unknown_name_is_both_a_key_error_and_a_value_error():

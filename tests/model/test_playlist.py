@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -57,8 +58,12 @@ def test_bad_index_and_unknown_scene(tmp_path):
     bad.write_text(json.dumps({"title": 3}), encoding="utf-8")
     with pytest.raises(ValueError):
         Playlist([str(bad)]).scene()
-    with pytest.raises(ValueError, match="cannot read playlist"):
+    with pytest.raises(ValueError, match=r"playlist '.*missing.txt' does not exist"):
         Playlist.from_file(tmp_path / "missing.txt")
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)   # refused at once, not waited on for a writer (issue 15, point 7)
+    with pytest.raises(ValueError, match="fifo.txt' is not a regular file"):
+        Playlist.from_file(fifo)
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing\n", encoding="utf-8")
     with pytest.raises(ValueError, match="lists no scenes"):

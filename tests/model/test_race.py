@@ -159,7 +159,10 @@ def test_change_solver_keeps_shared_hyper_and_disable_enable():
     race = Race(scene)
     race.step(4)
     race.set_run(0, solver="adam")
-    assert scene.runs[0].solver == "adam" and scene.runs[0].hyper == {"lr": 0.05}
+    # momentum's "momentum" means nothing to adam; its lr is adam's own suggestion for this surface
+    from app.model.suggest import suggest_hyper
+
+    assert scene.runs[0].solver == "adam" and scene.runs[0].hyper == {"lr": suggest_hyper("adam", race.landscape)["lr"]}
     assert race.runs[0].solver.name == "adam" and len(race.runs[0].points) == 5
     race.set_run(1, enabled=False)
     assert [t.index for t in race.runs] == [0] and race.track(1) is None
@@ -208,7 +211,7 @@ def test_saving_after_edits_saves_what_is_on_screen(tmp_path):
     race.add_run(RunSpec("adam", {"lr": 0.02}))
     back = Race(load_scene(save_scene(race.scene, tmp_path / "s.json")))
     back.step(7)
-    for a, b in zip(race.runs, back.runs):
+    for a, b in zip(race.runs, back.runs, strict=True):
         np.testing.assert_array_equal(a.points, b.points)
 
 
@@ -222,3 +225,26 @@ def test_continue_with_noise_changes_only_future_steps():
     np.testing.assert_allclose(pts[:6], hand_gd(0.1, (1.0, 1.0), 5), atol=1e-15)
     assert np.abs(pts[6:] - pts[5] * 0.8 ** np.arange(1, 6)[:, None]).max() > 1e-3
     assert race.scene.runs[0].noise == 1.0
+
+
+def test_set_landscape_that_fails_on_first_evaluation_keeps_the_old_one():
+    """A surface that builds but raises when the runs start on it is not stored (issue 15, point 2)."""
+
+    class Broken(landscapes.Landscape):
+        def _value_xy(self, x, y):
+            raise TypeError("cannot evaluate")
+
+        _grad_xy = _value_xy
+
+    scene = bowl_scene(RunSpec("gd", {"lr": 0.1}, start=(1.0, 1.0)))
+    race = Race(scene)
+    race.step(3)
+    old_spec, old_landscape, old_points = scene.landscape, race.landscape, race.runs[0].points.copy()
+    with pytest.raises(TypeError, match="cannot evaluate"):
+        race.set_landscape(LandscapeSpec(name="expression", expression="x^2"), Broken())
+    assert scene.landscape is old_spec and race.landscape is old_landscape
+    assert race.step_count == 3
+    np.testing.assert_array_equal(race.runs[0].points, old_points)
+    with pytest.raises(ValueError, match="needs the f"):
+        race.set_landscape(LandscapeSpec(name="expression"))
+    assert scene.landscape is old_spec

@@ -39,3 +39,17 @@ def test_random_search_step_is_a_fiftieth_of_the_view():
     # a view 100x wider gets a 100x longer step
     wide = landscapes.from_expression("x^2 + y^2", bounds=((-200, 200), (-100, 100)))
     assert suggest_hyper("random_search", wide) == {"lr": 8.0}
+
+
+def test_suggestions_come_from_each_solvers_rule_module_given_plain_numbers():
+    from solvers.teaching import SurfaceScale
+
+    scale = SurfaceScale(curvature=40.0, width=4.0)   # solvers see numbers, never a landscape
+    assert solvers.spec("gd").suggestion(scale) == {"lr": 1 / 40}
+    assert solvers.spec("nesterov").suggestion(scale) == {"lr": 0.1 / 40, "momentum": 0.9}
+    assert solvers.spec("adam").suggestion(scale) == {"lr": 0.02 * 4}
+    assert solvers.spec("newton").suggestion(scale) == {"lr": 1.0}
+    for name in solvers.names():       # every suggestion is a valid setting of its solver
+        solvers.make(name, **solvers.spec(name).suggestion(scale))
+    with pytest.raises(ValueError, match="unknown solver 'adamm'"):
+        suggest_hyper("adamm", landscapes.get("quadratic_bowl"))

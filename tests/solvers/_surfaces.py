@@ -65,3 +65,45 @@ class CubicValley:
         h[..., 0, 0] = 2 * p[..., 0]
         h[..., 1, 1] = 2.0
         return h
+
+
+class Quartic:
+    """f = x⁴ + y⁴: stationary at 0, where the Hessian diag(12x², 12y²) is all zero."""
+
+    bounds = ((-2.0, 2.0), (-2.0, 2.0))
+    grad_scale = 1.0
+
+    def value(self, p):
+        return p[..., 0] ** 4 + p[..., 1] ** 4
+
+    def grad(self, p):
+        return 4 * p ** 3
+
+    def hessian(self, p):
+        h = np.zeros(np.shape(p)[:-1] + (2, 2))
+        h[..., 0, 0] = 12 * p[..., 0] ** 2
+        h[..., 1, 1] = 12 * p[..., 1] ** 2
+        return h
+
+
+class MonkeySaddle:
+    """f = x³ − 3xy²: stationary at 0 with a zero Hessian (neither minimum nor saddle of 2nd order)."""
+
+    bounds = ((-2.0, 2.0), (-2.0, 2.0))
+    grad_scale = 1.0
+
+    def value(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return x ** 3 - 3 * x * y * y
+
+    def grad(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return np.stack([3 * x * x - 3 * y * y, -6 * x * y], axis=-1)
+
+    def hessian(self, p):
+        x, y = p[..., 0], p[..., 1]
+        h = np.empty(np.shape(p)[:-1] + (2, 2))
+        h[..., 0, 0] = 6 * x
+        h[..., 0, 1] = h[..., 1, 0] = -6 * y
+        h[..., 1, 1] = -6 * x
+        return h

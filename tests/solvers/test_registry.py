@@ -34,11 +34,90 @@ def test_names_and_specs():
 
 
 def test_rule_latex_renders_with_mathtext():
-    mathtext = pytest.importorskip("matplotlib.mathtext")
+    from matplotlib import mathtext  # a dependency of the app: a missing one is a failure
+
     parser = mathtext.MathTextParser("path")
     for s in specs().values():
-        for line in s.rule_latex.split("\n"):
-            parser.parse(line)
+        for wd in (0.0, 0.1):
+            for line in s.update_rule(wd)[0]:
+                parser.parse(line)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_update_rule_drops_weight_decay_only_when_lambda_is_zero(name):
+    s = spec(name)
+    full_latex, full_text = s.update_rule(0.3)
+    assert (full_latex, full_text) == (tuple(s.rule_latex.split("\n")), s.rule_lines)
+    latex, text = s.update_rule(0.0)
+    assert len(latex) == len(text) and 2 <= len(text) <= len(full_text)
+    assert not any("λ" in line for line in text) and not any("lambda" in line for line in latex)
+    if "weight_decay" in s.params:     # every solver here has λ: its full rule says how it acts
+        assert any("λ" in line for line in full_text) and any("lambda" in line for line in full_latex)
+
+
+def test_update_rule_lines_by_hand():
+    assert spec("gd").update_rule(0.0)[1] == ("g ← ∇f(x)", "x ← x − η g")
+    assert spec("momentum").update_rule(0.0)[1] == ("v ← μv + (1 − τ)g   (first step v ← g)", "x ← x − η v")
+    assert spec("adamw").update_rule(0.01)[1][0] == "x ← x (1 − ηλ)"
+    assert spec("newton").update_rule(0.5)[1][0] == "g ← ∇f(x) + λx,  H ← ∇²f(x) + (δ + λ)I"
+    assert spec("newton").update_rule(0.0)[1][0] == "g ← ∇f(x),  H ← ∇²f(x) + δI"
+
+
+def test_velocity_state_is_the_buffer_the_point_moves_along():
+    x = np.array([[1.0, -2.0]])
+    g = np.array([[0.5, 0.25]])
+    for name, hyper, key in [("momentum", {"momentum": 0.9}, "momentum_buffer"), ("adam", {}, "exp_avg"),
+                             ("rmsprop", {"momentum": 0.5}, "momentum_buffer")]:
+        opt = make(name, **hyper)
+        _, state = opt.update(g, opt.init(x), x)
+        np.testing.assert_array_equal(spec(name).velocity(state, opt.hyper), getattr(state, key))
+    for name in ("gd", "sgd", "adagrad", "newton", "random_search"):
+        opt = make(name)
+        assert spec(name).velocity(opt.init(x), opt.hyper) is None
+    opt = make("rmsprop")   # momentum 0: no buffer to draw
+    assert spec("rmsprop").velocity(opt.init(x), opt.hyper) is None
+
+
+def test_spec_make_and_replace_need_no_registry():
+    from solvers.rules import adam
+
+    opt = adam.ADAM.make(lr=0.1)
+    assert opt.spec is adam.ADAM and opt.replace(lr=0.2).lr == 0.2 and opt.replace(lr=0.2).spec is adam.ADAM
+
+
+def test_no_import_cycle_in_solvers():
+    """The static import graph of the package (every module-level or nested import) has no cycle."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(solvers.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = name if path.stem == "__init__" else name.rpartition(".")[0]
+        deps = graph.setdefault(name, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+                target = ".".join([*base, node.module] if node.module else base)
+                deps.add(target)
+                deps.update(f"{target}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names)
+
+    def visit(node: str, stack: list[str]) -> None:
+        for dep in sorted(graph.get(node, ())):
+            if dep == node or dep not in graph:
+                continue
+            if dep in stack:
+                raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(dep):] + [dep]))
+            visit(dep, stack + [dep])
+
+    for start in graph:
+        if start != "solvers":   # the package __init__ re-exports its modules: not a cycle
+            visit(start, [start])
+    assert {"solvers.base", "solvers.registry", "solvers.rules.adam"} <= set(graph)
 
 
 def test_make_fills_defaults_and_replace():
@@ -78,11 +157,25 @@ def test_make_fills_defaults_and_replace():
     ("adagrad", {"lr_decay": -1}, "lr_decay=-1"),
     ("adagrad", {"initial_accumulator_value": -0.1}, "initial_accumulator_value"),
     ("newton", {"damping": -1.0}, "damping=-1.0"),
+    # absurd values (a fuzzing pass): each a one-line ValueError naming the parameter
+    ("adam", {"lr": 10 ** 400}, r"lr=10{19}…\(401 characters\) is out of range: allowed \(0, inf\)"),
+    ("gd", {"weight_decay": -10 ** 400}, r"weight_decay=-100.*is out of range"),
+    ("adam", {"betas": (10 ** 400, 0.9)}, r"betas\[0\]=1000.*is out of range"),
+    ("adagrad", {"lr_decay": 10 ** 400}, "lr_decay=1000"),
+    ("newton", {"damping": float("nan")}, "damping=nan"),
+    ("rmsprop", {"alpha": float("-inf")}, "alpha=-inf"),
+    ("adam", {"eps": "1e-8"}, "eps must be a number, got '1e-8'"),
+    ("gd", {"lr": None}, "lr must be a number, got None"),
+    ("gd", {"lr": 1j}, "lr must be a number"),
+    ("gd", {"lr": [0.1]}, "lr must be a number"),
+    ("gd", {"lr": "9" * 500}, r"lr must be a number, got '99999.*\(502 characters\)"),
+    ("adam", {"amsgrad": "yes"}, "amsgrad must be True or False"),
+    ("adam", {"betas": "ab"}, "betas must be a tuple of 2 numbers"),
 ])
 def test_validation_errors(name, hyper, match):
     with pytest.raises(ValueError, match=match) as info:
         make(name, **hyper)
-    assert "\n" not in str(info.value)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 200
 
 
 def test_spec_unknown_name():

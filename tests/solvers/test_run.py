@@ -7,7 +7,7 @@ import pytest
 import solvers
 from solvers import Stepper, make, run
 
-from ._surfaces import CubicValley, Quadratic, Rosenbrock
+from ._surfaces import CubicValley, MonkeySaddle, Quadratic, Quartic, Rosenbrock
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -74,6 +74,33 @@ def test_newton_singular_hessian_is_contained():
     np.testing.assert_array_equal(traj.points[:, 0], np.broadcast_to([0.0, 1.0], (4, 2)))
     np.testing.assert_allclose(traj.points[1:, 1, 0], [0.5, 0.25, 0.125], rtol=1e-15)
     np.testing.assert_allclose(traj.points[1:, 2, 0], [-0.4, -0.2, -0.1], rtol=1e-15)
+
+
+@pytest.mark.parametrize("surface", [MonkeySaddle(), Quartic()], ids=["monkey_saddle", "quartic"])
+def test_newton_stays_at_a_stationary_point_with_a_zero_hessian(surface):
+    # g = 0 and H = 0 at the origin: H⁻¹g has no Cramer value (0/0), but the point is stationary,
+    # so the step is 0 (the least-norm solution of H d = 0), not a divergence
+    starts = np.array([[0.0, 0.0], [0.5, 0.25]])
+    np.testing.assert_array_equal(surface.grad(starts[:1]), [[0.0, 0.0]])
+    np.testing.assert_array_equal(surface.hessian(starts[:1]), [np.zeros((2, 2))])
+    traj = run(make("newton"), surface, starts, steps=4)
+    assert not traj.diverged[0] and traj.diverged_at[0] == -1
+    np.testing.assert_array_equal(traj.points[:, 0], np.zeros((5, 2)))
+    if isinstance(surface, Quartic):   # away from 0 Newton's step is x − 4x³/(12x²) = 2x/3, by hand
+        np.testing.assert_allclose(traj.points[1:, 1, 0], 0.5 * (2 / 3) ** np.arange(1, 5), rtol=1e-14)
+
+
+def test_solve2x2_is_zero_only_where_g_is_zero():
+    from solvers.rules.newton import solve2x2
+
+    h = np.zeros((3, 2, 2))
+    g = np.array([[0.0, 0.0], [-0.0, 0.0], [1.0, 0.0]])
+    with np.errstate(all="ignore"):
+        out = solve2x2(h, g)
+    np.testing.assert_array_equal(out[:2], np.zeros((2, 2)))
+    assert not np.isfinite(out[2]).any()      # singular H, g ≠ 0: no Newton step (the run stops)
+    np.testing.assert_allclose(solve2x2(np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([3.0, 4.0])),
+                               [1.0, 1.0], rtol=1e-15)   # 2+1 = 3, 1+3 = 4
 
 
 def test_noise_is_repeatable_by_seed():
@@ -194,12 +221,24 @@ def test_start_outside_the_box_is_diverged_at_zero():
     (dict(batch_size=0), "batch_size"),
     (dict(box_scale=0.0), "box_scale"),
     (dict(schedule="cosine"), "schedule"),
+    (dict(start=(10 ** 400, 0.0)), "start points must be finite numbers"),
+    (dict(start=("a", "b")), "start points must be finite numbers"),
+    (dict(noise=10 ** 400), "noise must be a finite number"),
+    (dict(noise=float("nan")), "noise must be a finite number"),
+    (dict(noise=True), "noise must be a finite number"),
+    (dict(box_scale=10 ** 400), "box_scale must be a finite number"),
+    (dict(box_scale="big"), "box_scale must be a finite number"),
+    (dict(steps=10 ** 400), "steps must be a whole number"),
+    (dict(steps=float("inf")), "steps must be a whole number"),
+    (dict(batch_size=10 ** 400), "batch_size must be a whole number"),
+    (dict(schedule={"kind": "exponential", "gamma": 10 ** 400}), "gamma must be a finite number"),
 ])
 def test_run_rejects_bad_arguments(kwargs, match):
     args = dict(start=(0.0, 0.0), steps=3)
     args.update(kwargs)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError, match=match) as info:
         run(make("gd"), Quadratic(), **args)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 200
 
 
 def test_single_start_of_shape_2_diverges_cleanly():

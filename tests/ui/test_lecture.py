@@ -120,8 +120,9 @@ def test_arrows_at_heads_point_down_the_gradient(qtbot, lecture_window):
     vb, vv = ann.arrows("velocity")
     assert len(vb) == 2
     mom = w.race.runs[0]
-    v = explain_track(mom).term("v")            # buffer after the NEXT step; the drawn one is the current
+    v = explain_track(mom).term("v")            # the buffer of the step just taken: the one drawn
     cur = mom.velocity
+    np.testing.assert_array_equal(v, cur)
     cross = vv[0][0] * -cur[1] - vv[0][1] * -cur[0]
     assert np.dot(vv[0], -cur) > 0 and abs(cross) < 1e-9 * np.linalg.norm(vv[0]) * np.linalg.norm(cur)
     assert v.shape == (2,)
@@ -142,8 +143,10 @@ def test_formula_panel_and_words(qtbot, lecture_window):
     assert ann.panel.numbers.rendered and ann.panel.rule.rendered        # mathtext, not the fallback
     ex = ann.explanation
     tr = w.race.runs[w.runs_panel.current]
-    assert ex.solver == tr.spec.solver and ex.step == 4
-    assert "step 4: g = (" in ann.words.text()
+    # the explained step is the one the status bar counts ("step 3 / N": update t = 3, x_2 -> x_3)
+    assert ex.solver == tr.spec.solver and ex.step == 3 == w.race.step_count
+    assert "step 3: g = (" in ann.words.text()
+    np.testing.assert_array_equal(ex.x + ex.delta, tr.head)
 
 
 def test_math_label_fallback_on_bad_tex(qtbot):

@@ -143,3 +143,18 @@ def test_log_ticks_decades_or_one_two_five():
     (_, major), (_, minor) = log_ticks(math.log10(0.3), math.log10(4.0))
     assert np.allclose(major, [math.log10(0.5), 0.0, math.log10(2.0)])
     assert np.allclose(minor, [math.log10(v) for v in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 2, 3)])
+
+
+def test_log_ticks_thin_out_to_what_the_axis_holds():
+    from app.ui.common.log_ticks import LABEL_PX, log_ticks
+
+    # 1e-17 .. 1e3 on a 200 px axis: 21 decade labels would overlap; every 5th decade fits
+    (_, major), (_, minor) = log_ticks(-17.0, 3.0, size=200)
+    assert major == [-15.0, -10.0, -5.0, 0.0]
+    assert 200 / 20 * 5 >= LABEL_PX                  # labels at least a label's height apart
+    assert -16.0 in minor and -15.0 not in minor     # the other decades stay as minor ticks
+    # the same range on a tall axis labels every decade again
+    (_, major), _ = log_ticks(-17.0, 3.0, size=21 * LABEL_PX)
+    assert major == [float(v) for v in range(-17, 4)]
+    # degenerate ranges give no ticks instead of raising
+    assert log_ticks(float("nan"), 1.0, size=100) == [(None, []), (None, [])]

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
-from app.model.explain import explain_track
+from app.model.explain import explain_track, tex_text
 from app.ui.common import theme
 from app.ui.common.actions import window_action
 from app.ui.common.math_label import MathLabel
@@ -75,7 +75,7 @@ def arrow_polyline(bases: np.ndarray, vecs: np.ndarray, span: np.ndarray) -> np.
 
 
 class ExplainPanel(QFrame):
-    """The selected run's update rule (symbolic) over its numbers at the next step."""
+    """The selected run's update rule (symbolic) over the numbers of the step just taken."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -295,8 +295,10 @@ class Annotations:
 
         try:
             self.explanation = ex = explain_track(tr)
-        except (ValueError, ArithmeticError) as e:   # e.g. a singular Hessian: say so, keep going
+        except (ValueError, ArithmeticError) as e:   # e.g. a run that has stopped: say so, keep going
             self.words.setText(f"{tr.label}: {e}")
+            if self.show_formula:
+                self.panel.numbers.set_math([tex_text(str(e))], [str(e)])   # not an earlier step's numbers
             return
         if self.show_formula:
             self.panel.show_explanation(solvers.spec(tr.spec.solver), ex, tr.color)
@@ -326,7 +328,7 @@ def install(window) -> Annotations:
     ann.act_formula = _add_toggle(window, menu, "Update formula", "U",
                                   "The selected run's update rule with its numbers",
                                   lambda on: ann.set_shown("formula", on))
-    ann.act_words = _add_toggle(window, menu, "Step explainer", "E", "The next step in words",
+    ann.act_words = _add_toggle(window, menu, "Step explainer", "E", "The step just taken, in words",
                                 lambda on: ann.set_shown("words", on))
     after_redraw(window, ann.update)
     window.runs_panel.selection_changed.connect(lambda _i: ann._update_texts())

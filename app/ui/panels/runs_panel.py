@@ -45,21 +45,10 @@ def _shrinkable(combo: QComboBox) -> QComboBox:
 def update_rule(solver_name: str, weight_decay: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The solver's update rule as (LaTeX lines, plain-text lines), without weight decay when λ = 0.
 
-    "g ← ∇f(x) + λx" loses its "+ λx" (and the whole line when the plain gradient
-    needs no line of its own, i.e. the rule has more than two lines); adamw's
-    decoupled "x ← x (1 − ηλ)" goes. One rule for the Runs panel and lecture mode.
+    The solver's spec knows its own lines (solvers.SolverSpec.update_rule); one
+    rule for the Runs panel and lecture mode.
     """
-    s = solvers.spec(solver_name)
-    latex = [line for line in (getattr(s, "rule_latex", "") or "").splitlines() if line.strip()]
-    text = list(getattr(s, "rule_lines", ()) or ())
-    if weight_decay or not text or len(latex) != len(text) or "λ" not in text[0]:
-        return tuple(latex), tuple(text)
-    if "+ λx" in text[0] and len(text) <= 2:     # gd / sgd: keep what g is, minus the decay term
-        latex[0] = latex[0].replace(r" + \lambda x", "")
-        text[0] = text[0].replace(" + λx", "")
-    else:
-        latex, text = latex[1:], text[1:]
-    return tuple(latex), tuple(text)
+    return solvers.spec(solver_name).update_rule(weight_decay)
 
 
 def weight_decay_of(solver_name: str, hyper: dict) -> float:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import colormaps, theme
+from app.ui.views.clip import clip_path, last_visible
 from app.ui.views.surface_grid import SurfaceGrid
 from app.ui.views.trail_layer import TrailLayer
 
@@ -53,14 +54,41 @@ def thin_to_pixels(points: np.ndarray, cell) -> np.ndarray:
     return p[keep]
 
 
+class _MapViewBox(pg.ViewBox):
+    """A ViewBox whose left-drag moves a run's start when it begins on a start marker (else it pans)."""
+
+    def __init__(self, view: ContourView) -> None:
+        super().__init__()
+        self._view = view
+        self._dragging: int | None = None
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(ev, axis)
+        if ev.isStart():
+            self._dragging = self._view.start_under(ev.buttonDownScenePos())
+        if self._dragging is None:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        p = self.mapSceneToView(ev.scenePos())
+        self._view.start_dragged.emit(self._dragging, float(p.x()), float(p.y()), bool(ev.isFinish()))
+        if ev.isFinish():
+            self._dragging = None
+
+
 class ContourView(QWidget):
     """PlotWidget with ImageItem heatmap, contour lines, colour bar, minima and runs.
 
     Signal start_clicked(x, y, all_runs): the user clicked the map at data (x, y);
     all_runs is True when Shift was held.
+    Signal start_dragged(run, x, y, finished): the user drags run's start marker to (x, y);
+    finished is True on release (the place to record one undoable edit).
+    Signal hovered(x, y): the cursor is over the map at data (x, y) (NaN, NaN when it leaves).
     """
 
     start_clicked = Signal(float, float, bool)
+    start_dragged = Signal(int, float, float, bool)
+    hovered = Signal(float, float)
 
     def __init__(self, parent=None, th: theme.Theme = theme.LIGHT) -> None:
         super().__init__(parent)
@@ -68,7 +96,7 @@ class ContourView(QWidget):
         self.grid: SurfaceGrid | None = None
         self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
         self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(viewBox=_MapViewBox(self))
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -80,10 +108,20 @@ class ContourView(QWidget):
             self.plot.getAxis(name).enableAutoSIPrefix(False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.getViewBox().setAspectLocked(False)
+        # x and y at the same scale (a round bowl is round, a step is perpendicular to its
+        # contour); the map is letterboxed in the pane. set_stretch(True) fills it instead.
+        self.stretch = False
+        self.plot.getViewBox().setAspectLocked(True, ratio=1.0)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
+        # Undefined cells (NaN) are transparent in the image: this grey hatch under it shows
+        # them as "no value here", never as a colour of the map.
+        self.undefined_hatch = pg.QtWidgets.QGraphicsRectItem()
+        self.undefined_hatch.setPen(pg.mkPen(None))
+        self.undefined_hatch.setZValue(-11)
+        self.plot.addItem(self.undefined_hatch)
+        self._hatch_brush(th)
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormaps.get("viridis"),
                                         interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
@@ -115,6 +153,14 @@ class ContourView(QWidget):
         self._start_brush = pg.mkBrush(255, 255, 255, 220)
         self._starts_key = None   # what the start markers show; unchanged starts are not set again
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.scene().sigMouseMoved.connect(self._on_move)
+        # the cursor readout: x, y, f and |grad f| at the cursor, top-left over the map
+        self.readout = pg.TextItem(anchor=(0, 0), color=th.foreground, fill=pg.mkBrush(th.background + "C8"))
+        self.readout.setZValue(30)
+        self.readout.setParentItem(self.plot.getViewBox())
+        self.readout.setPos(6, 4)
+        self.readout.hide()
+        self._probe = None
 
     # --- look -----------------------------------------------------------------
     def set_sizes(self, line: float, halo: float, head: float, start: float, star: float | None = None,
@@ -140,11 +186,23 @@ class ContourView(QWidget):
         self.stars.setPen(pg.mkPen(th.halo, width=self.stars.opts["pen"].widthF()))
         self.stars.setBrush(pg.mkBrush(th.star))
         self._halo_pen = pg.mkPen(th.halo, width=self._halo_pen.widthF())
+        self._hatch_brush(th)
+        self.readout.setColor(th.foreground)
+        self.readout.fill = pg.mkBrush(th.background + "C8")
         for name in ("bottom", "left"):
             ax = self.plot.getAxis(name)
             ax.setPen(pg.mkPen(th.foreground, width=ax.pen().widthF()))
             ax.setTextPen(pg.mkPen(th.foreground))
         self._drop_tracks()
+
+    def _hatch_brush(self, th: theme.Theme) -> None:
+        from PySide6.QtGui import QBrush, QColor
+
+        grey = QColor(th.foreground)
+        grey.setAlpha(110)
+        brush = QBrush(grey, Qt.BrushStyle.BDiagPattern)
+        brush.setTransform(brush.transform().scale(1.0, 1.0))
+        self.undefined_hatch.setBrush(brush)
 
     def _drop_tracks(self) -> None:
         """Forget the per-run items: the next set_tracks makes them with the current look."""
@@ -159,8 +217,10 @@ class ContourView(QWidget):
         self.grid = grid
         (x0, x1), (y0, y1) = grid.bounds
         cmap = colormaps.get(colormap)
-        self.image.setImage(grid.g.astype(np.float32), levels=(grid.g_lo, grid.g_hi))
+        self.image.setImage(grid.g_shown.astype(np.float32), levels=(grid.g_lo, grid.g_hi))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.undefined_hatch.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.undefined_hatch.setVisible(grid.undefined is not None)
         self.colorbar.setColorMap(cmap)
         self.colorbar.setLevels((grid.g_lo, grid.g_hi))
         self.colorbar.getAxis("right").setLabel("log₁₀(f − f_min)" if grid.log else "f(x, y)")
@@ -168,9 +228,28 @@ class ContourView(QWidget):
         self.contours.setData(lines[:, 0], lines[:, 1], connect="finite") if len(lines) else self.contours.clear()
         pts = np.asarray([m for m in minima if x0 <= m[0] <= x1 and y0 <= m[1] <= y1]).reshape(-1, 2)
         self.stars.setData(pos=pts)
-        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        self.plot.getViewBox().setLimits(xMin=x0 - (x1 - x0), xMax=x1 + (x1 - x0),
-                                         yMin=y0 - (y1 - y0), yMax=y1 + (y1 - y0))
+        # pans stay near the map; the margin is wide enough for a 1:1 letterbox of either shape
+        span = max(x1 - x0, y1 - y0)
+        self.plot.getViewBox().setLimits(xMin=x0 - 2 * span, xMax=x1 + 2 * span,
+                                         yMin=y0 - 2 * span, yMax=y1 + 2 * span)
+        self.fit_view()
+
+    def fit_view(self) -> None:
+        """Show the whole map again (after a pan or zoom)."""
+        if self.grid is not None:
+            (x0, x1), (y0, y1) = self.grid.bounds
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def set_stretch(self, stretch: bool) -> None:
+        """Fill the pane (x and y at different scales) instead of drawing them 1:1."""
+        self.stretch = bool(stretch)
+        self.plot.getViewBox().setAspectLocked(not self.stretch, ratio=1.0)
+        self.fit_view()
+
+    def scale_ratio(self) -> float:
+        """Screen pixels per unit of y over pixels per unit of x: 1.0 when the map is drawn 1:1."""
+        px, py = self.plot.getViewBox().viewPixelSize()
+        return float(abs(px / py)) if px and py else float("nan")
 
     # --- per frame ------------------------------------------------------------
     def set_tracks(self, tracks) -> None:
@@ -181,23 +260,27 @@ class ContourView(QWidget):
         heads, starts, crosses, brushes, pens = [], [], [], [], []
         cell = self._half_pixel()
         split = self._freeze(tracks, layered=cell is not None)
-        for items, tr, k in zip(self._tracks, tracks, split):
+        for items, tr, k in zip(self._tracks, tracks, split, strict=False):
             p = tr.points
             if items.color != tr.color:   # new pens only when a colour changes (pens key the symbol cache)
                 items.color = tr.color
                 items.line.setPen(pg.mkPen(tr.color, width=self.line_width))
             # the live tail: its halo from the last frozen point, its line one point earlier,
             # so the line is drawn over the new halo's cap where the two parts meet
-            d = thin_to_pixels(p[max(k - 1, 0):], cell)
-            items.halo.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
-            d = thin_to_pixels(p[max(k - 2, 0):], cell)
-            items.line.setData(d[:, 0], d[:, 1], skipFiniteCheck=True)
-            heads.append(p[-1])
+            for item, first in ((items.halo, k - 1), (items.line, k - 2)):
+                d = self._visible(p[max(first, 0):], cell)
+                gaps = bool(np.isnan(d).any())
+                item.setData(d[:, 0], d[:, 1], connect="finite" if gaps else "all", skipFiniteCheck=not gaps)
             starts.append(p[0])
-            brushes.append(self._brush(tr.color))
             pens.append(self._pen(tr.color))
             if tr.diverged_at is not None:
-                crosses.append(p[-1])
+                # the cross goes where the path leaves the map (or at its last point before inf)
+                end = last_visible(self._visible(p, None))
+                if end is not None:
+                    crosses.append(end)
+            elif self._inside(p[-1]):   # heads outside the map are not drawn
+                heads.append(p[-1])
+                brushes.append(self._brush(tr.color))
         self.heads.setData(pos=np.asarray(heads).reshape(-1, 2), brush=brushes, pen=self._halo_pen)
         starts = np.asarray(starts).reshape(-1, 2)
         key = (starts.tobytes(), tuple(id(p) for p in pens), id(self._start_brush))
@@ -230,9 +313,20 @@ class ContourView(QWidget):
         if changed:
             self._frozen, self._frozen_pens = frozen, pens
             halo = pg.mkPen(self.theme.halo, width=self.halo_width)
-            self.trails.set_paths([(thin_to_pixels(f, self._half_pixel()), halo,
-                                    pg.mkPen(tr.color, width=self.line_width)) for f, tr in zip(frozen, tracks)])
+            self.trails.set_paths([(self._visible(f, self._half_pixel()), halo,
+                                    pg.mkPen(tr.color, width=self.line_width)) for f, tr in zip(frozen, tracks, strict=False)])
         return [len(f) for f in self._frozen]
+
+    def _visible(self, points: np.ndarray, cell) -> np.ndarray:
+        """The part of a path inside the map's box (NaN gaps where it left), thinned to ``cell``."""
+        p = thin_to_pixels(points, cell)
+        return p if self.grid is None else clip_path(p, self.grid.bounds)
+
+    def _inside(self, point: np.ndarray) -> bool:
+        if self.grid is None:
+            return True
+        (x0, x1), (y0, y1) = self.grid.bounds
+        return bool(x0 <= point[0] <= x1 and y0 <= point[1] <= y1)
 
     def _half_pixel(self) -> np.ndarray | None:
         """Data size of half a screen pixel (x, y), or None before the view has a size."""
@@ -253,6 +347,41 @@ class ContourView(QWidget):
         return self._pens[color]
 
     # --- interaction ----------------------------------------------------------
+    def set_probe(self, probe) -> None:
+        """probe(x, y) -> the readout text at the cursor (e.g. "x 0.10  y -0.20  f 1.2e-03 ..."), or None."""
+        self._probe = probe
+        if probe is None:
+            self.readout.hide()
+
+    def start_under(self, scene_pos, radius_px: float = 10.0) -> int | None:
+        """The index of the run whose start marker is under ``scene_pos`` (within radius_px), or None."""
+        data = self.starts.data
+        if not len(data):
+            return None
+        vb = self.plot.getViewBox()
+        best, best_d = None, radius_px
+        for i, (x, y) in enumerate(zip(data["x"], data["y"], strict=True)):
+            s = vb.mapViewToScene(QPointF(float(x), float(y)))
+            d = float(np.hypot(s.x() - scene_pos.x(), s.y() - scene_pos.y()))
+            if d <= best_d:
+                best, best_d = i, d
+        return best
+
+    def _on_move(self, scene_pos) -> None:
+        vb = self.plot.getViewBox()
+        if self.grid is None or not vb.sceneBoundingRect().contains(scene_pos):
+            self.readout.hide()
+            self.hovered.emit(float("nan"), float("nan"))
+            return
+        p = vb.mapSceneToView(scene_pos)
+        self.hovered.emit(float(p.x()), float(p.y()))
+        text = self._probe(float(p.x()), float(p.y())) if self._probe is not None else None
+        if text:
+            self.readout.setText(text)
+            self.readout.show()
+        else:
+            self.readout.hide()
+
     def data_to_widget(self, x: float, y: float):
         """Data coordinates -> a QPoint in the plot widget's viewport (for tests and tools)."""
         scene_pt = self.plot.getViewBox().mapViewToScene(QPointF(x, y))

@@ -22,6 +22,13 @@ TINY = 1e-16   # floor for log axes: exact zeros would vanish
 TAIL_MAX = 45  # points a curve's live tail may hold before it is frozen into the trail layer
 
 
+def valid_points(track) -> int:
+    """How many of a run's recorded points are its own: a diverged run is frozen at its last
+    good point (the stepper repeats it), so only the points before the divergence step count."""
+    n = len(track.losses)
+    return n if track.diverged_at is None else max(1, min(n, int(track.diverged_at)))
+
+
 class PlotsView(QWidget):
     def __init__(self, parent=None, th: theme.Theme = theme.LIGHT) -> None:
         super().__init__(parent)
@@ -50,6 +57,12 @@ class PlotsView(QWidget):
         for p, layer in ((self.loss_plot, self.loss_trails), (self.grad_plot, self.grad_trails)):
             layer.setZValue(-1)    # under the live tails
             p.addItem(layer)
+        # PlotDataItems (not bare scatter items) so the log mode of the axes applies to them too
+        self.loss_crosses, self.grad_crosses = (
+            p.plot([], [], pen=None, symbol="x", symbolSize=14, symbolBrush=pg.mkBrush("#D00000"),
+                   symbolPen=pg.mkPen(th.halo, width=1)) for p in (self.loss_plot, self.grad_plot))
+        for c in (self.loss_crosses, self.grad_crosses):
+            c.setZValue(5)
         self._frozen: list[np.ndarray] = []    # per run: the losses drawn by the trail layers
         self._no_pen = pg.mkPen(None)
         self._ranges: dict[int, tuple] = {}
@@ -89,11 +102,13 @@ class PlotsView(QWidget):
         self._sync(tracks)
         losses, grads = [], []
         for tr in tracks:
-            loss = tr.losses - self.f_star if self.f_star is not None else tr.losses
+            n = valid_points(tr)    # a diverged run's curve ends where it diverged
+            loss = tr.losses[:n] - self.f_star if self.f_star is not None else tr.losses[:n]
             losses.append(np.maximum(loss, TINY) if self.loss_log else np.asarray(loss))
-            grads.append(np.maximum(tr.grad_norms, TINY))
+            grads.append(np.maximum(tr.grad_norms[:n], TINY))
+        self._mark_divergence(tracks, losses, grads)
         split = self._freeze(tracks, losses, grads, layered=self.isVisible())
-        for lc, gc, loss, grad, k in zip(self._loss_curves, self._grad_curves, losses, grads, split):
+        for lc, gc, loss, grad, k in zip(self._loss_curves, self._grad_curves, losses, grads, split, strict=False):
             # the live tail starts at the last frozen point, so the curve stays joined
             steps = np.arange(max(k - 1, 0), len(loss))
             lc.setData(steps, loss[steps[0]:] if len(steps) else loss)
@@ -102,6 +117,16 @@ class PlotsView(QWidget):
         self._fit(self.grad_plot, grads, True)
         if legend:
             self.update_legend(tracks)
+
+    def _mark_divergence(self, tracks, losses, grads) -> None:
+        """A cross at the last step of each diverged run's curves."""
+        for plot_crosses, series in ((self.loss_crosses, losses), (self.grad_crosses, grads)):
+            ends = [(len(y) - 1, y[-1]) for tr, y in zip(tracks, series, strict=True)
+                    if tr.diverged_at is not None and len(y)]
+            if ends:
+                plot_crosses.setData(*np.asarray(ends, dtype=np.float64).T)
+            else:
+                plot_crosses.setData([], [])
 
     def _freeze(self, tracks, losses, grads, layered: bool) -> list[int]:
         """How many leading points of each curve the trail layers draw; refreeze when needed.
@@ -125,7 +150,7 @@ class PlotsView(QWidget):
             lo = np.log10 if self.loss_log else np.asarray
             for layer, series, ymap in ((self.loss_trails, losses, lo), (self.grad_trails, grads, np.log10)):
                 layer.set_paths([(np.column_stack([np.arange(len(f)), ymap(y[:len(f)])]), self._no_pen,
-                                  pg.mkPen(tr.color, width=2)) for f, y, tr in zip(frozen, series, tracks)])
+                                  pg.mkPen(tr.color, width=2)) for f, y, tr in zip(frozen, series, tracks, strict=False)])
         return [len(f) for f in self._frozen]
 
     def _unfreeze(self) -> None:
@@ -166,7 +191,7 @@ class PlotsView(QWidget):
         plot.setYRange(*rng, padding=0)
 
     def update_legend(self, tracks) -> None:
-        for (sample, label), tr in zip(self.legend.items, tracks):
+        for (_sample, label), tr in zip(self.legend.items, tracks, strict=False):
             mark = "  ✕ diverged" if tr.diverged_at is not None else ""
             label.setText(f"{tr.label}<br>&nbsp;&nbsp;loss {tr.loss:.2e}{mark}")
 

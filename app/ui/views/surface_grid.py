@@ -29,6 +29,9 @@ class SurfaceGrid:
     eps: float
     g_lo: float
     g_hi: float
+    # (n, n) True where f is undefined (NaN, e.g. log of a negative): f and g hold a filler
+    # there so heights stay finite, but the views draw those cells as undefined, not as values
+    undefined: np.ndarray | None = None
 
     @property
     def bounds(self) -> Bounds:
@@ -51,6 +54,13 @@ class SurfaceGrid:
         span = self.g_hi - self.g_lo or 1.0
         return np.clip((self.g - self.g_lo) / span, 0.0, 1.0)
 
+    @property
+    def g_shown(self) -> np.ndarray:
+        """g with NaN where f is undefined (pyqtgraph draws NaN pixels transparent, contourpy skips them)."""
+        if self.undefined is None or not self.undefined.any():
+            return self.g
+        return np.where(self.undefined, np.nan, self.g)
+
     def contour_levels(self, n: int) -> np.ndarray:
         """n levels evenly spaced in g: log-spaced in f when the view is log."""
         return np.linspace(self.g_lo, self.g_hi, n + 2)[1:-1]
@@ -59,7 +69,7 @@ class SurfaceGrid:
         """All contour lines as one (k, 2) array, lines separated by NaN rows (connect='finite')."""
         if n <= 0:
             return np.empty((0, 2))
-        gen = contourpy.contour_generator(self.xs, self.ys, self.g, line_type="ChunkCombinedNan")
+        gen = contourpy.contour_generator(self.xs, self.ys, self.g_shown, line_type="ChunkCombinedNan")
         parts = []
         for level in self.contour_levels(n):
             for chunk in gen.lines(level)[0]:
@@ -84,7 +94,9 @@ def decimated(grid: SurfaceGrid, max_nodes: int) -> SurfaceGrid:
     ix = np.unique(np.linspace(0, len(grid.xs) - 1, min(len(grid.xs), max_nodes)).round().astype(int))
     iy = np.unique(np.linspace(0, len(grid.ys) - 1, min(len(grid.ys), max_nodes)).round().astype(int))
     pick = np.ix_(iy, ix)
-    return dataclasses.replace(grid, xs=grid.xs[ix], ys=grid.ys[iy], f=grid.f[pick], g=grid.g[pick])
+    undefined = grid.undefined[pick] if grid.undefined is not None else None
+    return dataclasses.replace(grid, xs=grid.xs[ix], ys=grid.ys[iy], f=grid.f[pick], g=grid.g[pick],
+                               undefined=undefined)
 
 
 def bound_labels(lo: float, hi: float, digits: int = 3) -> tuple[str, str]:
@@ -105,6 +117,7 @@ def sample(landscape, bounds: Bounds, n: int, log: bool | None = None) -> Surfac
     finite = np.isfinite(f)
     if not finite.any():
         raise ValueError(f"{landscape.title} is not finite anywhere in {bounds}")
+    undefined = np.isnan(f) | (f == -np.inf)     # +inf is "too large", drawn at the top; NaN is no value
     hi_cap = np.max(f[finite])
     f = np.where(finite, f, hi_cap)
     f_min = float(f.min())
@@ -114,7 +127,7 @@ def sample(landscape, bounds: Bounds, n: int, log: bool | None = None) -> Surfac
         log = bool(getattr(landscape, "log_scale", False))
     span = float(f.max() - f_min)
     eps = max(span * 1e-6, 1e-300)
-    grid = SurfaceGrid(xs, ys, f, f, log, f_min, eps, 0.0, 1.0)
+    grid = SurfaceGrid(xs, ys, f, f, log, f_min, eps, 0.0, 1.0, undefined if undefined.any() else None)
     g = grid.height(f)
     grid.g = g
     grid.g_lo, grid.g_hi = float(g.min()), float(g.max())

@@ -64,11 +64,13 @@ class TrailLayer(pg.GraphicsObject):
         q = QPainter(img)
         q.setRenderHint(QPainter.RenderHint.Antialiasing)
         q.setTransform(tr)
-        paths = [pg.arrayToQPath(pts[:, 0], pts[:, 1], connect="all") for pts, _h, _l in self._paths]
-        for path, (_p, halo, _l) in zip(paths, self._paths):     # all halos under all lines
+        # clipped paths carry NaN gaps where they left the box: "finite" leaves those undrawn
+        paths = [pg.arrayToQPath(pts[:, 0], pts[:, 1], connect="finite" if np.isnan(pts).any() else "all")
+                 for pts, _h, _l in self._paths]
+        for path, (_p, halo, _l) in zip(paths, self._paths, strict=True):     # all halos under all lines
             q.setPen(halo)
             q.drawPath(path)
-        for path, (_p, _h, line) in zip(paths, self._paths):
+        for path, (_p, _h, line) in zip(paths, self._paths, strict=True):
             q.setPen(line)
             q.drawPath(path)
         q.end()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.model import build, presets, scene_io
 from app.model.history import UndoStack
+from app.model.landscape_kinds import EXPRESSION, kind_of
 from app.model.race import Race
 from app.model.scene import RunSpec, Scene
 from app.ui.common import theme
@@ -328,10 +329,11 @@ class MainWindow(QMainWindow):
     def load_scene(self, scene: Scene) -> None:
         """Show a scene: build its landscape (off the GUI thread if slow), race and views."""
         self.pause()
-        if scene.landscape.name == "cifar_slice":
+        kind = kind_of(scene.landscape)
+        if kind.slow:
             spec = copy.deepcopy(scene.landscape)
             self.run_job(lambda progress, cancel: build.build_landscape(spec, progress, cancel),
-                         lambda landscape: self._install(Race(scene, landscape)), "building CIFAR-10 slice")
+                         lambda landscape: self._install(Race(scene, landscape)), f"building {kind.display_name}")
             return
         self._install(Race(scene))
 
@@ -670,15 +672,16 @@ class MainWindow(QMainWindow):
 
     def on_landscape_spec(self, spec) -> None:
         """A new surface from the Landscape panel; errors keep the current one."""
-        if spec.name == "cifar_slice":
+        kind = kind_of(spec)
+        if kind.slow:
             self.run_job(lambda progress, cancel: build.build_landscape(spec, progress, cancel),
-                         lambda landscape: self.set_landscape(spec, landscape), "building CIFAR-10 slice")
+                         lambda landscape: self.set_landscape(spec, landscape), f"building {kind.display_name}")
             return
         try:
             landscape = build.build_landscape(spec)
         except ValueError as e:
             self.show_message(f"landscape not changed: {e}")
-            if spec.name == "expression":
+            if kind is EXPRESSION:
                 self.landscape_panel.show_expression_error(str(e))
             self.landscape_panel.set_state(self.race.scene.landscape, self.race.landscape,
                                            build.view_bounds(self.race.scene.landscape, self.race.landscape))

@@ -109,6 +109,9 @@ class Contour2D:
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs)
 
+    def close(self) -> None:
+        _delete(self.view)
+
     def paint(self, painter, rect, pen_scale: float, dpr: float, cached: bool = False) -> None:
         """Paint the map into rect; ``cached`` (videos): heatmap, contours, axes once, then only the runs.
 
@@ -170,3 +173,15 @@ class Plots:
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs, legend=False)
 
+    def close(self) -> None:
+        _delete(self.view)
+
+
+def _delete(widget) -> None:
+    """Delete a hidden view's C++ side now, scene and items with it. Left to the garbage
+    collector, an item's Python side may go first while Qt still lays the item out
+    (pyqtgraph's LabelItem then has lost its attributes, or Qt reads freed memory)."""
+    import shiboken6
+
+    if shiboken6.isValid(widget):
+        shiboken6.delete(widget)

@@ -125,9 +125,14 @@ class SceneRenderer:
                         lambda painter: self._paint(painter, svg=True))
 
     def close(self) -> None:
+        """Free the hidden views now: GL objects, and the pyqtgraph scenes with all their items."""
         if self.surface is not None:
             self.surface.close()
             self.surface = None
+        for pane in (self.contour, self.plots):
+            if pane is not None:
+                pane.close()
+        self.contour = self.plots = None
 
     @property
     def logical_size(self) -> tuple[float, float]:

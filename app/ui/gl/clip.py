@@ -46,7 +46,7 @@ def clip_path(points: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 def inside(points: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Per point (k, 3): finite and lo <= x, y <= hi."""
-    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    points = np.asarray(points).reshape(-1, 3)
     xy = points[:, :2]
     with np.errstate(invalid="ignore"):
         return np.isfinite(points).all(axis=1) & (xy >= lo).all(axis=1) & (xy <= hi).all(axis=1)

@@ -95,7 +95,8 @@ class SurfaceView(QWidget):
                                             glOptions=SURFACE)
         self.surface.setDepthValue(0)
         self.addItem(self.surface)
-        # drawn in the surface's place while the camera moves (hidden: nothing else draws it)
+        # drawn in the surface's place while the camera moves (hidden: only the GL window's
+        # static layer draws it, see app.ui.gl.window)
         self.surface_coarse = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, shader=None,
                                                    glOptions=SURFACE)
         self.surface_coarse.setDepthValue(0)
@@ -107,6 +108,13 @@ class SurfaceView(QWidget):
         self.contours.setGLOptions(ON_TOP)
         self.contours.setDepthValue(1)
         self.addItem(self.contours)
+        # the stand-ins while the camera moves: a coarser mesh, and contour lines laid on it
+        self.contours_coarse = gl.GLLinePlotItem(mode="lines", width=1.0, antialias=False)
+        self.contours_coarse.setGLOptions(ON_TOP)
+        self.contours_coarse.setDepthValue(1)
+        self.contours_coarse.setVisible(False)
+        self.addItem(self.contours_coarse)
+        self.gl.stand_ins[self.contours] = self.contours_coarse
         self.floor = gl.GLGridItem(size=pg.Vector(BOX, BOX, 1), color=th.grid3d)
         self.floor.setSpacing(BOX / 10, BOX / 10)
         self.floor.translate(0, 0, -0.02)
@@ -216,8 +224,9 @@ class SurfaceView(QWidget):
         grid = decimated(full, MAX_MESH)
         self.grid, self.colormap = grid, colormap
         self._mesh = (grid.xs, grid.ys, grid.t)
+        self._coarse = decimated(full, MOVING_MESH)
         self.surface.setData(**self._mesh_data(grid))
-        self.surface_coarse.setData(**self._mesh_data(decimated(full, MOVING_MESH)))
+        self.surface_coarse.setData(**self._mesh_data(self._coarse))
         self._set_contours(contour_levels)
         self._minima = (minima, landscape)
         self._set_minima(minima, landscape)
@@ -235,22 +244,29 @@ class SurfaceView(QWidget):
 
     def _set_contours(self, levels: int) -> None:
         self._levels = levels
-        lines = self.grid.contour_lines(levels if self.show_contours else 0)
+        color = (1, 1, 1, 0.45) if self.theme.name == "light" else (0, 0, 0, 0.5)
+        coarse = self._coarse
+        for item, grid in ((self.contours, self.grid), (self.contours_coarse, coarse)):
+            item.setData(pos=self._contour_segments(grid, levels), color=color)
+
+    def _contour_segments(self, grid: SurfaceGrid, levels: int) -> np.ndarray:
+        """The grid's contour lines as (2k, 3) segment ends (GL mode 'lines') on its own mesh."""
+        lines = grid.contour_lines(levels if self.show_contours else 0)
         if len(lines) < 2:
-            self.contours.setData(pos=np.zeros((0, 3)))
-            return
+            return np.zeros((0, 3), dtype=np.float32)
         a, b = lines[:-1], lines[1:]
         ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
         seg = np.empty((2 * ok.sum(), 2))
         seg[0::2], seg[1::2] = a[ok], b[ok]
         pos = self.world(seg, np.zeros(len(seg)), lift=0.0)
-        pos[:, 2] = self._height_at(seg) + 0.01   # on the drawn mesh, so lines are not buried
-        self.contours.setData(pos=pos, color=(1, 1, 1, 0.45) if self.theme.name == "light" else (0, 0, 0, 0.5))
+        # on the drawn mesh, so lines are not buried
+        pos[:, 2] = self._height_at(seg, (grid.xs, grid.ys, grid.t)) + 0.01
+        return pos
 
-    def _height_at(self, xy: np.ndarray) -> np.ndarray:
+    def _height_at(self, xy: np.ndarray, mesh: tuple | None = None) -> np.ndarray:
         """Bilinear height of the drawn (decimated) mesh at data points: paths and contour
         lines lie on what the eye sees, not under it where the mesh cuts across a crease."""
-        mx, my, t = self._mesh
+        mx, my, t = self._mesh if mesh is None else mesh
         fx = np.interp(xy[:, 0], mx, np.arange(len(mx)))
         fy = np.interp(xy[:, 1], my, np.arange(len(my)))
         i0 = np.clip(np.floor(fx).astype(int), 0, len(mx) - 2)
@@ -366,10 +382,14 @@ class SurfaceView(QWidget):
             with np.errstate(invalid="ignore"):
                 pos[:, 2] = np.maximum(pos[:, 2], self._height_at(tr.points) + LIFT)
             color = theme.rgba_float(tr.color)
-            seg = clip_path(pos, -BOX / 2, BOX / 2).astype(np.float32)
+            within = inside(pos, -BOX / 2, BOX / 2)
+            if within.all():     # the usual case: the whole path in the box, nothing to cut
+                seg = np.repeat(pos, 2, axis=0)[1:-1] if len(pos) >= 2 else pos[:0]
+            else:
+                seg = clip_path(pos, -BOX / 2, BOX / 2).astype(np.float32)
             segments.append(seg)
             colors.append(color)
-            ok = inside(pos[[0, -1]], -BOX / 2, BOX / 2)
+            ok = within[[0, -1]]
             if ok[0]:
                 starts.append(pos[0])
                 start_colors.append(color)

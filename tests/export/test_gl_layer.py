@@ -155,3 +155,38 @@ def test_moving_camera_draws_the_stand_in_and_the_full_picture_when_it_stops(qtb
     settled = _rgb(gl.grabFramebuffer())
     assert np.abs(settled - full).max(axis=2).mean() < 0.5      # the same picture as before the drag
     view.dispose()
+
+
+@pytest.mark.gl
+def test_thick_export_paths_have_round_joins_not_notches(qtbot):
+    """A right-angle bend drawn 25 px wide: just outside its corner, square-ended GL lines
+    leave a notch (the surface shows through); round joins cover it."""
+    from PySide6.QtGui import QVector3D
+
+    from app.ui.views import surface_view as sv_mod
+
+    def corner_pixel(round_joins: bool | None):
+        view, f = _bowl_view(qtbot)
+        view.round_joins = bool(round_joins)
+        view.set_sizes(line=14.0, halo=24.0, head=0.0, start=0.0)
+        pts = np.array([[-1.0, -1.0], [0.5, -1.0], [0.5, 0.5]])       # a right angle at (0.5, -1)
+        track = SimpleNamespace(points=pts, losses=f.value(pts), color="#FF00FF", diverged_at=None)
+        if round_joins is not None:
+            view.set_tracks([track])
+        img = _rgb(view.render_image(400, 400))
+        pos = view.world(pts, f.value(pts))
+        pos[:, 2] = np.maximum(pos[:, 2], view._height_at(pts) + sv_mod.LIFT)
+        m = view.gl.projectionMatrix((0, 0, 400, 400), (0, 0, 400, 400)) * view.gl.viewMatrix()
+        px = np.array([[(q.x() + 1) / 2 * 400, (1 - q.y()) / 2 * 400]
+                       for q in (m.map(QVector3D(*map(float, p))) for p in pos)])
+        a, v, b = px
+        inner = (a - v) / np.linalg.norm(a - v) + (b - v) / np.linalg.norm(b - v)
+        x, y = np.round(v - inner / np.linalg.norm(inner) * 0.35 * 25).astype(int)
+        view.dispose()
+        return img[y, x]
+
+    bare = corner_pixel(None)                  # the surface there, without the run
+    notched = corner_pixel(False)
+    joined = corner_pixel(True)
+    assert np.abs(notched - bare).max() < 30   # square ends: the corner is not covered
+    assert np.abs(joined - bare).max() > 60    # a round join covers it

@@ -31,6 +31,7 @@ class Surface3D:
     def __init__(self, th, grid, landscape, vspec, camera: dict | None, cache: bool = False) -> None:
         self.widget = SurfaceView(th=th)
         self.widget.contours.antialias = True     # smooth contour lines: drawn once in a video
+        self.widget.round_joins = True            # export lines are thick: no notches at bends
         self.widget.wireframe = bool(vspec.wireframe)
         self.widget.set_surface(grid, vspec.colormap, vspec.contour_levels, tuple(landscape.minima), landscape)
         self.view = self.widget.gl

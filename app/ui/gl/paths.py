@@ -26,7 +26,8 @@ class PathItems:
     strip segment by segment too), all halos under all lines as before.
     """
 
-    def __init__(self, view, th: theme.Theme, line_width: float, halo_width: float) -> None:
+    def __init__(self, view, th: theme.Theme, line_width: float, halo_width: float,
+                 round_joins: bool = False) -> None:
         # Paths are drawn over the surface (no depth test): in the narrow creases
         # where solvers travel, the walls would otherwise hide them from most angles.
         self.halo = gl.GLLinePlotItem(mode="lines", width=halo_width + 1, antialias=True,
@@ -36,7 +37,25 @@ class PathItems:
         self.line.setGLOptions(MARKER_GL_OPTIONS)
         self.halo.setDepthValue(10)
         self.line.setDepthValue(11)
-        for it in (self.halo, self.line):
+        self.items = [self.halo, self.line]
+        self.joins: tuple[gl.GLScatterPlotItem, gl.GLScatterPlotItem] | None = None
+        if round_joins:
+            # Thick GL lines end square, so a bend shows a notch (a saw-tooth at 4K): a round dot
+            # of the line's width at every vertex closes it. The halo then writes depth and tests
+            # it (the depth buffer is empty under the runs): where its segments and dots overlap,
+            # the translucent halo is blended once, not darkened into beads.
+            once = {**HALO, GL.GL_DEPTH_TEST: True, "glDepthMask": (GL.GL_TRUE,)}
+            self.halo.setGLOptions(once)
+            halo_dots = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=halo_width + 1, pxMode=True,
+                                             color=theme.rgba_float(th.halo, 0.8))
+            line_dots = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), size=line_width + 1, pxMode=True)
+            halo_dots.setGLOptions(once)
+            line_dots.setGLOptions(MARKER_GL_OPTIONS)
+            halo_dots.setDepthValue(10)
+            line_dots.setDepthValue(11)
+            self.joins = (halo_dots, line_dots)
+            self.items += [halo_dots, line_dots]
+        for it in self.items:
             view.addItem(it)
 
     def set_segments(self, segments: list[np.ndarray], colors: list[tuple]) -> None:
@@ -45,15 +64,20 @@ class PathItems:
         cols = [np.broadcast_to(np.asarray(c, dtype=np.float32), (len(p), 4))
                 for p, c in zip(segments, colors, strict=True) if len(p)]
         if not segs:
-            for it in (self.halo, self.line):
+            for it in self.items:
                 it.setData(pos=np.zeros((0, 3), dtype=np.float32))
             return
         pos = np.concatenate(segs)
+        color = np.ascontiguousarray(np.concatenate(cols))
         self.halo.setData(pos=pos)
-        self.line.setData(pos=pos, color=np.ascontiguousarray(np.concatenate(cols)))
+        self.line.setData(pos=pos, color=color)
+        if self.joins is not None:
+            halo_dots, line_dots = self.joins
+            halo_dots.setData(pos=pos)
+            line_dots.setData(pos=pos, color=color)
 
     def remove(self, view) -> None:
-        for it in (self.halo, self.line):
+        for it in self.items:
             view.removeItem(it)
 
 

@@ -77,6 +77,7 @@ class SurfaceView(QWidget):
         self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
         self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
         self.label_pt = LABEL_PT
+        self.round_joins = False     # round path joins (exports: thick lines); costs two draws a frame
         self._minima: tuple = ((), None)
         self.colormap = "viridis"
         self.show_contours = True
@@ -374,7 +375,7 @@ class SurfaceView(QWidget):
 
     def _set_tracks(self, tracks) -> None:
         if self._paths is None:
-            self._paths = PathItems(self, self.theme, self.line_width, self.halo_width)
+            self._paths = PathItems(self, self.theme, self.line_width, self.halo_width, self.round_joins)
         self._tracks = [self._paths] * len(tracks)
         heads, head_colors, starts, start_colors, crosses, segments, colors = [], [], [], [], [], [], []
         for tr in tracks:

@@ -25,10 +25,10 @@ class Surface3D:
 
     Axis labels in the export's font (LABEL_PX, grown with the scale like all
     text); the camera frames the whole box unless the scene saved a zoom.
-    ``cache`` (videos): the static layer is drawn once, then only the runs.
+    The static layer is drawn once and kept (app.ui.gl.offscreen): a video frame draws only the runs.
     """
 
-    def __init__(self, th, grid, landscape, vspec, camera: dict | None, cache: bool = False) -> None:
+    def __init__(self, th, grid, landscape, vspec, camera: dict | None) -> None:
         self.widget = SurfaceView(th=th)
         self.widget.contours.antialias = True     # smooth contour lines: drawn once in a video
         self.widget.round_joins = True            # export lines are thick: no notches at bends
@@ -43,7 +43,7 @@ class Surface3D:
         self._base_center = self.view.opts["center"]
         self._fitted: tuple[int, int] | None = None
         try:
-            self.offscreen = OffscreenView(self.view, cache=cache, label_font=font(LABEL_PX))
+            self.offscreen = OffscreenView(self.view, label_font=font(LABEL_PX))
         except GLUnavailable:
             raise RenderError(NEEDS_DISPLAY) from None
 

@@ -33,8 +33,8 @@ class SceneRenderer:
 
     Call ``update()`` after stepping the race, then ``image()`` (QImage),
     ``frame()`` (RGB array) or ``save_svg(path)``; ``close()`` frees GL objects.
-    ``cache`` (videos): the static parts of the 3-D view and the map are drawn
-    once, then only the runs.
+    ``cache`` (videos): the map's static parts are drawn once, then only the
+    runs (the 3-D view always keeps its static layer).
     """
 
     def __init__(self, race, size: tuple[int, int], view: str = "both", *, transparent: bool = False,
@@ -57,8 +57,7 @@ class SceneRenderer:
         saved = {k: pg.getConfigOption(k) for k in ("background", "foreground", "antialias")}
         theme.apply_pyqtgraph(self.theme)      # our views are light even if the window is dark
         try:
-            self.surface = (Surface3D(self.theme, grid, race.landscape, vspec, camera, cache=cache)
-                            if view != "2d" else None)
+            self.surface = Surface3D(self.theme, grid, race.landscape, vspec, camera) if view != "2d" else None
             self.contour = Contour2D(self.theme, grid, vspec, minima) if view != "3d" else None
             self.plots = Plots(self.theme, race, grid) if view == "both" else None
         finally:

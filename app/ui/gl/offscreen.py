@@ -3,21 +3,23 @@
 The view (a GLViewMixin: the screen's GLWindow, shown or hidden) is drawn in
 its own context when it has one, or in the shared offscreen context
 (AA_ShareOpenGLContexts), into framebuffers of exactly the requested size,
-by the rule of static_layer: the static layer (multisampled), then the runs
-and markers over it. With ``cache`` on (videos) the static layer is kept
-between frames and only the runs are drawn: ~6 ms instead of ~17 ms a frame
-at 800x600 on llvmpipe. Pixel widths of lines and markers are multiplied by
-the render's scale, so a 4K export does not get hairlines.
+by the rule of static_layer, as the screen draws: the static layer
+(multisampled, resolved once and kept while its key holds), copied, then the
+runs and markers over the copy (GL smooths their lines and points itself).
+A video frame thus costs only the runs: ~6 ms instead of ~17 ms at 800x600
+on llvmpipe; a single picture costs no more than one multisampled pass
+(resolving and clearing a 4K multisampled buffer twice is what costs there).
+Pixel widths of lines and markers are multiplied by the render's scale, so
+a 4K export does not get hairlines.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph.opengl as gl
 from PySide6.QtGui import QFont, QImage, QOpenGLContext
-from PySide6.QtOpenGL import QOpenGLFramebufferObject
 
 from app.ui.gl.framebuffers import GLUnavailable, make_fbo, offscreen_context, read_fbo
-from app.ui.gl.static_layer import StaticLayer, copy_colour, draw_layer, draw_over, layer_key
+from app.ui.gl.static_layer import StaticLayer, copy_colour, draw_over, layer_key
 
 
 class OffscreenView:
@@ -25,15 +27,14 @@ class OffscreenView:
 
     SAMPLES = 4
 
-    def __init__(self, view, *, cache: bool = False, label_font: QFont | None = None) -> None:
+    def __init__(self, view, *, label_font: QFont | None = None) -> None:
         self.view = view
         ctx = view.context() if view.isValid() else None
         # a view with a GL context of its own draws there (its vertex buffers live there)
         self.context = (ctx, view) if isinstance(ctx, QOpenGLContext) else offscreen_context()
-        self.cache = cache
         self.label_font = label_font
         self.layer = StaticLayer(samples=self.SAMPLES)
-        self._multi = self._plain = None
+        self._plain = None
         self._applied: dict[int, object] = {}
 
     def render(self, w: int, h: int, s: float = 1.0, transparent: bool = False) -> QImage:
@@ -51,21 +52,11 @@ class OffscreenView:
                     it.initialize()
             if self._plain is None or (self._plain.width(), self._plain.height()) != (w, h):
                 self._plain = make_fbo(w, h)
-                self._multi = None
-            if self.cache:
-                v.setProjection((0, 0, w, h), (0, 0, w, h))
-                v.setModelview()
-                layer = self.layer.render(v, w, h, layer_key(v, w, h, bg), bg=bg, dpr=s, font=self.label_font)
-                copy_colour(layer.handle(), self._plain.handle(), w, h)
-                draw_over(v, w, h)
-            else:
-                # one multisampled pass: the layer, then the runs over it, resolved once
-                self._multi = self._multi or make_fbo(w, h, self.SAMPLES)
-                draw_layer(v, self._multi, w, h, bg, dpr=s, font=self.label_font)
-                self._multi.bind()
-                draw_over(v, w, h)
-                self._multi.release()
-                QOpenGLFramebufferObject.blitFramebuffer(self._plain, self._multi)
+            v.setProjection((0, 0, w, h), (0, 0, w, h))
+            v.setModelview()
+            layer = self.layer.render(v, w, h, layer_key(v, w, h, bg), bg=bg, dpr=s, font=self.label_font)
+            copy_colour(layer.handle(), self._plain.handle(), w, h)
+            draw_over(v, w, h)
             return read_fbo(self._plain, w, h, opaque=not transparent)
         finally:
             ctx.doneCurrent()
@@ -75,10 +66,10 @@ class OffscreenView:
         ctx, surface = self.context
         if ctx.makeCurrent(surface):
             self.layer.release()
-            self._multi = self._plain = None
+            self._plain = None
             ctx.doneCurrent()
         self.layer.release()
-        self._multi = self._plain = None
+        self._plain = None
 
     def _scale_items(self, s: float) -> None:
         """Multiply pixel widths/sizes by s; a value the view set since (its base) is scaled afresh."""

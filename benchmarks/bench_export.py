@@ -57,8 +57,8 @@ def main() -> None:
     n = video_frame_count(steps, scene.playback.speed)
     for view in ("3d", "2d", "both"):
         out = tmp / f"race_{view}.mp4"
-        t = best_of(2, lambda: render_scene(scene, out, size=(800, 600), view=view, fps=30, steps=steps,
-                                            landscape=landscape))
+        t = best_of(2, lambda out=out, view=view: render_scene(scene, out, size=(800, 600), view=view, fps=30,
+                                                               steps=steps, landscape=landscape))
         print(f"{n}-frame 800x600 MP4, view {view:>4}: {t:.2f} s = {n / t:.0f} frames/s (target < 3 s)")
     print(f"files in {tmp}")
 

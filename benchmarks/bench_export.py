@@ -43,8 +43,14 @@ def main() -> None:
     race.step(race.total_steps)
     renderer = SceneRenderer(race, (3840, 2160), "3d")
     save_png(renderer.image(), tmp / "warm.png")            # GL context, shaders, buffers
-    render_t = best_of(3, renderer.image)
-    total_t = best_of(3, lambda: save_png(renderer.image(), tmp / "4k.png"))
+
+    def fresh_image():
+        # a picture from scratch: the kept static layer (surface, contours, labels) redrawn too
+        renderer.surface.offscreen.layer.invalidate()
+        return renderer.image()
+
+    render_t = best_of(3, fresh_image)
+    total_t = best_of(3, lambda: save_png(fresh_image(), tmp / "4k.png"))
     renderer.close()
     cold_t = best_of(1, lambda: render_scene(scene, tmp / "4k_cold.png", size=(3840, 2160), view="3d",
                                              landscape=landscape))
@@ -57,8 +63,8 @@ def main() -> None:
     n = video_frame_count(steps, scene.playback.speed)
     for view in ("3d", "2d", "both"):
         out = tmp / f"race_{view}.mp4"
-        t = best_of(2, lambda: render_scene(scene, out, size=(800, 600), view=view, fps=30, steps=steps,
-                                            landscape=landscape))
+        t = best_of(2, lambda out=out, view=view: render_scene(scene, out, size=(800, 600), view=view, fps=30,
+                                                               steps=steps, landscape=landscape))
         print(f"{n}-frame 800x600 MP4, view {view:>4}: {t:.2f} s = {n / t:.0f} frames/s (target < 3 s)")
     print(f"files in {tmp}")
 

@@ -7,54 +7,48 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from . import export_options
+from .export_options import ExportOptionError
 from .safe_output import OutputError, ReadOnlyTarget, check_replaceable
 from .scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
 from .scene_io import SPECIAL_LANDSCAPES, SceneError, _hint, check_run
 
-MAX_SIZE = (7680, 4320)
-OUT_SUFFIXES = (".png", ".svg", ".mp4", ".gif")
-VIEWS = ("3d", "2d", "both")
 DEFAULT_SOLVERS = ("gd", "momentum", "nesterov", "rmsprop", "adam")
-MAX_STEPS = 100_000
+T = TypeVar("T")
 
 
 class UsageError(ValueError):
     """Bad command-line input: one line, exit code 2."""
 
 
+def _usage(check: Callable[..., T], *args: object, **kw: object) -> T:
+    """An export option check (app.model.export_options) with its error as a UsageError."""
+    try:
+        return check(*args, **kw)
+    except ExportOptionError as e:
+        raise UsageError(str(e)) from None
+
+
 def parse_size(text: str) -> tuple[int, int]:
-    """'1280x720' -> (1280, 720); positive and at most 7680x4320."""
-    m = re.fullmatch(r"\s*(-?\d+)\s*[xX×]\s*(-?\d+)\s*", text or "")
-    if not m:
-        raise UsageError(f"--size must look like WIDTHxHEIGHT, e.g. 1280x720, got {text!r}")
-    w, h = int(m.group(1)), int(m.group(2))
-    if w <= 0 or h <= 0:
-        raise UsageError(f"--size must be positive, got {w}x{h}")
-    if w > MAX_SIZE[0] or h > MAX_SIZE[1]:
-        raise UsageError(f"--size must be at most {MAX_SIZE[0]}x{MAX_SIZE[1]}, got {w}x{h}")
-    return w, h
+    """'1280x720' -> (1280, 720), within the export size limits."""
+    return _usage(export_options.parse_size, text, name="--size")
 
 
 def check_fps(fps: int | None) -> int | None:
-    if fps is not None and not 1 <= fps <= 120:
-        raise UsageError(f"--fps must be between 1 and 120, got {fps}")
-    return fps
+    return None if fps is None else _usage(export_options.check_fps, fps, name="--fps")
 
 
 def check_steps(steps: int | None) -> int | None:
-    if steps is not None and not 1 <= steps <= MAX_STEPS:
-        raise UsageError(f"--steps must be between 1 and {MAX_STEPS}, got {steps}")
-    return steps
+    return None if steps is None else _usage(export_options.check_steps, steps, name="--steps", minimum=1)
 
 
 def check_view(view: str) -> str:
-    if view not in VIEWS:
-        raise UsageError(f"--view must be one of {', '.join(VIEWS)}, got {view!r}")
-    return view
+    return _usage(export_options.check_view, view, name="--view")
 
 
 def check_out(path: str | os.PathLike[str] | None, overwrite: bool = False) -> Path:
@@ -65,9 +59,7 @@ def check_out(path: str | os.PathLike[str] | None, overwrite: bool = False) -> P
     if not path:
         raise UsageError("--out FILE is required (.png, .svg, .mp4 or .gif)")
     out = Path(path).expanduser()
-    if out.suffix.lower() not in OUT_SUFFIXES:
-        got = f"{out.suffix!r}" if out.suffix else "no extension"
-        raise UsageError(f"--out must end in {', '.join(OUT_SUFFIXES)}; got {got} in '{_short(out)}'")
+    _usage(export_options.check_suffix, out, name="--out")
     parent = out.parent if str(out.parent) else Path(".")
     name_max = _name_max(parent)
     if len(os.fsencode(out.name)) > name_max:

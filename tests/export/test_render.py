@@ -92,6 +92,41 @@ def test_svg_is_vector_not_one_raster(tmp_path):
     assert "Export test" in text                # title as text
 
 
+def test_svg_runs_are_clipped_to_the_map(tmp_path):
+    """A run that leaves the map (gd at lr 1.05 on a bowl diverges) is drawn inside a clip path
+    no larger than the map, so it cannot run over the axes or the colour bar."""
+    import xml.etree.ElementTree as ET
+
+    from app.model.race import Race
+
+    scene = small_scene(runs=[RunSpec("gd", {"lr": 1.05}, start=(1.5, 1.0))])
+    colour = Race(scene).runs[0].color.lower()
+    root = ET.parse(render(tmp_path, "far.svg", scene=scene, size=(800, 500), view="2d")).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    parent = {child: p for p in root.iter() for child in p}
+    clips = {}
+    for cp in root.iter(f"{ns}clipPath"):
+        xy = np.array(re.findall(r"([-\d.]+),([-\d.]+)", cp.find(f"{ns}path").get("d")), dtype=float)
+        clips[cp.get("id")] = (*xy.min(axis=0), *xy.max(axis=0))
+    view_w, view_h = map(float, root.get("viewBox").split()[2:])
+    strokes = [el for el in root.iter() if (el.get("stroke") or "").lower() == colour]
+    clipped = 0
+    for el in strokes:
+        node, clip = el, None
+        while node is not None and clip is None:
+            clip = node.get("clip-path")
+            node = parent.get(node)
+        if clip is None:        # only the legend's line sample, at the bottom, is drawn unclipped
+            ys = [float(y) for sub in el.iter() for _, y in re.findall(r"([-\d.]+),([-\d.]+)",
+                                                                      sub.get("points") or sub.get("d") or "")]
+            assert ys and min(ys) > 0.9 * view_h, "a run path outside any clip path"
+            continue
+        x0, y0, x1, y1 = clips[re.fullmatch(r"url\(#(.+)\)", clip).group(1)]
+        assert x1 - x0 < 0.95 * view_w          # the map's box, not the whole canvas
+        clipped += 1
+    assert clipped >= 1, "the run's path is in the SVG"
+
+
 def test_svg_of_3d_view_is_refused(tmp_path):
     from app.ui.export.render import RenderError
 

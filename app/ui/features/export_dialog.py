@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model import export_options
+from app.model.limits import FPS_RANGE, MAX_SIZE, MAX_STEPS, MIN_SIZE
 from app.model.video import ExportCancelled
 from app.ui.export import render
 from app.ui.window.host import Host
@@ -78,7 +80,8 @@ class ExportDialog(QDialog):
         for w, h, name in SIZES:
             self.size.addItem(f"{w} × {h}" + (f"  ({name})" if name else ""), (w, h))
         self.size.addItem("Custom…", None)
-        self.width_box, self.height_box = _spin(16, render.MAX_SIZE[0], 1280), _spin(16, render.MAX_SIZE[1], 720)
+        self.width_box, self.height_box = (_spin(MIN_SIZE[0], MAX_SIZE[0], 1280),
+                                           _spin(MIN_SIZE[1], MAX_SIZE[1], 720))
         self.width_box.setSuffix(" px")
         self.height_box.setSuffix(" px")
         size_row = QHBoxLayout()
@@ -91,10 +94,10 @@ class ExportDialog(QDialog):
         self.transparent = QCheckBox("Transparent background")
         self.transparent.setToolTip("PNG only: the page around the plots is see-through")
         form.addRow("", self.transparent)
-        self.fps = _spin(1, 120, int(scene.playback.fps))
+        self.fps = _spin(*FPS_RANGE, int(scene.playback.fps))
         self.fps.setSuffix(" fps")
         form.addRow("Frame rate", self.fps)
-        self.steps = _spin(1, 100_000, int(scene.playback.steps))
+        self.steps = _spin(1, MAX_STEPS, int(scene.playback.steps))
         self.steps.setToolTip(f"Race steps in the video; {scene.playback.speed} step(s) per frame (the scene's speed)")
         form.addRow("Steps", self.steps)
         self.frames_label = QLabel()
@@ -271,15 +274,19 @@ class ExportDialog(QDialog):
             return render.render_scene(w.race.scene, out, size=self.out_size, view=self.view, fps=self.fps.value(),
                                        steps=self.steps.value(), progress=self._progress, cancel=self._is_cancelled,
                                        landscape=w.race.landscape, camera=camera)
-        render.ensure_app(need_gl=self.view != "2d")
+        # the checks render_scene makes for a video, here for the picture of the live race
+        size = export_options.check_size(self.out_size, self.suffix)
+        view = export_options.check_view(self.view, self.suffix)
+        transparent = export_options.check_transparent(self.transparent.isChecked(), self.suffix)
+        render.ensure_app(need_gl=view != "2d")
         self._progress(0.2, "rendering")
-        renderer = render.SceneRenderer(w.race, self.out_size, self.view, transparent=self.transparent.isChecked(),
+        renderer = render.SceneRenderer(w.race, size, view, transparent=transparent,
                                         camera=camera, grid=w.grid)
         try:
             if self.suffix == ".svg":
                 done = renderer.save_svg(out)
             else:
-                done = render.save_png(renderer.image(), out, transparent=self.transparent.isChecked())
+                done = render.save_png(renderer.image(), out, transparent=transparent)
         finally:
             renderer.close()
         self._progress(1.0, "done")

@@ -100,6 +100,16 @@ def decimated(grid: SurfaceGrid, max_nodes: int) -> SurfaceGrid:
                                undefined=undefined)
 
 
+def bound_labels(lo: float, hi: float, digits: int = 3) -> tuple[str, str]:
+    """Axis-end labels of the range lo..hi: ``digits`` significant digits (-0.128048 -> "-0.128"),
+    more only where needed to tell the two ends apart (100.001 and 100.002)."""
+    for n in range(digits, 16):
+        a, b = f"{lo:.{n}g}", f"{hi:.{n}g}"
+        if a != b or lo == hi:
+            return a, b
+    return a, b
+
+
 def sample(landscape, bounds: Bounds, n: int, log: bool | None = None) -> SurfaceGrid:
     """Evaluate the landscape on an n x n grid over bounds (vectorized, one call)."""
     if not 2 <= int(n) <= 2000:

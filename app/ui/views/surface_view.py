@@ -4,11 +4,14 @@ The surface is built once per landscape (set_surface); each frame only the
 trajectory items get new whole arrays (set_tracks). Data coordinates are mapped
 into a 10 x 10 box with height 0..HEIGHT so every landscape has a pleasant aspect.
 
-The GL scene lives in a QOpenGLWindow embedded with createWindowContainer, not
-in a QOpenGLWidget: a QOpenGLWidget makes Qt composite the WHOLE main window
-through OpenGL on every repaint, which on software GL (llvmpipe) costs 2-3x
-the frame rate. Two consequences: window grabs need grab_with_gl() to include
-the 3-D pixels, and the window must be freed before its container (dispose()).
+The GL scene lives in an app.ui.gl.window.GLWindow (a QOpenGLWindow embedded
+with createWindowContainer, drawn through the cached static layer). Two
+consequences: window grabs need grab_with_gl() to include the 3-D pixels, and
+the window must be freed before its container (dispose()). While the camera
+moves, the window draws a coarser stand-in mesh (MOVING_MESH) in the surface's place.
+
+Runs are clipped to the drawn box (app.ui.gl.clip): a diverged run's path ends
+at the box's edge, its head and cross where it leaves the box.
 """
 from __future__ import annotations
 
@@ -18,274 +21,30 @@ import weakref
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
-from OpenGL import GL
-from pyqtgraph.opengl.GLViewWidget import GLViewMixin
-from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, Signal
-from PySide6.QtGui import QImage, QSurfaceFormat
-from PySide6.QtOpenGL import QOpenGLWindow
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import colormaps, theme
-from app.ui.views.surface_grid import SurfaceGrid, decimated
+from app.ui.gl.clip import clip_path, inside
+from app.ui.gl.offscreen import OffscreenView
+from app.ui.gl.paths import MARKER_GL_OPTIONS, ON_TOP, SURFACE, PathItems, cross_segments
+from app.ui.gl.window import GLWindow
+from app.ui.views.surface_grid import SurfaceGrid, bound_labels, decimated
 
 BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
 HEIGHT = 4.0      # and [0, HEIGHT] in z
 MAX_MESH = 160    # 3-D mesh vertices per side at most: llvmpipe pays per triangle every frame
+MOVING_MESH = 80  # ... and while the camera moves, when the static layer is redrawn every frame
 LIFT = 0.06       # trajectories float this far above the surface (world units)
-CLICK_SLOP = 4    # px: a press that moves further than this is an orbit drag, not a click
 RAY_SAMPLES = 600 # steps along the view ray inside the surface box before bisecting a crossing
 CAMERAS = {
     "reset": dict(distance=15.0, elevation=48.0, azimuth=-62.0),
     "top": dict(distance=14.0, elevation=90.0, azimuth=-90.0),
     "side": dict(distance=18.0, elevation=6.0, azimuth=-90.0),
 }
-_ON_TOP = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
-           "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA), "glDepthMask": (GL.GL_TRUE,)}
-# Halos do not write depth, so the bright line drawn after them always wins.
-_HALO = {**_ON_TOP, "glDepthMask": (GL.GL_FALSE,)}
-# Markers (heads, starts, minima) are the key facts: drawn over everything.
-_MARKER = {**_ON_TOP, GL.GL_DEPTH_TEST: False}
-MARKER_GL_OPTIONS = _MARKER   # public: overlays (arrows, annotations) drawn like the paths
 LIGHT_DIR = np.array([-0.45, -0.55, 0.70])   # from the front-left, above: hills read as hills
-STATIC_DEPTH = 10   # GL items below this depth value are the cached static layer
-_SURFACE = {GL.GL_DEPTH_TEST: True, GL.GL_BLEND: False, GL.GL_CULL_FACE: False,
-            "glDepthMask": (GL.GL_TRUE,)}
-
-
-class _PathItems:
-    """The GL items of all runs: one halo item and one line item, each a single draw.
-
-    Every run's polyline goes in as separate segments (mode='lines'): one GL call
-    for all runs instead of one per run, with the same pixels (GL rasterizes a
-    strip segment by segment too), all halos under all lines as before.
-    """
-
-    def __init__(self, view, th: theme.Theme, line_width: float, halo_width: float) -> None:
-        # Paths are drawn over the surface (no depth test): in the narrow creases
-        # where solvers travel, the walls would otherwise hide them from most angles.
-        self.halo = gl.GLLinePlotItem(mode="lines", width=halo_width + 1, antialias=True,
-                                      color=theme.rgba_float(th.halo, 0.8))
-        self.line = gl.GLLinePlotItem(mode="lines", width=line_width + 1, antialias=True)
-        self.halo.setGLOptions({**_HALO, GL.GL_DEPTH_TEST: False})
-        self.line.setGLOptions(_MARKER)
-        self.halo.setDepthValue(10)
-        self.line.setDepthValue(11)
-        for it in (self.halo, self.line):
-            view.addItem(it)
-
-    def set_paths(self, paths: list[np.ndarray], colors: list[tuple]) -> None:
-        """paths: per run (k, 3) world points; colors: per run RGBA floats."""
-        segs = [np.repeat(p, 2, axis=0)[1:-1] for p in paths if len(p) >= 2]
-        cols = [np.broadcast_to(np.asarray(c, dtype=np.float32), (2 * len(p) - 2, 4))
-                for p, c in zip(paths, colors) if len(p) >= 2]
-        if not segs:
-            for it in (self.halo, self.line):
-                it.setData(pos=np.zeros((0, 3), dtype=np.float32))
-            return
-        pos = np.concatenate(segs)
-        self.halo.setData(pos=pos)
-        self.line.setData(pos=pos, color=np.ascontiguousarray(np.concatenate(cols)))
-
-    def remove(self, view) -> None:
-        for it in (self.halo, self.line):
-            view.removeItem(it)
-
-
-class GLWindow(GLViewMixin, QOpenGLWindow):
-    """pyqtgraph's GL view (camera, mouse orbit, items) on a QOpenGLWindow."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        fmt = QSurfaceFormat.defaultFormat()
-        fmt.setSwapInterval(0)     # playback has its own timer; do not wait for vblank
-        fmt.setSamples(0)
-        fmt.setDepthBufferSize(24)   # the default format may have none: hills would not hide what is behind
-        self.setFormat(fmt)
-
-    batching = False   # while True, item updates only mark the window dirty
-    click_handler = None   # callable(x_px, y_px, shift) for a left press+release without a drag
-    _press = None
-
-    # --- mouse: orbit as pyqtgraph does, plus a click that is not a drag ----
-    def mousePressEvent(self, ev) -> None:
-        self._press = ev.position() if ev.button() == Qt.MouseButton.LeftButton else None
-        super().mousePressEvent(ev)
-
-    def mouseMoveEvent(self, ev) -> None:
-        if self._press is not None and (ev.position() - self._press).manhattanLength() > CLICK_SLOP:
-            self._press = None   # an orbit: its release must not move a start
-        super().mouseMoveEvent(ev)
-
-    def mouseReleaseEvent(self, ev) -> None:
-        press, self._press = self._press, None
-        if press is not None and ev.button() == Qt.MouseButton.LeftButton and self.click_handler is not None:
-            shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            self.click_handler(ev.position().x(), ev.position().y(), shift)
-        super().mouseReleaseEvent(ev)
-
-    def view_projection(self) -> np.ndarray:
-        """4x4 world -> clip matrix (projection @ view) as drawn; logical and device pixels give
-        the same matrix because the frustum depends only on the viewport's aspect ratio."""
-        w, h = max(self.width(), 1), max(self.height(), 1)
-        m = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
-        return np.array(m.data(), dtype=np.float64).reshape(4, 4).T   # data() is column-major
-
-    def ray(self, x_px: float, y_px: float) -> tuple[np.ndarray, np.ndarray]:
-        """(origin, unit direction) in world space of the view ray through window point (x_px, y_px)."""
-        w, h = max(self.width(), 1), max(self.height(), 1)
-        ndc = np.array([2.0 * x_px / w - 1.0, 1.0 - 2.0 * y_px / h])
-        inv = np.linalg.inv(self.view_projection())
-        ends = inv @ np.array([[*ndc, -1.0, 1.0], [*ndc, 1.0, 1.0]]).T   # near and far plane
-        near, far = (ends[:3] / ends[3]).T
-        d = far - near
-        return near, d / np.linalg.norm(d)
-
-
-    def update(self) -> None:
-        if self.batching:
-            self.dirty = True
-            return
-        super().update()
-
-    def paint_now(self) -> None:
-        """Render and swap synchronously (no ~5 ms requestUpdate delay, one paint per frame)."""
-        if self.isExposed():
-            QCoreApplication.sendEvent(self, QEvent(QEvent.Type.UpdateRequest))
-        else:
-            super().update()
-
-    # --- static layer cache ------------------------------------------------
-    # The surface mesh, its contour lines and the floor change only when the
-    # landscape, the look or the camera does, yet cost ~2/3 of a frame on
-    # llvmpipe. They are drawn once into a framebuffer; each frame copies it
-    # (one blit) and draws only the runs and markers over it.
-    cache_static = True
-    _static_fbo = None
-    _static_key = None
-    _static_version = 0
-
-    def invalidate_static(self) -> None:
-        """Redraw the cached static layer at the next paint."""
-        self._static_version += 1
-
-    def _static_items(self) -> list:
-        out = []
-        for it in self.items:
-            if it.parentItem() is not None or it.depthValue() >= STATIC_DEPTH or isinstance(it, gl.GLTextItem):
-                continue   # text is painted into the cache by _paint_labels (see there)
-            if not getattr(it, "_static_hooked", False):
-                _hook_static(it, self)
-            out.append(it)
-        return out
-
-    def paintGL(self) -> None:
-        static = self._static_items() if self.cache_static else []
-        if not static:
-            super().paintGL()
-            return
-        labels = self._static_labels()
-        from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
-
-        w, h = self.deviceWidth(), self.deviceHeight()
-        region = self.getViewport()
-        self.setProjection(region, region)
-        self.setModelview()
-        key = (w, h, tuple(self.opts["bgcolor"]), tuple(self.viewMatrix().copyDataTo()),
-               tuple(self.currentProjection().copyDataTo()), tuple((id(it), it.visible()) for it in static),
-               tuple((id(it), it.visible(), it.text, tuple(np.asarray(it.pos, dtype=float)), it.color.rgba(),
-                      it.font.key()) for it in labels),
-               self._static_version)
-        default = self.defaultFramebufferObject()
-        fbo = self._static_fbo
-        if fbo is None or (fbo.width(), fbo.height()) != (w, h):
-            fmt = QOpenGLFramebufferObjectFormat()
-            fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
-            fbo = self._static_fbo = QOpenGLFramebufferObject(w, h, fmt)
-            self._static_key = None
-        if key != self._static_key:
-            fbo.bind()
-            GL.glViewport(0, 0, w, h)
-            GL.glClearColor(*self.opts["bgcolor"])
-            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
-            self._draw_top_level(static)
-            self._paint_labels(labels, w, h)
-            self._static_key = key
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo.handle())
-        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, default)
-        GL.glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, default)
-        GL.glViewport(0, 0, w, h)
-        GL.glClear(GL.GL_DEPTH_BUFFER_BIT)   # runs and markers draw without depth test (see _MARKER)
-        self._draw_top_level([it for it in self.items if it.parentItem() is None and it not in static
-                              and not any(it is lb for lb in labels)])
-
-    def _static_labels(self) -> list:
-        """Top-level text items below STATIC_DEPTH: the axis labels, drawn into the cache."""
-        return [it for it in self.items if isinstance(it, gl.GLTextItem) and it.parentItem() is None
-                and it.depthValue() < STATIC_DEPTH]
-
-    def _paint_labels(self, labels, w: int, h: int) -> None:
-        """GLTextItem.paint for every label, with one QPainter on the bound cache framebuffer.
-
-        GLTextItem paints with a QPainter on the window (~0.2 ms a label, every
-        frame); painted into the cache they cost nothing per frame. Same place,
-        font, colour and hints, and, drawn right after the static items and
-        before the runs, the same stacking as before.
-        """
-        from PySide6.QtGui import QPainter, QVector3D
-        from PySide6.QtOpenGL import QOpenGLPaintDevice
-
-        labels = [it for it in sorted(labels, key=lambda a: a.depthValue()) if it.visible() and it.text]
-        if not labels:
-            return
-        device = QOpenGLPaintDevice(w, h)
-        device.setDevicePixelRatio(self.devicePixelRatio())
-        painter = QPainter(device)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        try:
-            for it in labels:
-                self._modelViewStack.append(self.currentModelView() * it.transform())
-                try:
-                    at = it.align_text(it.compute_projection().map(QVector3D(*it.pos)).toPointF())
-                finally:
-                    self._modelViewStack.pop()
-                painter.setPen(it.color)
-                painter.setFont(it.font)
-                painter.drawText(at, it.text)
-        finally:
-            painter.end()
-
-    def _draw_top_level(self, items) -> None:
-        """GLViewMixin.drawItemTree for a subset of the top-level items, in depth order."""
-        for it in sorted(items, key=lambda a: a.depthValue()):
-            if not it.visible():
-                continue
-            self._modelViewStack.append(self.currentModelView() * it.transform())
-            try:
-                self.drawItemTree(it)
-            finally:
-                self._modelViewStack.pop()
-
-    def devicePixelRatioF(self) -> float:   # GLViewMixin and items ask the QWidget API
-        return float(self.devicePixelRatio())
-
-    def rect(self) -> QRect:
-        return QRect(0, 0, self.width(), self.height())
-
-
-def _hook_static(item, window: GLWindow) -> None:
-    """Make item.update() (called by setData, setVisible, transforms) also invalidate the cache."""
-    original = item.update
-    ref = weakref.ref(window)
-
-    def update() -> None:
-        win = ref()
-        if win is not None:
-            win.invalidate_static()
-        original()
-
-    item.update = update
-    item._static_hooked = True
+LABEL_PT = 16     # axis labels (points); lecture mode passes its larger size to set_sizes
 
 
 _LIVE_VIEWS: weakref.WeakSet[SurfaceView] = weakref.WeakSet()
@@ -317,6 +76,8 @@ class SurfaceView(QWidget):
         self.grid: SurfaceGrid | None = None
         self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
         self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
+        self.label_pt = LABEL_PT
+        self.round_joins = False     # round path joins (exports: thick lines); costs two draws a frame
         self._minima: tuple = ((), None)
         self.colormap = "viridis"
         self.show_contours = True
@@ -332,27 +93,42 @@ class SurfaceView(QWidget):
         self.gl.click_handler = self._on_click
         self.setMinimumSize(200, 160)
         self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, shader=None,
-                                            glOptions=_SURFACE)
+                                            glOptions=SURFACE)
         self.surface.setDepthValue(0)
         self.addItem(self.surface)
+        # drawn in the surface's place while the camera moves (hidden: only the GL window's
+        # static layer draws it, see app.ui.gl.window)
+        self.surface_coarse = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, shader=None,
+                                                   glOptions=SURFACE)
+        self.surface_coarse.setDepthValue(0)
+        self.surface_coarse.setVisible(False)
+        self.addItem(self.surface_coarse)
+        self.gl.stand_ins[self.surface] = self.surface_coarse
         # Antialiasing thousands of contour segments costs ~7 ms a frame on llvmpipe.
         self.contours = gl.GLLinePlotItem(mode="lines", width=1.0, antialias=False, color=(1, 1, 1, 0.35))
-        self.contours.setGLOptions(_ON_TOP)
+        self.contours.setGLOptions(ON_TOP)
         self.contours.setDepthValue(1)
         self.addItem(self.contours)
+        # the stand-ins while the camera moves: a coarser mesh, and contour lines laid on it
+        self.contours_coarse = gl.GLLinePlotItem(mode="lines", width=1.0, antialias=False)
+        self.contours_coarse.setGLOptions(ON_TOP)
+        self.contours_coarse.setDepthValue(1)
+        self.contours_coarse.setVisible(False)
+        self.addItem(self.contours_coarse)
+        self.gl.stand_ins[self.contours] = self.contours_coarse
         self.floor = gl.GLGridItem(size=pg.Vector(BOX, BOX, 1), color=th.grid3d)
         self.floor.setSpacing(BOX / 10, BOX / 10)
         self.floor.translate(0, 0, -0.02)
         self.addItem(self.floor)
         self._labels: list[gl.GLTextItem] = []
-        self._paths: _PathItems | None = None   # made with the current look by the next set_tracks
-        self._tracks: list[_PathItems] = []     # per run, the shared path items (one draw for all runs)
+        self._paths: PathItems | None = None   # made with the current look by the next set_tracks
+        self._tracks: list[PathItems] = []     # per run, the shared path items (one draw for all runs)
         self.heads_outline = self._scatter(20)
         self.heads = self._scatter(21)
         self.starts_outline = self._scatter(20)
         self.starts = self._scatter(21)
         self.crosses = gl.GLLinePlotItem(mode="lines", width=4.0, antialias=True, color=(0.85, 0.1, 0.1, 1))
-        self.crosses.setGLOptions(_MARKER)
+        self.crosses.setGLOptions(MARKER_GL_OPTIONS)
         self.crosses.setDepthValue(22)
         self.addItem(self.crosses)
         self.stars_outline = self._scatter(20)
@@ -395,16 +171,21 @@ class SurfaceView(QWidget):
 
     def _scatter(self, depth: int) -> gl.GLScatterPlotItem:
         it = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), pxMode=True)
-        it.setGLOptions(_MARKER)
+        it.setGLOptions(MARKER_GL_OPTIONS)
         it.setDepthValue(depth)
         self.addItem(it)
         return it
 
     # --- look ---------------------------------------------------------------
-    def set_sizes(self, line: float, halo: float, head: float, start: float) -> None:
-        """Pixel widths of run lines and their halos, sizes of head and start markers."""
+    def set_sizes(self, line: float, halo: float, head: float, start: float, label_pt: float | None = None) -> None:
+        """Pixel widths of run lines and their halos, sizes of head and start markers; the axis labels'
+        point size (keep it at least the 2-D view's tick size)."""
         self.line_width, self.halo_width = float(line), float(halo)
         self.head_size, self.start_size = float(head), float(start)
+        if label_pt is not None:
+            self.label_pt = float(label_pt)
+            if self.grid is not None:
+                self._set_labels()
         self._drop_tracks()
 
     def set_theme(self, th: theme.Theme) -> None:
@@ -440,40 +221,53 @@ class SurfaceView(QWidget):
     def set_surface(self, grid: SurfaceGrid, colormap: str = "viridis", contour_levels: int = 20,
                     minima=(), landscape=None) -> None:
         # The mesh and its contour lines on the same decimated nodes (the 2-D map keeps the full grid).
-        grid = decimated(grid, MAX_MESH)
+        full = grid
+        grid = decimated(full, MAX_MESH)
         self.grid, self.colormap = grid, colormap
-        X = (grid.xs - grid.xs[0]) / (grid.xs[-1] - grid.xs[0]) * BOX - BOX / 2
-        Y = (grid.ys - grid.ys[0]) / (grid.ys[-1] - grid.ys[0]) * BOX - BOX / 2
-        t = grid.t.T        # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
         self._mesh = (grid.xs, grid.ys, grid.t)
-        colors = colormaps.colors_for(t, colormap)
-        colors[..., :3] *= _lambert(X, Y, t * HEIGHT)[..., None]
-        colors = colors.reshape(-1, 4)
-        self.surface.setData(x=X, y=Y, z=(t * HEIGHT).astype(np.float32), colors=colors,
-                             showGrid=self.wireframe, lineColor=(0, 0, 0, 0.25))
+        self._coarse = decimated(full, MOVING_MESH)
+        self.surface.setData(**self._mesh_data(grid))
+        self.surface_coarse.setData(**self._mesh_data(self._coarse))
         self._set_contours(contour_levels)
         self._minima = (minima, landscape)
         self._set_minima(minima, landscape)
         self._set_labels()
 
+    def _mesh_data(self, grid: SurfaceGrid) -> dict:
+        """GLSurfacePlotItem.setData arguments of the grid's mesh in the box, coloured and shaded."""
+        X = (grid.xs - grid.xs[0]) / (grid.xs[-1] - grid.xs[0]) * BOX - BOX / 2
+        Y = (grid.ys - grid.ys[0]) / (grid.ys[-1] - grid.ys[0]) * BOX - BOX / 2
+        t = grid.t.T        # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
+        colors = colormaps.colors_for(t, self.colormap)
+        colors[..., :3] *= _lambert(X, Y, t * HEIGHT)[..., None]
+        return dict(x=X, y=Y, z=(t * HEIGHT).astype(np.float32), colors=colors.reshape(-1, 4),
+                    showGrid=self.wireframe, lineColor=(0, 0, 0, 0.25))
+
     def _set_contours(self, levels: int) -> None:
         self._levels = levels
-        lines = self.grid.contour_lines(levels if self.show_contours else 0)
+        color = (1, 1, 1, 0.45) if self.theme.name == "light" else (0, 0, 0, 0.5)
+        coarse = self._coarse
+        for item, grid in ((self.contours, self.grid), (self.contours_coarse, coarse)):
+            item.setData(pos=self._contour_segments(grid, levels), color=color)
+
+    def _contour_segments(self, grid: SurfaceGrid, levels: int) -> np.ndarray:
+        """The grid's contour lines as (2k, 3) segment ends (GL mode 'lines') on its own mesh."""
+        lines = grid.contour_lines(levels if self.show_contours else 0)
         if len(lines) < 2:
-            self.contours.setData(pos=np.zeros((0, 3)))
-            return
+            return np.zeros((0, 3), dtype=np.float32)
         a, b = lines[:-1], lines[1:]
         ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
         seg = np.empty((2 * ok.sum(), 2))
         seg[0::2], seg[1::2] = a[ok], b[ok]
         pos = self.world(seg, np.zeros(len(seg)), lift=0.0)
-        pos[:, 2] = self._height_at(seg) + 0.01   # on the drawn mesh, so lines are not buried
-        self.contours.setData(pos=pos, color=(1, 1, 1, 0.45) if self.theme.name == "light" else (0, 0, 0, 0.5))
+        # on the drawn mesh, so lines are not buried
+        pos[:, 2] = self._height_at(seg, (grid.xs, grid.ys, grid.t)) + 0.01
+        return pos
 
-    def _height_at(self, xy: np.ndarray) -> np.ndarray:
+    def _height_at(self, xy: np.ndarray, mesh: tuple | None = None) -> np.ndarray:
         """Bilinear height of the drawn (decimated) mesh at data points: paths and contour
         lines lie on what the eye sees, not under it where the mesh cuts across a crease."""
-        mx, my, t = self._mesh
+        mx, my, t = self._mesh if mesh is None else mesh
         fx = np.interp(xy[:, 0], mx, np.arange(len(mx)))
         fy = np.interp(xy[:, 1], my, np.arange(len(my)))
         i0 = np.clip(np.floor(fx).astype(int), 0, len(mx) - 2)
@@ -553,13 +347,17 @@ class SurfaceView(QWidget):
         (x0, x1), (y0, y1) = self.grid.bounds
         fg = pg.mkColor(self.theme.foreground)
         h = BOX / 2 + 0.6
-        # x along the front edge, y along the right edge: the corner labels never collide.
+        (tx0, tx1), (ty0, ty1) = bound_labels(x0, x1), bound_labels(y0, y1)
+        # x along the front edge, y along the right edge, each label centred on its point
         spec = [((0, -h, 0), "x"), ((h, 0, 0), "y"),
-                ((-BOX / 2, -h, 0), f"{x0:g}"), ((BOX / 2 - 0.6, -h, 0), f"{x1:g}"),
-                ((h, -BOX / 2 + 0.6, 0), f"{y0:g}"), ((h, BOX / 2, 0), f"{y1:g}")]
+                ((-BOX / 2 + 0.3, -h, 0), tx0), ((BOX / 2 - 0.3, -h, 0), tx1),
+                ((h, -BOX / 2 + 0.3, 0), ty0), ((h, BOX / 2 - 0.3, 0), ty1)]
+        font = QFont("DejaVu Sans")
+        font.setPointSizeF(self.label_pt)
+        centre = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
         self._labels = []
         for pos, text in spec:
-            it = gl.GLTextItem(pos=np.array(pos, dtype=float), text=text, color=fg)
+            it = gl.GLTextItem(pos=np.array(pos, dtype=float), text=text, color=fg, font=font, alignment=centre)
             self.addItem(it)
             self._labels.append(it)
 
@@ -577,31 +375,50 @@ class SurfaceView(QWidget):
 
     def _set_tracks(self, tracks) -> None:
         if self._paths is None:
-            self._paths = _PathItems(self, self.theme, self.line_width, self.halo_width)
+            self._paths = PathItems(self, self.theme, self.line_width, self.halo_width, self.round_joins)
         self._tracks = [self._paths] * len(tracks)
-        heads, head_colors, starts, crosses, paths = [], [], [], [], []
+        heads, head_colors, starts, start_colors, crosses, segments, colors = [], [], [], [], [], [], []
         for tr in tracks:
             pos = self.world(tr.points, tr.losses)
-            pos[:, 2] = np.maximum(pos[:, 2], self._height_at(tr.points) + LIFT)
+            with np.errstate(invalid="ignore"):
+                pos[:, 2] = np.maximum(pos[:, 2], self._height_at(tr.points) + LIFT)
             color = theme.rgba_float(tr.color)
-            paths.append(pos)
-            heads.append(pos[-1])
-            head_colors.append(color)
-            starts.append(pos[0])
-            if tr.diverged_at is not None:
-                crosses.append(pos[-1])
-        self._paths.set_paths(paths, head_colors)
-        if heads:
-            heads = np.asarray(heads)
-            self.heads_outline.setData(pos=heads, size=self.head_size + 5, color=theme.rgba_float(self.theme.halo))
-            self.heads.setData(pos=heads, size=self.head_size, color=np.asarray(head_colors))
-            starts = np.asarray(starts)
-            self.starts_outline.setData(pos=starts, size=self.start_size, color=np.asarray(head_colors))
-            self.starts.setData(pos=starts, size=self.start_size - 5, color=theme.rgba_float("#FFFFFF"))
-        else:
-            for it in (self.heads, self.heads_outline, self.starts, self.starts_outline):
+            within = inside(pos, -BOX / 2, BOX / 2)
+            if within.all():     # the usual case: the whole path in the box, nothing to cut
+                seg = np.repeat(pos, 2, axis=0)[1:-1] if len(pos) >= 2 else pos[:0]
+            else:
+                seg = clip_path(pos, -BOX / 2, BOX / 2).astype(np.float32)
+            segments.append(seg)
+            colors.append(color)
+            ok = within[[0, -1]]
+            if ok[0]:
+                starts.append(pos[0])
+                start_colors.append(color)
+            # the head where the run is, or where its path last leaves the box
+            head = pos[-1] if ok[1] else (seg[-1] if len(seg) else None)
+            if head is not None:
+                heads.append(head)
+                head_colors.append(color)
+                if tr.diverged_at is not None:
+                    crosses.append(head)
+        self._paths.set_segments(segments, colors)
+        self._set_markers(self.heads, self.heads_outline, heads, head_colors, self.head_size,
+                          self.head_size + 5, theme.rgba_float(self.theme.halo))
+        self._set_markers(self.starts, self.starts_outline, starts, start_colors, self.start_size - 5,
+                          self.start_size, None, fill=theme.rgba_float("#FFFFFF"))
+        self.crosses.setData(pos=cross_segments(np.asarray(crosses).reshape(-1, 3)))
+
+    @staticmethod
+    def _set_markers(inner, outer, pos, colors, inner_size, outer_size, outer_color, fill=None) -> None:
+        """Two-tone point markers: outer ring (outer_color, or the run's colour) under an inner dot
+        (the run's colour, or fill)."""
+        if not pos:
+            for it in (inner, outer):
                 it.setData(pos=np.zeros((0, 3)))
-        self.crosses.setData(pos=_cross_segments(np.asarray(crosses).reshape(-1, 3)))
+            return
+        pos, colors = np.asarray(pos, dtype=np.float32), np.asarray(colors)
+        outer.setData(pos=pos, size=outer_size, color=colors if outer_color is None else outer_color)
+        inner.setData(pos=pos, size=inner_size, color=colors if fill is None else fill)
 
     # --- camera and export -------------------------------------------------
     def set_camera(self, preset: str) -> None:
@@ -617,13 +434,11 @@ class SurfaceView(QWidget):
         """Render the current view at width x height into a QImage, in an offscreen framebuffer.
 
         Works on a hidden SurfaceView too, and never resizes the window on screen
-        (the renderer of app.ui.export.render draws it, labels included).
+        (app.ui.gl.offscreen draws it, labels included).
         """
-        from app.ui.export.render import _Offscreen3D
-
-        renderer = _Offscreen3D.around(self)
+        renderer = OffscreenView(self.gl)
         try:
-            return renderer.render(int(width), int(height), 1.0, False)
+            return renderer.render(int(width), int(height))
         finally:
             renderer.close()
 
@@ -656,11 +471,3 @@ def _lambert(X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:
     n /= np.linalg.norm(n, axis=-1, keepdims=True)
     light = LIGHT_DIR / np.linalg.norm(LIGHT_DIR)
     return (0.6 + 0.4 * np.clip(n @ light, 0.0, 1.0)).astype(np.float32)
-
-
-def _cross_segments(centers: np.ndarray, r: float = 0.25) -> np.ndarray:
-    """Two crossing segments (an X) around each centre: (4k, 3) for mode='lines'."""
-    if len(centers) == 0:
-        return np.zeros((0, 3), dtype=np.float32)
-    d = np.array([[-r, -r, 0], [r, r, 0], [-r, r, 0], [r, -r, 0]], dtype=np.float32)
-    return (centers[:, None, :] + d[None]).reshape(-1, 3).astype(np.float32)

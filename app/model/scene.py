@@ -8,6 +8,7 @@ see scene_schema). Code builds them like any dataclass, without validation;
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
@@ -24,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
+
+from solvers.naming import did_you_mean
 
 from .limits import (
     FPS_RANGE,
@@ -106,41 +109,52 @@ def _as_tuples(d: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
 
 
-def _known_solver(name: str) -> str:
-    import solvers
-    from solvers.naming import did_you_mean
+class _Checks:
+    """The checks that need the registries (surface names, landscape kinds, solvers).
 
-    known = list(solvers.names())
+    This module is the format and imports none of them; app.model.scene_checks,
+    which knows them, installs them with ``install_checks`` (the validator of
+    app.model.scene_schema imports it, so no validation runs without them).
+    """
+
+    solver_names: Callable[[], list[str]] = staticmethod(lambda: [])
+    landscape_names: Callable[[], list[str]] = staticmethod(lambda: [])
+    landscape: Callable[[Any], list[str]] = staticmethod(lambda spec: [])
+    run: Callable[[Any], list[str]] = staticmethod(lambda spec: [])
+
+
+def install_checks(*, solver_names: Callable[[], list[str]], landscape_names: Callable[[], list[str]],
+                   landscape: Callable[[Any], list[str]], run: Callable[[Any], list[str]]) -> None:
+    """Install the registry checks (see _Checks); called once by app.model.scene_checks."""
+    _Checks.solver_names = staticmethod(solver_names)
+    _Checks.landscape_names = staticmethod(landscape_names)
+    _Checks.landscape = staticmethod(landscape)
+    _Checks.run = staticmethod(run)
+
+
+def _known(kind: str, name: str, known: list[str]) -> str:
     if name not in known:
-        raise _problem("name", f"unknown solver {name!r}{did_you_mean(name, known)}")
+        raise _problem("name", f"unknown {kind} {name!r}{did_you_mean(name, known)}")
     return name
+
+
+def _known_solver(name: str) -> str:
+    return _known("solver", name, _Checks.solver_names())
 
 
 def _known_landscape(name: str) -> str:
-    import landscapes
-    from solvers.naming import did_you_mean
-
-    from .landscape_kinds import SPECIAL_LANDSCAPES
-
-    known = [*landscapes.names(), *SPECIAL_LANDSCAPES]
-    if name not in known:
-        raise _problem("name", f"unknown landscape {name!r}{did_you_mean(name, known)}")
-    return name
+    return _known("landscape", name, _Checks.landscape_names())
 
 
 def _checked_by_kind(spec: LandscapeSpec) -> LandscapeSpec:
     """The landscape's kind checks the fields the format cannot (names, params, the formula)."""
-    from .landscape_kinds import kind_of
-
-    _raise_problems(kind_of(spec).problems(spec))
+    _raise_problems(_Checks.landscape(spec))
     return spec
 
 
 def _checked_by_solvers(spec: RunSpec) -> RunSpec:
-    """The solver, its hyper-parameters and schedule, checked by solvers (scene_io.check_run)."""
-    from .scene_io import check_run
-
-    _raise_problems(check_run(spec))
+    """The solver, its hyper-parameters and schedule, checked by solvers (scene_checks.check_run)."""
+    _raise_problems(_Checks.run(spec))
     return spec
 
 

@@ -25,12 +25,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from solvers.naming import did_you_mean
-
-from .build import make_schedule
 from .landscape_kinds import SPECIAL_LANDSCAPES
 from .limits import MAX_SCENE_BYTES
-from .scene import SCENE_VERSION, RunSpec, Scene
+from .scene import SCENE_VERSION, Scene
+from .scene_checks import check_run
 from .scene_problems import describe, is_int, json_type, raw_problems, show, work_problem
 from .scene_schema import scene_adapter
 
@@ -179,31 +177,6 @@ def scene_from_dict(d: Any) -> Scene:
 def validate_scene(scene: Scene) -> None:
     """Raise SceneError if ``scene`` (e.g. built in code) would not load back."""
     scene_from_dict(json.loads(json.dumps(scene_to_dict(scene))))
-
-
-def check_run(spec: RunSpec) -> list[str]:
-    """Problems with a run's solver name, hyper-parameters and schedule (solvers validate)."""
-    import solvers
-
-    known = list(solvers.names())
-    if spec.solver not in known:
-        return [f"solver: unknown solver {spec.solver!r}{did_you_mean(spec.solver, known)}"]
-    problems = []
-    try:
-        solvers.make(spec.solver, **spec.hyper)
-    except (ValueError, TypeError, KeyError, ArithmeticError) as e:
-        problems.append(f"hyper: {_msg(e)}")
-    if spec.schedule is not None:
-        try:
-            make_schedule(spec.schedule)
-        except (ValueError, TypeError, KeyError, ArithmeticError) as e:
-            problems.append(f"schedule: {_msg(e)}")
-    return problems
-
-
-def _msg(e: BaseException) -> str:
-    # KeyError repr()s its message; take the plain text.
-    return str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
 
 
 def _hint(name: object, known: Any) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from . import scene_checks  # noqa: F401  installs the registry checks the validator runs
 from .scene import Scene
 
 SCHEMA_FILE = Path("docs") / "scene.schema.json"

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from app.ui.views.plots_view import PlotsView
     from app.ui.views.surface_grid import SurfaceGrid
     from app.ui.views.surface_view import SurfaceView
-    from app.ui.window.main_window import MainWindow
 
 Layout = Callable[[], tuple[QByteArray, QByteArray]]
 
@@ -55,7 +54,8 @@ class Host(QObject):
     look_changed = Signal(object, bool)
     closing = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:
+        # the MainWindow that makes this host (typed by its base: main_window imports this module)
         super().__init__(window)
         self._w = window
         self._layout: Layout | None = None

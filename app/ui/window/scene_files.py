@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from app.model import scene_io
-
-if TYPE_CHECKING:
-    from app.ui.window.main_window import MainWindow
 
 FILTER = "Loss Lab scenes (*.json)"
 
 
 class SceneFiles:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:   # the MainWindow (which imports this module)
         self.w = window
 
     def open(self, path) -> bool:

@@ -240,7 +240,12 @@ class SurfaceView(QWidget):
         t = grid.t.T        # (n_x, n_y): pyqtgraph wants z[i, j] at (x[i], y[j])
         colors = colormaps.colors_for(t, self.colormap)
         colors[..., :3] *= _lambert(X, Y, t * HEIGHT)[..., None]
-        return dict(x=X, y=Y, z=(t * HEIGHT).astype(np.float32), colors=colors.reshape(-1, 4),
+        z = (t * HEIGHT).astype(np.float32)
+        if grid.undefined is not None:
+            # no surface where f has no value: GL drops triangles with a NaN corner, so the
+            # undefined region is a hole, not a plateau at the colour map's top
+            z[grid.undefined.T] = np.nan
+        return dict(x=X, y=Y, z=z, colors=colors.reshape(-1, 4),
                     showGrid=self.wireframe, lineColor=(0, 0, 0, 0.25))
 
     def _set_contours(self, levels: int) -> None:

@@ -148,13 +148,17 @@ def test_log_ticks_decades_or_one_two_five():
 def test_log_ticks_thin_out_to_what_the_axis_holds():
     from app.ui.common.log_ticks import LABEL_PX, log_ticks
 
-    # 1e-17 .. 1e3 on a 200 px axis: 21 decade labels would overlap; every 5th decade fits
+    # 1e-17 .. 1e3 on a 200 px axis: 10 px a decade; 21 decade labels would overlap. Labels k
+    # decades apart are 10k px apart: k = 5 is the first of 1, 2, 5 to leave LABEL_PX (26 px)
     (_, major), (_, minor) = log_ticks(-17.0, 3.0, size=200)
     assert major == [-15.0, -10.0, -5.0, 0.0]
-    assert 200 / 20 * 5 >= LABEL_PX                  # labels at least a label's height apart
+    assert 5 * 200 / 20 >= LABEL_PX > 2 * 200 / 20
     assert -16.0 in minor and -15.0 not in minor     # the other decades stay as minor ticks
+    # a short plot (88 px over 22 decades: 4 px a decade) still gets two labels, 10 decades apart
+    (_, major), _ = log_ticks(-19.0, 3.0, size=88)
+    assert major == [-10.0, 0.0]
     # the same range on a tall axis labels every decade again
-    (_, major), _ = log_ticks(-17.0, 3.0, size=21 * LABEL_PX)
+    (_, major), _ = log_ticks(-17.0, 3.0, size=20 * LABEL_PX)
     assert major == [float(v) for v in range(-17, 4)]
     # degenerate ranges give no ticks instead of raising
     assert log_ticks(float("nan"), 1.0, size=100) == [(None, []), (None, [])]

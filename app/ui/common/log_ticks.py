@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-# Pixels one label needs along a vertical axis: a superscripted 10^-12 at 9-12 pt and a gap as
-# wide, so pyqtgraph (which drops labels filling over 80% of an axis) never thins them again.
-LABEL_PX = 30
+# Pixels from one label to the next along a vertical axis: a superscripted 10^-12 at 9-12 pt
+# (about 15 px) and a gap.
+LABEL_PX = 26
 _STRIDES = (1, 2, 5, 10, 20, 50, 100)
 
 
@@ -29,9 +29,9 @@ def log_ticks(lo: float, hi: float, size: float | None = None, std_ticks=None) -
         return [(None, []), (None, [])]
     decades = [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)]
     if len(decades) >= 2:
-        room = max(int((size or 1e9) // LABEL_PX), 2)
-        span = hi - lo
-        stride = next((k for k in _STRIDES if span / k + 1 <= room), _STRIDES[-1])
+        px_per_decade = (size or 1e9) / (hi - lo)
+        # labels k decades apart are k * px_per_decade pixels apart: the smallest k that leaves room
+        stride = next((k for k in _STRIDES if k * px_per_decade >= LABEL_PX), _STRIDES[-1])
         major = [d for d in decades if d % stride == 0]
         if stride == 1:
             minor = [v + math.log10(k) for v in range(math.floor(lo), math.ceil(hi)) for k in range(2, 10)]

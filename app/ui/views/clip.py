@@ -34,7 +34,7 @@ def clip_path(points: np.ndarray, bounds: Bounds) -> np.ndarray:
     t0 = np.zeros(len(a))
     t1 = np.ones(len(a))
     ok = finite.copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):   # huge / tiny: inf, handled
         for pk, qk in ((-d[:, 0], a[:, 0] - x0), (d[:, 0], x1 - a[:, 0]),
                        (-d[:, 1], a[:, 1] - y0), (d[:, 1], y1 - a[:, 1])):
             parallel = pk == 0

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 def app_window(qtbot, make_app):
     w, features = make_app()
     w.activateWindow()
-    qtbot.waitActive(w)
+    qtbot.waitUntil(w.isActiveWindow)     # window shortcuts need the active window
     return w, features["help"]
 
 

@@ -157,6 +157,7 @@ class LectureMode(QObject):
         host.add_row(self.caption)
         host.frame_drawn.connect(self.refresh)
         host.scene_loaded.connect(self._one_caption)
+        host.scene_text_changed.connect(self._one_caption)
         host.keep_layout(self.normal_layout)
 
     # --- enter / leave ------------------------------------------------------------

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSlider, QWidget
 
 TICKS = 1000
-FIELD_WIDTH = 74    # px: "1.25e-03" fits
+FIELD_WIDTH = 64    # px: "1.25e-03" fits; the Runs dock must still fit a 1024-px screen
 
 
 def format_value(v: float, log: bool) -> str:
@@ -55,7 +55,7 @@ class ParamSlider(QWidget):
             raise ValueError(f"slider {name!r}: bad range [{low}, {high}]")
         self.name, self.low, self.high, self.log = name, float(low), float(high), log
         self.label = QLabel()
-        self.label.setMinimumWidth(118)
+        self.label.setMinimumWidth(100)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, TICKS)
         self.slider.setToolTip(tooltip or name)

@@ -27,6 +27,10 @@ class HeadLabels:
         self.shown = False
         self.font = QFont()
         self.font.setPointSize(16)
+        self._tracks: list = []
+        # the pixel gaps are laid out in data units: a resize (entering full screen) or a
+        # zoom moves the heads on screen, so the labels are laid out again, paused or not
+        view.plot.getViewBox().sigTransformChanged.connect(lambda *_a: self.update(self._tracks))
 
     def set_shown(self, on: bool, point_size: int = 16) -> None:
         self.shown = bool(on)
@@ -37,6 +41,7 @@ class HeadLabels:
 
     def update(self, tracks) -> None:
         """Place each run's label by its head (hidden ones stay hidden)."""
+        self._tracks = list(tracks)
         if not self.shown or self.view.grid is None:
             for it in self.items:
                 it.setVisible(False)

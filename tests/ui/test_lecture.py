@@ -195,6 +195,12 @@ def test_run_labels_at_the_path_heads(qtbot, lecture_window):
     boxes = list(rects.values())
     assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     assert lm.labels.items[0].textItem.font().pointSize() >= 16
+    # paused, the map zooms in: the labels follow their heads (no frame is drawn)
+    vb.scaleBy((0.7, 0.7))
+    qtbot.wait(30)
+    for text, r in lm.labels.rects():
+        head = vb.mapViewToScene(QPointF(*next(tr.head for tr in w.race.runs if tr.label == text)))
+        assert min(abs(r.left() - head.x()), abs(r.right() - head.x())) <= cv.head_size / 2 + 12, text
     lm.leave()
     assert lm.labels.rects() == []                  # the normal window has its legend
 

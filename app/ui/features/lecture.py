@@ -47,7 +47,6 @@ class _Saved:
     bars: list          # every dock and tool bar that was visible: exactly these come back
     views: list         # the 3-D | 2-D splitter sizes
     statusbar: bool
-    caption: bool
     plots: bool
     sizes: dict
     theme: theme.Theme
@@ -171,7 +170,7 @@ class LectureMode(QObject):
         bars = [b for b in _bars(w) if _is_open(b)]
         self._saved = _Saved(w.saveGeometry(), w.saveState(), w.menuBar().isVisible(),
                              bars, host.views_split.sizes(),
-                             w.statusBar().isVisible(), host.caption.isVisible(), host.plots_view.isVisible(),
+                             w.statusBar().isVisible(), host.plots_view.isVisible(),
                              _view_sizes(host.contour_view), host.theme)
         self.active = True
         # every bar, open or tabbed under another: hiding only the front tab would bring up the one under it
@@ -207,7 +206,7 @@ class LectureMode(QObject):
         host.views_split.setSizes(s.views)
         w.menuBar().setVisible(s.menubar)
         w.statusBar().setVisible(s.statusbar)
-        host.caption.setVisible(s.caption and bool(host.caption.text()))
+        host.caption.setVisible(bool(host.caption.text()))   # the caption of the scene on screen now
         host.plots_view.setVisible(s.plots)
         self._check(False)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from app.ui.features import annotations, cifar_panel, export_dialog, lecture, swarm_window
+from app.ui.features import annotations, cifar_panel, export_dialog, help, lecture, scene_editor, swarm_window
 from app.ui.window.host import Host
 from app.ui.window.main_window import MainWindow
 
@@ -22,6 +22,8 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
     ("export", export_dialog.install),         # File → Export… (images, videos)
+    ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run
+    ("help", help.install),                    # F1 / ? every shortcut, About (last: its menu ends the bar)
 )
 
 

@@ -170,3 +170,62 @@ def test_short_caption():
     words = "word " * 60
     assert len(short_caption(words)) <= 150 + len(" …  (C: more)")
     assert short_caption(words).endswith("word …  (C: more)")
+
+
+def test_run_labels_at_the_path_heads(qtbot, lecture_window):
+    """Issue 10, point 6: the audience sees which colour is which, beside each head, none covering another."""
+    from PySide6.QtCore import QPointF
+
+    w, lm, ann = lecture_window
+    lm.enter()
+    w.step_once(5)
+    qtbot.wait(50)
+    cv = w.contour_view
+    vb = cv.plot.getViewBox()
+    rects = dict(lm.labels.rects())
+    assert set(rects) == {tr.label for tr in w.race.runs}
+    for tr in w.race.runs:
+        r = rects[tr.label]
+        head = vb.mapViewToScene(QPointF(*tr.head))
+        # beside the head: its near edge a marker radius plus a gap away, left or right
+        gap = min(abs(r.left() - head.x()), abs(r.right() - head.x()))
+        assert gap <= cv.head_size / 2 + 12, tr.label
+        assert r.top() - 40 <= head.y() <= r.bottom() + 40, tr.label
+        assert vb.sceneBoundingRect().contains(r), tr.label           # on the map, not cut at its edge
+    boxes = list(rects.values())
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert lm.labels.items[0].textItem.font().pointSize() >= 16
+    # paused, the map zooms in: the labels follow their heads (no frame is drawn)
+    vb.scaleBy((0.7, 0.7))
+    qtbot.wait(30)
+    for text, r in lm.labels.rects():
+        head = vb.mapViewToScene(QPointF(*next(tr.head for tr in w.race.runs if tr.label == text)))
+        assert min(abs(r.left() - head.x()), abs(r.right() - head.x())) <= cv.head_size / 2 + 12, text
+    lm.leave()
+    assert lm.labels.rects() == []                  # the normal window has its legend
+
+
+def test_caption_shown_once_after_a_scene_change(qtbot, lecture_window):
+    w, lm, ann = lecture_window
+    lm.enter()
+    lm.next_scene()
+    assert w.race.scene.caption
+    assert lm.caption.isVisible() and not w.caption.isVisible()
+    lm.leave()
+    assert w.caption.isVisible() and w.caption.text() == w.race.scene.caption
+
+
+def test_o_shows_the_loss_plots_in_lecture_mode(qtbot, lecture_window):
+    w, lm, ann = lecture_window
+    lm.enter()
+    assert not w.plots_view.isVisible()
+    qtbot.keyClick(w, Qt.Key.Key_O)
+    assert w.plots_view.isVisible()
+    split = w.plots_view.parentWidget().sizes()
+    assert 0 < split[1] < split[0] / 2                # small: the views keep most of the height
+    assert w.plots_view.loss_plot.getAxis("bottom").style["tickFont"].pointSize() >= 14
+    qtbot.keyClick(w, Qt.Key.Key_O)
+    assert not w.plots_view.isVisible()
+    lm.leave()
+    assert w.plots_view.isVisible()                   # outside lecture mode the plots are always there
+    assert w.plots_view.loss_plot.getAxis("bottom").style["tickFont"].pointSize() < 14

@@ -1,4 +1,5 @@
-"""Small reusable widgets: a labelled parameter slider (linear or log) and a colour swatch."""
+"""Small reusable widgets: a labelled parameter slider (linear or log) with a typed-value field,
+and a colour swatch."""
 from __future__ import annotations
 
 import math
@@ -6,9 +7,10 @@ import math
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSlider, QWidget
 
 TICKS = 1000
+FIELD_WIDTH = 64    # px: "1.25e-03" fits; the Runs dock must still fit a 1024-px screen
 
 
 def format_value(v: float, log: bool) -> str:
@@ -18,11 +20,27 @@ def format_value(v: float, log: bool) -> str:
     return f"{v:.3g}"
 
 
-class ParamSlider(QWidget):
-    """A horizontal slider over [low, high] (log or linear) with its name and value as text.
+def parse_value(text: str, low: float, high: float) -> float:
+    """A typed value ("1", "0.9", "1e-3") inside [low, high]; else ValueError with one line."""
+    try:
+        v = float(text.strip().replace("−", "-"))
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a number") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{text.strip()!r} is not a finite number")
+    if not low <= v <= high:
+        raise ValueError(f"{v:g} is outside {low:g} … {high:g}")
+    return v
 
-    value_edited(float) fires for user edits only; set_value() is silent.
-    pressed() marks the start of a drag (one undo step per drag).
+
+class ParamSlider(QWidget):
+    """A horizontal slider over [low, high] (log or linear) with its name and value as text,
+    and a field for typing an exact value (a drag gives rounded ones; a lecture wants lr = 1.0).
+
+    value_edited(float) fires for user edits only (drag or typed value); set_value() is silent.
+    pressed() marks the start of a drag (one undo step per drag; a typed value is one step too).
+    A typed value that is not a number or lies outside [low, high] changes nothing: a one-line
+    message under the slider says why.
     """
 
     value_edited = Signal(float)
@@ -37,18 +55,31 @@ class ParamSlider(QWidget):
             raise ValueError(f"slider {name!r}: bad range [{low}, {high}]")
         self.name, self.low, self.high, self.log = name, float(low), float(high), log
         self.label = QLabel()
-        self.label.setMinimumWidth(118)
+        self.label.setMinimumWidth(100)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, TICKS)
         self.slider.setToolTip(tooltip or name)
         self.label.setToolTip(tooltip or name)
-        lay = QHBoxLayout(self)
+        self.field = QLineEdit()
+        self.field.setFixedWidth(FIELD_WIDTH)
+        self.field.setToolTip(f"Type a value of {name} ({self.low:g} … {self.high:g}) and press Enter")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #C00000;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        lay = QGridLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.label)
-        lay.addWidget(self.slider, 1)
+        lay.setHorizontalSpacing(4)
+        lay.setVerticalSpacing(0)
+        lay.addWidget(self.label, 0, 0)
+        lay.addWidget(self.slider, 0, 1)
+        lay.addWidget(self.field, 0, 2)
+        lay.addWidget(self.error, 1, 0, 1, 3)
+        lay.setColumnStretch(1, 1)
         self.set_value(value)
         self.slider.valueChanged.connect(self._on_slider)
         self.slider.sliderPressed.connect(self.pressed)
+        self.field.editingFinished.connect(self._on_typed)
 
     def _to_tick(self, v: float) -> int:
         v = min(max(float(v), self.low), self.high)
@@ -77,11 +108,34 @@ class ParamSlider(QWidget):
 
     def _show(self) -> None:
         self.label.setText(f"{self.name} {format_value(self._value, self.log)}")
+        self.field.setText(f"{self._value:.6g}")
+        self.error.hide()
 
     def _on_slider(self, k: int) -> None:
         self._value = self._from_tick(k)
         self._show()
         self.value_edited.emit(self._value)
+
+    def type_value(self, text: str) -> bool:
+        """Apply a typed value (as Enter in the field does); False, with the message shown, if refused."""
+        self.field.setText(text)
+        return self._on_typed()
+
+    def _on_typed(self) -> bool:
+        text = self.field.text()
+        if text.strip() == f"{self._value:.6g}":
+            self.error.hide()          # focus left the field, nothing typed
+            return True
+        try:
+            v = parse_value(text, self.low, self.high)
+        except ValueError as e:
+            self.error.setText(f"not applied: {e}")
+            self.error.show()
+            return False
+        self.pressed.emit()            # a typed value is its own undo step
+        self.set_value(v)
+        self.value_edited.emit(v)
+        return True
 
 
 def swatch(color: str, size: int = 14) -> QIcon:

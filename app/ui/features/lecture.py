@@ -2,7 +2,10 @@
 the scene caption at the bottom, clicker navigation through the lecture scenes.
 
 Keys (all modes): F11 enter/leave, Esc leave, D light/dark, PageDown / N next
-scene, PageUp / P previous scene (a presenter's clicker sends PageDown/PageUp).
+scene, PageUp / P previous scene (a presenter's clicker sends PageDown/PageUp),
+O the loss plots under the views (off by default: the views need the height).
+Each run's label sits at its path head on the 2-D map (the docks, with the
+legend, are folded away), and the caption is shown once, at the bottom.
 Light theme with dark lines by default (lit rooms); sizes for a 1024x768
 projector read from the back row: text >= 20 pt, lines >= 3 px, markers >= 14 px.
 """
@@ -13,15 +16,19 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QToolButton, QWidget
 
 from app.model.playlist import Playlist
 from app.ui.common import theme
+from app.ui.views.head_labels import HeadLabels
 from app.ui.window.docks import own_bars as _bars
 from app.ui.window.host import Host
 
 FONT_PT = 20            # every text the audience reads
 CAPTION_PT = 24
+LABEL_PT = 18           # run labels at the path heads
+PLOT_PT = 14            # the loss plots: small beside the views, still read from the back half
+PLOTS_SHARE = 0.24      # of the height for the loss plots when O shows them
 VIEWS_SHARE = (40, 60)  # 3-D : 2-D width in lecture mode; the 2-D map loses ~200 px to its axes and colour bar
 BIG = dict(line=4.0, halo=9.0, head=20, start=16, star=28, outline=2.5)
 # Light for lecture rooms: pure white ground, near-black ink, darker halos.
@@ -40,7 +47,6 @@ class _Saved:
     bars: list          # every dock and tool bar that was visible: exactly these come back
     views: list         # the 3-D | 2-D splitter sizes
     statusbar: bool
-    caption: bool
     plots: bool
     sizes: dict
     theme: theme.Theme
@@ -134,6 +140,8 @@ class LectureMode(QObject):
         self.host = host
         self.active = False
         self.full_caption = False   # C: the whole caption instead of its first sentence
+        self.show_plots = False     # O: the loss plots under the views
+        self.labels = HeadLabels(host.contour_view)
         self.theme = LECTURE_LIGHT
         self.playlist = Playlist.builtin()
         self._saved: _Saved | None = None
@@ -147,6 +155,8 @@ class LectureMode(QObject):
         host.add_row(self.bar, top=True)
         host.add_row(self.caption)
         host.frame_drawn.connect(self.refresh)
+        host.scene_loaded.connect(self._one_caption)
+        host.scene_text_changed.connect(self._one_caption)
         host.keep_layout(self.normal_layout)
 
     # --- enter / leave ------------------------------------------------------------
@@ -160,7 +170,7 @@ class LectureMode(QObject):
         bars = [b for b in _bars(w) if _is_open(b)]
         self._saved = _Saved(w.saveGeometry(), w.saveState(), w.menuBar().isVisible(),
                              bars, host.views_split.sizes(),
-                             w.statusBar().isVisible(), host.caption.isVisible(), host.plots_view.isVisible(),
+                             w.statusBar().isVisible(), host.plots_view.isVisible(),
                              _view_sizes(host.contour_view), host.theme)
         self.active = True
         # every bar, open or tabbed under another: hiding only the front tab would bring up the one under it
@@ -171,7 +181,9 @@ class LectureMode(QObject):
         self.caption.show()
         self._sync_playlist()
         self._set_sizes(BIG)
+        self.labels.set_shown(True, LABEL_PT)
         self.apply_theme(self.theme)
+        self._show_plots()
         w.showFullScreen()
         self._check(True)
 
@@ -182,6 +194,7 @@ class LectureMode(QObject):
         self.active = False
         self.bar.hide()
         self.caption.hide()
+        self.labels.set_shown(False)
         self._set_sizes(s.sizes)
         self.apply_theme(s.theme)
         w.showNormal()
@@ -193,9 +206,27 @@ class LectureMode(QObject):
         host.views_split.setSizes(s.views)
         w.menuBar().setVisible(s.menubar)
         w.statusBar().setVisible(s.statusbar)
-        host.caption.setVisible(s.caption)
+        host.caption.setVisible(bool(host.caption.text()))   # the caption of the scene on screen now
         host.plots_view.setVisible(s.plots)
         self._check(False)
+
+    def _one_caption(self) -> None:
+        """A new scene sets the window's caption (over the views): lecture mode has its own, below."""
+        if self.active:
+            self.host.caption.hide()
+
+    def toggle_plots(self) -> None:
+        self.show_plots = not self.show_plots
+        if self.active:
+            self._show_plots()
+
+    def _show_plots(self) -> None:
+        plots = self.host.plots_view
+        plots.setVisible(self.show_plots)
+        split = plots.parentWidget()
+        if self.show_plots and isinstance(split, QSplitter):
+            h = max(split.height(), 4)
+            split.setSizes([h - int(h * PLOTS_SHARE), int(h * PLOTS_SHARE)])
 
     def views_share(self) -> tuple[int, int]:
         """3-D : 2-D width ratio for the views splitter (the formula panel, if open, keeps its width)."""
@@ -255,6 +286,7 @@ class LectureMode(QObject):
         cv.plot.getAxis("left").setWidth(int(pt * 3.2) if big else None)
         cv.colorbar.getAxis("right").setWidth(int(pt * 4.6) if big else None)
         host.plots_view.set_theme(th)
+        self._plot_fonts(PLOT_PT if big else 9, th, big)
         host.surface_view.set_theme(th)
         if host.race is not None:
             host.rebuild_surface()       # 3-D labels and contour colours follow the theme
@@ -271,6 +303,22 @@ class LectureMode(QObject):
         host.set_theme(th, presentation=big)   # the other features (annotations) follow
         if host.race is not None:
             host.redraw()
+
+    def _plot_fonts(self, pt: int, th: theme.Theme, big: bool) -> None:
+        """Tick, axis and title type of the loss plots (O shows them in lecture mode)."""
+        pv = self.host.plots_view
+        tick = QFont()
+        tick.setPointSize(pt)
+        for p in (pv.loss_plot, pv.grad_plot):
+            for name in ("left", "bottom"):
+                ax = p.getAxis(name)
+                ax.setTickFont(tick)
+                ax.label.setFont(tick)
+            if big:
+                p.titleLabel.opts["size"] = f"{pt + 1}pt"
+            else:
+                p.titleLabel.opts.pop("size", None)     # pyqtgraph's own size again
+            p.setTitle(p.titleLabel.text, color=th.foreground)
 
     def toggle_caption(self) -> None:
         self.full_caption = not self.full_caption
@@ -318,6 +366,7 @@ class LectureMode(QObject):
         _set(self.caption, race.scene.caption if self.full_caption else short_caption(race.scene.caption))
         self.caption.setVisible(bool(race.scene.caption))
         _set(b.title, race.scene.title)
+        self.labels.update(race.runs)
 
 
 def _is_open(bar) -> bool:
@@ -370,7 +419,9 @@ def install(host: Host) -> LectureMode:
                                   "Previous lecture scene")
     lm.act_caption = host.add_action("Whole caption", Qt.Key.Key_C, lm.toggle_caption,
                                      "Show the whole scene caption, or only its first sentence")
+    lm.act_plots = host.add_action("Loss plots in lecture mode", Qt.Key.Key_O, lm.toggle_plots,
+                                   "Show or hide the loss and gradient-norm plots under the views in lecture mode")
     menu = host.add_menu("&Lecture")
-    for act in (lm.act_present, lm.act_theme, lm.act_next, lm.act_prev, lm.act_caption):
+    for act in (lm.act_present, lm.act_theme, lm.act_next, lm.act_prev, lm.act_caption, lm.act_plots):
         menu.addAction(act)
     return lm

@@ -48,6 +48,7 @@ class LandscapePanel(QWidget):
         self._spec = LandscapeSpec()
         self._landscape = None
         self._param_boxes: dict[str, QDoubleSpinBox] = {}
+        self._default_titles: dict[int, str] = {}   # picker row -> the surface's title at its default parameters
         lay = QVBoxLayout(self)
         self.picker = QComboBox()
         self.picker.setToolTip("Loss surface")
@@ -58,6 +59,7 @@ class LandscapePanel(QWidget):
             except Exception:   # a landscape that needs parameters: list it by name
                 title = name
             self.picker.addItem(title, name)
+            self._default_titles[self.picker.count() - 1] = title
         self.picker.addItem("Custom f(x, y)", EXPRESSION)
         self.picker.activated.connect(self._on_pick)
         lay.addWidget(self.picker)
@@ -160,6 +162,7 @@ class LandscapePanel(QWidget):
             self.picker.addItem(spec.name, spec.name)
             i = self.picker.count() - 1
         self.picker.setCurrentIndex(i)
+        self._title_items(i, landscape)
         self.resolution.setValue(int(spec.resolution))
         self.l1.setValue(spec.l1)
         self.l2.setValue(spec.l2)
@@ -175,6 +178,14 @@ class LandscapePanel(QWidget):
         self.description.setText(landscape.description)
         self.description.setVisible(bool(landscape.description))
         self._build_params(landscape)
+
+    def _title_items(self, current: int, landscape) -> None:
+        """The current item names the surface with its actual parameters ("Ravine (κ = 100)", as the
+        header does); every other item its default ones, which is what picking it gives."""
+        for row, title in self._default_titles.items():
+            self.picker.setItemText(row, title)
+        if current in self._default_titles:
+            self.picker.setItemText(current, getattr(landscape, "title", "") or self._default_titles[current])
 
     def show_expression_error(self, message: str) -> None:
         self.expression_error.setText(message)

@@ -12,6 +12,7 @@ Signals
     race_changed       runs edited, added, removed, moved (the race's settings changed)
     landscape_changed  a new surface is on screen (rebuilt views, a new landscape)
     scene_loaded       a new scene is on screen
+    scene_text_changed the scene's title or caption was set (set_scene_text)
     selection_changed  (row) another run is selected in the Runs panel
     look_changed       (theme, presentation) the window's theme or presentation sizes changed
     closing            the window is about to close: stop the feature's own jobs
@@ -50,6 +51,7 @@ class Host(QObject):
     race_changed = Signal()
     landscape_changed = Signal()
     scene_loaded = Signal()
+    scene_text_changed = Signal()
     selection_changed = Signal(int)
     look_changed = Signal(object, bool)
     closing = Signal()
@@ -198,6 +200,29 @@ class Host(QObject):
     def edit_run(self, row: int, changes: dict[str, Any], what: str) -> None:
         """An undoable edit of the run in ``row`` (as the Runs panel makes them)."""
         self._w.on_run_edit(row, changes, what)
+
+    def set_scene_text(self, title: str, caption: str) -> None:
+        """The scene's own title and caption (saved with it), shown in the window title and caption."""
+        race = self._w.race
+        if race is None:
+            return
+        race.scene.title, race.scene.caption = title, caption
+        self._w.setWindowTitle(f"Loss Lab — {title}")
+        self._w.picker.show_title(title)         # a built-in scene's title, else "—"
+        self.show_caption(caption)
+        self.scene_text_changed.emit()
+
+    def set_run_enabled(self, index: int, on: bool) -> None:
+        """Let scene run ``index`` race (caught up to the current step) or keep it back (not drawn):
+        how a story reveals its runs one at a time."""
+        race = self._w.race
+        if race is None:
+            return
+        race.set_run(index, enabled=bool(on))
+        rows = [i for i, tr in enumerate(race.runs) if tr.index == index]
+        self._w.runs_panel.set_race(race, select=rows[0] if rows else None)
+        self._w.redraw()
+        self.race_changed.emit()
 
     def show_caption(self, text: str) -> None:
         self._w.caption.setText(text)

@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         rp.add_requested.connect(self.add_run)
         rp.remove_requested.connect(self.remove_run)
         rp.duplicate_requested.connect(self.duplicate_run)
+        # "restart run" after "continue from here" replays the changed runs at once
+        rp.mode.currentIndexChanged.connect(lambda _i: self.edits.set_mode(rp.mode_value))
 
     # ------------------------------------------------------------------ scenes
     def _start(self, scene: Scene | None, notice: str) -> None:

@@ -399,11 +399,17 @@ class MainWindow(QMainWindow):
         except Exception as e:  # a damaged settings file never stops a start
             self.show_message(session.notice("window layout", e))
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        menus.fit_toolbar(self)
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._shown_once:   # splitters get real sizes only once shown
             self._shown_once = True
             if not self._layout_restored:
+                if self.width() < docks.ONE_COLUMN_BELOW:   # a 1024-px screen: the views need the width
+                    docks.one_column(self, self.landscape_dock, self.runs_dock)
                 docks.fit_docks(self, [(self.landscape_dock, DOCK_WIDTHS[0]), (self.runs_dock, DOCK_WIDTHS[1])])
                 self.layout().activate()   # now, not after the first frames (a visible jump)
             self.views_area.share_height()

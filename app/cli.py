@@ -5,7 +5,12 @@
     losslab list                   landscapes, solvers and built-in scenes
     losslab render [SCENE] [--landscape NAME] [--solvers gd,momentum,adam]
                    [--steps N] [--fps N] [--size WxH] [--view 3d|2d|both] --out FILE [--overwrite]
+                   [--cifar-root DIR]
     losslab cifar fetch [--dir DIR]
+
+CIFAR-10 scenes read the data from --cifar-root, else $LOSSLAB_CIFAR_ROOT, else
+the archive `losslab cifar fetch` downloaded. (The window's Data folder, chosen
+in its CIFAR-10 dock, is saved in the app's settings and is the window's own.)
 
 Bad input: exit code 2 and one line ``losslab: error: ...``. Anything
 unexpected: exit code 1 and one line (the traceback only with --debug).
@@ -48,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--view", default="both", metavar="3d|2d|both", help="which views (default both)")
     r.add_argument("--out", required=True, metavar="FILE", help="output .png, .svg, .mp4 or .gif")
     r.add_argument("--overwrite", action="store_true", help="replace an existing read-only output file")
+    r.add_argument("--cifar-root", metavar="DIR", help="the CIFAR-10 data (cifar-10-batches-py folder or "
+                                                      "archive) for CIFAR-10 scenes")
     r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     c = sub.add_parser("cifar", help="CIFAR-10 data")
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # Options whose value may start with "-": argparse would take "--size -5x3" for two flags
 # and say "expected one argument"; "--size=-5x3" reaches our own check instead.
-_VALUE_OPTIONS = ("--size", "--out", "--dir", "--scene", "--landscape", "--solvers", "--view")
+_VALUE_OPTIONS = ("--size", "--out", "--dir", "--scene", "--landscape", "--solvers", "--view", "--cifar-root")
 
 
 def _glue_dash_values(argv: list[str]) -> list[str]:
@@ -172,6 +179,10 @@ def cmd_render(args) -> int:
     view = check_view(args.view)
     out = check_out(args.out, overwrite=args.overwrite)
     scene = scene_for_render(args.scene, args.landscape, args.solvers)
+    if args.cifar_root:
+        from app.model.landscape_kinds import set_cifar_root
+
+        set_cifar_root(Path(args.cifar_root).expanduser())
     try:
         from app.ui.export.render import render_scene
     except ImportError as e:

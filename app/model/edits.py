@@ -10,7 +10,6 @@ the run editor must show new fields (another solver, a new colour or label).
 """
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -18,24 +17,44 @@ import solvers
 from landscapes import Landscape
 
 from .history import UndoStack
-from .race import Race
+from .race import Race, RunState
 from .scene import LandscapeSpec, RunSpec
 from .suggest import suggest_hyper
 
 RELOADING = ("solver", "colour", "label", "schedule")   # edits after which the run editor is rebuilt
+MODES = ("restart", "continue")
 
 
 class RaceEdits:
-    """The edits of one race at a time (``use(race)`` switches and forgets the history)."""
+    """The edits of one race at a time (``use(race)`` switches and forgets the history).
+
+    ``mode`` is what a changed setting does: "restart" replays the run from its start,
+    "continue" applies from the current step on. Undo and redo put back a snapshot of the
+    run (settings and recorded history) and rebuild its path, so after any sequence of
+    edits, undos and redos each path is a fresh run of its shown settings (restart) or the
+    replay of its recorded history (continue), never a mix.
+    """
 
     def __init__(self, changed: Callable[[bool], None] | None = None, limit: int = 200) -> None:
         self.history = UndoStack(limit)
         self.race: Race | None = None
+        self.mode = "restart"
         self._changed = changed if changed is not None else (lambda _reload: None)
 
     def use(self, race: Race) -> None:
         self.race = race
         self.history.clear()
+
+    def set_mode(self, mode: str) -> None:
+        """Switch what an edit does; switching to "restart" replays every run that mixes settings."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if mode == self.mode:
+            return
+        self.mode = mode
+        if mode == "restart" and self.race is not None:
+            self.race.restart_changed()
+            self._changed(False)
 
     # ------------------------------------------------------------------ helpers
     def _race(self) -> Race:
@@ -57,56 +76,46 @@ class RaceEdits:
         x, y = s if s is not None else race.landscape.default_start
         return float(x), float(y)
 
+    def _record(self, text: str, race: Race, indexes: list[int], before: list[RunState],
+                reload: bool, merge: Hashable | None = None, reload_after: bool = True) -> None:
+        """Push an applied edit of runs ``indexes``: undo restores ``before``, redo the state now
+        (``reload_after``: the run editor is rebuilt after them)."""
+        after = [race.snapshot(i) for i in indexes]
+
+        def put(states: list[RunState]) -> Callable[[], None]:
+            def apply() -> None:
+                for i, state in zip(indexes, states, strict=True):
+                    race.restore(i, state, self.mode)
+                self._changed(reload_after)
+            return apply
+
+        self.history.push(text, put(before), put(after), merge_key=merge)
+        self._changed(reload)
+
     # ------------------------------------------------------------------ edits
     def set_start(self, row: int | None, xy: tuple[float, float]) -> str:
         """Move the start of the run in ``row`` (None: every run); returns the undo text."""
         race = self._race()
         index = None if row is None else self.scene_index(row)
-        targets = [tr.index for tr in race.runs] if index is None else [index]
-        old = {i: self.start_of(i) for i in targets}
+        targets = list(range(len(race.scene.runs))) if index is None else [index]
+        before = [race.snapshot(i) for i in targets]
         new = (float(xy[0]), float(xy[1]))
         race.set_start(index, new)
-
-        def undo() -> None:
-            for i, s in old.items():
-                race.set_start(i, s)
-            self._changed(False)
-
-        def redo() -> None:
-            race.set_start(index, new)
-            self._changed(False)
-
         text = f"move start to ({new[0]:.2f}, {new[1]:.2f})"
-        self.history.push(text, undo, redo)
-        self._changed(False)
+        self._record(text, race, targets, before, reload=False, reload_after=False)
         return text
 
-    def edit_run(self, row: int, changes: dict[str, Any], what: str, *, mode: str = "restart",
+    def edit_run(self, row: int, changes: dict[str, Any], what: str, *, mode: str | None = None,
                  merge: Hashable | None = None) -> None:
-        """Change settings of the run in ``row`` (race.set_run); ``merge`` folds a slider drag into one step."""
+        """Change settings of the run in ``row`` (race.set_run) in ``mode`` (None: ``self.mode``);
+        ``merge`` folds a slider drag into one step."""
         race = self._race()
         index = self.scene_index(row)
-        tr = race.runs[row]
-        old: dict[str, Any] = {}
-        for k, v in changes.items():
-            if k == "hyper":
-                old["hyper"] = {h: tr.solver.hyper.get(h) for h in v}
-            else:
-                old[k] = copy.deepcopy(getattr(tr.spec, k))
-        if "solver" in changes:
-            old["hyper"] = dict(tr.spec.hyper)
-        race.set_run(index, mode=mode, **changes)
-
-        def undo() -> None:
-            race.set_run(index, mode=mode, **old)
-            self._changed(True)
-
-        def redo() -> None:
-            race.set_run(index, mode=mode, **changes)
-            self._changed(True)
-
-        self.history.push(f"change {what}", undo, redo, merge_key=merge)
-        self._changed(what in RELOADING)
+        if mode is not None:
+            self.set_mode(mode)
+        before = [race.snapshot(index)]
+        race.set_run(index, mode=self.mode, **changes)
+        self._record(f"change {what}", race, [index], before, reload=what in RELOADING, merge=merge)
 
     def add_run(self, row: int) -> int:
         """Add a run of the first solver not racing yet, from the start of ``row``'s run, with rates
@@ -115,20 +124,46 @@ class RaceEdits:
         used = {tr.spec.solver for tr in race.runs}
         solver = next((s for s in solvers.names() if s not in used), "gd")
         start = self.start_of(self.scene_index(row)) if race.runs else None
-        race.add_run(RunSpec(solver=solver, hyper=suggest_hyper(solver, race.landscape, start), start=start))
-        self.history.clear()   # indices shifted: old undo steps would hit the wrong run
-        return len(race.runs) - 1
+        spec = RunSpec(solver=solver, hyper=suggest_hyper(solver, race.landscape, start), start=start)
+        return self._add(race, lambda: race.add_run(spec), f"add {solver}")
 
     def duplicate_run(self, row: int) -> int:
         race = self._race()
-        race.duplicate_run(self.scene_index(row))
-        self.history.clear()
+        index = self.scene_index(row)
+        return self._add(race, lambda: race.duplicate_run(index), "duplicate run")
+
+    def _add(self, race: Race, add: Callable[[], object], text: str) -> int:
+        add()
+        index = len(race.scene.runs) - 1
+        state = race.snapshot(index)
+
+        def undo() -> None:
+            race.remove_run(index)
+            self._changed(True)
+
+        def redo() -> None:
+            race.insert_run(index, state, self.mode)
+            self._changed(True)
+
+        self.history.push(text, undo, redo)
         return len(race.runs) - 1
 
     def remove_run(self, row: int) -> int:
-        """Remove the run in ``row``; returns the row to select next."""
-        self._race().remove_run(self.scene_index(row))
-        self.history.clear()
+        """Remove the run in ``row`` (undoable); returns the row to select next."""
+        race = self._race()
+        index = self.scene_index(row)
+        state = race.snapshot(index)
+        race.remove_run(index)
+
+        def undo() -> None:
+            race.insert_run(index, state, self.mode)
+            self._changed(True)
+
+        def redo() -> None:
+            race.remove_run(index)
+            self._changed(True)
+
+        self.history.push("remove run", undo, redo)
         return max(row - 1, 0)
 
     def set_landscape(self, spec: LandscapeSpec, landscape: Landscape) -> None:

@@ -30,8 +30,33 @@ from .scene import LandscapeSpec
 
 Progress = Callable[[float, str], Any]
 Cancel = Callable[[], bool]
-# Where cifar_slice scenes without a "root" param look for CIFAR-10 before the download cache.
+# Where cifar_slice scenes without a "root" param look for CIFAR-10, when no data folder is chosen,
+# before the download cache (a lab machine can point every user at one copy).
 CIFAR_ROOT_ENV = "LOSSLAB_CIFAR_ROOT"
+# What a user can do when the data is missing, in the app's own words.
+CIFAR_ADVICE = ("click Download in the CIFAR-10 dock, choose the cifar-10-batches-py folder under Data "
+                "there, or run `losslab cifar fetch`")
+
+_chosen_root: str | None = None   # the data folder the user chose (app setting or --cifar-root)
+
+
+def set_cifar_root(path: str | os.PathLike[str] | None) -> None:
+    """The data folder CIFAR-10 scenes read (the window applies its saved setting, the CLI its
+    --cifar-root option); None or '' forgets it."""
+    global _chosen_root
+    text = "" if path is None else str(path).strip()
+    _chosen_root = text or None
+
+
+def chosen_cifar_root() -> str:
+    """The data folder the user chose ('' if none), for the app to save."""
+    return _chosen_root or ""
+
+
+def cifar_root() -> str | None:
+    """Where a scene without a "root" param reads CIFAR-10: the chosen data folder, else
+    $LOSSLAB_CIFAR_ROOT, else None (the downloaded archive in the user cache)."""
+    return _chosen_root or os.environ.get(CIFAR_ROOT_ENV) or None
 
 
 class LandscapeKind:
@@ -130,15 +155,34 @@ class CifarSlice(LandscapeKind):
 
     def build(self, spec: LandscapeSpec, progress: Progress | None = None,
               cancel: Cancel | None = None) -> Landscape:
-        """A spec without a "root" param reads $LOSSLAB_CIFAR_ROOT if set, else the downloaded archive."""
+        """A spec without a "root" param reads ``cifar_root()``; missing data is one line that says
+        what to do about it."""
         from landscapes.cifar import build_cifar_slice
 
         params = dict(spec.params)
-        if "root" not in params and os.environ.get(CIFAR_ROOT_ENV):
-            # scenes do not name a machine's folder; a lab machine can point at its copy
-            params["root"] = os.environ[CIFAR_ROOT_ENV]
+        if not params.get("root"):
+            # scenes do not name a machine's folder: the chosen data folder does
+            params.pop("root", None)
+            root = cifar_root()
+            if root is not None:
+                params["root"] = root
+        _check_data(params.get("root"), params.get("cache_dir"))
         f: Landscape = build_cifar_slice(**params, progress=progress, cancel=cancel)
         return f
+
+
+def _check_data(root: Any, cache_dir: Any) -> None:
+    """Refuse, in words a user can act on, a data folder that does not exist or no data at all."""
+    from pathlib import Path
+
+    from landscapes.cifar import CifarError, cached_archive
+    from landscapes.cifar.cache import check_cache_dir
+
+    if isinstance(root, str):
+        if not Path(root).expanduser().exists():
+            raise CifarError(f"no CIFAR-10 data at {root}: {CIFAR_ADVICE}")
+    elif root is None and not cached_archive(check_cache_dir(cache_dir)).exists():
+        raise CifarError(f"CIFAR-10 data not found (not downloaded, no data folder chosen): {CIFAR_ADVICE}")
 
 
 NAMED = NamedSurface()

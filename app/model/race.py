@@ -11,6 +11,7 @@ disabled runs keep their index but are not in ``race.runs``.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any
 
@@ -31,6 +32,17 @@ def run_seed(scene_seed: int, index: int) -> int:
     return int(np.random.SeedSequence([int(scene_seed), int(index)]).generate_state(1)[0])
 
 
+Segment = tuple[int, RunSpec]   # (first step, the settings in force from it on)
+
+
+RunState = tuple[RunSpec, list[Segment]]   # a run's settings and recorded history (Race.snapshot)
+
+
+def _path_settings(spec: RunSpec) -> tuple[Any, ...]:
+    """What of a run's settings shapes its path (colour and label do not)."""
+    return (spec.solver, spec.hyper, spec.noise, spec.schedule, spec.batch_size, spec.start)
+
+
 class RunTrack:
     """One run in a race (read-only for the ui)."""
 
@@ -39,29 +51,45 @@ class RunTrack:
         self.index = index
         self.spec = spec
         self.solver = make_solver(spec)
-        self._stepper: solvers.Stepper = self._new_stepper()
+        self._stepper: solvers.Stepper = self._new_stepper(spec)
         self._head_grad: np.ndarray | None = None
+        # The recorded history: the settings in force from each step on. A restart keeps one
+        # segment; "continue from here" adds one. Undo replays it, so a path always matches it.
+        self.segments: list[Segment] = [(0, copy.deepcopy(spec))]
 
-    def _new_stepper(self) -> solvers.Stepper:
+    def _new_stepper(self, spec: RunSpec) -> solvers.Stepper:
         race = self._race
-        self.solver = make_solver(self.spec)
+        self.solver = make_solver(spec)
         return solvers.Stepper(
             self.solver,
             race.landscape,
-            np.asarray(start_of(self.spec, race.landscape), dtype=np.float64),
-            noise=float(self.spec.noise),
+            np.asarray(start_of(spec, race.landscape), dtype=np.float64),
+            noise=float(spec.noise),
             seed=run_seed(race.scene.seed, self.index),
-            schedule=make_schedule(self.spec.schedule),
-            batch_size=self.spec.batch_size,
+            schedule=make_schedule(spec.schedule),
+            batch_size=spec.batch_size,
         )
 
     # --- simulation -----------------------------------------------------------
     def restart(self, steps: int = 0) -> None:
         """Back to the start with the current settings, then ``steps`` steps."""
-        self._stepper = self._new_stepper()
+        self.replay([(0, self.spec)], steps)
+
+    def replay(self, segments: list[Segment], steps: int) -> None:
+        """Rebuild the path from step 0: each segment's settings from its step on, ``steps`` steps
+        in all. Segments after ``steps`` are dropped; the shown settings (``self.spec``) apply
+        from the last kept segment's step on if that segment holds others (an undo after a reset)."""
+        kept = [(int(k), s) for k, s in segments if int(k) <= steps] or [(0, self.spec)]
+        if _path_settings(kept[-1][1]) != _path_settings(self.spec):
+            kept.append((max(kept[-1][0], steps), self.spec))
+        self._stepper = self._new_stepper(kept[0][1])
+        self.segments = [(0, copy.deepcopy(kept[0][1]))]
+        for k, spec in kept[1:]:
+            self._stepper.step(k - self._stepper.t)
+            self.continue_with(spec)
+        self._stepper.step(steps - self._stepper.t)
+        self.solver = make_solver(self.spec)
         self._head_grad = None
-        if steps:
-            self.advance(steps)
 
     def advance(self, n: int) -> str | None:
         """Take n steps; return a message if the run diverged during them."""
@@ -94,6 +122,9 @@ class RunTrack:
         self.solver = new_solver
         _retune(st, self._race.landscape, spec)
         self._head_grad = None
+        if self.segments and self.segments[-1][0] == st.t:
+            self.segments.pop()    # two changes at one step: the later one is what steps
+        self.segments.append((int(st.t), copy.deepcopy(spec)))
 
     # --- what the views read ------------------------------------------------
     @property
@@ -273,6 +304,54 @@ class Race:
         else:
             track.restart(self.step_count)
 
+    def snapshot(self, index: int) -> RunState:
+        """A copy of run ``index``'s settings and recorded history, for ``restore``."""
+        self._check_index(index)
+        track = self._tracks[index]
+        segments = [(k, copy.deepcopy(s)) for k, s in track.segments] if track is not None else []
+        return copy.deepcopy(self.scene.runs[index]), segments
+
+    def restore(self, index: int, state: RunState, mode: str = "restart") -> None:
+        """Put run ``index`` back to a snapshot: its settings, and its path rebuilt up to the
+        current step (mode "restart": a fresh run of those settings; "continue": their history)."""
+        self._check_index(index)
+        spec, segments = state
+        target = self.scene.runs[index]
+        for f in dataclasses.fields(RunSpec):   # into the same RunSpec object (the ui may hold it)
+            setattr(target, f.name, copy.deepcopy(getattr(spec, f.name)))
+        if not target.enabled:
+            self._tracks[index] = None
+            return
+        track = self._tracks[index]
+        if track is None:
+            track = self._tracks[index] = RunTrack(self, index, target)
+        history = segments if mode == "continue" and segments else [(0, target)]
+        track.replay(history, self.step_count)
+
+    def insert_run(self, index: int, state: RunState, mode: str = "restart") -> None:
+        """Put a removed run back at ``index`` (later runs move down one), its path rebuilt."""
+        if not 0 <= index <= len(self.scene.runs):
+            raise ValueError(f"cannot insert a run at {index}: the scene has {len(self.scene.runs)} runs")
+        spec = copy.deepcopy(state[0])
+        self.scene.runs.insert(index, spec)
+        self._tracks.insert(index, None)
+        self._renumber()
+        self.restore(index, state, mode)
+
+    def restart_changed(self) -> None:
+        """Every run whose path mixes settings ("continue from here") replays its shown ones."""
+        for t in self.runs:
+            if len(t.segments) > 1:
+                t.restart(self.step_count)
+
+    def _renumber(self) -> None:
+        """Index tracks by their scene position; a moved run replays its history with the noise
+        seed of its new index, so the path is what the saved scene replays."""
+        for i, t in enumerate(self._tracks):
+            if t is not None and t.index != i:
+                t.index = i
+                t.replay(t.segments, self.step_count)
+
     def _suggested_lr(self, solver: str, spec: RunSpec) -> dict[str, Any]:
         """{"lr": the suggested lr of ``solver`` at this run's start}, or {} if none applies."""
         from .suggest import suggest_hyper
@@ -297,13 +376,11 @@ class Race:
         return track
 
     def remove_run(self, index: int) -> None:
-        """Drop run ``index``; later runs move up one (their histories are kept)."""
+        """Drop run ``index``; later runs move up one (their recorded histories are kept)."""
         self._check_index(index)
         del self.scene.runs[index]
         del self._tracks[index]
-        for i, t in enumerate(self._tracks):
-            if t is not None:
-                t.index = i
+        self._renumber()
 
     def duplicate_run(self, index: int) -> RunTrack:
         """A copy of run ``index`` appended at the end (own colour and noise seed)."""

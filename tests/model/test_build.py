@@ -30,8 +30,14 @@ def test_expression_and_bounds_override():
         build_landscape(LandscapeSpec(name="expression"))
 
 
-def test_cifar_slice_gets_params_progress_and_env_root(monkeypatch):
+def test_cifar_slice_gets_params_progress_and_env_root(monkeypatch, tmp_path):
     import landscapes.cifar as cifar
+    from app.model.landscape_kinds import set_cifar_root
+
+    lab, mine = tmp_path / "cifar", tmp_path / "mine"
+    lab.mkdir()
+    mine.mkdir()
+    set_cifar_root(None)
 
     got = {}
 
@@ -40,9 +46,9 @@ def test_cifar_slice_gets_params_progress_and_env_root(monkeypatch):
         return build_landscape(LandscapeSpec(name="quadratic_bowl"))
 
     monkeypatch.setattr(cifar, "build_cifar_slice", fake)
-    monkeypatch.setenv(build.CIFAR_ROOT_ENV, "/data/cifar")
+    monkeypatch.setenv(build.CIFAR_ROOT_ENV, str(lab))
     progress, cancel = (lambda *a: None), (lambda: False)
     build_landscape(LandscapeSpec(name="cifar_slice", params={"subset": 100}), progress, cancel)
-    assert got == {"subset": 100, "root": "/data/cifar", "progress": progress, "cancel": cancel}
-    build_landscape(LandscapeSpec(name="cifar_slice", params={"root": "/mine"}))
-    assert got["root"] == "/mine"
+    assert got == {"subset": 100, "root": str(lab), "progress": progress, "cancel": cancel}
+    build_landscape(LandscapeSpec(name="cifar_slice", params={"root": str(mine)}))
+    assert got["root"] == str(mine)

@@ -91,18 +91,26 @@ def test_solver_change_undoes_to_the_old_solver_and_rates(edits):
     assert edits.race.runs[0].spec.solver == "gd" and edits.race.runs[0].spec.hyper["lr"] == pytest.approx(0.1)
 
 
-def test_add_duplicate_remove_and_the_history_is_cleared(edits):
+def test_add_duplicate_remove_are_undoable_and_keep_the_history(edits):
     edits.edit_run(0, {"hyper": {"lr": 0.2}}, "lr")
     row = edits.add_run(1)
     added = edits.race.runs[row]
     # gd and adam race already: the next solver is sgd, from run 1's start, at 1/L = 0.5 (Hessian 2·I)
     assert (row, added.spec.solver, added.spec.start) == (2, "sgd", (1.5, -1.0))
     assert added.spec.hyper["lr"] == pytest.approx(0.5)
-    assert not edits.history.can_undo
     assert edits.duplicate_run(0) == 3 and edits.race.runs[3].spec.solver == "gd"
     assert edits.remove_run(1) == 0
     assert [tr.spec.solver for tr in edits.race.runs] == ["gd", "sgd", "gd"]
     assert [tr.index for tr in edits.race.runs] == [0, 1, 2]
+    assert edits.undo() == "undid remove run"
+    assert [tr.spec.solver for tr in edits.race.runs] == ["gd", "adam", "sgd", "gd"]
+    assert edits.race.runs[1].spec.start == (1.5, -1.0)
+    for text in ("duplicate run", "add sgd", "change lr"):
+        assert edits.undo() == f"undid {text}"
+    assert [tr.spec.solver for tr in edits.race.runs] == ["gd", "adam"]
+    assert edits.race.runs[0].spec.hyper["lr"] == pytest.approx(0.1)
+    assert edits.redo() == "redid change lr" and edits.redo() == "redid add sgd"
+    assert [tr.spec.solver for tr in edits.race.runs] == ["gd", "adam", "sgd"]
 
 
 def test_rows_skip_disabled_runs(edits):

@@ -1,4 +1,5 @@
-"""What the app remembers between sessions (QSettings): last scene, recent files, dock layout.
+"""What the app remembers between sessions (QSettings): last scene, recent files, dock layout,
+the CIFAR-10 data folder and the folder of the last saved or opened scene.
 
 Tests pass their own QSettings (a temp ini file) so they never read the user's.
 """
@@ -54,6 +55,22 @@ class AppSettings:
     def set_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self.q.setValue("window/geometry", geometry)
         self.q.setValue("window/state", state)
+
+    # the CIFAR-10 data folder the user chose ('' if none: $LOSSLAB_CIFAR_ROOT, then the download cache)
+    def cifar_root(self) -> str:
+        v = self.q.value("data/cifar_root", "")
+        return str(v) if isinstance(v, str) else ""
+
+    def set_cifar_root(self, path: str | Path | None) -> None:
+        self.q.setValue("data/cifar_root", "" if path is None else str(path))
+
+    # where the Save and Open dialogs start ('' if never used)
+    def scene_folder(self) -> str:
+        v = self.q.value("session/scene_folder", "")
+        return str(v) if isinstance(v, str) else ""
+
+    def set_scene_folder(self, folder: str | Path) -> None:
+        self.q.setValue("session/scene_folder", str(folder))
 
     def sync(self) -> None:
         self.q.sync()

@@ -7,12 +7,16 @@ off the GUI thread (app.ui.common.jobs) with a progress bar and Cancel.
 Errors (missing or corrupt data, network, cancel) are shown in the panel as
 one line; the surface on screen stays until a new slice is ready.
 
+The Data folder is the app's one CIFAR-10 data setting
+(app.model.landscape_kinds.set_cifar_root; the window saves it): CIFAR-10
+scenes, the slices built here and the session all read it, so a slice's spec
+never names a machine's folder.
+
     install(host)   # a "CIFAR-10" dock next to Landscape, and a CIFAR-10 menu
 """
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,7 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model.build import CIFAR_ROOT_ENV, build_landscape
+from app.model.build import build_landscape
+from app.model.landscape_kinds import CIFAR_ADVICE, cifar_root, set_cifar_root
 from app.model.scene import LandscapeSpec
 from app.ui.common.jobs import JobRunner
 from app.ui.window.host import Host
@@ -52,10 +57,10 @@ ARCHIVE_MB = 163
 
 
 def default_root() -> str:
-    """$LOSSLAB_CIFAR_ROOT if set, else the downloaded archive if present, else ''."""
-    env = os.environ.get(CIFAR_ROOT_ENV, "")
-    if env:
-        return env
+    """The chosen data folder, else $LOSSLAB_CIFAR_ROOT, else the downloaded archive if present, else ''."""
+    chosen = cifar_root()
+    if chosen:
+        return chosen
     try:
         from landscapes.cifar import cached_archive
 
@@ -141,6 +146,9 @@ class CifarPanel(QWidget):
         root_row = QHBoxLayout()
         self.root_edit = QLineEdit(default_root())
         self.root_edit.setPlaceholderText("cifar-10-batches-py folder or .tar.gz")
+        self.root_edit.setToolTip("Where CIFAR-10 is: used by this panel and by every CIFAR-10 scene, "
+                                  "and remembered")
+        self.root_edit.textEdited.connect(set_cifar_root)
         browse = QPushButton("…")
         browse.setMaximumWidth(32)
         browse.setToolTip("Choose the CIFAR-10 folder")
@@ -207,17 +215,15 @@ class CifarPanel(QWidget):
                                                   self.root_edit.text() or str(Path.home()))
         if folder:
             self.root_edit.setText(folder)
+            set_cifar_root(folder)
 
     def landscape_spec(self) -> LandscapeSpec:
-        """The LandscapeSpec the controls describe (root omitted when empty: the download cache)."""
+        """The LandscapeSpec the controls describe (no root: the Data folder is the app's setting)."""
         params: dict[str, Any] = {
             "loss": self.loss_box.currentData(), "reg": self.reg_box.currentData(),
             "strength": float(self.strength_box.value()), "seed": int(self.seed_box.value()),
             "plane": self.plane_box.currentData(), "subset": int(self.subset_box.value()),
         }
-        root = self.root_edit.text().strip()
-        if root:
-            params["root"] = root
         if self.cache_dir is not None:
             params["cache_dir"] = str(self.cache_dir)
         return LandscapeSpec(name="cifar_slice", params=params, resolution=int(self.resolution_box.value()))
@@ -255,13 +261,13 @@ class CifarPanel(QWidget):
     def start_build(self) -> None:
         """Build the slice the controls describe, off the GUI thread."""
         spec = self.landscape_spec()
-        root = spec.params.get("root")
+        set_cifar_root(self.root_edit.text())
+        root = cifar_root()
         if root and not Path(root).exists():
-            self.show_error(f"no CIFAR-10 at {root}: choose the cifar-10-batches-py folder or download it")
+            self.show_error(f"no CIFAR-10 at {root}: {CIFAR_ADVICE}")
             return
         if not root and not _cached(self.cache_dir):
-            self.show_error("CIFAR-10 not found: choose its folder, set $LOSSLAB_CIFAR_ROOT, "
-                            "or download it")
+            self.show_error(f"CIFAR-10 not found: {CIFAR_ADVICE}")
             return
         job_spec = copy.deepcopy(spec)
         self._run("building CIFAR-10 slice",
@@ -312,6 +318,7 @@ class CifarPanel(QWidget):
 
     def _on_downloaded(self, path) -> None:
         self.root_edit.setText(str(path))
+        set_cifar_root(path)
         self.show_status(f"CIFAR-10 downloaded and verified: {path}")
 
     def shutdown(self) -> None:

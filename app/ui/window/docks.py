@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QToolBar, Q
 
 DOCK_SHARE = 0.235       # default dock width as a share of the window (each of Landscape, Runs)
 DOCK_MIN_WIDTH = 240     # px: below this the panels' rows stop being readable
+ONE_COLUMN_BELOW = 1200  # px of window width: below it a first start tabs Runs with Landscape
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea}
 
 
@@ -42,6 +43,13 @@ def fit_docks(window: QMainWindow, docks_and_widths: list[tuple[QDockWidget, int
     share = int(window.width() * DOCK_SHARE)
     window.resizeDocks([d for d, _ in pairs], [max(DOCK_MIN_WIDTH, min(share, full)) for _, full in pairs],
                        Qt.Orientation.Horizontal)
+
+
+def one_column(window: QMainWindow, first: QDockWidget, second: QDockWidget) -> None:
+    """Tab ``second`` with ``first`` (one dock column) and show ``second``: on a narrow window two
+    dock columns leave the views and plots too little width to be read."""
+    window.tabifyDockWidget(first, second)
+    second.raise_()
 
 
 def own_bars(window: QMainWindow) -> list[QWidget]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from app.model import build, presets
 from app.model.edits import RaceEdits
-from app.model.landscape_kinds import EXPRESSION, kind_of
+from app.model.landscape_kinds import EXPRESSION, chosen_cifar_root, kind_of, set_cifar_root
 from app.model.playback import Playback
 from app.model.race import Race
 from app.model.scene import Scene
@@ -39,11 +39,16 @@ DOCK_WIDTHS = (325, 370) # px: Landscape, Runs at full size (the 1600-px layout)
 
 
 class MainWindow(QMainWindow):
+    # A scene could not be shown (its landscape failed to build, now or in its background job);
+    # the scene on screen stays. Lecture mode uses it to keep its scene counter where it was.
+    scene_failed = Signal(str)
+
     def __init__(self, scene: Scene | None = None, settings=None) -> None:
         super().__init__()
         self.setObjectName("LossLabMain")
         lifetime.keep_track(self)
         self.settings = AppSettings(settings)
+        set_cifar_root(self.settings.cifar_root())   # the data folder CIFAR-10 scenes read (the dock sets it)
         self.theme = theme.LIGHT
         theme.apply_pyqtgraph(self.theme)
         self.race: Race | None = None
@@ -100,6 +105,8 @@ class MainWindow(QMainWindow):
         rp.add_requested.connect(self.add_run)
         rp.remove_requested.connect(self.remove_run)
         rp.duplicate_requested.connect(self.duplicate_run)
+        # "restart run" after "continue from here" replays the changed runs at once
+        rp.mode.currentIndexChanged.connect(lambda _i: self.edits.set_mode(rp.mode_value))
 
     # ------------------------------------------------------------------ scenes
     def _start(self, scene: Scene | None, notice: str) -> None:
@@ -120,8 +127,9 @@ class MainWindow(QMainWindow):
         if notice:
             self.show_message(notice)
 
-    def load_scene(self, scene: Scene) -> None:
-        """Show a scene: build its landscape (off the GUI thread if slow), race and views."""
+    def load_scene(self, scene: Scene) -> bool:
+        """Show a scene: build its landscape (off the GUI thread if slow), race and views.
+        False if it failed at once; a slow build that fails later emits ``scene_failed``."""
         self.pause()
         kind = kind_of(scene.landscape)
         if kind.slow:
@@ -130,13 +138,20 @@ class MainWindow(QMainWindow):
             self.jobs.run(what, lambda progress, cancel: build.build_landscape(spec, progress, cancel),
                           lambda landscape: self._install(Race(scene, landscape)),
                           on_failed=lambda m: self._scene_failed(f"{what} failed: {m}"))
-            return
-        self._install(Race(scene))
+            return True
+        try:
+            race = Race(scene)
+        except ValueError as e:          # a landscape that does not build: the old scene stays
+            self._scene_failed(f"scene not loaded: {e}")
+            return False
+        self._install(race)
+        return True
 
     def _scene_failed(self, text: str) -> None:
         if self.race is None:            # nothing on screen yet (a start): show the default
             self.load_scene(session.default_scene())
         self.show_message(text)
+        self.scene_failed.emit(text)
 
     def _install(self, race: Race) -> None:
         self.race = race
@@ -149,7 +164,8 @@ class MainWindow(QMainWindow):
         cam = race.scene.view.camera
         if cam:
             self.surface_view.setCameraPosition(**{k: cam[k] for k in ("distance", "elevation", "azimuth") if k in cam})
-        self.setWindowTitle(f"Loss Lab — {race.scene.title}")
+        self._loaded_landscape = copy.deepcopy(race.scene.landscape)
+        self._show_title()
         self.picker.show_title(race.scene.title)
         self.host.show_caption(race.scene.caption)
         self.rebuild_surface()
@@ -157,6 +173,12 @@ class MainWindow(QMainWindow):
         self.redraw()
         self._say_start_problems()
         self.host.scene_loaded.emit()
+
+    def _show_title(self) -> None:
+        """The scene's title while it shows its own surface; the surface's once another is chosen."""
+        race = self.race
+        same = race.scene.landscape == self._loaded_landscape
+        self.setWindowTitle(f"Loss Lab — {race.scene.title if same else race.landscape.title}")
 
     def pick_scene_name(self, name: str) -> None:
         self.picker.pick(name)
@@ -355,6 +377,7 @@ class MainWindow(QMainWindow):
             self.edits.set_landscape(old_spec, old)
             self.rebuild_surface()
             self._landscape_refused(spec, f"{type(e).__name__}: {e}")
+        self._show_title()
         self.runs_panel.set_race(self.race)
         self.redraw()
 
@@ -376,11 +399,17 @@ class MainWindow(QMainWindow):
         except Exception as e:  # a damaged settings file never stops a start
             self.show_message(session.notice("window layout", e))
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        menus.fit_toolbar(self)
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._shown_once:   # splitters get real sizes only once shown
             self._shown_once = True
             if not self._layout_restored:
+                if self.width() < docks.ONE_COLUMN_BELOW:   # a 1024-px screen: the views need the width
+                    docks.one_column(self, self.landscape_dock, self.runs_dock)
                 docks.fit_docks(self, [(self.landscape_dock, DOCK_WIDTHS[0]), (self.runs_dock, DOCK_WIDTHS[1])])
                 self.layout().activate()   # now, not after the first frames (a visible jump)
             self.views_area.share_height()
@@ -391,6 +420,7 @@ class MainWindow(QMainWindow):
         self.jobs.shutdown(2000)
         if self.race is not None:
             self.race.scene.view.camera = self.surface_view.camera_dict()
+        self.settings.set_cifar_root(chosen_cifar_root())
         session.save(self.settings, *self.host.layout_to_save(), self.race.scene if self.race is not None else None)
         self.surface_view.dispose()
         super().closeEvent(event)

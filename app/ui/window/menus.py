@@ -84,6 +84,24 @@ def build_actions(w) -> None:
                         checkable=True)
 
 
+COMPACT_BELOW = 1280   # px of window width: below it the tool bar uses its short form (icons, short texts)
+SHORT_TEXTS = {"act_cam_reset": "Cam reset", "act_cam_top": "Cam top", "act_cam_side": "Cam side"}
+
+
+def fit_toolbar(w) -> None:
+    """Short tool bar on a narrow window (a 1024-px projector), so every button stays on the bar
+    instead of behind its overflow arrow: Play, Step, Reset as icons, shorter camera texts, "/frame"."""
+    compact = w.width() < COMPACT_BELOW
+    style = Qt.ToolButtonStyle.ToolButtonIconOnly if compact else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    if w.toolbar.toolButtonStyle() == style:
+        return
+    w.toolbar.setToolButtonStyle(style)   # buttons without an icon keep their text
+    for name, short in SHORT_TEXTS.items():
+        action = getattr(w, name)
+        action.setIconText(short if compact else action.text())
+    w.speed_box.setSuffix(" /frame" if compact else " steps/frame")
+
+
 def build_toolbar(w) -> QToolBar:
     tb = w.addToolBar("Playback")
     tb.setObjectName("playback_toolbar")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QPoint
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 
 from app.model import presets, scene_io
@@ -52,13 +53,40 @@ def last_scene(settings: AppSettings) -> tuple[Scene | None, str]:
 
 
 def restore_geometry(window: QMainWindow, settings: AppSettings) -> str:
-    """The last window geometry; a notice if the stored one is unusable ('' when fine or absent)."""
+    """The last window geometry, kept on the screen; a notice if the stored one is unusable
+    ('' when fine or absent)."""
     geometry, _state = settings.window_state()
-    if geometry is None:
-        return ""
-    if isinstance(geometry, QByteArray) and window.restoreGeometry(geometry):
-        return ""
-    return notice("window size", ValueError(f"not a saved geometry: {str(geometry)[:40]!r}"))
+    try:
+        if geometry is None:
+            return ""
+        if isinstance(geometry, QByteArray) and window.restoreGeometry(geometry):
+            return ""
+        return notice("window size", ValueError(f"not a saved geometry: {str(geometry)[:40]!r}"))
+    finally:
+        fit_to_screen(window)
+
+
+def fit_to_screen(window: QMainWindow) -> None:
+    """Shrink and move the window into its screen's available area (a geometry saved at another
+    scale factor or on a larger screen, or the default size on a small screen, may not fit)."""
+    centre = window.geometry().center()
+    screen = QGuiApplication.screenAt(centre) or window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    avail = screen.availableGeometry()
+    frame, inner = window.frameGeometry(), window.geometry()
+    # the title bar and borders (zero before the window is shown on some platforms)
+    extra_w, extra_h = max(frame.width() - inner.width(), 0), max(frame.height() - inner.height(), 0)
+    if window.isMaximized() or window.isFullScreen():
+        return
+    width = min(inner.width(), avail.width() - extra_w)
+    height = min(inner.height(), avail.height() - extra_h)
+    if (width, height) != (inner.width(), inner.height()):
+        window.resize(width, height)
+    x = min(max(frame.x(), avail.left()), avail.right() + 1 - (width + extra_w))
+    y = min(max(frame.y(), avail.top()), avail.bottom() + 1 - (height + extra_h))
+    if QPoint(x, y) != frame.topLeft():
+        window.move(x, y)
 
 
 def save(settings: AppSettings, geometry: QByteArray, state: QByteArray, scene: Scene | None) -> None:

@@ -1,4 +1,4 @@
-"""The status bar: "step n / N | FPS | the latest message", a job's progress bar and its Cancel."""
+"""The status bar: "step n / N | surface | FPS | the latest message", a job's progress bar and its Cancel."""
 from __future__ import annotations
 
 import time
@@ -9,6 +9,7 @@ from app.model.playback import Playback
 from app.model.race import Race
 
 STATUS_EVERY_S = 0.25    # while playing, the text changes at most 4x a second: each change repaints the bar
+SURFACE_CHARS = 48       # the surface's title is cut here (a CIFAR-10 slice's is long)
 
 
 class Status:
@@ -36,7 +37,10 @@ class Status:
         if throttled and not news and not race.finished and now - self._at < STATUS_EVERY_S:
             return
         self._at = now
-        parts = [f"step {race.step_count} / {race.total_steps}"]
+        surface = race.landscape.title
+        if len(surface) > SURFACE_CHARS:
+            surface = surface[:SURFACE_CHARS - 1] + "…"
+        parts = [f"step {race.step_count} / {race.total_steps}", surface]
         if playback.playing and playback.fps:
             parts.append(f"{playback.fps:.0f} FPS")
         if self.message:

@@ -18,6 +18,7 @@ from app.ui.views.surface_view import SurfaceView
 VIEWS_MIN_WIDTH = 440    # px: 3-D | 2-D views area; a narrowing window takes the rest from the docks
 STACK_BELOW = 640        # px: a views area narrower than this shows 3-D above 2-D, not side by side
 VIEWS_SHARE = 0.70       # of the height for the views (the plots get the rest), once shown
+PLOTS_MIN_HEIGHT = 215   # px the plots keep on a short window: titles, curves, tick labels and "step"
 
 
 class ViewsArea(QWidget):
@@ -63,7 +64,7 @@ class ViewsArea(QWidget):
         w = max(self.views_split.width(), 2)
         self.views_split.setSizes([w // 2, w - w // 2])
         h = max(self.main_split.height(), 4)
-        top = int(h * VIEWS_SHARE)
+        top = max(min(int(h * VIEWS_SHARE), h - PLOTS_MIN_HEIGHT), h // 2)
         self.main_split.setSizes([top, h - top])
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)

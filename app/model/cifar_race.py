@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 
 import solvers
-from landscapes.cifar import TrajectoryPlane, initial_weights, preprocess, trajectory_plane
+from landscapes.cifar import TrajectoryPlane, initial_weights, preprocess, to_images, trajectory_plane
 from landscapes.cifar.linear import (
     LOSSES,
     NUM_CLASSES,
@@ -186,7 +186,7 @@ class RaceRun:
             self.solver = solvers.make(RANDOM_SEARCH, **hyper)
         else:
             self.solver = solvers.make(settings.solver, **hyper)
-            if self.solver.needs_hessian or self.solver.needs_loss:
+            if self.solver.needs_hessian:
                 raise ValueError(f"{settings.solver} needs the Hessian of all {FEATURES * NUM_CLASSES:,} weights "
                                  f"(a {FEATURES * NUM_CLASSES:,}² matrix); the full-dimensional race offers "
                                  "gradient solvers and random_search")
@@ -397,6 +397,16 @@ class CifarRace:
     def nbytes(self) -> int:
         """Memory the race holds beyond its data (bounded: it does not grow with steps)."""
         return sum(r.nbytes for r in self.runs)
+
+
+def class_templates(W: Any) -> Array:
+    """The 10 class templates of W (3073, 10) as images (10, 32, 32, 3) uint8: the rows
+    without the bias, scaled together so W's smallest weight is 0 and its largest 255
+    (CS231n assignment 1's picture of what a linear classifier learns)."""
+    w = np.asarray(W, dtype=np.float64)[:-1].T     # (10, 3072), R, G, B planes as the pixels
+    lo, hi = float(w.min()), float(w.max())
+    scaled = np.zeros_like(w) if hi == lo else 255.0 * (w - lo) / (hi - lo)
+    return to_images(np.rint(scaled).astype(np.uint8))
 
 
 def _norm(a: Array) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.model.cifar_race import CifarRace, RunSettings, StrideBuffer, race_data
+from app.model.cifar_race import CifarRace, RunSettings, StrideBuffer, class_templates, race_data
 from landscapes.cifar import accuracy, initial_weights, load_cifar10, loss_and_grad, preprocess, train_linear
 
 
@@ -141,6 +141,18 @@ def test_divergence_stops_only_that_run(small_data):
     assert good.history.count == 60
     points, who, steps = race.iterates()
     assert np.isfinite(points).all() and steps[who == 0].max() == bad.diverged_at
+
+
+def test_class_templates_by_hand():
+    W = np.zeros((3073, 10))
+    W[0, 3] = -2.0           # class 3, red channel, pixel (0, 0): the smallest weight -> 0
+    W[1024 + 33, 7] = 2.0    # class 7, green channel, pixel (1, 1): the largest -> 255
+    W[3072, :] = 99.0        # the bias row is not part of the picture
+    img = class_templates(W)
+    assert img.shape == (10, 32, 32, 3) and img.dtype == np.uint8
+    assert img[3, 0, 0, 0] == 0 and img[7, 1, 1, 1] == 255
+    assert img[0, 5, 5, 2] == 128  # a zero weight sits half way
+    assert np.count_nonzero(img != 128) == 2
 
 
 def test_stride_buffer_by_hand():

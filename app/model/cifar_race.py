@@ -204,6 +204,7 @@ class RaceRun:
         self.diverged_at = -1
         self.history = StrideBuffer(history_rows, (3,), np.float64)  # minibatch loss, |grad|, lr
         self.evals = StrideBuffer(4096, (3,), np.float64)            # step, train loss, val accuracy
+        self.eval_count = 0
         self.record = StrideBuffer(record_rows, W.shape, np.float32)
         self.record.offer(0, W)
 
@@ -369,7 +370,8 @@ class CifarRace:
                 train = data + reg_loss_and_grad(r.W, self.reg, self.strength)[0]
                 pred = np.argmax(S_val[:, j * C:(j + 1) * C], axis=1)
                 acc = float(np.mean(pred == self.data.y_val)) if len(pred) else math.nan
-                r.evals.offer(r.evals.count * r.evals.stride, (self.t, train, acc))
+                r.evals.offer(r.eval_count, (self.t, train, acc))
+                r.eval_count += 1
         self._last_eval_cost = _clock() - start
         self.eval_seconds += self._last_eval_cost
 
@@ -394,9 +396,30 @@ class CifarRace:
             who.append(np.full(sum(len(a) for a in run_steps), i, dtype=np.int64))
         return np.concatenate(pts), np.concatenate(who), np.concatenate(steps)
 
-    def plane(self, center: Any = None) -> TrajectoryPlane:
-        """trajectory_plane of iterates() (center: the last run's current W unless given)."""
-        return trajectory_plane(self.iterates()[0], center=center)
+    def plane(self, center: Any = None, runs: Sequence[int] | None = None) -> TrajectoryPlane:
+        """trajectory_plane of iterates() of all runs, or of the runs with these indices
+        (center: the last of those points, i.e. the last such run's current W, unless given)."""
+        points, who, _ = self.iterates()
+        if runs is not None:
+            points = points[np.isin(who, list(runs))]
+        return trajectory_plane(points, center=center)
+
+    def full_batch_loss(self, points: Any) -> Array:
+        """(T,) the race's full-batch training loss (data + regularization) at W = points (T, 3073, 10),
+        eight at a time stacked in one pass: the true loss the honesty strip sets against a plane."""
+        P = np.asarray(points, dtype=np.float64)
+        if P.ndim != 3 or P.shape[1:] != (FEATURES, NUM_CLASSES):
+            raise ValueError(f"points must be (T, {FEATURES}, {NUM_CLASSES}), got {P.shape}")
+        out = np.empty(len(P))
+        C = NUM_CLASSES
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(0, len(P), 8):
+                block = P[i:i + 8]
+                S = self.data.X @ np.concatenate(list(block), axis=1).astype(np.float32)
+                for j, W in enumerate(block):
+                    data = data_loss_and_dscores(S[:, j * C:(j + 1) * C], self.data.y, self.loss)[0]
+                    out[i + j] = data + reg_loss_and_grad(W, self.reg, self.strength)[0]
+        return out
 
     @property
     def nbytes(self) -> int:

@@ -177,6 +177,24 @@ def test_memory_is_bounded_and_iterates_span_the_race(small_data):
     plane = race.plane()
     np.testing.assert_allclose(plane.center, race.runs[1].W.astype(np.float32), rtol=1e-6)
     assert 0.0 < plane.explained.sum() <= 1.0
+    sgd_only = race.plane(runs=[0])
+    np.testing.assert_allclose(sgd_only.center, race.runs[0].W.astype(np.float32), rtol=1e-6)
+    vt = np.linalg.svd(points[who == 0].reshape(-1, 30730) - points[who == 0].reshape(-1, 30730).mean(0),
+                       full_matrices=False)[2]
+    np.testing.assert_allclose(np.abs(np.sum(sgd_only.directions.reshape(2, -1) * vt[:2], axis=1)), 1, atol=1e-4)
+
+
+def test_full_batch_loss_is_loss_and_grad_on_all_images(small, small_data):
+    x, y, *_ = small
+    race = CifarRace(small_data, [RunSettings("sgd", {"lr": 4e-7})], loss="svm", reg="l1", strength=5.0,
+                     eval_every=1000)
+    race.step(3)
+    Ws = np.stack([race.W_init, race.runs[0].W] * 5)  # 10 points: two stacked blocks
+    X = preprocess(x, small_data.mean)
+    expected = [loss_and_grad(W, X, y, "svm", "l1", 5.0)[0] for W in Ws]
+    np.testing.assert_allclose(race.full_batch_loss(Ws), expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="points must be"):
+        race.full_batch_loss(np.zeros((2, 3072, 10)))
 
 
 @pytest.mark.parametrize("settings, message", [

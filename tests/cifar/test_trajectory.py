@@ -87,6 +87,7 @@ def test_non_finite_rows_are_left_out():
     (np.array([[1.0, 2.0], [np.nan, 4.0], [3.0, 1.0], [np.inf, 0.0]]), "at least three finite points"),
     (np.ones((5, 3)), "span no plane"),
     (np.ones(5), "real array"),
+    (np.arange(5.0)[:, None], "two coordinates"),
     (np.array([["a", "b"]] * 3), "real array"),
 ])
 def test_bad_points_are_refused(points, message):

@@ -22,6 +22,7 @@ from .linear import (
 )
 from .loader import LABEL_NAMES, load_cifar10, to_images
 from .slice import CifarSlice, cifar_slice
+from .trajectory import TrajectoryPlane, trajectory_plane
 
 __all__ = [
     "build_cifar_slice", "trained_weights", "data_fingerprint", "default_cache_dir",
@@ -32,4 +33,5 @@ __all__ = [
     "preprocess", "random_search", "relative_error", "sample_indices", "train_linear",
     "LABEL_NAMES", "load_cifar10", "to_images",
     "CifarSlice", "cifar_slice",
+    "TrajectoryPlane", "trajectory_plane",
 ]

@@ -20,7 +20,8 @@ from landscapes.cifar import (
     loss_and_grad,
     preprocess,
 )
-from landscapes.cifar.curvature import HessianOperator, lanczos_top
+from landscapes.cifar.curvature import HessianOperator
+from landscapes.cifar.lanczos import lanczos_top
 from landscapes.cifar.spectrum import lanczos_tridiagonal
 
 N, D, K = 20, 12, 3   # 20 images of 12 "pixels" (+ bias), 3 classes
@@ -89,11 +90,12 @@ def test_float32_products_are_close(small):
     assert np.abs(f32 - ref).max() <= 1e-5 * np.abs(ref).max()
 
 
-def test_top_eigs_match_eigvalsh(small):
+@pytest.mark.parametrize("block", [1, None, 7])
+def test_top_eigs_match_eigvalsh(small, block):
     W, x, y = small
     H = dense_hessian(W, x, y)
     evals, evecs = np.linalg.eigh(H)
-    vals, vecs = hessian_top_eigs(W, x, y, k=3, strength=STRENGTH, tol=1e-10, seed=0)
+    vals, vecs = hessian_top_eigs(W, x, y, k=3, strength=STRENGTH, tol=1e-10, seed=0, block=block)
     np.testing.assert_allclose(vals, evals[::-1][:3], rtol=1e-9)
     assert vecs.shape == (3, D + 1, K)
     for i in range(3):
@@ -111,10 +113,19 @@ def test_top_eigs_on_a_degenerate_spectrum(small):
     np.testing.assert_allclose(G, np.eye(3), atol=1e-12)
 
 
+def test_lanczos_finds_a_repeated_top_eigenvalue():
+    """A block of k + 1 vectors sees multiplicity that one Krylov vector cannot."""
+    diag = np.r_[5.0, 5.0, 5.0, np.linspace(0.0, 4.0, 197)]
+    result = lanczos_top(lambda V: diag * V, 200, k=3, tol=1e-10)
+    np.testing.assert_allclose(result.values, 5.0, rtol=1e-10)
+    top = result.vectors[:, :3]                       # the eigenspace: the first three coordinates
+    np.testing.assert_allclose(top @ top.T, np.eye(3), atol=1e-8)
+
+
 def test_lanczos_reports_non_convergence():
     diag = np.linspace(1.0, 2.0, 500)
-    result = lanczos_top(lambda v: diag * v, 500, k=3, tol=1e-12, max_steps=5)
-    assert not result.converged and result.steps == 5
+    result = lanczos_top(lambda V: diag * V, 500, k=3, tol=1e-12, max_products=12)
+    assert not result.converged and result.products == 12 and result.passes == 3
 
 
 def test_trace_against_the_dense_trace(small):

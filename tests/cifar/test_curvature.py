@@ -209,3 +209,18 @@ def test_top_eigs_on_real_cifar_are_eigenpairs(cifar_small):
     for lam, v in zip(vals, vecs, strict=True):
         r = hessian_vector_product(W, x, y, v, strength=1.0) - lam * v
         assert np.linalg.norm(r) <= 2e-6 * lam
+
+
+@pytest.mark.parametrize("loss", ["softmax", "svm"])
+def test_hv_agrees_with_cifar_slice_hessian_in_its_plane(cifar_small, loss):
+    """The slice's exact 2 x 2 Hessian at (a, b) is [D1 D2]ᵀ H [D1 D2] at W(a, b)."""
+    from landscapes.cifar import cifar_slice, filter_normalized_directions
+
+    x, y = cifar_small[0][:400], cifar_small[1][:400]
+    W = initial_weights(seed=2) * 5
+    D1, D2 = filter_normalized_directions(W, seed=3)
+    f = cifar_slice(W, x, y, loss=loss, reg="l2", strength=7.0, directions=(D1, D2))
+    a, b = 0.3, -0.2
+    Hv = hessian_vector_product(f.weights(a, b), x, y, np.stack([D1, D2]), loss=loss, reg="l2", strength=7.0)
+    H2 = np.array([[np.sum(Di * HDj) for HDj in Hv] for Di in (D1, D2)])
+    np.testing.assert_allclose(H2, f.hessian(np.array([a, b])), rtol=1e-10)

@@ -117,7 +117,7 @@ def main() -> None:
     r = lanczos_top(matmat(op), Wr.size, 3, args.tol, seed=0, block=args.block)
     t_lanczos = time.perf_counter() - t
     print(f"reduced problem ({len(xr)} images, {Wr.size} weights): dense build {t_build:.2f} s + eigvalsh "
-          f"{t_eig:.2f} s = {t_build + t_eig:.2f} s; Lanczos {t_lanczos:.3f} s ({r.steps} products); "
+          f"{t_eig:.2f} s = {t_build + t_eig:.2f} s; Lanczos {t_lanczos:.3f} s ({r.products} products); "
           f"ratio {(t_build + t_eig) / t_lanczos:.0f}x; max relative difference "
           f"{np.abs(r.values / dense - 1).max():.1e}")
     full = W.size

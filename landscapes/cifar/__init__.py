@@ -4,6 +4,7 @@ Pure numpy (plus stdlib and platformdirs). See DESIGN.md "Data landscapes".
 """
 from .build import build_cifar_slice, trained_weights
 from .cache import data_fingerprint, default_cache_dir
+from .curvature import hessian_top_eigs, hessian_vector_product
 from .directions import filter_normalized_directions, plane_through
 from .download import OFFICIAL_MD5, OFFICIAL_URL, cached_archive, fetch_cifar10
 from .errors import Cancelled, CifarError
@@ -22,6 +23,7 @@ from .linear import (
 )
 from .loader import LABEL_NAMES, load_cifar10, to_images
 from .slice import CifarSlice, cifar_slice
+from .spectrum import hessian_spectrum_density, hessian_trace
 from .trajectory import TrajectoryPlane, trajectory_plane
 
 __all__ = [
@@ -33,5 +35,6 @@ __all__ = [
     "preprocess", "random_search", "relative_error", "sample_indices", "train_linear",
     "LABEL_NAMES", "load_cifar10", "to_images",
     "CifarSlice", "cifar_slice",
+    "hessian_vector_product", "hessian_top_eigs", "hessian_trace", "hessian_spectrum_density",
     "TrajectoryPlane", "trajectory_plane",
 ]

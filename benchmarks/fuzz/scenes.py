@@ -205,6 +205,8 @@ def flag_sets(folder: Path) -> list[tuple[str, list[str]]]:
     ro.write_bytes(b"keep me")
     ro.chmod(0o444)
     (folder / "a dir.png").mkdir()
+    fifo = folder / "fifo.png"
+    os.mkfifo(fifo)
     out = lambda name: ["--out", str(folder / name)]  # noqa: E731
     base = ["render", "default", "--view", "2d", "--size", "320x240"]
     sets: list[tuple[str, list[str]]] = []
@@ -222,7 +224,7 @@ def flag_sets(folder: Path) -> list[tuple[str, list[str]]]:
     for name, path in [("/proc/x.png", "/proc/x.png"), ("300-char name", str(folder / ("n" * 300 + ".png"))),
                        ("read-only file", str(ro)), ("a directory", str(folder / "a dir.png")),
                        ("no suffix", str(folder / "out")), ("suffix .jpg", str(folder / "o.jpg")),
-                       ("missing folder", str(folder / "no" / "such" / "o.png")), ("/dev/null.png", "/dev/null.png"),
+                       ("missing folder", str(folder / "no" / "such" / "o.png")), ("a FIFO", str(fifo)),
                        ("empty", ""), ("/etc/passwd/x.png", "/etc/passwd/x.png"), ("leading dash", "-o.png")]:
         sets.append((f"--out {name}", [*base, "--out", path]))
     for solvers in ["adamm", "", ",,,", "gd," * 100, "newton,gd,unknown"]:
@@ -244,8 +246,9 @@ def run_flags(folder: Path, bound: float = 90.0) -> Tally:
     tally = Tally("CLI flag sets")
     ro = folder / "read-only.png"
     for name, args in flag_sets(folder):
-        outcome = run_cli(args, bound=bound)
+        outcome = run_cli(args, bound=bound, cwd=folder)   # a relative --out lands in the temp folder
         if name == "--out read-only file" and ro.read_bytes() != b"keep me":
             outcome = Outcome(False, "replaced", outcome.seconds, "the read-only file was replaced")
         tally.add(name, outcome)
+    tally.note("accepted (exit 0): " + ", ".join(n for n, o in tally.outcomes if o.kind.startswith("ok")))
     return tally

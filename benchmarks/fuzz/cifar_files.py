@@ -165,7 +165,8 @@ def try_load(item: tuple[str, str]) -> tuple[bool, str, str]:
     except CifarError as e:
         ran = marker.exists()
         ok = expect != "load" and not ran and "\n" not in str(e)
-        return ok, "CODE RAN" if ran else ("CifarError" if expect != "load" else "refused a good file"), str(e)
+        kind = "CODE RAN" if ran else ("CifarError" if expect != "load" else "refused a good file")
+        return ok, kind if "\n" not in str(e) else f"multi-line {kind}", str(e)
     if expect == "refuse":
         return False, "accepted", f"loaded {x.shape} {y[:3]}"
     return True, "ok", f"{x.shape[0]} train, {xt.shape[0]} test"
@@ -287,7 +288,8 @@ def try_archive(item: tuple[str, str]) -> tuple[bool, str, str]:
         x, _, _, _ = load_cifar10(path)
     except CifarError as e:
         ok = expect != "load" and "\n" not in str(e)
-        return ok, "CifarError" if expect != "load" else "refused a good file", str(e)
+        kind = "CifarError" if expect != "load" else "refused a good file"
+        return ok, kind if "\n" not in str(e) else f"multi-line {kind}", str(e)
     return expect != "refuse", "ok" if expect != "refuse" else "accepted", f"{x.shape[0]} train"
 
 

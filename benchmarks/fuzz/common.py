@@ -93,7 +93,8 @@ def _serve(conn: Any, func: Callable[[Any], tuple[bool, str, str]]) -> None:
             handled, kind, detail = func(item)
         except BaseException as e:  # noqa: BLE001 - the verdict is the point
             handled, kind = False, type(e).__name__
-            detail = one_line(f"{e}") + " @ " + one_line(traceback.format_exc().splitlines()[-3], 120)
+            where = traceback.extract_tb(e.__traceback__)[-1]
+            detail = one_line(f"{e}") + f" @ {Path(where.filename).name}:{where.lineno} ({where.name})"
         conn.send((handled, kind, one_line(detail, 300), time.perf_counter() - t0))
 
 

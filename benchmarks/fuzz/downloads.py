@@ -164,6 +164,8 @@ def try_fetch(item: dict[str, Any]) -> tuple[bool, str, str]:
     except (CifarError, Cancelled) as e:
         kind, detail = type(e).__name__, str(e)
         ok = item["expect"] != "ok" and "\n" not in detail
+        if "\n" in detail:   # the project promises one line; server text may bring its own line breaks
+            kind = f"multi-line {kind}"
     took = time.monotonic() - t0
     if item.get("within") and took > item["within"]:
         ok, kind, detail = False, f"{kind} late", f"after {took:.1f} s (at most {item['within']} s): {detail}"

@@ -102,7 +102,7 @@ def try_expression(text: str) -> tuple[bool, str, str]:
         land = from_expression(text)
     except ValueError as e:
         msg = str(e)
-        return "\n" not in msg, type(e).__name__, msg
+        return "\n" not in msg, type(e).__name__ if "\n" not in msg else f"multi-line {type(e).__name__}", msg
     (x0, x1), (y0, y1) = land.bounds
     pts = np.column_stack([x0 + (x1 - x0) * _GRID[:, 0], y0 + (y1 - y0) * _GRID[:, 1]])
     with warnings.catch_warnings():

@@ -1,0 +1,1 @@
+"""The hostile-input fuzzing pass (benchmarks/fuzz_hostile.py): one module per category."""

@@ -18,6 +18,7 @@ import http.client
 import os
 import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -103,19 +104,26 @@ def _content_length(response: object, url: str) -> int:
     return total
 
 
+def _one_line(text: object) -> str:
+    """A server's own words (a status line, a redirect message) as one line."""
+    return " ".join(str(text).split())
+
+
 def _open(url: str, timeout: float) -> contextlib.AbstractContextManager[http.client.HTTPResponse]:
     what = f"download of {url}"
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):   # before any connection
+        raise CifarError(f"{what}: only http:// and https:// addresses are supported")
     try:
         response = urllib.request.urlopen(url, timeout=timeout)
     except urllib.error.HTTPError as e:
-        raise CifarError(f"{what} failed: HTTP {e.code} {e.reason}") from None
+        raise CifarError(f"{what} failed: HTTP {e.code} {_one_line(e.reason)}") from None
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
         if isinstance(reason, OSError) and reason.strerror:
             reason = reason.strerror       # "Name or service not known", not "[Errno -2] ..."
-        raise CifarError(f"{what} failed: {reason}") from None
+        raise CifarError(f"{what} failed: {_one_line(reason)}") from None
     except (ValueError, http.client.HTTPException) as e:  # a malformed URL or status line
-        raise CifarError(f"{what} failed: {type(e).__name__}: {e}") from None
+        raise CifarError(f"{what} failed: {type(e).__name__}: {_one_line(e)}") from None
     if not isinstance(response, http.client.HTTPResponse):
         response.close()
         raise CifarError(f"{what}: only http:// and https:// addresses are supported")

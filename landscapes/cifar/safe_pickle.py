@@ -41,8 +41,10 @@ from .errors import CifarError
 _DTYPES = frozenset(np.dtype(c).str[1:] for c in "bBhHiIlLqQ?fd")
 # a text-encoded bytes object no larger than a batch file may be
 MAX_TEXT = 128 * 1024 * 1024
-# a real batch pickles a few dozen tuples (array shapes and constructor arguments)
-MAX_TUPLES = 1000
+# a real batch pickles a few dozen tuples (array shapes and constructor arguments), plus one per
+# image when re-pickled at protocol 2 (each filename's bytes go through _codecs.encode(text, enc)):
+# 10,013 for a batch of 10,000. The cap also bounds how deep a tuple bomb can nest.
+MAX_TUPLES = 10_100
 _TUPLE_OPS = frozenset({"TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "FROZENSET"})
 _PUT_OPS = frozenset({"PUT", "BINPUT", "LONG_BINPUT"})
 
@@ -145,7 +147,7 @@ def _scan_opcodes(data: bytes) -> None:
         if op.name in _TUPLE_OPS:
             tuples += 1
             if tuples > MAX_TUPLES:
-                raise CifarError(f"refused: more than {MAX_TUPLES} tuples (a CIFAR-10 batch has a few dozen)")
+                raise CifarError(f"refused: more than {MAX_TUPLES} tuples (a CIFAR-10 batch has at most one per image)")
         elif op.name in _PUT_OPS and isinstance(arg, int) and arg > ops:
             raise CifarError(f"refused: memo index {arg} far beyond the {ops} opcodes read")
 

@@ -205,3 +205,52 @@ def test_cli_fetch_on_a_full_disk_is_one_line_exit_2_on_its_own_line(served, tmp
     assert bar and "CIFAR-10 [" in bar[-1]                     # the progress bar was drawn...
     assert last.startswith("losslab: error: cannot write ") and "File too large" in last   # ...and ended
     assert list(tmp_path.iterdir()) == []
+
+
+def _raw_server(reply: bytes, requests: int = 40):
+    """A loopback server answering every request with ``reply`` (bounded: stops after ``requests``)."""
+    import socket
+    import threading
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(10)
+    port = sock.getsockname()[1]
+
+    def serve():
+        try:
+            for _ in range(requests):
+                conn, _addr = sock.accept()
+                with conn:
+                    conn.recv(4096)
+                    conn.sendall(reply.replace(b"PORT", str(port).encode()))
+        except OSError:
+            pass
+        finally:
+            sock.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{port}/cifar-10-python.tar.gz"
+
+
+@pytest.mark.parametrize("reply", [
+    b"HELLO THERE\r\n\r\n",                                                   # not HTTP at all
+    b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:PORT/loop\r\nContent-Length: 0\r\n\r\n",  # a loop
+])
+def test_a_server_s_own_words_come_back_as_one_line(tmp_path, reply):
+    url = _raw_server(reply)
+    with pytest.raises(CifarError) as e:
+        fetch_cifar10(tmp_path, url=url, timeout=5)
+    assert "\n" not in str(e.value) and "\r" not in str(e.value) and "failed" in str(e.value)
+
+
+def test_other_schemes_are_refused_before_any_connection(tmp_path, monkeypatch):
+    import urllib.request
+
+    def no_network(*_a, **_k):
+        raise AssertionError("connected")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(CifarError, match="only http:// and https:// addresses are supported"):
+        fetch_cifar10(tmp_path, url="ftp://127.0.0.1/cifar-10-python.tar.gz")

@@ -88,3 +88,11 @@ def test_a_typed_formula_that_fails_to_build_is_never_saved(make_window, qtbot, 
     assert saved["landscape"]["name"] == "quadratic_bowl"
     again = _start(qtbot, settings)
     assert again.race.scene.title == "UI test scene" and "not restored" not in again.status_label.text()
+
+
+def test_a_notice_about_several_problems_is_one_line():
+    from app.model.scene_io import SceneError
+    from app.ui.window.session import notice
+
+    text = notice("last session", SceneError(["view.camera.distance: not finite", "view.camera.elevation: not finite"]))
+    assert "\n" not in text and text.startswith("last session not restored (SceneError: 2 problems")

@@ -35,7 +35,7 @@ def default_scene() -> Scene:
 
 
 def notice(what: str, error: BaseException) -> str:
-    cause = f"{type(error).__name__}: {error}"
+    cause = " ".join(f"{type(error).__name__}: {error}".split())   # one line: a SceneError lists problems on lines
     if len(cause) > NOTICE_CHARS:
         cause = cause[:NOTICE_CHARS - 1] + "…"
     return f"{what} not restored ({cause}); showing the default"

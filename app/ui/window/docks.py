@@ -4,6 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QToolBar, QWidget
 
+from app.ui.panels.landscape_panel import LandscapePanel
+from app.ui.panels.runs_panel import RunsPanel
+
 DOCK_SHARE = 0.235       # default dock width as a share of the window (each of Landscape, Runs)
 DOCK_MIN_WIDTH = 240     # px: below this the panels' rows stop being readable
 ONE_COLUMN_BELOW = 1200  # px of window width: below it a first start tabs Runs with Landscape
@@ -71,3 +74,23 @@ def restore_layout(window: QMainWindow, state: object) -> bool:
         for b in bars:
             b.setVisible(True)
     return True
+
+
+def build_panels(w) -> None:
+    """The Landscape and Runs panels in their docks, wired to the window."""
+    w.landscape_panel = LandscapePanel()
+    w.runs_panel = RunsPanel()
+    w.landscape_dock = make_dock(w, "Landscape", w.landscape_panel, name="landscape_dock")
+    w.runs_dock = make_dock(w, "Runs", w.runs_panel, name="runs_dock", area="right")
+    for dock in (w.landscape_dock, w.runs_dock):
+        dock.setMinimumWidth(DOCK_MIN_WIDTH)
+    w.landscape_panel.spec_changed.connect(w.on_landscape_spec)
+    rp = w.runs_panel
+    rp.edit.connect(w.on_run_edit)
+    rp.start_edit.connect(lambda i, x, y: w.set_start(i, (x, y)))
+    rp.selection_changed.connect(lambda i: (w._update_gradcheck(), w.host.selection_changed.emit(i)))
+    rp.add_requested.connect(w.add_run)
+    rp.remove_requested.connect(w.remove_run)
+    rp.duplicate_requested.connect(w.duplicate_run)
+    # "restart run" after "continue from here" replays the changed runs at once
+    rp.mode.currentIndexChanged.connect(lambda _i: w.edits.set_mode(rp.mode_value))

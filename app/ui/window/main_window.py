@@ -16,17 +16,15 @@ from PySide6.QtWidgets import QMainWindow
 
 from app.model import build, presets
 from app.model.edits import RaceEdits
-from app.model.landscape_kinds import EXPRESSION, chosen_cifar_root, kind_of, set_cifar_root
+from app.model.landscape_kinds import chosen_cifar_root, kind_of, set_cifar_root
 from app.model.playback import Playback
 from app.model.race import Race
 from app.model.scene import Scene
 from app.ui.common import theme
 from app.ui.common.jobs import JobRunner
 from app.ui.common.settings import AppSettings
-from app.ui.panels.landscape_panel import LandscapePanel
-from app.ui.panels.runs_panel import RunsPanel
 from app.ui.views.surface_grid import SurfaceGrid, sample
-from app.ui.window import docks, lifetime, menus, session
+from app.ui.window import docks, landscape_switch, lifetime, menus, session
 from app.ui.window.host import Host
 from app.ui.window.map_input import MapInput
 from app.ui.window.scene_files import SceneFiles
@@ -67,7 +65,7 @@ class MainWindow(QMainWindow):
         self.contour_view.start_clicked.connect(self.on_map_clicked)
         self.surface_view.start_clicked.connect(self.on_map_clicked)   # the same path, undo included
         self.map_input = MapInput(self)
-        self._build_docks()
+        docks.build_panels(self)
         self.files = SceneFiles(self)
         menus.build_actions(self)
         self.toolbar = menus.build_toolbar(self)
@@ -89,24 +87,6 @@ class MainWindow(QMainWindow):
         notice = session.restore_geometry(self, self.settings)
         self.restore_layout()
         self._start(scene, notice)
-
-    def _build_docks(self) -> None:
-        self.landscape_panel = LandscapePanel()
-        self.runs_panel = RunsPanel()
-        self.landscape_dock = docks.make_dock(self, "Landscape", self.landscape_panel, name="landscape_dock")
-        self.runs_dock = docks.make_dock(self, "Runs", self.runs_panel, name="runs_dock", area="right")
-        for dock in (self.landscape_dock, self.runs_dock):
-            dock.setMinimumWidth(docks.DOCK_MIN_WIDTH)
-        self.landscape_panel.spec_changed.connect(self.on_landscape_spec)
-        rp = self.runs_panel
-        rp.edit.connect(self.on_run_edit)
-        rp.start_edit.connect(lambda i, x, y: self.set_start(i, (x, y)))
-        rp.selection_changed.connect(lambda i: (self._update_gradcheck(), self.host.selection_changed.emit(i)))
-        rp.add_requested.connect(self.add_run)
-        rp.remove_requested.connect(self.remove_run)
-        rp.duplicate_requested.connect(self.duplicate_run)
-        # "restart run" after "continue from here" replays the changed runs at once
-        rp.mode.currentIndexChanged.connect(lambda _i: self.edits.set_mode(rp.mode_value))
 
     # ------------------------------------------------------------------ scenes
     def _start(self, scene: Scene | None, notice: str) -> None:
@@ -342,44 +322,12 @@ class MainWindow(QMainWindow):
             self._runs_changed(self.edits.remove_run(row))
 
     def on_landscape_spec(self, spec) -> None:
-        """A new surface from the Landscape panel, built off the GUI thread when it may be slow
-        (a CIFAR-10 slice, a typed formula); errors keep the current one."""
-        kind = kind_of(spec)
-        if kind.slow or kind is EXPRESSION:
-            self.jobs.run(f"building {kind.display_name}",
-                          lambda progress, cancel: build.build_landscape(spec, progress, cancel),
-                          lambda landscape: self.set_landscape(spec, landscape),
-                          on_failed=lambda m: self._landscape_refused(spec, m))
-            return
-        try:
-            landscape = build.build_landscape(spec)
-        except ValueError as e:
-            self._landscape_refused(spec, str(e))
-            return
-        self.set_landscape(spec, landscape)
-
-    def _landscape_refused(self, spec, message: str) -> None:
-        self.show_message(f"landscape not changed: {message}")
-        if kind_of(spec) is EXPRESSION:
-            self.landscape_panel.show_expression_error(message)
-        self.landscape_panel.set_state(self.race.scene.landscape, self.race.landscape,
-                                       build.view_bounds(self.race.scene.landscape, self.race.landscape))
+        """A new surface from the Landscape panel (see landscape_switch: built off the GUI thread when slow)."""
+        landscape_switch.request(self, spec)
 
     def set_landscape(self, spec, landscape) -> None:
-        """Race on an already built landscape (spec describes it); one that cannot be drawn
-        (a formula that fails on the grid) is refused and the old surface stays."""
-        old_spec, old = self.race.scene.landscape, self.race.landscape
-        self.status.message = ""
-        try:
-            self.edits.set_landscape(spec, landscape)
-            self.rebuild_surface()
-        except Exception as e:  # a typed formula may raise anything when evaluated: the old surface comes back
-            self.edits.set_landscape(old_spec, old)
-            self.rebuild_surface()
-            self._landscape_refused(spec, f"{type(e).__name__}: {e}")
-        self._show_title()
-        self.runs_panel.set_race(self.race)
-        self.redraw()
+        """Race on an already built landscape; one that cannot be drawn is refused, the old one stays."""
+        landscape_switch.switch(self, spec, landscape)
 
     def set_wireframe(self, on: bool) -> None:
         self.race.scene.view.wireframe = bool(on)

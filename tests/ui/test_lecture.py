@@ -229,3 +229,28 @@ def test_o_shows_the_loss_plots_in_lecture_mode(qtbot, lecture_window):
     lm.leave()
     assert w.plots_view.isVisible()                   # outside lecture mode the plots are always there
     assert w.plots_view.loss_plot.getAxis("bottom").style["tickFont"].pointSize() < 14
+
+
+def test_a_scene_that_cannot_load_does_not_advance_the_counter(qtbot, lecture_window, tmp_path):
+    from app.model.playlist import Playlist
+    from app.model.scene import LandscapeSpec
+    from app.model.scene_io import save_scene
+
+    w, lm, ann = lecture_window
+    good = save_scene(race_scene(), tmp_path / "good.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 1, "title": "broken", "runs": [{"solver": "adamm"}]}')
+    # a scene that loads but whose landscape cannot be built: its kind refuses it at show time
+    unbuilt = race_scene()
+    unbuilt.landscape = LandscapeSpec("cifar_slice", params={"root": str(tmp_path / "no-data-here")})
+    unbuilt_path = save_scene(unbuilt, tmp_path / "unbuilt.json")
+    for broken in (bad, unbuilt_path):
+        lm.playlist = Playlist([good, broken])
+        lm.enter()
+        title = w.race.scene.title
+        lm.next_scene()
+        qtbot.waitUntil(lambda: not w.jobs.busy, timeout=60_000)
+        assert lm.playlist.index == 0, broken.name         # the counter stays on the scene still shown
+        assert w.race.scene.title == title
+        assert lm.bar.position.text().startswith("1 /")
+        lm.leave()

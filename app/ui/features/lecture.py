@@ -156,6 +156,10 @@ class LectureMode(QObject):
         host.add_row(self.caption)
         host.frame_drawn.connect(self.refresh)
         host.scene_loaded.connect(self._one_caption)
+        # a scene that cannot be shown puts the playlist back where the screen still is
+        self._back_to: int | None = None
+        host.scene_loaded.connect(self._scene_shown)
+        host.scene_failed.connect(self._scene_not_shown)
         host.scene_text_changed.connect(self._one_caption)
         host.keep_layout(self.normal_layout)
 
@@ -336,22 +340,35 @@ class LectureMode(QObject):
         before = self.playlist.index
         self.playlist.next()
         if self.playlist.index != before:
-            self._load_current()
+            self._load_current(before)
 
     def previous_scene(self) -> None:
         self._sync_playlist()
         before = self.playlist.index
         self.playlist.previous()
         if self.playlist.index != before:
-            self._load_current()
+            self._load_current(before)
 
-    def _load_current(self) -> None:
+    def _load_current(self, before: int) -> None:
         try:
             scene = self.playlist.scene()
         except (ValueError, OSError) as e:
             self.host.show_message(f"cannot load scene {self.playlist.current!r}: {e}")
+            self._scene_not_shown("", before)
             return
-        self.host.load_scene(scene, self.playlist.current)
+        self._back_to = before
+        if not self.host.load_scene(scene, self.playlist.current):
+            self._scene_not_shown()
+
+    def _scene_shown(self) -> None:
+        self._back_to = None
+
+    def _scene_not_shown(self, _message: str = "", before: int | None = None) -> None:
+        back = before if before is not None else self._back_to
+        self._back_to = None
+        if back is not None:
+            self.playlist.go(back)
+            self.refresh()
 
     # --- per frame ----------------------------------------------------------------
     def refresh(self) -> None:

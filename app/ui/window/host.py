@@ -12,6 +12,7 @@ Signals
     race_changed       runs edited, added, removed, moved (the race's settings changed)
     landscape_changed  a new surface is on screen (rebuilt views, a new landscape)
     scene_loaded       a new scene is on screen
+    scene_failed       (message) a scene could not be shown (the old one stays)
     scene_text_changed the scene's title or caption was set (set_scene_text)
     selection_changed  (row) another run is selected in the Runs panel
     look_changed       (theme, presentation) the window's theme or presentation sizes changed
@@ -51,6 +52,7 @@ class Host(QObject):
     race_changed = Signal()
     landscape_changed = Signal()
     scene_loaded = Signal()
+    scene_failed = Signal(str)
     scene_text_changed = Signal()
     selection_changed = Signal(int)
     look_changed = Signal(object, bool)
@@ -61,6 +63,7 @@ class Host(QObject):
         super().__init__(window)
         self._w = window
         self._layout: Layout | None = None
+        window.scene_failed.connect(self.scene_failed)
 
     # ------------------------------------------------------------------ places for widgets
     @property
@@ -187,11 +190,13 @@ class Host(QObject):
         name = self._w.scene_picker.currentData()
         return str(name) if name else None
 
-    def load_scene(self, scene: Scene, name: str | None = None) -> None:
-        """Show a scene (name: the built-in scene it is, for the scene picker)."""
-        self._w.load_scene(scene)
-        if name is not None:
+    def load_scene(self, scene: Scene, name: str | None = None) -> bool:
+        """Show a scene (name: the built-in scene it is, for the scene picker); False if it failed at
+        once (a slow build that fails later emits scene_failed)."""
+        ok = bool(self._w.load_scene(scene))
+        if ok and name is not None:
             self._w.pick_scene_name(name)
+        return ok
 
     def set_landscape(self, spec: LandscapeSpec, landscape: Any) -> None:
         """Race on an already built landscape; kept off screen if it cannot be drawn."""

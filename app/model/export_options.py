@@ -8,6 +8,7 @@ calls it (``name``: "size" for the renderer, "--size" for the command line).
 """
 from __future__ import annotations
 
+import math
 import re
 from pathlib import PurePath
 
@@ -20,6 +21,7 @@ from app.model.limits import (
     OUT_SUFFIXES,
     VIEW_MODES,
 )
+from solvers.naming import short_repr
 
 
 class ExportOptionError(ValueError):
@@ -29,10 +31,14 @@ class ExportOptionError(ValueError):
 def _integer(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ExportOptionError(f"{name} must be an integer, got {value!r}")
+    if isinstance(value, int):
+        return value              # exact, however many digits (the range check says it is absurd)
     try:
         number = float(value)
-    except ValueError:
-        raise ExportOptionError(f"{name} must be an integer, got {value!r}") from None
+    except (ValueError, OverflowError):
+        raise ExportOptionError(f"{name} must be an integer, got {str(value)[:40]!r}") from None
+    if not math.isfinite(number):
+        raise ExportOptionError(f"{name} must be an integer, got {str(value)[:40]!r}")
     if not number.is_integer():
         raise ExportOptionError(f"{name} must be an integer, got {value!r}")
     return int(number)
@@ -56,7 +62,7 @@ def check_size(size: object, suffix: str | None = None, name: str = "size") -> t
     w, h = _integer(size[0], name), _integer(size[1], name)
     if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
         raise ExportOptionError(f"{name} must be at least {MIN_SIZE[0]}x{MIN_SIZE[1]} and at most "
-                                f"{MAX_SIZE[0]}x{MAX_SIZE[1]}, got {w}x{h}")
+                                f"{MAX_SIZE[0]}x{MAX_SIZE[1]}, got {short_repr(w)}x{short_repr(h)}")
     if suffix is not None and suffix.lower() == ".mp4" and (w % 2 or h % 2):
         raise ExportOptionError(f"MP4 (H.264) needs an even width and height, got {w}x{h}")
     return w, h
@@ -79,7 +85,7 @@ def check_fps(fps: object, name: str = "fps") -> int:
     """Frames per second within FPS_RANGE."""
     n = _integer(fps, name)
     if not FPS_RANGE[0] <= n <= FPS_RANGE[1]:
-        raise ExportOptionError(f"{name} must be between {FPS_RANGE[0]} and {FPS_RANGE[1]}, got {fps}")
+        raise ExportOptionError(f"{name} must be between {FPS_RANGE[0]} and {FPS_RANGE[1]}, got {short_repr(fps)}")
     return n
 
 
@@ -87,7 +93,7 @@ def check_steps(steps: object, name: str = "steps", minimum: int = 0) -> int:
     """Race steps to show, minimum..MAX_STEPS."""
     n = _integer(steps, name)
     if not minimum <= n <= MAX_STEPS:
-        raise ExportOptionError(f"{name} must be between {minimum} and {MAX_STEPS}, got {steps}")
+        raise ExportOptionError(f"{name} must be between {minimum} and {MAX_STEPS}, got {short_repr(steps)}")
     return n
 
 

@@ -96,3 +96,14 @@ def test_suffixes_and_transparency():
     with pytest.raises(eo.ExportOptionError, match="transparent"):
         eo.check_transparent(True, ".svg")
     assert eo.is_image(".svg") and not eo.is_image(".gif")
+
+
+def test_huge_integers_are_one_short_line():
+    # 10**20 and a 400-digit number end as the range error, never OverflowError, and stay short
+    from app.model.export_options import ExportOptionError, check_fps, check_steps, parse_size
+
+    for call in (lambda: parse_size("99999999999999999999x3"), lambda: check_fps(10 ** 20),
+                 lambda: check_steps(10 ** 400), lambda: check_steps("1e400")):
+        with pytest.raises(ExportOptionError) as e:
+            call()
+        assert len(str(e.value)) < 120 and "\n" not in str(e.value)

@@ -254,3 +254,15 @@ def test_a_scene_that_cannot_load_does_not_advance_the_counter(qtbot, lecture_wi
         assert w.race.scene.title == title
         assert lm.bar.position.text().startswith("1 /")
         lm.leave()
+
+
+def test_lecture_mode_3d_labels_are_as_large_as_the_2d_ticks(qtbot, lecture_window):
+    from app.ui.features.lecture import FONT_PT
+    from app.ui.views.surface_view import LABEL_PT
+
+    w, lm, ann = lecture_window
+    lm.enter()
+    assert w.surface_view.label_pt == FONT_PT
+    assert w.contour_view.plot.getAxis("bottom").style["tickFont"].pointSize() == FONT_PT
+    lm.leave()
+    assert w.surface_view.label_pt == LABEL_PT

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QTool
 from app.model.playlist import Playlist
 from app.ui.common import theme
 from app.ui.views.head_labels import HeadLabels
+from app.ui.views.surface_view import LABEL_PT as SURFACE_LABEL_PT
 from app.ui.window.docks import own_bars as _bars
 from app.ui.window.host import Host
 
@@ -262,7 +263,9 @@ class LectureMode(QObject):
         """Line widths and marker sizes of both views (they rebuild their run items)."""
         line, halo, head, start = (sizes[k] for k in ("line", "halo", "head", "start"))
         self.host.contour_view.set_sizes(line, halo, head, start, star=sizes["star"], outline=sizes["outline"])
-        self.host.surface_view.set_sizes(line, halo, head, start)
+        # 3-D axis labels as large as the 2-D ticks in lecture mode, back to the view's own size after
+        label_pt = FONT_PT if sizes is BIG else SURFACE_LABEL_PT
+        self.host.surface_view.set_sizes(line, halo, head, start, label_pt=label_pt)
 
     def toggle_theme(self) -> None:
         self.theme = LECTURE_DARK if self.host.theme.name != "dark" else LECTURE_LIGHT

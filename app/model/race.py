@@ -21,6 +21,7 @@ import solvers
 from landscapes import Landscape
 
 from .build import build_landscape, make_schedule, make_solver, start_of
+from .run_changes import with_changes
 from .scene import LandscapeSpec, RunSpec, Scene, palette_color
 from .scene_io import check_run
 
@@ -282,7 +283,7 @@ class Race:
             # the new solver gets its own suggested lr for this surface unless one is given
             changes = {**changes, "hyper": {**self._suggested_lr(str(changes["solver"]), old),
                                             **(changes.get("hyper") or {})}}
-        new = _with_changes(old, changes)
+        new = with_changes(old, changes)
         problems = check_run(new)
         if problems:
             raise ValueError(f"run {index}: " + "; ".join(problems))
@@ -445,57 +446,3 @@ def _retune(stepper: solvers.Stepper, landscape: Landscape, spec: RunSpec) -> No
     stepper.schedule = as_schedule(schedule)
     stepper._noise_scale = float(landscape.grad_scale) * stepper.noise if stepper.noise > 0 else 0.0
     stepper._minibatch = getattr(landscape, "minibatch_grad", None) if spec.batch_size else None
-
-
-def _with_changes(spec: RunSpec, changes: dict[str, Any]) -> RunSpec:
-    """A new RunSpec with ``changes`` applied (hyper merged; solver change keeps shared names)."""
-    new = dataclasses.replace(spec)
-    new.hyper = dict(spec.hyper)
-    for key, value in changes.items():
-        if key == "hyper":
-            if not isinstance(value, dict):
-                raise ValueError(f"hyper must be a dict, got {value!r}")
-            new.hyper.update(value)
-        elif key == "solver" and value != spec.solver:
-            new.solver = value
-            new.hyper = _hyper_for(value, new.hyper, changes.get("hyper"))
-        elif key == "noise":
-            v = float(value)
-            if not np.isfinite(v) or v < 0:
-                raise ValueError(f"noise must be a finite number >= 0, got {value!r}")
-            new.noise = v
-        elif key == "batch_size":
-            if value is not None and (isinstance(value, bool) or int(value) != value or value < 1):
-                raise ValueError(f"batch_size must be a positive integer or None, got {value!r}")
-            new.batch_size = None if value is None else int(value)
-        elif key == "color":
-            import re
-
-            if value is not None and not (isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", value)):
-                raise ValueError(f"color must be '#RRGGBB' or None, got {value!r}")
-            new.color = value
-        elif key == "start":
-            if value is not None:
-                p = np.asarray(value, dtype=np.float64).reshape(-1)
-                if p.shape != (2,) or not np.all(np.isfinite(p)):
-                    raise ValueError(f"a start must be two finite numbers (x, y), got {value!r}")
-                value = (float(p[0]), float(p[1]))
-            new.start = value
-        elif key == "enabled":
-            new.enabled = bool(value)
-        elif key == "schedule":
-            new.schedule = None if value is None else dict(value)
-        else:
-            setattr(new, key, value)
-    return new
-
-
-def _hyper_for(solver: str, hyper: dict[str, Any], explicit: dict[str, Any] | None) -> dict[str, Any]:
-    """On a solver change keep only the hyper-parameters the new solver knows."""
-    try:
-        known = set(solvers.spec(solver).params)
-    except Exception:  # noqa: BLE001 - unknown solver: check_run reports it
-        return dict(explicit or {})
-    kept = {k: v for k, v in hyper.items() if k in known}
-    kept.update(explicit or {})
-    return kept

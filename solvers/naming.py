@@ -9,10 +9,15 @@ import difflib
 from collections.abc import Iterable
 
 
-def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """`` (did you mean 'adam'?)`` for the closest choice, or ``""`` when none is close."""
+def did_you_mean(word: object, choices: Iterable[str], *, quote: bool = True) -> str:
+    """`` (did you mean 'adam'?)`` for the closest choice, or ``""`` when none is close.
+
+    ``quote=False`` gives the command line's plain `` (did you mean adam?)``.
+    """
     close = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if not close:
+        return ""
+    return f" (did you mean {close[0]!r}?)" if quote else f" (did you mean {close[0]}?)"
 
 
 def short_repr(value: object, limit: int = 40) -> str:

@@ -15,7 +15,6 @@ number of runs and runs x steps are refused at load in one line.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import os
 import stat
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+
+from solvers.naming import did_you_mean
 
 from .landscape_kinds import SPECIAL_LANDSCAPES
 from .limits import MAX_SCENE_BYTES
@@ -181,5 +182,4 @@ def validate_scene(scene: Scene) -> None:
 
 def _hint(name: object, known: Any) -> str:
     """The command line's unquoted " (did you mean adam?)" (tests/test_cli.py pins that form)."""
-    close = difflib.get_close_matches(str(name), list(known), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return did_you_mean(name, known, quote=False)

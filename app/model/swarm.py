@@ -37,12 +37,13 @@ import numpy as np
 import solvers
 from solvers import Solver
 
+from .limits import MAX_STEPS  # steps of one swarm run: the limit of a race (swarm_window reads it here)
+
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 Progress = Callable[[float, str], Any]
 Cancel = Callable[[], bool]
 
 MAX_GRID = 200          # starts per side of a basin map
-MAX_STEPS = 100_000
 MAX_FOUND = 150         # clusters of unlisted stationary points kept as their own classes
 _BLOCK_POINTS = 4096    # starts per vectorized run (bounds the stored history)
 _SLICE_STEPS = 25       # steps between cancel polls

@@ -2,13 +2,16 @@
 
 A diverged run's last points lie far outside the surface (or are inf); drawn
 as they are, they shoot across the letterbox margins and the axes. Each
-segment is clipped to the box (Liang–Barsky, vectorised over all segments);
+segment is clipped to the box (Liang–Barsky, vectorised over all segments, by
+app.ui.gl.clip.segment_params, which the 3-D paths use too);
 parts outside are dropped and the cuts become NaN gaps, which pyqtgraph's
 ``connect="finite"`` leaves undrawn.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from app.ui.gl.clip import segment_params
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -29,20 +32,8 @@ def clip_path(points: np.ndarray, bounds: Bounds) -> np.ndarray:
     if len(p) < 2:
         return p[inside]
     a, b = p[:-1], p[1:]
+    t0, t1, ok = segment_params(a, b, (x0, y0), (x1, y1))
     d = b - a
-    finite = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-    t0 = np.zeros(len(a))
-    t1 = np.ones(len(a))
-    ok = finite.copy()
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):   # huge / tiny: inf, handled
-        for pk, qk in ((-d[:, 0], a[:, 0] - x0), (d[:, 0], x1 - a[:, 0]),
-                       (-d[:, 1], a[:, 1] - y0), (d[:, 1], y1 - a[:, 1])):
-            parallel = pk == 0
-            ok &= ~(parallel & (qk < 0))          # parallel to this edge and outside it
-            r = qk / pk
-            t0 = np.where(~parallel & (pk < 0), np.maximum(t0, r), t0)
-            t1 = np.where(~parallel & (pk > 0), np.minimum(t1, r), t1)
-    ok &= t0 <= t1
     with np.errstate(invalid="ignore"):       # dropped segments with an inf end give NaN here
         start = a + t0[:, None] * d
         end = a + t1[:, None] * d

@@ -49,10 +49,6 @@ class Explanation:
     upcoming: bool = False         # no step taken yet: a preview of step 1
     lr_symbol: str = "η"           # the solver's own name for its lr (random search: σ)
 
-    @property
-    def x_next(self) -> FloatArray:
-        return self.x + self.delta
-
     def term(self, key: str) -> Any:
         """The value of term ``key`` (KeyError listing the keys)."""
         for t in self.terms:

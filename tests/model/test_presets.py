@@ -6,6 +6,7 @@ import pytest
 
 import landscapes
 from app.model.build import build_landscape
+from app.model.landscape_kinds import SPECIAL_LANDSCAPES, kind_of
 from app.model.presets import (
     builtin_scene_names,
     default_scene,
@@ -16,8 +17,8 @@ from app.model.presets import (
 from app.model.race import Race
 from app.model.scene_io import SceneError, save_scene
 
-ANALYTIC = [n for n in builtin_scene_names() if load_builtin(n).landscape.name != "cifar_slice"]
-CIFAR = [n for n in builtin_scene_names() if n not in ANALYTIC]
+# the CIFAR-10 scenes (slices and full-dimensional training) need the data: their own story tests below
+ANALYTIC = [n for n in builtin_scene_names() if not kind_of(load_builtin(n).landscape).slow]
 
 
 def finished(name: str) -> Race:
@@ -34,7 +35,7 @@ def test_names_follow_the_numeric_prefix():
     names = builtin_scene_names()
     assert names[0] == "default"
     files = sorted(p.name for p in scenes_dir().glob("*.json"))
-    assert len(names) == len(files) == 13  # default + 12 lecture scenes
+    assert len(names) == len(files) == 15  # default, 12 lecture scenes, cifar_training, cifar_batch_size
     assert names[1:3] == ["learning_rate", "ravine"]
 
 
@@ -265,5 +266,5 @@ def test_resolve_scene_by_name_and_path(tmp_path):
 
 
 def test_landscape_names_in_scenes_come_from_the_registry():
-    known = set(landscapes.names()) | {"expression", "cifar_slice"}
+    known = set(landscapes.names()) | set(SPECIAL_LANDSCAPES)
     assert {load_builtin(n).landscape.name for n in builtin_scene_names()} <= known

@@ -259,7 +259,7 @@ def _project(P: Array, C: Array, D1: Array, D2: Array) -> tuple[Array, Array]:
     coords, off = np.empty((len(P), 2)), np.empty(len(P))
     for s in range(0, len(P), _CHUNK):
         diff = P[s:s + _CHUNK].reshape(-1, C.size).astype(np.float64) - C.ravel()
-        ab = np.linalg.solve(G, D @ diff.T).T
+        ab = np.linalg.solve(G, (diff @ D.T).T).T   # diff @ D.T: D @ diff.T takes a slow path, 100x slower
         coords[s:s + _CHUNK] = ab
         off[s:s + _CHUNK] = np.linalg.norm(diff - ab @ D, axis=1)   # explicit residual: no cancellation
     return coords, off

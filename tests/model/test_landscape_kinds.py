@@ -96,5 +96,5 @@ def test_each_fast_kind_builds_the_surface_it_names():
 
 def test_a_training_scene_is_no_surface_to_build():
     with pytest.raises(ValueError, match=r"^a cifar_training scene trains all 30,730 weights: it is no 2-D "
-                                         r"surface to build \(the training window opens it\)$"):
+                                         r"surface to build or race with 2-D steppers$"):
         kind_of(LandscapeSpec(name="cifar_training")).build(LandscapeSpec(name="cifar_training"))

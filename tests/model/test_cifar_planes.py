@@ -200,6 +200,10 @@ def test_bad_input_is_one_line(small_data):
     refused(lambda: accuracy_grid(view, 1), "n must be a whole number >= 2")
     refused(lambda: accuracy_grid(view, 5, "test"), "split must be one of val, train")
     refused(lambda: pca_plane(race, honest_points=1), "honest_points")
+    lost = CifarRace(small_data, [RunSettings("sgd", {"lr": 1e3})], eval_every=1000)
+    lost.step(60)
+    for kind in ("pca", "endpoints", "random"):
+        refused(lambda kind=kind: plane_for(lost, kind), "^every run of the race has diverged")
     assert view.runs == (1,)
 
 

@@ -128,7 +128,10 @@ def pca_plane(race: CifarRace, runs: Sequence[int] | None = None, *,
         raise ValueError(f"a PCA plane needs at least three recorded iterates, got {len(chosen)}: "
                          "let the race run a few steps")
     center = points[who == fit[0]][-1].astype(np.float64)
-    plane = trajectory_plane(chosen, center=center)
+    try:
+        plane = trajectory_plane(chosen, center=center)
+    except ValueError as e:   # e.g. every point still W_init
+        raise ValueError(f"no PCA plane through these runs yet: {e}") from None
     d1, d2 = plane.directions
     e1, e2 = (float(v) for v in plane.explained)
     labels = (f"PC1: {e1:.0%} of variance", f"PC2: {e2:.0%}")

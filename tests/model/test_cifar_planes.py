@@ -178,13 +178,15 @@ def test_accuracy_grid_is_direct_accuracy(race, small, kind, split):
 def test_bad_input_is_one_line(small_data):
     race = CifarRace(small_data, [RunSettings("sgd", {"lr": 1e3}), RunSettings("sgd", {"lr": 1e-7})],
                      eval_every=1000)
-    race.step(1)
 
     def refused(call, message):
         with pytest.raises(ValueError, match=message) as err:
             call()
         assert "\n" not in str(err.value)
 
+    still = CifarRace(small_data, [RunSettings("sgd", {"lr": 1e-7})] * 3, eval_every=1000)   # three W_init
+    refused(lambda: pca_plane(still), "^no PCA plane through these runs yet: the finite points are all the same")
+    race.step(1)
     refused(lambda: pca_plane(race, runs=[1]), "at least three recorded iterates, got 2")
     refused(lambda: pca_plane(race, runs=[5]), r"run index must be a whole number in 0\.\.1, got 5")
     refused(lambda: random_plane(race, -1), "run index")

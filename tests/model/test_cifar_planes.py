@@ -107,6 +107,10 @@ def test_honesty_is_true_loss_against_surface(race, small, pca):
     line = pca.faithfulness()
     assert "\n" not in line and f"{gap:.1%}" in line and f"{label}, step {step}" in line
     assert f"{sum(pca.explained):.0%} of the paths' variance" in line
+    # PCA directions are orthonormal: the longest move along the plane is a plain distance of coordinates
+    move = max(float(np.linalg.norm(p - p[0], axis=1).max()) for p in pca.paths)
+    assert pca.longest_move() == pytest.approx(move, rel=1e-9)
+    assert f"{pca.max_off_plane() / move:.0%} of the longest move along it" in line
 
 
 def test_iterates_on_the_plane_have_true_loss_equal_to_surface(small_data):
@@ -141,6 +145,9 @@ def test_endpoints_plane_puts_both_end_points_on_it(race):
     np.testing.assert_allclose(f.weights(*marks["W_final(adam)"]), race.runs[1].W, rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(view.paths[0][-1], (1.0, 0.0), atol=1e-6)
     assert view.axis_labels == ("W_init → W_final(sgd)", "⊥ toward W_final(adam)")
+    # the longest move along the plane, measured in W itself (D1, D2 are not unit vectors here)
+    move = max(float(np.linalg.norm(f.weights(*q) - f.weights(*p[0]))) for p in view.paths for q in p)
+    assert view.longest_move() == pytest.approx(move, rel=1e-9)
     (x0, x1), (y0, y1) = f.bounds   # every path inside, with a margin
     for p in view.paths:
         assert (p[:, 0] > x0).all() and (p[:, 0] < x1).all() and (p[:, 1] > y0).all() and (p[:, 1] < y1).all()

@@ -58,7 +58,7 @@ def solve(h: FloatArray, g: FloatArray) -> FloatArray:
     gb = np.broadcast_to(g, shape).reshape(-1, shape[-1])
     with np.errstate(all="ignore"):
         try:
-            out = np.linalg.solve(hb, gb[..., None])[..., 0]
+            out: FloatArray = np.asarray(np.linalg.solve(hb, gb[..., None])[..., 0], dtype=np.float64)
         except np.linalg.LinAlgError:   # some H singular: solve the others one by one
             out = np.full(gb.shape, np.nan)
             for i in range(len(gb)):

@@ -151,8 +151,9 @@ def cmd_list() -> int:
         for name, text in rows.items():
             print(f"  {name:<{width}}{text}")
     print("\nAlso in scene files: landscape 'expression' (a typed f(x, y)), 'cifar_slice' "
-          "(a 2-D slice through a CIFAR-10 classifier's loss) and 'cifar_training' (every run trains "
-          "all 30,730 weights of that classifier).")
+          "(a 2-D slice through a CIFAR-10 classifier's loss), 'cifar_training' (every run trains "
+          "all 30,730 weights of that classifier) and 'toy_classifier' (a linear classifier on 2-D "
+          "toy data, its loss over a plane of its weights).")
     return 0
 
 

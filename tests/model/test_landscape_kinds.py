@@ -17,17 +17,20 @@ def test_every_spec_has_one_kind():
     assert kind_of(LandscapeSpec(name="expression")).name == "expression"
     assert kind_of(LandscapeSpec(name="cifar_slice")).name == "cifar_slice"
     assert kind_of(LandscapeSpec(name="cifar_training")).name == "cifar_training"
-    assert SPECIAL_LANDSCAPES == ("expression", "cifar_slice", "cifar_training")
+    assert SPECIAL_LANDSCAPES == ("expression", "cifar_slice", "cifar_training", "toy_classifier")
+    assert kind_of(LandscapeSpec(name="toy_classifier")).name == "toy_classifier"
     assert not set(SPECIAL_LANDSCAPES) & set(landscapes.names())
 
 
 def test_only_the_cifar_kinds_are_slow_only_training_is_standalone_and_each_has_a_display_name():
     slow = {k.name: k.slow for k in all_kinds()}
-    assert slow == {"named": False, "expression": False, "cifar_slice": True, "cifar_training": True}
+    assert slow == {"named": False, "expression": False, "cifar_slice": True, "cifar_training": True,
+                    "toy_classifier": False}
     assert [k.name for k in all_kinds() if k.standalone] == ["cifar_training"]
     names = [k.display_name for k in all_kinds()]
     assert all(names) and len(set(names)) == len(names)
     assert kind_of(LandscapeSpec(name="cifar_slice")).display_name == "CIFAR-10 slice"
+    assert kind_of(LandscapeSpec(name="toy_classifier")).display_name == "Linear classifier (toy data)"
 
 
 @pytest.mark.parametrize("spec, problems", [

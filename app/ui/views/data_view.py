@@ -36,7 +36,9 @@ POINT_SIZE = 17        # px: a projector's back row
 ZERO_LINE_WIDTH = 3.0
 BOUNDARY_WIDTH = 3.5
 ARROW_SHARE = 0.16     # arrow length, as a share of the view's width
-GRID_PIXELS = 240      # background resolution per side (the boundaries are drawn as lines on top)
+GRID_PIXELS = 400      # background resolution per side (the boundaries are drawn as lines on top)
+DRAWN = 3.0            # the background and lines cover the box this many times over: a letterboxed
+                       # view (a tall or wide pane) or a short pan shows no edge
 PICK_RADIUS = 12.0     # px: a press this close to a point picks it
 
 
@@ -194,7 +196,7 @@ class DataView(QWidget):
             plot.addItem(line)
             self._boundaries.append((halo, line))
         for (halo, line), (W, b, color) in zip(self._boundaries, runs, strict=True):
-            pts = toy_view.decision_boundaries(W, b, self.box)
+            pts = toy_view.decision_boundaries(W, b, self.drawn_box)
             for item in (halo, line):
                 if len(pts):
                     item.setData(pts[:, 0], pts[:, 1], connect="finite")
@@ -214,9 +216,15 @@ class DataView(QWidget):
         self._draw_points()
         self._draw_classifier()
 
+    @property
+    def drawn_box(self) -> toy_view.Box:
+        (x0, x1), (y0, y1) = self.box
+        cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, DRAWN * (x1 - x0) / 2, DRAWN * (y1 - y0) / 2
+        return (cx - hx, cx + hx), (cy - hy, cy + hy)
+
     def fit_view(self, *_args) -> None:
         (x0, x1), (y0, y1) = self.box
-        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.plot.getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     # --- drawing --------------------------------------------------------------------
     def _make_class_items(self, n: int) -> None:
@@ -250,12 +258,14 @@ class DataView(QWidget):
             for arrow in self._arrows:
                 arrow.set(None)
             return
-        labels = toy_view.predicted_grid(self.W, self.b, self.box, GRID_PIXELS)
+        drawn = self.drawn_box
+        (a0, a1), (b0, b1) = drawn
+        labels = toy_view.predicted_grid(self.W, self.b, drawn, GRID_PIXELS)
         self.background.setImage(tint_table(self.n_classes, self.theme.background)[labels], levels=(0, 255))
-        self.background.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.background.setRect(QRectF(a0, b0, a1 - a0, b1 - b0))
         length = ARROW_SHARE * (x1 - x0)
         for c, (line, arrow) in enumerate(zip(self._zero_lines, self._arrows, strict=True)):
-            seg = toy_view.zero_score_segment(self.W[c], float(self.b[c]), self.box)
+            seg = toy_view.zero_score_segment(self.W[c], float(self.b[c]), drawn)
             if seg is None:
                 line.setData([], [])
             else:

@@ -2,8 +2,9 @@
 
 A ``LandscapeSpec.name`` is either a surface of the analytic registry
 (``landscapes.names()``: "rosenbrock", "ravine", ...) or the name of a special
-kind: a typed formula f(x, y) ("expression") or a slice through a CIFAR-10
-classifier's loss ("cifar_slice"). Each kind knows
+kind: a typed formula f(x, y) ("expression"), a slice through a CIFAR-10
+classifier's loss ("cifar_slice") or the weight space of the lecture's 2-D toy
+classifier ("toy_classifier", params in toy_spec.py). Each kind knows
 
 - how to check a spec's fields: ``problems(spec)``, one "field: message" per
   problem, for the scene loader (fast: it never trains or downloads);
@@ -171,6 +172,31 @@ class CifarSlice(LandscapeKind):
         return f
 
 
+class ToyClassifier(LandscapeKind):
+    """A plane through the parameters of a linear classifier on 2-D toy data (builds in milliseconds).
+
+    Its runs step all 3C parameters and are drawn projected on the plane (lifted.py).
+    """
+
+    name = "toy_classifier"
+    display_name = "Linear classifier (toy data)"
+
+    def problems(self, spec: LandscapeSpec) -> list[str]:
+        from .toy_spec import problems
+
+        found = problems(spec.params)
+        if spec.l1 > 0 or spec.l2 > 0:
+            # the l1/l2 wrapper would hide the plane from the race: runs would stay on it
+            found.append("l2: a toy_classifier is regularized by params.reg (reg·ΣW²); set l1 and l2 to 0")
+        return found
+
+    def build(self, spec: LandscapeSpec, progress: Progress | None = None,
+              cancel: Cancel | None = None) -> Landscape:
+        from .toy_spec import build
+
+        return build(spec.params)
+
+
 def _check_data(root: Any, cache_dir: Any) -> None:
     """Refuse, in words a user can act on, a data folder that does not exist or no data at all."""
     from pathlib import Path
@@ -188,8 +214,9 @@ def _check_data(root: Any, cache_dir: Any) -> None:
 NAMED = NamedSurface()
 EXPRESSION = TypedExpression()
 CIFAR_SLICE = CifarSlice()
+TOY_CLASSIFIER = ToyClassifier()
 # The kinds with a name of their own; every other name is looked up in the analytic registry.
-_SPECIAL: dict[str, LandscapeKind] = {k.name: k for k in (EXPRESSION, CIFAR_SLICE)}
+_SPECIAL: dict[str, LandscapeKind] = {k.name: k for k in (EXPRESSION, CIFAR_SLICE, TOY_CLASSIFIER)}
 # Names a scene gives to a special kind (not in landscapes.names()).
 SPECIAL_LANDSCAPES = tuple(_SPECIAL)
 

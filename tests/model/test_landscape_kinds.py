@@ -16,16 +16,18 @@ def test_every_spec_has_one_kind():
     assert kind_of(LandscapeSpec(name="no such surface")) is NAMED   # NAMED reports the unknown name
     assert kind_of(LandscapeSpec(name="expression")).name == "expression"
     assert kind_of(LandscapeSpec(name="cifar_slice")).name == "cifar_slice"
-    assert SPECIAL_LANDSCAPES == ("expression", "cifar_slice")
+    assert kind_of(LandscapeSpec(name="toy_classifier")).name == "toy_classifier"
+    assert SPECIAL_LANDSCAPES == ("expression", "cifar_slice", "toy_classifier")
     assert not set(SPECIAL_LANDSCAPES) & set(landscapes.names())
 
 
 def test_only_the_cifar_slice_is_slow_and_each_has_a_display_name():
     slow = {k.name: k.slow for k in all_kinds()}
-    assert slow == {"named": False, "expression": False, "cifar_slice": True}
+    assert slow == {"named": False, "expression": False, "cifar_slice": True, "toy_classifier": False}
     names = [k.display_name for k in all_kinds()]
     assert all(names) and len(set(names)) == len(names)
     assert kind_of(LandscapeSpec(name="cifar_slice")).display_name == "CIFAR-10 slice"
+    assert kind_of(LandscapeSpec(name="toy_classifier")).display_name == "Linear classifier (toy data)"
 
 
 @pytest.mark.parametrize("spec, problems", [

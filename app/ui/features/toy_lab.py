@@ -78,7 +78,7 @@ class ToyLab(QObject):
         self.view.point_removed.connect(self._on_remove)
         self.panel.param_edited.connect(self._on_param)
         self.panel.single_update.connect(lambda: host.action("step").trigger())
-        self.panel.repeated_update.connect(lambda: host.action("play").trigger())
+        self.panel.repeated_update.connect(self._toggle_play)
         self.panel.randomize.connect(self.randomize)
         host.landscape_changed.connect(self.follow)
         host.scene_loaded.connect(lambda: self.follow(refit=True))
@@ -197,6 +197,10 @@ class ToyLab(QObject):
         self._live_at = now
         self._through = True
         self.host.show_surface(f.through(theta))
+
+    def _toggle_play(self) -> None:
+        self.host.action("play").trigger()
+        self.panel.set_playing(self.host.playback.playing)
 
     # --- edits ----------------------------------------------------------------------------
     def _apply(self, params: dict, what: str, *, merge=None, restart: bool = False) -> bool:

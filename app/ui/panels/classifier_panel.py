@@ -43,7 +43,7 @@ def _item(text: str, *, editable: bool = False, align_right: bool = True) -> QTa
     flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
     it.setFlags(flags | Qt.ItemFlag.ItemIsEditable if editable else flags)
     if align_right:
-        it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return it
 
 

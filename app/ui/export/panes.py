@@ -110,6 +110,11 @@ class Contour2D:
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs)
 
+    def set_surface(self, grid, vspec, minima) -> None:
+        """Another surface (a plane redrawn through a moving run): the cached map layer is redrawn."""
+        self.view.set_surface(grid, vspec.colormap, vspec.contour_levels, minima)
+        self._layer_key = None
+
     def close(self) -> None:
         _delete(self.view)
 

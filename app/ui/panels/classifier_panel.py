@@ -92,7 +92,7 @@ class ClassifierPanel(QWidget):
             buttons.addWidget(b)
         lay.addLayout(buttons)
         lay.addWidget(QLabel("<b>Points</b> (loss above zero marked)"))
-        self.points = _table(["#", "x", "y", "class"])
+        self.points = _table(["#", "x₁", "x₂", "class"])
         lay.addWidget(self.points)
         self.totals = QLabel()
         self.totals.setWordWrap(True)
@@ -121,7 +121,7 @@ class ClassifierPanel(QWidget):
         """Rows per point; the columns follow the number of classes."""
         t = self.points
         n, c = table.scores.shape
-        columns = ["#", "x", "y", "class", *(f"s{_sub(k)}" for k in range(c)), "loss"]
+        columns = ["#", "x₁", "x₂", "class", *(f"s{_sub(k)}" for k in range(c)), "loss"]
         if t.columnCount() != len(columns):
             t.setColumnCount(len(columns))
             t.setHorizontalHeaderLabels(columns)

@@ -34,7 +34,7 @@ def test_names_follow_the_numeric_prefix():
     names = builtin_scene_names()
     assert names[0] == "default"
     files = sorted(p.name for p in scenes_dir().glob("*.json"))
-    assert len(names) == len(files) == 13  # default + 12 lecture scenes
+    assert len(names) == len(files) == 17  # default + 15 lecture scenes + linear_classifier
     assert names[1:3] == ["learning_rate", "ravine"]
 
 
@@ -265,5 +265,5 @@ def test_resolve_scene_by_name_and_path(tmp_path):
 
 
 def test_landscape_names_in_scenes_come_from_the_registry():
-    known = set(landscapes.names()) | {"expression", "cifar_slice"}
+    known = set(landscapes.names()) | {"expression", "cifar_slice", "toy_classifier"}
     assert {load_builtin(n).landscape.name for n in builtin_scene_names()} <= known

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
-from landscapes.toy_classifier import classic_points
+from landscapes.toy_classifier import classic_points, multiclass_loss
 from tests.export.ffprobe import probe
 
 pytest.importorskip("PySide6")
@@ -161,5 +161,35 @@ def test_both_shows_the_data_view_beside_the_surface_drawn_through_the_run(tmp_p
         data = img[round(panes["data"].top()):round(panes["data"].bottom()),
                    round(panes["data"].left()):round(panes["data"].right())]
         assert data.reshape(-1, 3).std(axis=0).max() > 20     # the data pane is drawn, not blank
+    finally:
+        r.close()
+
+
+@pytest.mark.gl
+def test_mp4_of_both_redraws_the_surface_under_the_moving_run(tmp_path):
+    """A video of the whole window: the 2-D map is redrawn each frame through the first run (its
+    cached layer follows), so first and last frames differ in the map, not only in the paths."""
+    from app.model.race import Race
+    from app.ui.export.render import SceneRenderer, ensure_app, render_scene
+
+    out = render_scene(toy_scene(steps=6, speed=2), tmp_path / "both.mp4", size=(640, 360), view="both")
+    assert probe(out)["frames"] == 4
+    ensure_app(need_gl=True)
+    race = Race(toy_scene(steps=6))
+    r = SceneRenderer(race, (640, 360), "both", cache=True)
+    try:
+        first = r.grid.f.copy()
+        r.frame()
+        layer = r.contour._layer
+        race.step(6)
+        r.update()
+        r.frame()
+        theta = race.runs[0].theta
+        assert not np.allclose(r.grid.f, first)
+        assert float(r.contour.view.grid.f[0, 0]) == pytest.approx(float(r.grid.f[0, 0]))
+        assert r.contour._layer is not None and r.contour._layer is not layer   # the map layer redrawn
+        W, b = theta[:6].reshape(3, 2).copy(), theta[6:]
+        W[0] = (r.grid.xs[0], r.grid.ys[0])
+        assert r.grid.f[0, 0] == pytest.approx(float(multiclass_loss(W, b, *classic_points(), "ww", 0.1)[0]))
     finally:
         r.close()

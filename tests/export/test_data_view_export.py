@@ -193,3 +193,16 @@ def test_mp4_of_both_redraws_the_surface_under_the_moving_run(tmp_path):
         assert r.grid.f[0, 0] == pytest.approx(float(multiclass_loss(W, b, *classic_points(), "ww", 0.1)[0]))
     finally:
         r.close()
+
+
+def test_cli_renders_the_built_in_scene_as_a_data_view(tmp_path):
+    from tests.export.test_cli_render import losslab
+
+    out = tmp_path / "x.png"
+    proc = losslab("render", "linear_classifier", "--view", "data", "--steps", "5", "--size", "480x360",
+                   "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert np.asarray(Image.open(out)).shape[:2] == (360, 480)
+    bad = losslab("render", "default", "--view", "data", "--steps", "1", "--out", tmp_path / "y.png")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr and "toy_classifier" in bad.stderr
+    assert not (tmp_path / "y.png").exists()

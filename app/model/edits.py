@@ -172,8 +172,7 @@ class RaceEdits:
         self.history.clear()
 
     def edit_landscape(self, spec: LandscapeSpec, landscape: Landscape, what: str, *,
-                       clear_starts: bool = False, from_start: bool = False,
-                       merge: Hashable | None = None) -> None:
+                       clear_starts: bool = False, from_start: bool = False) -> None:
         """Race on a reshaped landscape as an undoable edit (the linear-classifier lab's data or
         parameters): the runs replay on it up to the current step (``from_start``: back to step 0);
         ``clear_starts`` sends every run to the landscape's default start. Undo puts back the old
@@ -209,7 +208,7 @@ class RaceEdits:
             put(after, race.step_count)
             self._changed(True)
 
-        self.history.push(f"change {what}", undo, redo, merge_key=merge)
+        self.history.push(f"change {what}", undo, redo)
         self._changed(True)
 
     # ------------------------------------------------------------------ history

@@ -31,8 +31,9 @@ def _send(vp, kind, pt, button, buttons):
                                            Qt.KeyboardModifier.NoModifier))
 
 
-def _drag(view, qtbot, a, b, steps=6):
-    """Press on a, move with the left button held, release on b (QTest.mouseMove carries no buttons)."""
+def _drag(view, qtbot, a, b, steps=6, during=None):
+    """Press on a, move with the left button held, release on b (QTest.mouseMove carries no buttons);
+    ``during()`` is called before the release."""
     vp = view.plot_widget.viewport()
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
     _send(vp, QEvent.Type.MouseButtonPress, view.data_to_widget(*a), left, left)
@@ -41,6 +42,8 @@ def _drag(view, qtbot, a, b, steps=6):
         _send(vp, QEvent.Type.MouseMove, view.data_to_widget(a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])),
               none, left)
         qtbot.wait(60)          # past the drag throttle: every move reshapes the surface
+    if during is not None:
+        during()
     _send(vp, QEvent.Type.MouseButtonRelease, view.data_to_widget(*b), left, none)
     qtbot.wait(20)
 
@@ -116,7 +119,17 @@ def test_dragging_a_point_reshapes_the_surface_and_the_table_in_one_undo_step(ma
     w, lab = _lab(make_app)
     w.step_once(5)
     before = w.grid.f.copy()
-    _drag(lab.view, qtbot, (-0.4, -0.5), (0.0, 0.9))        # point 8 (class 2) over to the top
+    path = w.race.runs[0].points.copy()
+
+    def while_dragging():           # the surface and the table follow the hand; the race waits
+        assert not np.allclose(w.grid.f, before)
+        x, y = lab.view.X[8]
+        assert (x, y) == pytest.approx((0.0, 0.9), abs=0.03)
+        assert _cells(lab.panel.points, 8)[1:3] == [f"{x:.2f}", f"{y:.2f}"]
+        assert "points" not in w.race.scene.landscape.params
+        assert np.array_equal(w.race.runs[0].points, path)
+
+    _drag(lab.view, qtbot, (-0.4, -0.5), (0.0, 0.9), during=while_dragging)   # point 8 (class 2) to the top
     points = w.race.scene.landscape.params["points"]
     assert points[8][:2] == pytest.approx([0.0, 0.9], abs=0.03) and points[8][2] == 2
     assert points[:8] == [[float(x), float(yy), int(c)] for (x, yy), c in zip(*classic_points(), strict=True)][:8]

@@ -6,8 +6,10 @@ Shown while the landscape is a toy classifier's weight space (the
 - a pane beside the 3-D | 2-D views: the data view (app.ui.views.data_view)
   at the selected run's current parameters, every run's boundaries in its
   colour; drag a point, click to add one of the chosen class, right-click to
-  remove one. Each is one undoable edit of the landscape (its spec's "points"):
-  the surface is rebuilt at once and the runs replay on the new data;
+  remove one. Each is one undoable edit of the landscape (its spec's "points")
+  and the runs replay on the new data; while a point is dragged, the surface,
+  the data view and the table already show it where it is (the runs replay on
+  its release);
 - a dock (app.ui.panels.classifier_panel): the table of points and losses,
   W and b with their gradients and the gradient check, single / repeated
   update, randomize, and the selected run's distance from the drawn plane.
@@ -34,8 +36,8 @@ from app.ui.views.data_view import DataView, class_color
 from app.ui.window.host import Host
 from landscapes.toy_classifier import WeightSpaceLandscape
 
-LIVE_MS = 100        # during playback, the surface under a moving run is redrawn at most this often
-DRAG_MS = 40         # a dragged point reshapes the surface at most this often (its release always does)
+LIVE_MS = 250        # during playback, the surface under a moving run is redrawn at most this often
+DRAG_MS = 40         # a dragged point reshapes the drawn surface at most this often (its release always does)
 OFF_PLANE = 1e-9     # a run this far from the drawn plane is on it
 
 
@@ -69,9 +71,10 @@ class ToyLab(QObject):
         self.dock.hide()
         self._landscape: WeightSpaceLandscape | None = None
         self._through = False          # the views show a plane through the selected run, not the race's
+        self._through_key: tuple | None = None
         self._live_at = 0.0
         self._drag_at = 0.0
-        self._drag_serial = 0          # one undo step per drag
+        self._preview: WeightSpaceLandscape | None = None   # the data as dragged, before its release
         self._rng = np.random.default_rng()
         self.view.point_dragged.connect(self._on_drag)
         self.view.point_added.connect(self._on_add)
@@ -167,7 +170,8 @@ class ToyLab(QObject):
         if f is not self.host.race.landscape:      # replaced before landscape_changed reached us
             self.follow()
             return
-        obj = f.objective
+        shown = self._preview if self._preview is not None else f
+        obj = shown.objective
         runs = self.host.race.runs
         self.view.set_runs([(*obj.unpack(toy_view.params_of(tr, f)), tr.color) for tr in runs])
         track, theta = self.selected()
@@ -182,20 +186,24 @@ class ToyLab(QObject):
         self.panel.show_params(obj.names, theta, check.analytic, check.numeric, check.relative_error)
         distance = float(f.distance_from_plane(theta))
         self.panel.show_distance(track.label, distance)
-        self._live_surface(f, theta, distance)
+        self._live_surface(shown, theta, distance)
 
     def _live_surface(self, f: WeightSpaceLandscape, theta: np.ndarray, distance: float) -> None:
-        """The surface through the selected run while it is off the race's plane (throttled in playback)."""
-        if distance <= OFF_PLANE:
+        """The surface through the selected run while it is off the race's plane (throttled in playback),
+        or of the data being dragged."""
+        if distance <= OFF_PLANE and self._preview is None:
             if self._through:
                 self._through = False
                 self.host.rebuild_surface()
             return
+        key = (id(f), theta.tobytes())
+        if self._through and key == self._through_key:
+            return                     # drawn through these parameters already (a redraw, a selection)
         now = time.monotonic()
         if self.host.playback.playing and (now - self._live_at) * 1000.0 < LIVE_MS:
             return
         self._live_at = now
-        self._through = True
+        self._through, self._through_key = True, key
         self.host.show_surface(f.through(theta))
 
     def _toggle_play(self) -> None:
@@ -203,7 +211,7 @@ class ToyLab(QObject):
         self.panel.set_playing(self.host.playback.playing)
 
     # --- edits ----------------------------------------------------------------------------
-    def _apply(self, params: dict, what: str, *, merge=None, restart: bool = False) -> bool:
+    def _apply(self, params: dict, what: str, *, restart: bool = False) -> bool:
         """Race on the spec with ``params`` (one undoable edit); ``restart``: from the spec's W and b."""
         race = self.host.race
         spec = dataclasses.replace(race.scene.landscape, params=params)
@@ -212,10 +220,9 @@ class ToyLab(QObject):
         except ValueError as e:
             self.host.show_message(f"not applied: {e}")
             return False
-        return self.host.edit_landscape(spec, landscape, what, clear_starts=restart, from_start=restart,
-                                        merge=merge)
+        return self.host.edit_landscape(spec, landscape, what, clear_starts=restart, from_start=restart)
 
-    def _edit_points(self, what: str, merge=None, **change) -> bool:
+    def _edit_points(self, what: str, **change) -> bool:
         f = self._landscape
         if f is None:
             return False
@@ -224,17 +231,33 @@ class ToyLab(QObject):
         except ValueError as e:
             self.host.show_message(f"not applied: {e}")
             return False
-        return self._apply(params, what, merge=merge)
+        return self._apply(params, what)
 
     def _on_drag(self, index: int, x: float, y: float, finished: bool) -> None:
+        """While dragging, the surface, the data view and the table show the moved point at once
+        (the runs keep their paths); the release is one undoable edit, and the runs replay on it."""
+        if finished:
+            self._preview = None
+            if not self._edit_points(f"point {index} moved to ({x:.2f}, {y:.2f})", move=(index, x, y)):
+                self.follow()
+            return
         now = time.monotonic()
-        if not finished and (now - self._drag_at) * 1000.0 < DRAG_MS:
+        f = self._landscape
+        if f is None or (now - self._drag_at) * 1000.0 < DRAG_MS:
             return
         self._drag_at = now
-        self._edit_points(f"point {index} moved to ({x:.2f}, {y:.2f})", merge=("toy point", self._drag_serial),
-                          move=(index, x, y))
-        if finished:
-            self._drag_serial += 1
+        try:
+            params = toy_view.edited_params(dict(self.host.race.scene.landscape.params), f.objective,
+                                            move=(index, x, y))
+            preview = build.build_landscape(dataclasses.replace(self.host.race.scene.landscape, params=params))
+        except ValueError as e:
+            self.host.show_message(f"not applied: {e}")
+            return
+        if isinstance(preview, WeightSpaceLandscape):
+            self._preview = preview
+            obj = preview.objective
+            self.view.set_data(obj.X, obj.y, obj.n_classes)
+            self.refresh()
 
     def _on_add(self, x: float, y: float) -> None:
         c = max(self.add_class.currentIndex(), 0)

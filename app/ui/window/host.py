@@ -203,13 +203,13 @@ class Host(QObject):
         self._w.set_landscape(spec, landscape)
 
     def edit_landscape(self, spec: LandscapeSpec, landscape: Any, what: str, *, clear_starts: bool = False,
-                       from_start: bool = False, merge: Any = None) -> bool:
+                       from_start: bool = False) -> bool:
         """Race on a reshaped landscape (e.g. the toy classifier with a point moved) as one
         undoable edit; the runs replay on it up to the current step (``from_start``: from step 0;
-        ``clear_starts``: from its default start). ``merge`` folds a drag into one undo step.
-        False if it was refused (the reason is in the status bar)."""
+        ``clear_starts``: from its default start). False if it was refused (the reason is in the
+        status bar)."""
         return bool(self._w.edit_landscape(spec, landscape, what, clear_starts=clear_starts,
-                                           from_start=from_start, merge=merge))
+                                           from_start=from_start))
 
     def show_surface(self, landscape: Any) -> None:
         """Draw another surface over the same box without touching the race (a plane redrawn

@@ -348,15 +348,14 @@ class MainWindow(QMainWindow):
         """A new surface from the Landscape panel (see landscape_switch: built off the GUI thread when slow)."""
         landscape_switch.request(self, spec)
 
-    def edit_landscape(self, spec, landscape, what: str, *, clear_starts: bool = False, from_start: bool = False,
-                       merge=None) -> bool:
+    def edit_landscape(self, spec, landscape, what: str, *, clear_starts: bool = False,
+                       from_start: bool = False) -> bool:
         """Race on a reshaped landscape as one undoable edit (app.model.edits.edit_landscape);
         False, with the reason in the status bar, if the runs cannot start on it."""
         if self.race is None:
             return False
         try:
-            self.edits.edit_landscape(spec, landscape, what, clear_starts=clear_starts, from_start=from_start,
-                                      merge=merge)
+            self.edits.edit_landscape(spec, landscape, what, clear_starts=clear_starts, from_start=from_start)
         except ValueError as e:
             self.show_message(f"not applied: {e}")
             return False

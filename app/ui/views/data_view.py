@@ -36,7 +36,7 @@ POINT_SIZE = 17        # px: a projector's back row
 ZERO_LINE_WIDTH = 3.0
 BOUNDARY_WIDTH = 3.5
 ARROW_SHARE = 0.16     # arrow length, as a share of the view's width
-GRID_PIXELS = 400      # background resolution per side (the boundaries are drawn as lines on top)
+GRID_PIXELS = 320      # background resolution per side (the boundaries are drawn as lines on top)
 DRAWN = 3.0            # the background and lines cover the box this many times over: a letterboxed
                        # view (a tall or wide pane) or a short pan shows no edge
 PICK_RADIUS = 12.0     # px: a press this close to a point picks it
@@ -155,6 +155,7 @@ class DataView(QWidget):
         self._zero_lines: list[pg.PlotCurveItem] = []
         self._arrows: list[_Arrow] = []
         self._boundaries: list[tuple[pg.PlotCurveItem, pg.PlotCurveItem]] = []
+        self._boundary_keys: list[tuple] = []    # what each run's boundary items show
         self.plot.scene().sigMouseClicked.connect(self._on_click)
 
     # --- what is shown ------------------------------------------------------------
@@ -177,8 +178,11 @@ class DataView(QWidget):
     def set_classifier(self, W: np.ndarray | None, b: np.ndarray | None) -> None:
         """The classifier whose predictions colour the background and whose zero-score lines and
         arrows are drawn (the selected run's); None hides them."""
-        self.W = None if W is None else np.asarray(W, dtype=np.float64)
-        self.b = None if b is None else np.asarray(b, dtype=np.float64)
+        W = None if W is None else np.asarray(W, dtype=np.float64)
+        b = None if b is None else np.asarray(b, dtype=np.float64)
+        if _same(W, self.W) and _same(b, self.b):
+            return                  # a redraw of the window without a step: nothing moved here
+        self.W, self.b = W, b
         self._draw_classifier()
 
     def set_runs(self, runs: list[tuple[np.ndarray, np.ndarray, str]]) -> None:
@@ -195,7 +199,10 @@ class DataView(QWidget):
             plot.addItem(halo)
             plot.addItem(line)
             self._boundaries.append((halo, line))
-        for (halo, line), (W, b, color) in zip(self._boundaries, runs, strict=True):
+        for k, ((halo, line), (W, b, color)) in enumerate(zip(self._boundaries, runs, strict=True)):
+            key = (np.asarray(W).tobytes(), np.asarray(b).tobytes(), color, self.box)
+            if k < len(self._boundary_keys) and self._boundary_keys[k] == key:
+                continue
             pts = toy_view.decision_boundaries(W, b, self.drawn_box)
             for item in (halo, line):
                 if len(pts):
@@ -203,6 +210,8 @@ class DataView(QWidget):
                 else:
                     item.setData([], [])
             line.setPen(pg.mkPen(color, width=BOUNDARY_WIDTH))
+        self._boundary_keys = [(np.asarray(W).tobytes(), np.asarray(b).tobytes(), color, self.box)
+                               for W, b, color in runs]
 
     def set_theme(self, th: theme.Theme) -> None:
         self.theme = th
@@ -308,3 +317,7 @@ class DataView(QWidget):
         """Screen pixels per unit of y over those per unit of x: 1.0 when drawn 1:1."""
         px, py = self.plot.getViewBox().viewPixelSize()
         return float(abs(px / py)) if px and py else float("nan")
+
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))

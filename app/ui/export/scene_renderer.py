@@ -28,7 +28,7 @@ from app.ui.export.errors import RenderError
 from app.ui.export.image_io import rgbx_view, save_svg
 from app.ui.export.panes import Contour2D, Plots, Surface3D
 from app.ui.export.pg_paint import flush_layouts, paint_item
-from app.ui.views.surface_grid import sample
+from app.ui.views.surface_grid import axis_names, sample
 
 
 class SceneRenderer:
@@ -71,7 +71,8 @@ class SceneRenderer:
         try:
             self.surface = Surface3D(self.theme, grid, race.landscape, vspec, camera) \
                 if view in ("both", "3d") else None
-            self.contour = Contour2D(self.theme, grid, vspec, minima) if view in ("both", "2d") else None
+            self.contour = Contour2D(self.theme, grid, vspec, minima, axis_names(race.landscape)) \
+                if view in ("both", "2d") else None
             self.plots = Plots(self.theme, race, grid) if view == "both" else None
             self.data = DataPane(self.theme, race.landscape) if has_data and view in ("both", "data") else None
         finally:

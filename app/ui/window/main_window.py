@@ -23,7 +23,7 @@ from app.model.scene import Scene
 from app.ui.common import theme
 from app.ui.common.jobs import JobRunner
 from app.ui.common.settings import AppSettings
-from app.ui.views.surface_grid import SurfaceGrid, sample
+from app.ui.views.surface_grid import SurfaceGrid, axis_names, sample
 from app.ui.window import docks, landscape_switch, lifetime, menus, session
 from app.ui.window.host import Host
 from app.ui.window.map_input import MapInput
@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.surface_view.wireframe = bool(view.wireframe)
         self.surface_view.set_surface(self.grid, view.colormap, view.contour_levels, minima, race.landscape)
         self.contour_view.set_surface(self.grid, view.colormap, view.contour_levels, minima)
+        self.contour_view.set_axis_names(*axis_names(race.landscape))
         self._drawn_landscape = race.landscape
         self.plots_view.set_landscape(race.landscape, float(self.grid.f.min()))
         self.plots_view.set_total_steps(race.total_steps)

@@ -237,3 +237,16 @@ def test_update_buttons_are_the_windows_step_and_play(make_app, qtbot):
     theta = w.race.runs[0].theta
     assert np.asarray(w.race.scene.landscape.params["W"]) == pytest.approx(theta[:6].reshape(3, 2))
     assert w.race.step_count == 0
+
+
+def test_lecture_mode_and_the_dark_theme_restyle_the_data_view(make_app, qtbot):
+    from app.ui.common import theme
+    from app.ui.views.data_view import POINT_SIZE, PRESENTATION
+
+    w, lab = _lab(make_app)
+    w.host.set_theme(theme.DARK, presentation=True)
+    assert lab.view.points.opts["size"] == pytest.approx(POINT_SIZE * PRESENTATION)
+    assert lab.view.plot_widget.backgroundBrush().color().name().upper() == theme.DARK.background
+    w.host.set_theme(theme.LIGHT, presentation=False)
+    assert lab.view.points.opts["size"] == pytest.approx(POINT_SIZE)
+    assert len(lab.view._zero_lines) == 3 and lab.view.background.isVisible()

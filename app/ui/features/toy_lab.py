@@ -87,9 +87,14 @@ class ToyLab(QObject):
         host.scene_loaded.connect(lambda: self.follow(refit=True))
         host.frame_drawn.connect(self.refresh)
         host.selection_changed.connect(lambda _row: self.refresh())
-        host.look_changed.connect(lambda th, _presentation: self.view.set_theme(th))
+        host.look_changed.connect(self._look)
         self.follow(refit=True)
         QTimer.singleShot(0, self._after_start)
+
+    def _look(self, th, presentation: bool) -> None:
+        self.view.set_theme(th)
+        self.view.set_presentation(presentation)
+        self.refresh()      # the run boundaries in the new widths
 
     # --- which landscape -----------------------------------------------------------
     @property

@@ -35,6 +35,7 @@ TINT = 0.30            # how much of a class colour the background mixes in (the
 POINT_SIZE = 17        # px: a projector's back row
 ZERO_LINE_WIDTH = 3.0
 BOUNDARY_WIDTH = 3.5
+PRESENTATION = 1.5     # lecture mode draws points, lines and arrow heads this much larger
 ARROW_SHARE = 0.16     # arrow length, as a share of the view's width
 GRID_PIXELS = 320      # background resolution per side (the boundaries are drawn as lines on top)
 DRAWN = 3.0            # the background and lines cover the box this many times over: a letterboxed
@@ -87,9 +88,9 @@ class _DataViewBox(pg.ViewBox):
 class _Arrow:
     """A shaft (curve) and a head (pyqtgraph ArrowItem, constant pixel size) in one colour."""
 
-    def __init__(self, plot: pg.PlotItem, color: str, halo: str) -> None:
-        self.shaft = pg.PlotCurveItem(pen=pg.mkPen(color, width=ZERO_LINE_WIDTH))
-        self.head = pg.ArrowItem(headLen=18, tipAngle=34, tailLen=0, brush=pg.mkBrush(color),
+    def __init__(self, plot: pg.PlotItem, color: str, halo: str, k: float) -> None:
+        self.shaft = pg.PlotCurveItem(pen=pg.mkPen(color, width=ZERO_LINE_WIDTH * k))
+        self.head = pg.ArrowItem(headLen=18 * k, tipAngle=34, tailLen=0, brush=pg.mkBrush(color),
                                  pen=pg.mkPen(halo, width=1.0))
         self.shaft.setZValue(6)
         self.head.setZValue(7)
@@ -134,6 +135,7 @@ class DataView(QWidget):
         self.W: np.ndarray | None = None
         self.b: np.ndarray | None = None
         self.add_class = 0
+        self.k = 1.0           # size factor: PRESENTATION in lecture mode
         self.plot_widget = pg.PlotWidget(viewBox=_DataViewBox(self))
         self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
         QVBoxLayout(self).addWidget(self.plot_widget)
@@ -192,7 +194,7 @@ class DataView(QWidget):
             for item in self._boundaries.pop():
                 plot.removeItem(item)
         while len(self._boundaries) < len(runs):
-            halo = pg.PlotCurveItem(connect="finite", pen=pg.mkPen(self.theme.halo, width=BOUNDARY_WIDTH + 3))
+            halo = pg.PlotCurveItem(connect="finite", pen=pg.mkPen(self.theme.halo, width=(BOUNDARY_WIDTH + 3) * self.k))
             line = pg.PlotCurveItem(connect="finite")
             halo.setZValue(8)
             line.setZValue(9)
@@ -209,7 +211,7 @@ class DataView(QWidget):
                     item.setData(pts[:, 0], pts[:, 1], connect="finite")
                 else:
                     item.setData([], [])
-            line.setPen(pg.mkPen(color, width=BOUNDARY_WIDTH))
+            line.setPen(pg.mkPen(color, width=BOUNDARY_WIDTH * self.k))
         self._boundary_keys = [(np.asarray(W).tobytes(), np.asarray(b).tobytes(), color, self.box)
                                for W, b, color in runs]
 
@@ -220,8 +222,19 @@ class DataView(QWidget):
             ax = self.plot.getAxis(name)
             ax.setPen(pg.mkPen(th.foreground))
             ax.setTextPen(pg.mkPen(th.foreground))
+        self._restyle()
+
+    def set_presentation(self, on: bool) -> None:
+        """Lecture mode: points, lines and arrow heads PRESENTATION times larger."""
+        self.k = PRESENTATION if on else 1.0
+        self.points.setSize(POINT_SIZE * self.k)
+        self._restyle()
+
+    def _restyle(self) -> None:
         for halo, _line in self._boundaries:
-            halo.setPen(pg.mkPen(th.halo, width=BOUNDARY_WIDTH + 3))
+            halo.setPen(pg.mkPen(self.theme.halo, width=(BOUNDARY_WIDTH + 3) * self.k))
+        self._boundary_keys = []          # the run colours' widths: set again by the next set_runs
+        self._make_class_items(self.n_classes)
         self._draw_points()
         self._draw_classifier()
 
@@ -245,14 +258,14 @@ class DataView(QWidget):
         self._zero_lines = []
         self._arrows = []
         for c in range(n):
-            line = pg.PlotCurveItem(pen=pg.mkPen(class_color(c), width=ZERO_LINE_WIDTH))
+            line = pg.PlotCurveItem(pen=pg.mkPen(class_color(c), width=ZERO_LINE_WIDTH * self.k))
             line.setZValue(5)
             self.plot.addItem(line)
             self._zero_lines.append(line)
-            self._arrows.append(_Arrow(self.plot, class_color(c), self.theme.halo))
+            self._arrows.append(_Arrow(self.plot, class_color(c), self.theme.halo, self.k))
 
     def _draw_points(self) -> None:
-        outline = pg.mkPen(self.theme.halo, width=2.0)
+        outline = pg.mkPen(self.theme.halo, width=2.0 * self.k)
         spots = [{"pos": (float(x), float(y)), "symbol": class_symbol(int(c)), "brush": pg.mkBrush(class_color(int(c))),
                   "pen": outline, "data": i} for i, ((x, y), c) in enumerate(zip(self.X, self.y, strict=True))]
         self.points.setData(spots=spots)

@@ -154,6 +154,13 @@ class PointTable:
         """(N,) the points whose loss is above zero (the ones that still pull on W)."""
         return np.asarray(self.losses > 0.0)
 
+    @property
+    def correct(self) -> int:
+        """How many points the classifier puts in their own class (top score; a tie counts as wrong)."""
+        true = np.take_along_axis(self.scores, self.y[:, None], axis=1)[:, 0]
+        rivals = np.where(np.arange(self.scores.shape[1]) == self.y[:, None], -np.inf, self.scores)
+        return int(np.sum(true > rivals.max(axis=1)))
+
 
 def point_table(objective: FullObjective, theta: ArrayLike) -> PointTable:
     """Scores, per-point losses and the three totals at theta (P,)."""

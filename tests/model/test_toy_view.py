@@ -61,6 +61,10 @@ def test_point_table_adds_up_to_multiclass_loss():
     assert t.losses[0] == pytest.approx(0.0 + 0.3)
     assert t.positive[0] and t.reg_loss == pytest.approx(0.1 * (W ** 2).sum())
     assert t.total == pytest.approx(float(multiclass_loss(W, b, X, y, "ww", 0.1)[0]))
+    # the demo's start puts only points 0 and 1 in their own class (by hand from the scores)
+    scores = X @ W.T + b
+    assert t.correct == sum(int(np.argmax(s) == c and np.sort(s)[-1] > np.sort(s)[-2])
+                            for s, c in zip(scores, y, strict=True)) == 2
 
 
 def test_edited_params_move_add_remove_and_refuse_bad_edits():

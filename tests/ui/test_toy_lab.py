@@ -113,6 +113,7 @@ def test_table_and_totals_are_the_loss_of_the_selected_run(make_app, qtbot):
         assert table.item(i, 7).font().bold() == (losses[i] > 0)          # marked when above zero
     assert f"total {total:.4f}" in lab.panel.totals.text()
     assert f"reg loss {0.1 * (W ** 2).sum():.4f}" in lab.panel.totals.text()
+    assert f"{int((scores.argmax(axis=1) == y).sum())} of 9 classified right" in lab.panel.totals.text()
 
 
 def test_dragging_a_point_reshapes_the_surface_and_the_table_in_one_undo_step(make_app, qtbot):

@@ -146,7 +146,8 @@ class ClassifierPanel(QWidget):
             loss.setFont(self._bold if positive[i] else QFont())
         _fit_height(t)
         self.totals.setText(f"data loss {table.data_loss:.4f}  +  reg loss {table.reg_loss:.4f}  =  "
-                            f"<b>total {table.total:.4f}</b>  ({int(positive.sum())} of {n} points with loss > 0)")
+                            f"<b>total {table.total:.4f}</b>  ({int(positive.sum())} of {n} points with loss > 0; "
+                            f"{table.correct} of {n} classified right)")
 
     def show_params(self, names: tuple[str, ...], theta: np.ndarray, analytic: np.ndarray, numeric: np.ndarray,
                     rel_error: np.ndarray) -> None:

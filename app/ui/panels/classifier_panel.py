@@ -35,7 +35,7 @@ from app.ui.views.data_view import class_color
 POSITIVE_BG = "#FBE3DF"     # a point whose loss is above zero
 GRAD_OK = 1e-7              # relative error below it: the gradient is right (landscapes.gradcheck)
 GRAD_CLOSE = 1e-4           # below it: right to the accuracy of the differences; above: a kink (or a bug)
-PARAM_COLUMNS = ("parameter", "value", "∂L/∂θ", "centred diff.", "rel. error")
+PARAM_COLUMNS = ("θ", "value", "∂L/∂θ", "numeric", "rel. err.")   # numeric: centred differences
 
 
 def _item(text: str, *, editable: bool = False, align_right: bool = True) -> QTableWidgetItem:
@@ -48,10 +48,13 @@ def _item(text: str, *, editable: bool = False, align_right: bool = True) -> QTa
 
 
 def _table(columns: tuple[str, ...] | list[str]) -> QTableWidget:
+    """A table as wide as the dock (columns share it), every row shown: the dock scrolls, not the table."""
     t = QTableWidget(0, len(columns))
     t.setHorizontalHeaderLabels(list(columns))
     t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    t.horizontalHeader().setMinimumSectionSize(30)
+    t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return t
@@ -99,6 +102,8 @@ class ClassifierPanel(QWidget):
         lay.addWidget(self.totals)
         lay.addWidget(QLabel("<b>Parameters</b> (edit a value: the runs restart from it)"))
         self.params = _table(list(PARAM_COLUMNS))
+        self.params.horizontalHeaderItem(3).setToolTip("centred differences (L(θ + h·e) − L(θ − h·e)) / 2h, h = 1e-5")
+        self.params.horizontalHeaderItem(4).setToolTip("|analytic − numeric| / max(|analytic|, |numeric|)")
         self.params.itemChanged.connect(self._on_param_item)
         lay.addWidget(self.params)
         self.gradcheck = QLabel()
@@ -159,7 +164,7 @@ class ClassifierPanel(QWidget):
                 t.setRowCount(len(names))
             editing = t.state() == QAbstractItemView.State.EditingState
             for i, name in enumerate(names):
-                cells = (name, f"{theta[i]:.4f}", f"{analytic[i]:.4g}", f"{numeric[i]:.4g}", f"{rel_error[i]:.1e}")
+                cells = (name, f"{theta[i]:.4f}", f"{analytic[i]:.4f}", f"{numeric[i]:.4f}", f"{rel_error[i]:.0e}")
                 for j, text in enumerate(cells):
                     it = t.item(i, j)
                     if it is None:

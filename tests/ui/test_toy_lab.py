@@ -152,13 +152,18 @@ def test_dragging_a_point_reshapes_the_surface_and_the_table_in_one_undo_step(ma
     assert lab.view.X[8] == pytest.approx([-0.4, -0.5])
 
 
-def test_a_click_adds_a_point_of_the_chosen_class_and_a_right_click_removes_one(make_app, qtbot):
+def test_a_click_adds_a_point_of_the_chosen_class_and_a_right_click_removes_one(make_app, qtbot, tmp_path):
     w, lab = _lab(make_app)
     lab.add_class.setCurrentIndex(2)
     _click(lab.view, qtbot, (-0.9, 0.9))
     points = w.race.scene.landscape.params["points"]
     assert len(points) == 10 and points[9][2] == 2 and points[9][:2] == pytest.approx([-0.9, 0.9], abs=0.03)
     assert lab.panel.points.rowCount() == 10
+    from app.model.build import build_landscape
+    from app.model.scene_io import load_scene, save_scene
+
+    again = load_scene(save_scene(w.race.scene, tmp_path / "edited.json"))   # the edited data is saved
+    assert build_landscape(again.landscape).objective.X.tolist() == lab.view.X.tolist()
     _click(lab.view, qtbot, (0.5, 0.4), Qt.MouseButton.RightButton)    # point 0
     points = w.race.scene.landscape.params["points"]
     assert len(points) == 9 and [0.5, 0.4, 0] not in points

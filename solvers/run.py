@@ -76,8 +76,8 @@ def _box(bounds: Any, scale: float) -> tuple[np.ndarray, np.ndarray]:
         b = np.array(bounds, dtype=np.float64)
     except (TypeError, ValueError):
         b = np.empty(0)
-    if b.ndim != 2 or b.shape[0] < 1 or b.shape[1] != 2 or not np.isfinite(b).all():
-        raise ValueError(f"f.bounds must be one finite (low, high) pair per coordinate, got {short_repr(bounds)}")
+    if b.ndim != 2 or b.shape[0] < 1 or b.shape[1] != 2:
+        raise ValueError(f"f.bounds must be one (low, high) pair per coordinate, got {short_repr(bounds)}")
     return b.mean(axis=1), scale * np.abs(b[:, 1] - b[:, 0]) / 2
 
 

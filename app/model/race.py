@@ -127,7 +127,7 @@ class RunTrack:
         new_solver = make_solver(spec)
         st.set_solver(new_solver)  # same kind keeps moments/velocity; another kind starts afresh
         self.solver = new_solver
-        _retune(st, st.f, spec)
+        st.retune(noise=float(spec.noise), schedule=make_schedule(spec.schedule), batch_size=spec.batch_size)
         self._head_grad = None
         if self.segments and self.segments[-1][0] == st.t:
             self.segments.pop()    # two changes at one step: the later one is what steps
@@ -474,17 +474,3 @@ class Race:
             raise ValueError(f"no run {index!r}: the scene has {len(self.scene.runs)} runs")
         return int(index)
 
-
-def _retune(stepper: solvers.Stepper, landscape: Landscape, spec: RunSpec) -> None:
-    """Apply noise, schedule and batch size to a running Stepper from the next step on."""
-    schedule = make_schedule(spec.schedule)
-    if hasattr(stepper, "retune"):
-        stepper.retune(noise=float(spec.noise), schedule=schedule, batch_size=spec.batch_size)
-        return
-    # older Stepper: it derives noise scale and minibatch source once, in __init__
-    from solvers.schedules import as_schedule
-
-    stepper.noise, stepper.batch_size = float(spec.noise), spec.batch_size
-    stepper.schedule = as_schedule(schedule)
-    stepper._noise_scale = float(landscape.grad_scale) * stepper.noise if stepper.noise > 0 else 0.0
-    stepper._minibatch = getattr(landscape, "minibatch_grad", None) if spec.batch_size else None

@@ -4,9 +4,10 @@ A scene names the lab's landscape as {"name": "toy_classifier", "params": {...}}
 
     data     "classic" | "blobs" | "rings"       the data set (default "classic")
     points   [[x, y, class], ...]                edited data; replaces "data" when given
-    classes  whole number >= 2                   classes of "blobs" (default 3)
+    classes  whole number 2 .. 10                classes of "blobs" (default 3), or of "points"
     n        whole number >= 1                   points per class ("blobs", default 10)
-                                                 or per ring ("rings", default 20)
+                                                 or per ring ("rings", default 20);
+                                                 2000 points at most in all
     seed     whole number >= 0                   draws of the data, random axes, random W (default 0)
     loss     "ww" | "ova" | "structured" | "softmax"   (default "ww")
     reg      number >= 0                         reg·ΣW² (default 0.1)
@@ -47,6 +48,8 @@ DATA_SETS = ("classic", "blobs", "rings")
 PARAMS = ("data", "points", "classes", "n", "seed", "loss", "reg", "axes", "span", "W", "b")
 DEFAULT_N = {"blobs": 10, "rings": 20}
 RANDOM_W_SCALE = 0.5     # the spread of a seeded random start W, b: small, near the origin
+MAX_CLASSES = 10         # a colour each in the data view
+MAX_POINTS = 2000        # the whole data set is scored at every grid point of the surface
 
 
 @dataclass
@@ -83,10 +86,11 @@ class _Checker:
     def bad(self, key: str, message: str) -> None:
         self.problems.append(f"params.{key}: {message}")
 
-    def whole(self, key: str, default: int, low: int) -> int:
+    def whole(self, key: str, default: int, low: int, high: int | None = None) -> int:
         v = self.params.get(key, default)
-        if not _whole(v, low):
-            self.bad(key, f"expected a whole number >= {low}, got {v!r}")
+        if not _whole(v, low) or (high is not None and v > high):
+            limit = f">= {low}" if high is None else f"from {low} to {high}"
+            self.bad(key, f"expected a whole number {limit}, got {v!r}")
             return default
         return int(v)
 
@@ -110,6 +114,9 @@ def _points(c: _Checker) -> tuple[np.ndarray, np.ndarray] | None:
     if not isinstance(rows, list) or not rows:
         c.bad("points", f"expected a non-empty list of [x, y, class] rows, got {rows!r}"[:160])
         return None
+    if len(rows) > MAX_POINTS:
+        c.bad("points", f"at most {MAX_POINTS} points, got {len(rows)}")
+        return None
     for i, row in enumerate(rows):
         if not (isinstance(row, (list, tuple)) and len(row) == 3 and _number(row[0]) and _number(row[1])
                 and _whole(row[2], 0)):
@@ -128,9 +135,10 @@ def _data(c: _Checker, seed: int) -> tuple[np.ndarray, np.ndarray] | None:
     data = c.choice("data", "classic", DATA_SETS)
     if data == "classic":
         return classic_points()
-    n = c.whole("n", DEFAULT_N[data], 1)
+    classes = c.whole("classes", 3, 2, MAX_CLASSES) if data == "blobs" else 2
+    n = c.whole("n", DEFAULT_N[data], 1, MAX_POINTS // classes)
     if data == "blobs":
-        return gaussian_blobs(c.whole("classes", 3, 2), n, seed=seed)
+        return gaussian_blobs(classes, n, seed=seed)
     return two_rings(n, seed=seed)
 
 
@@ -186,13 +194,16 @@ def read(params: dict[str, Any]) -> tuple[ToyParams | None, list[str]]:
         return None, c.problems
     X, y = data
     found = max(2, int(y.max()) + 1)
+    if found > MAX_CLASSES:
+        c.bad("points", f"class labels must lie in 0 .. {MAX_CLASSES - 1}, got a label {int(y.max())}")
+        return None, c.problems
     n_classes = found
     if "classes" in params and "points" in params:
-        n_classes = c.whole("classes", found, 2)
+        n_classes = c.whole("classes", found, 2, MAX_CLASSES)
     W = b = None
     if "W" in params:
         rows = params["W"]
-        n_classes = len(rows) if isinstance(rows, list) and len(rows) >= 2 else n_classes
+        n_classes = len(rows) if isinstance(rows, list) and 2 <= len(rows) <= MAX_CLASSES else n_classes
         W = _matrix(c, "W", (n_classes, 2))
     if "b" in params:
         b = _matrix(c, "b", (n_classes,))

@@ -69,7 +69,7 @@ def test_blobs_rings_and_random_axes():
     ({"reg": -0.1}, "params.reg: expected a finite number >= 0, got -0.1"),
     ({"reg": "0.1"}, "params.reg: expected a finite number >= 0, got '0.1'"),
     ({"span": 0}, "params.span: expected a finite number > 0, got 0"),
-    ({"data": "blobs", "n": 2.5}, "params.n: expected a whole number >= 1, got 2.5"),
+    ({"data": "blobs", "n": 2.5}, "params.n: expected a whole number from 1 to 666, got 2.5"),
     ({"seed": True}, "params.seed: expected a whole number >= 0, got True"),
     ({"points": [[0, 0, 0], [1, "a", 1]]}, "params.points: row 1 must be [x, y, class]"),
     ({"points": []}, "params.points: expected a non-empty list"),
@@ -80,6 +80,10 @@ def test_blobs_rings_and_random_axes():
     ({"axes": ["W[0,0]", "W[3,0]"]}, "params.axes: unknown parameter 'W[3,0]'"),
     ({"axes": ["b[0]", "b[0]"]}, "params.axes: the two axes must be different parameters"),
     ({"axes": "diagonal"}, "params.axes: expected two parameter names"),
+    ({"data": "blobs", "classes": 11}, "params.classes: expected a whole number from 2 to 10, got 11"),
+    ({"data": "rings", "n": 10**9}, "params.n: expected a whole number from 1 to 1000, got 1000000000"),
+    ({"points": [[0, 0, 0]] * 2001}, "params.points: at most 2000 points, got 2001"),
+    ({"points": [[0, 0, 0], [1, 1, 12]]}, "params.points: class labels must lie in 0 .. 9, got a label 12"),
 ])
 def test_each_problem_is_one_line_without_building(params, line):
     found = problems(**params)

@@ -136,3 +136,10 @@ def test_one_dimension():
     np.testing.assert_allclose(st.points[:, :, 0], [[0.5, -0.25], [0.3, -0.15], [0.18, -0.09],
                                                    [0.108, -0.054]], rtol=1e-14)
     np.testing.assert_allclose(st.grad_norms[0], [2.0, 1.0])
+
+
+def test_bounds_that_are_not_pairs_are_one_line():
+    f = QuadraticP()
+    f.bounds = ((-1.0, 1.0, 2.0),)
+    with pytest.raises(ValueError, match=r"f.bounds must be one \(low, high\) pair per coordinate"):
+        solvers.Stepper(solvers.make("gd"), f, np.zeros(P))

@@ -19,3 +19,21 @@ def test_picking_the_toy_classifier_races_in_its_nine_weights(make_app, qtbot):
     run = w.race.runs[0]
     assert run.thetas.shape == (6, 9)
     np.testing.assert_allclose(run.points, w.race.landscape.project(run.thetas))
+
+
+def test_the_linear_classifier_scene_explains_and_draws_arrows_of_its_nine_dimensional_runs(make_app, qtbot):
+    from app.model import presets
+
+    w, features = make_app(presets.load_builtin("linear_classifier"))
+    ann = features["annotations"]
+    w.runs_panel.list.setCurrentRow(2)           # adam
+    w.step_once(3)
+    for what in ("grad", "velocity", "formula", "words"):     # the G, V, U, E toggles
+        ann.actions[what].trigger()
+    ex = ann.explanation
+    tr = w.race.runs[2]
+    assert ex.step == 3 and "all 9 parameters" in ann.words.text()
+    np.testing.assert_allclose(ex.x + ex.delta, tr.head, atol=1e-12)    # along the plane, as drawn
+    bases, vecs = ann.arrows("grad")
+    np.testing.assert_allclose(bases, [t.head for t in w.race.runs])
+    assert len(ann.arrows("velocity")[0]) == 2    # momentum and adam keep a buffer

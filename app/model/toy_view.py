@@ -131,7 +131,7 @@ def decision_boundaries(W: ArrayLike, b: ArrayLike, box: Box, samples: int = 400
             top = np.maximum(s[:, i], s[:, j])
             others = np.delete(s, [i, j], axis=1)
             tol = 1e-9 * (1.0 + np.abs(top))
-            on = (others <= top[:, None] + tol).all(axis=1) if others.size else np.ones(samples, bool)
+            on = (others <= (top + tol)[:, None]).all(axis=1) if others.size else np.ones(samples, bool)
             pieces.append(np.where(on[:, None], pts, np.nan))
             pieces.append(np.full((1, 2), np.nan))
     return np.concatenate(pieces) if pieces else np.empty((0, 2))

@@ -38,17 +38,30 @@ def test_predicted_grid_is_the_argmax_at_pixel_centres():
             assert labels[j, i] == int(np.argmax(s))
 
 
-def test_decision_boundaries_lie_where_two_classes_tie_at_the_top():
+@pytest.mark.parametrize("classes", [2, 3, 5])
+def test_decision_boundaries_lie_where_two_classes_tie_at_the_top(classes):
     W, b = classic_start()
+    if classes != 3:
+        draw = np.random.default_rng(classes).standard_normal((classes, 3))
+        W, b = draw[:, :2], 0.3 * draw[:, 2]
     pts = toy_view.decision_boundaries(W, b, BOX, samples=200)
     pts = pts[np.isfinite(pts).all(axis=1)]
     assert len(pts) > 100
     s = pts @ W.T + b
     top2 = np.sort(s, axis=1)[:, -2:]
     assert top2[:, 1] - top2[:, 0] == pytest.approx(np.zeros(len(pts)), abs=1e-9)
-    # and they separate: points just off a boundary take the two classes on either side
-    labels = toy_view.predicted_grid(W, b, BOX, 64)
-    assert len(np.unique(labels)) == 3
+    # every sample of every pair's line where those two are on top is kept (none lost)
+    kept = 0
+    for i in range(classes):
+        for j in range(i + 1, classes):
+            seg = toy_view.zero_score_segment(W[i] - W[j], b[i] - b[j], BOX)
+            if seg is not None:
+                line = seg[0] + np.linspace(0, 1, 200)[:, None] * (seg[1] - seg[0])
+                sl = line @ W.T + b
+                rivals = np.delete(sl, [i, j], axis=1)
+                on_top = np.maximum(sl[:, i], sl[:, j])
+                kept += len(sl) if classes == 2 else int((rivals.max(axis=1) <= on_top).sum())
+    assert len(pts) == kept
 
 
 def test_point_table_adds_up_to_multiclass_loss():

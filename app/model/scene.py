@@ -218,7 +218,8 @@ class ViewSpec:
     __pydantic_config__: ClassVar[ConfigDict] = FORMAT
 
     mode: ViewMode = "both"
-    """Which views: both, only the 3-D surface, or only the 2-D contours."""
+    """Which views: both (with the data view on a toy classifier), only the 3-D surface, only the
+    2-D contours, or only the data view of a toy classifier ("data")."""
     colormap: Annotated[Text, Field(max_length=MAX_LABEL_CHARS)] = "viridis"
     """"viridis", "cividis", ..."""
     log_z: Annotated[bool, Strict()] | None = None

@@ -12,7 +12,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from app.ui.features import annotations, cifar_panel, export_dialog, help, lecture, scene_editor, swarm_window
+from app.ui.features import (
+    annotations,
+    cifar_panel,
+    export_dialog,
+    help,
+    lecture,
+    scene_editor,
+    swarm_window,
+    toy_lab,
+)
 from app.ui.window.host import Host
 from app.ui.window.main_window import MainWindow
 
@@ -23,6 +32,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
     ("export", export_dialog.install),         # File → Export… (images, videos)
     ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run
+    ("toy_lab", toy_lab.install),              # linear-classifier lab: data view and its table
     ("help", help.install),                    # F1 / ? every shortcut, About (last: its menu ends the bar)
 )
 

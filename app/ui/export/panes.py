@@ -97,9 +97,10 @@ class Surface3D:
 class Contour2D:
     """A hidden ContourView with export fonts."""
 
-    def __init__(self, th, grid, vspec, minima) -> None:
+    def __init__(self, th, grid, vspec, minima, names: tuple[str, str] = ("x", "y")) -> None:
         self.view = ContourView(th=th)
         self.view.set_surface(grid, vspec.colormap, vspec.contour_levels, minima)
+        self.view.set_axis_names(*names)      # before the export's axis style, which keeps the text
         self.plot = self.view.plot
         style_plot(self.plot, th)
         style_axis(self.view.colorbar.getAxis("right"), th)
@@ -109,6 +110,11 @@ class Contour2D:
 
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs)
+
+    def set_surface(self, grid, vspec, minima) -> None:
+        """Another surface (a plane redrawn through a moving run): the cached map layer is redrawn."""
+        self.view.set_surface(grid, vspec.colormap, vspec.contour_levels, minima)
+        self._layer_key = None
 
     def close(self) -> None:
         _delete(self.view)

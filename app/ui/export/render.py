@@ -77,7 +77,7 @@ def render_scene(
     if steps is not None:
         scene.playback.steps = steps
     report = _Reporter(progress)
-    ensure_app(need_gl=view != "2d")
+    ensure_app(need_gl=options.needs_gl(view))
 
     from app.model.build import build_landscape
     from app.model.race import Race

@@ -39,8 +39,8 @@ from app.ui.export import render
 from app.ui.window.host import Host
 
 WHAT = (("Whole window (3-D + 2-D + plots)", "both"), ("3-D view", "3d"), ("2-D view", "2d"),
-        ("Video of the race", "video"))
-VIDEO_VIEWS = (("Whole window", "both"), ("3-D view", "3d"), ("2-D view", "2d"))
+        ("Data view (linear-classifier lab)", "data"), ("Video of the race", "video"))
+VIDEO_VIEWS = (("Whole window", "both"), ("3-D view", "3d"), ("2-D view", "2d"), ("Data view", "data"))
 SIZES = ((1280, 720, "HD"), (1920, 1080, "Full HD"), (2560, 1440, "QHD"), (3840, 2160, "4K UHD"),
          (1024, 768, "projector"), (800, 600, ""), (640, 360, "small GIF"))
 FORMATS = {"image": ((".png", "PNG image"), (".svg", "SVG vector drawing (2-D view)")),
@@ -179,8 +179,8 @@ class ExportDialog(QDialog):
         self.format.blockSignals(True)
         self.format.clear()
         for suffix, text in FORMATS[kind]:
-            if suffix == ".svg" and self.what.currentData() != "2d":
-                continue      # SVG keeps vectors only for the 2-D map
+            if suffix == ".svg" and self.what.currentData() not in ("2d", "data"):
+                continue      # SVG keeps vectors only for the 2-D map and the data view
             self.format.addItem(text, suffix)
         i = self.format.findData(current)
         self.format.setCurrentIndex(max(i, 0))
@@ -278,7 +278,7 @@ class ExportDialog(QDialog):
         size = export_options.check_size(self.out_size, self.suffix)
         view = export_options.check_view(self.view, self.suffix)
         transparent = export_options.check_transparent(self.transparent.isChecked(), self.suffix)
-        render.ensure_app(need_gl=view != "2d")
+        render.ensure_app(need_gl=export_options.needs_gl(view))
         self._progress(0.2, "rendering")
         renderer = render.SceneRenderer(w.race, size, view, transparent=transparent,
                                         camera=camera, grid=w.grid)

@@ -254,6 +254,12 @@ class ContourView(QWidget):
     def _user_moved(self, *_args) -> None:
         self._fitted = False
 
+    def set_axis_names(self, x: str, y: str) -> None:
+        """The names under and beside the map: a toy classifier's two weights, else x and y."""
+        if (self.plot.getAxis("bottom").labelText, self.plot.getAxis("left").labelText) != (x, y):
+            self.plot.setLabel("bottom", x)
+            self.plot.setLabel("left", y)
+
     def set_stretch(self, stretch: bool) -> None:
         """Fill the pane (x and y at different scales) instead of drawing them 1:1."""
         self.stretch = bool(stretch)

@@ -100,6 +100,12 @@ def decimated(grid: SurfaceGrid, max_nodes: int) -> SurfaceGrid:
                                undefined=undefined)
 
 
+def axis_names(landscape) -> tuple[str, str]:
+    """The names of a landscape's two axes: its own (the toy classifier's "W[0,0]", "W[0,1]"), else x and y."""
+    names = getattr(landscape, "axis_labels", None)
+    return (str(names[0]), str(names[1])) if names is not None and len(names) == 2 else ("x", "y")
+
+
 def bound_labels(lo: float, hi: float, digits: int = 3) -> tuple[str, str]:
     """Axis-end labels of the range lo..hi: ``digits`` significant digits (-0.128048 -> "-0.128"),
     more only where needed to tell the two ends apart (100.001 and 100.002)."""

@@ -202,6 +202,20 @@ class Host(QObject):
         """Race on an already built landscape; kept off screen if it cannot be drawn."""
         self._w.set_landscape(spec, landscape)
 
+    def edit_landscape(self, spec: LandscapeSpec, landscape: Any, what: str, *, clear_starts: bool = False,
+                       from_start: bool = False) -> bool:
+        """Race on a reshaped landscape (e.g. the toy classifier with a point moved) as one
+        undoable edit; the runs replay on it up to the current step (``from_start``: from step 0;
+        ``clear_starts``: from its default start). False if it was refused (the reason is in the
+        status bar)."""
+        return bool(self._w.edit_landscape(spec, landscape, what, clear_starts=clear_starts,
+                                           from_start=from_start))
+
+    def show_surface(self, landscape: Any) -> None:
+        """Draw another surface over the same box without touching the race (a plane redrawn
+        through a run that moves off it); rebuild_surface draws the race's own again."""
+        self._w.show_surface(landscape)
+
     def edit_run(self, row: int, changes: dict[str, Any], what: str) -> None:
         """An undoable edit of the run in ``row`` (as the Runs panel makes them)."""
         self._w.on_run_edit(row, changes, what)

@@ -83,6 +83,8 @@ def test_linear_classifier_all_three_solvers_fit_the_nine_points_far_off_the_dra
         assert np.linalg.norm(t.head - t.points[0]) == pytest.approx(1.2, abs=0.05)    # on the plane
         assert t.off_plane[-1] == pytest.approx(6.0, abs=0.1)                         # off it
         assert float(race.landscape.value(t.head)) == pytest.approx(6.0, abs=0.1)     # the surface under it
+        under_run = race.landscape.through(t.theta)                                  # redrawn through the run
+        assert float(under_run.value(t.head)) == pytest.approx(t.loss, rel=1e-9)
 
 
 def test_four_losses_hinge_is_exactly_zero_and_stops_softmax_never():

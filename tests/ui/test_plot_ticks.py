@@ -67,3 +67,25 @@ def test_wide_ranges_keep_pyqtgraph_labels(qtbot, lo, hi, expected):
     use_log_ticks(axis)
     (spacing, values), _ = log_ticks(math.log10(lo), math.log10(hi), size=400)
     assert expected in axis.tickStrings(values, 1.0, spacing)
+
+
+def test_minor_ticks_carry_no_labels(qtbot):
+    """|∇f| from 4 down to 0.6: labels 1 and 2 only, not a pile of 0.6 0.7 0.8 0.9 beside the minor ticks."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from app.ui.views.plots_view import PlotsView
+
+    view = PlotsView()
+    qtbot.addWidget(view)
+    view.resize(700, 220)
+    view.show()
+    qtbot.waitExposed(view)
+    view.grad_plot.setYRange(math.log10(0.6), math.log10(4.0), padding=0)
+    qtbot.wait(50)
+    img = QImage(10, 10, QImage.Format.Format_ARGB32)
+    p = QPainter(img)
+    try:
+        _, _, texts = view.grad_plot.getAxis("left").generateDrawSpecs(p)
+    finally:
+        p.end()
+    assert sorted(t for _, _, t in texts) == ["1", "2"]

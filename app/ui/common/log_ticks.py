@@ -91,3 +91,4 @@ def use_log_ticks(axis) -> None:
     """Make one pyqtgraph AxisItem place and write its log-mode ticks with log_ticks and log_tick_strings."""
     axis.logTickValues = log_ticks
     axis.logTickStrings = partial(log_tick_strings, axis)
+    axis.setStyle(maxTextLevel=0)   # labels on the chosen ticks only: pyqtgraph would also write 0.6 0.7 0.8 0.9

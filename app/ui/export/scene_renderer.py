@@ -25,6 +25,7 @@ from app.ui.export.errors import RenderError
 from app.ui.export.image_io import rgbx_view, save_svg
 from app.ui.export.panes import Contour2D, Plots, Surface3D
 from app.ui.export.pg_paint import flush_layouts, paint_item
+from app.ui.views.landmark_marks import LandmarkMarks
 from app.ui.views.surface_grid import sample
 
 
@@ -59,6 +60,8 @@ class SceneRenderer:
         try:
             self.surface = Surface3D(self.theme, grid, race.landscape, vspec, camera) if view != "2d" else None
             self.contour = Contour2D(self.theme, grid, vspec, minima) if view != "3d" else None
+            if self.contour is not None:     # a CIFAR-10 plane's W_init, W*, W_random, as on screen
+                LandmarkMarks(self.contour.plot, self.theme).set_landmarks(getattr(race.landscape, "landmarks", {}))
             self.plots = Plots(self.theme, race, grid) if view == "both" else None
         finally:
             pg.setConfigOptions(**saved)

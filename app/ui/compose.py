@@ -17,7 +17,9 @@ from app.ui.features import (
     cifar_panel,
     export_dialog,
     help,
+    landmarks,
     lecture,
+    lr_inset,
     scene_editor,
     swarm_window,
     toy_lab,
@@ -27,6 +29,8 @@ from app.ui.window.main_window import MainWindow
 
 FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("annotations", annotations.install),      # G / V / U / E overlays
+    ("lr_inset", lr_inset.install),            # I: each run's lr(t) over the map (schedules)
+    ("landmarks", landmarks.install),          # W_init, W*, W_random marked on a CIFAR-10 plane
     ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep

@@ -84,7 +84,9 @@ def render_scene(
 
     if landscape is None:
         report(0.0, "building landscape")
-        landscape = build_landscape(scene.landscape, progress=report.part(0.0, 0.3), cancel=cancel)
+        # a video's frames are a phase of their own, counted from 0 % (app.ui.export.video)
+        built = 0.3 if options.is_image(suffix) else 1.0
+        landscape = build_landscape(scene.landscape, progress=report.part(0.0, built), cancel=cancel)
     race = Race(scene, landscape)
     if not options.is_image(suffix):
         return render_video(race, out, size, view, fps, report, cancel, camera, overwrite)

@@ -28,6 +28,7 @@ from app.ui.export.errors import RenderError
 from app.ui.export.image_io import rgbx_view, save_svg
 from app.ui.export.panes import Contour2D, Plots, Surface3D
 from app.ui.export.pg_paint import flush_layouts, paint_item
+from app.ui.views.landmark_marks import LandmarkMarks
 from app.ui.views.surface_grid import axis_names, sample
 
 
@@ -73,6 +74,8 @@ class SceneRenderer:
                 if view in ("both", "3d") else None
             self.contour = Contour2D(self.theme, grid, vspec, minima, axis_names(race.landscape)) \
                 if view in ("both", "2d") else None
+            if self.contour is not None:     # a CIFAR-10 plane's W_init, W*, W_random, as on screen
+                LandmarkMarks(self.contour.plot, self.theme).set_landmarks(getattr(race.landscape, "landmarks", {}))
             self.plots = Plots(self.theme, race, grid) if view == "both" else None
             self.data = DataPane(self.theme, race.landscape) if has_data and view in ("both", "data") else None
         finally:

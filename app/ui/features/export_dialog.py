@@ -10,7 +10,6 @@ Open it with ``ExportDialog(main_window).exec()``; install(host) adds File → E
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import export_options
+from app.model.export_names import file_stem
 from app.model.limits import FPS_RANGE, MAX_SIZE, MAX_STEPS, MIN_SIZE
 from app.model.video import ExportCancelled
 from app.ui.export import render
@@ -217,9 +217,8 @@ class ExportDialog(QDialog):
     def _default_path(self) -> Path:
         current = self.path.text().strip()
         folder = Path(current).parent if current else self.last_dir()
-        slug = re.sub(r"[^A-Za-z0-9]+", "_", self.window_.race.scene.title).strip("_").lower() or "losslab"
         tag = "race" if self.is_video else self.view
-        return folder / f"{slug[:40]}_{tag}{self.suffix}"
+        return folder / f"{file_stem(self.window_.race.scene.title)}_{tag}{self.suffix}"
 
     def last_dir(self) -> Path:
         v = self.settings.value(LAST_DIR_KEY) if self.settings is not None else None

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import colormaps, theme
+from app.ui.common.axis_room import keep_label_clear
 from app.ui.views.clip import clip_path, last_visible
 from app.ui.views.surface_grid import SurfaceGrid
 from app.ui.views.trail_layer import TrailLayer
@@ -135,6 +136,7 @@ class ContourView(QWidget):
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormaps.get("viridis"),
                                         interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        keep_label_clear(self.colorbar.getAxis("right"))
         self.contours = pg.PlotDataItem(connect="finite", pen=pg.mkPen(th.contour, width=1.0))
         self.contours.setZValue(-5)
         # Thousands of static segments: cache them as a pixmap, repainted only when the view changes.

@@ -296,7 +296,7 @@ def test_12_following_the_slope_beats_random_steps_and_random_search(cifar_root)
 
 
 @pytest.mark.slow
-def test_16_batch_size_in_full_dimension(cifar_root):
+def test_18_batch_size_in_full_dimension(cifar_root):
     """The caption's numbers, trained on the real data (about 10 s): all 30,730 weights, 5,000 images."""
     from app.model.cifar_planes import plane_for
     from app.model.cifar_training_scene import training_from_scene

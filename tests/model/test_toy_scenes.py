@@ -57,10 +57,11 @@ def grid_argmin(race: Race, n: int = 141) -> np.ndarray:
     return np.array([A[i], B[i]])
 
 
-def test_the_toy_scenes_are_built_in_and_numbered_13_to_15():
+def test_the_toy_scenes_are_built_in_and_numbered_13_to_16():
     names = builtin_scene_names()
     assert set(TOY) <= set(names)
-    assert names.index("four_losses") + 1 == names.index("regularization") == names.index("linear_fails") - 1
+    lab = names.index("linear_classifier")
+    assert [names[lab + i] for i in range(4)] == ["linear_classifier", "four_losses", "regularization", "linear_fails"]
     assert all(load_builtin(n).landscape.name == "toy_classifier" for n in TOY)
 
 

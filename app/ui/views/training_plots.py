@@ -1,0 +1,106 @@
+"""The live plots of a full-dimensional training race: one curve per run in its colour.
+
+    plots = TrainingPlots()
+    plots.set_runs(race.runs, colors)     # after every frame (whole arrays, nothing rebuilt)
+
+Five plots over the step, the x axis shared:
+- minibatch loss of every step (log y: it falls by decades early, then creeps),
+- full-batch training loss every k steps (log y), the number the minibatch loss estimates,
+- validation accuracy every k steps (linear, in %, with the 10% of chance marked),
+- gradient norm |∇L| of every step (log y; random search has none),
+- learning rate (log y: schedules are multiplicative).
+
+The per-step curves hold up to the race's history rows (65,536); pyqtgraph's
+peak downsampling and clip-to-view keep a frame's cost to the pixels shown.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.ui.common import theme
+from app.ui.common.log_ticks import use_log_ticks
+
+TINY = 1e-30      # floor for the log axes (an exact zero would vanish)
+CHANCE = 10.0     # % validation accuracy of guessing one of 10 classes
+
+PLOTS = (   # name, title, log y
+    ("batch", "minibatch loss (every step)", True),
+    ("train", "full-batch training loss (every k steps)", True),
+    ("val", "validation accuracy %", False),
+    ("grad", "gradient norm |∇L|", True),
+    ("lr", "learning rate η", True),
+)
+
+
+class TrainingPlots(QWidget):
+    def __init__(self, parent: QWidget | None = None, th: theme.Theme = theme.LIGHT) -> None:
+        super().__init__(parent)
+        self.theme = th
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.canvas = pg.GraphicsLayoutWidget()
+        lay.addWidget(self.canvas)
+        self.plots: dict[str, pg.PlotItem] = {}
+        for i, (name, title, log) in enumerate(PLOTS):
+            p = self.canvas.addPlot(row=i // 3, col=i % 3)
+            p.setTitle(title)
+            p.setLabel("bottom", "step")
+            p.setMenuEnabled(False)
+            p.hideButtons()
+            p.setLogMode(y=log)
+            if log:
+                use_log_ticks(p.getAxis("left"))
+            p.setDownsampling(auto=True, mode="peak")
+            p.setClipToView(True)
+            self.plots[name] = p
+        self.plots["val"].addLine(y=CHANCE, pen=pg.mkPen(th.foreground, width=1, style=Qt.PenStyle.DashLine))
+        for name in ("train", "val", "grad", "lr"):
+            self.plots[name].setXLink(self.plots["batch"])
+        self.legend = pg.LegendItem(labelTextSize="11pt", verSpacing=-2)
+        self.canvas.addItem(self.legend, row=1, col=2)
+        self._curves: dict[str, list[pg.PlotDataItem]] = {name: [] for name, _, _ in PLOTS}
+        self._key: list[tuple[str, str]] = []
+
+    def _sync(self, labels: list[str], colors: list[str]) -> None:
+        key = list(zip(labels, colors, strict=True))
+        if key == self._key:
+            return
+        self._key = key
+        self.legend.clear()
+        for name, curves in self._curves.items():
+            for c in curves:
+                self.plots[name].removeItem(c)
+            curves.clear()
+            for color in colors:
+                kind = dict(symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None) \
+                    if name in ("train", "val") else {}
+                curves.append(self.plots[name].plot(pen=pg.mkPen(color, width=2), **kind))
+        for label, color in key:
+            self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(color, width=4)), label)
+
+    def set_runs(self, runs, colors: list[str]) -> None:
+        """Push every run's recorded series (race.runs[i].history / .evals) to the curves."""
+        self._sync([r.label for r in runs], list(colors))
+        for i, r in enumerate(runs):
+            h, at = r.history.values, r.history.at
+            e = r.evals.values
+            ok = np.isfinite(h[:, 0])    # a diverged run's last step is inf: its curve ends before it
+            self._curves["batch"][i].setData(at[ok], np.maximum(h[ok, 0], TINY))
+            ok = np.isfinite(h[:, 1])    # random search has no gradient
+            self._curves["grad"][i].setData(at[ok], np.maximum(h[ok, 1], TINY))
+            self._curves["lr"][i].setData(at, np.maximum(h[:, 2], TINY))
+            self._curves["train"][i].setData(e[:, 0], np.maximum(e[:, 1], TINY))
+            self._curves["val"][i].setData(e[:, 0], 100.0 * e[:, 2])
+
+    def set_theme(self, th: theme.Theme) -> None:
+        self.theme = th
+        self.canvas.setBackground(th.background)
+        for p in self.plots.values():
+            for side in ("left", "bottom"):
+                ax = p.getAxis(side)
+                ax.setPen(pg.mkPen(th.foreground))
+                ax.setTextPen(pg.mkPen(th.foreground))
+            p.setTitle(p.titleLabel.text, color=th.foreground)

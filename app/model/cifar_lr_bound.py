@@ -8,6 +8,11 @@ can take from there (the lr control marks rates past it).
 
     bound = lr_bound(race, run=0)   # LrBound: lam_max, bound (= 2/λmax), step, run
     bound.past(lr)                  # True when lr is beyond the bound
+    applies("sgd")                  # the bound speaks of plain gradient steps: gd and sgd
+
+Momentum, Adam and the other rules move W by something other than η·∇L (a
+velocity, a per-weight scaled step), so their stable rates are not 2/λmax and
+the window marks only gd and sgd runs.
 
 λmax is the top eigenvalue of the race's full-batch objective (data term over
 all its training rows plus the regularizer), by block Lanczos on exact
@@ -43,6 +48,14 @@ class LrBound:
     def past(self, lr: float) -> bool:
         """Is full-batch GD with this lr past the bound (unstable along the top eigenvector)?"""
         return float(lr) > self.bound
+
+
+PLAIN_GRADIENT = ("gd", "sgd")
+
+
+def applies(solver: str) -> bool:
+    """Does the 2/λmax bound speak of this solver's lr (plain steps W − η·∇L)?"""
+    return solver in PLAIN_GRADIENT
 
 
 def lam_max(race: CifarRace, W: Any, tol: float = 1e-4) -> float:

@@ -13,10 +13,17 @@ decay λ. The run's colour is the swatch in its row header.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 import solvers
-from app.model.cifar_race import RANDOM_SEARCH, RunSettings
+from app.model.cifar_race import RANDOM_SEARCH, RANDOM_SEARCH_SCALE, RunSettings
 from app.ui.common.widgets import swatch
 
 SOLVERS = tuple(n for n in solvers.names() if n != "newton")  # newton needs the 30,730² Hessian
@@ -52,7 +59,9 @@ class TrainingRunsTable(QTableWidget):
         self.setHorizontalHeaderLabels(COLUMNS)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)   # "random_search" whole
         self.colors: list[str] = []
 
     # ------------------------------------------------------------------ rows
@@ -73,7 +82,9 @@ class TrainingRunsTable(QTableWidget):
         solver = QComboBox()
         solver.addItems(SOLVERS)
         solver.setCurrentText(s.solver)
-        lr = QLineEdit(f"{float(s.hyper.get('lr', solvers.make(s.solver).lr)):.3g}")
+        default = RANDOM_SEARCH_SCALE if s.solver == RANDOM_SEARCH else solvers.make(s.solver).lr
+        lr = QLineEdit(f"{float(s.hyper.get('lr', default)):.3g}")
+        lr.setToolTip("learning rate η (random search: the scale σ of its draws W = σ·N(0, 1))")
         batch = QComboBox()
         batch.addItems(BATCHES)
         batch.setCurrentText("full" if s.batch_size is None else str(s.batch_size))

@@ -150,8 +150,9 @@ def cmd_list() -> int:
         print(("\n" if i else "") + f"{head}:")
         for name, text in rows.items():
             print(f"  {name:<{width}}{text}")
-    print("\nAlso in scene files: landscape 'expression' (a typed f(x, y)) and 'cifar_slice' "
-          "(a 2-D slice through a CIFAR-10 classifier's loss).")
+    print("\nAlso in scene files: landscape 'expression' (a typed f(x, y)), 'cifar_slice' "
+          "(a 2-D slice through a CIFAR-10 classifier's loss) and 'cifar_training' (every run trains "
+          "all 30,730 weights of that classifier).")
     return 0
 
 

@@ -7,6 +7,7 @@
     view.paths[i], view.steps[i]           # run view.runs[i]'s recorded iterates on the plane
     view.honesty[i]                        # their true loss against the surface, and off-plane distance
     view.faithfulness()                    # that in one line
+    plane_for(race, "pca")                 # a scene's "plane" param with its default runs
     accuracy_grid(view, 101, "val")        # accuracy of W(a, b) on the same plane
 
 Every plane is a CifarSlice over the race's own data and objective (its
@@ -171,6 +172,23 @@ def random_plane(race: CifarRace, run: int, *, honest_points: int = HONEST_POINT
              f"W at step {_last_step(race, i)} (0, 0)")
     return _view(race, "random", W, (D1, D2), labels, where, _live_runs(race), honest_points,
                  landmarks={name: (0.0, 0.0)}, least=((-1.0, 1.0), (-1.0, 1.0)))
+
+
+def plane_for(race: CifarRace, kind: str, *, honest_points: int = HONEST_POINTS) -> PlaneView:
+    """A scene's plane by kind with the default runs: PCA of every live gradient run; endpoints of the
+    first two live gradient runs (or the first two live runs); random around the first live run."""
+    if kind not in PLANE_KINDS:
+        raise ValueError(f"plane must be one of {', '.join(PLANE_KINDS)}, got {kind!r}")
+    if kind == "pca":
+        return pca_plane(race, honest_points=honest_points)
+    live = _live_runs(race)
+    movers = [i for i in live if not race.runs[i].searching]
+    if kind == "random":
+        return random_plane(race, (movers or live)[0], honest_points=honest_points)
+    pair = movers if len(movers) >= 2 else live
+    if len(pair) < 2:
+        raise ValueError("an endpoints plane needs two live runs; this race has one")
+    return endpoints_plane(race, pair[0], pair[1], honest_points=honest_points)
 
 
 def accuracy_grid(view: PlaneView, n: int, split: str = "val") -> tuple[Array, Array, Array]:

@@ -5,11 +5,12 @@
 
 Top: for each run, at its checked iterates, the true full-batch loss (solid,
 filled dots) against the plane surface's value at the iterate's projection
-(dashed, open dots), over the step; log y. Where the two differ by more than
-GAP_WARN the dots get a red ring: there the height the map shows under the
-path is not the loss the run had. Bottom: each iterate's distance from the
-plane (how far the picture had to flatten it). Under both, the view's one-line
-faithfulness summary.
+(dashed, open dots), over the step; log y. Below it, left: their relative gap
+|true − surface| / true in %, with the GAP_WARN line; where the gap is over it
+the dots get a red ring (here and on the map): there the height the map shows
+under the path is not the loss the run had. Right: each iterate's distance
+from the plane (how far the picture had to flatten it). Under all, the view's
+one-line faithfulness summary.
 """
 from __future__ import annotations
 
@@ -50,14 +51,18 @@ class HonestyStrip(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.canvas = pg.GraphicsLayoutWidget()
         lay.addWidget(self.canvas, 1)
-        self.loss_plot = self.canvas.addPlot(row=0, col=0)
+        self.loss_plot = self.canvas.addPlot(row=0, col=0, colspan=2)
         self.loss_plot.setTitle("true loss ● vs surface ○ at the projection")
         self.loss_plot.setLogMode(y=True)
         use_log_ticks(self.loss_plot.getAxis("left"))
-        self.off_plot = self.canvas.addPlot(row=1, col=0)
+        self.gap_plot = self.canvas.addPlot(row=1, col=0)
+        self.gap_plot.setTitle("surface off the true loss, %")
+        self.gap_plot.setLogMode(y=True)
+        use_log_ticks(self.gap_plot.getAxis("left"))
+        self.off_plot = self.canvas.addPlot(row=1, col=1)
         self.off_plot.setTitle("distance off the plane")
-        self.off_plot.setXLink(self.loss_plot)
-        for p in (self.loss_plot, self.off_plot):
+        self.off_plot.setXLink(self.gap_plot)   # the two half-width plots share their steps
+        for p in (self.loss_plot, self.gap_plot, self.off_plot):
             p.setLabel("bottom", "step")
             p.setMenuEnabled(False)
             p.hideButtons()
@@ -68,9 +73,11 @@ class HonestyStrip(QWidget):
         self.flag_count = 0
 
     def set_view(self, view, colors: list[str]) -> None:
-        for p in (self.loss_plot, self.off_plot):
+        for p in (self.loss_plot, self.gap_plot, self.off_plot):
             p.clear()
-        flags = []
+        self.gap_plot.addLine(y=np.log10(100 * GAP_WARN), pen=pg.mkPen(WARN_COLOR, width=1.5,
+                                                                      style=Qt.PenStyle.DashLine))
+        flags, gaps = [], []
         for k, h in enumerate(view.honesty):
             c = colors[k % len(colors)]
             steps = h.steps.astype(np.float64)
@@ -81,14 +88,19 @@ class HonestyStrip(QWidget):
                                 symbol="o", symbolSize=9, symbolBrush=None, symbolPen=pg.mkPen(c, width=2))
             self.off_plot.plot(steps, h.off_plane, pen=pg.mkPen(c, width=2.5), symbol="o", symbolSize=6,
                                symbolBrush=c, symbolPen=None)
+            gap = np.maximum(100 * h.gap, 1e-6)
+            self.gap_plot.plot(steps, gap, pen=pg.mkPen(c, width=2.5), symbol="o", symbolSize=6,
+                               symbolBrush=c, symbolPen=None)
             bad = misleading(view, k)
             if bad.any():
                 flags.append(np.column_stack([steps[bad], np.maximum(h.true_loss[bad], TINY)]))
+                gaps.append(np.column_stack([steps[bad], gap[bad]]))
         self.flag_count = int(sum(len(f) for f in flags))
         if flags:
             pts = np.concatenate(flags)
-            self.loss_plot.plot(pts[:, 0], pts[:, 1], pen=None, symbol="o", symbolSize=18, symbolBrush=None,
-                                symbolPen=pg.mkPen(WARN_COLOR, width=2.5))
+            for plot, p in ((self.loss_plot, pts), (self.gap_plot, np.concatenate(gaps))):
+                plot.plot(p[:, 0], p[:, 1], pen=None, symbol="o", symbolSize=15, symbolBrush=None,
+                          symbolPen=pg.mkPen(WARN_COLOR, width=2))
         warn = (f" <span style='color:{WARN_COLOR}'><b>Red rings: {self.flag_count} iterates where the surface "
                 f"is more than {GAP_WARN:.0%} off the true loss.</b></span>") if flags else ""
         self.summary.setText(f"{view.faithfulness()}.{warn}")

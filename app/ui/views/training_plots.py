@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import theme
@@ -26,13 +27,20 @@ from app.ui.common.log_ticks import use_log_ticks
 TINY = 1e-30      # floor for the log axes (an exact zero would vanish)
 CHANCE = 10.0     # % validation accuracy of guessing one of 10 classes
 
-PLOTS = (   # name, title, log y
-    ("batch", "minibatch loss (every step)", True),
-    ("train", "full-batch training loss (every k steps)", True),
+PLOTS = (   # name, title (short: a pane a third of a 700-px column wide holds it), log y
+    ("batch", "minibatch loss", True),
+    ("train", "full-batch train loss", True),
     ("val", "validation accuracy %", False),
     ("grad", "gradient norm |∇L|", True),
     ("lr", "learning rate η", True),
 )
+FONT_PT = 11       # ticks and titles: a 1280-px export read from the back of a lecture room
+
+
+def _font(pt: int) -> QFont:
+    f = QFont()
+    f.setPointSize(pt)
+    return f
 
 
 class TrainingPlots(QWidget):
@@ -46,8 +54,10 @@ class TrainingPlots(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (name, title, log) in enumerate(PLOTS):
             p = self.canvas.addPlot(row=i // 3, col=i % 3)
-            p.setTitle(title)
+            p.setTitle(title, size=f"{FONT_PT + 1}pt")
             p.setLabel("bottom", "step")
+            for side in ("left", "bottom"):
+                p.getAxis(side).setStyle(tickFont=_font(FONT_PT))
             p.setMenuEnabled(False)
             p.hideButtons()
             p.setLogMode(y=log)
@@ -59,7 +69,7 @@ class TrainingPlots(QWidget):
         self.plots["val"].addLine(y=CHANCE, pen=pg.mkPen(th.foreground, width=1, style=Qt.PenStyle.DashLine))
         for name in ("train", "val", "grad", "lr"):
             self.plots[name].setXLink(self.plots["batch"])
-        self.legend = pg.LegendItem(labelTextSize="11pt", verSpacing=-2)
+        self.legend = pg.LegendItem(labelTextSize=f"{FONT_PT + 1}pt", verSpacing=-2)
         self.canvas.addItem(self.legend, row=1, col=2)
         self._curves: dict[str, list[pg.PlotDataItem]] = {name: [] for name, _, _ in PLOTS}
         self._key: list[tuple[str, str]] = []
@@ -103,4 +113,4 @@ class TrainingPlots(QWidget):
                 ax = p.getAxis(side)
                 ax.setPen(pg.mkPen(th.foreground))
                 ax.setTextPen(pg.mkPen(th.foreground))
-            p.setTitle(p.titleLabel.text, color=th.foreground)
+            p.setTitle(p.titleLabel.text, color=th.foreground, size=f"{FONT_PT + 1}pt")

@@ -64,6 +64,11 @@ def colors(n: int) -> list[str]:
     return [PALETTE[i % len(PALETTE)] for i in range(n)]
 
 
+def run_colors(runs) -> list[str]:
+    """Each run's own colour (a scene may set it), else the palette's for its row."""
+    return [getattr(s, "color", "") or PALETTE[i % len(PALETTE)] for i, s in enumerate(runs)]
+
+
 class CifarTrainingWindow(QDialog):
     def __init__(self, host: Host) -> None:
         super().__init__(host.window)
@@ -248,7 +253,7 @@ class CifarTrainingWindow(QDialog):
             self.subset.setCurrentIndex(i)
         self.race_settings = dict(loss=race.loss, reg=race.reg, strength=race.strength, seed=race.seed,
                                   eval_every=race.eval_every)
-        self.table.set_settings([r.settings for r in race.runs], colors(len(race.runs)))
+        self.table.set_settings([r.settings for r in race.runs], run_colors([r.settings for r in race.runs]))
         self.race, self._dirty, self.bound = race, False, None
         self.plane.set_runs([r.label for r in race.runs])
         self.plane.set_kind(plane_kind)
@@ -308,7 +313,7 @@ class CifarTrainingWindow(QDialog):
         race = self.race
         if race is None:
             return
-        cs = colors(len(race.runs))
+        cs = run_colors([r.settings for r in race.runs])
         self.plots.set_runs(race.runs, cs)
         self.templates.set_rows([(r.label + (" ✕" if r.diverged else ""), c, class_templates(r.W))
                                  for r, c in zip(race.runs, cs, strict=True)])
@@ -323,7 +328,7 @@ class CifarTrainingWindow(QDialog):
             return
         choice = self.plane.choice()
         snap = snapshot(self.race)
-        cs = colors(len(snap.runs))
+        cs = run_colors([r.settings for r in snap.runs])
         self.jobs.run(f"{choice['kind']} plane", lambda progress, cancel:
                       compute_plane(snap, choice["kind"], choice["a"], choice["b"], split=choice["split"]),
                       lambda result: self._plane_ready(result, cs))

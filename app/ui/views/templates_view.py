@@ -17,7 +17,6 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-
 GAP = 4          # px between templates
 # the class names as CS231n's template figure prints them ("automobile" is wider than a template)
 NAMES = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")

@@ -63,20 +63,25 @@ class TrainingRunsTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)   # "random_search" whole
         self.colors: list[str] = []
+        self._labels: list[str] = []     # a scene's run labels ("batch 32"), kept while its row lives
 
     # ------------------------------------------------------------------ rows
     def set_settings(self, runs: list[RunSettings], colors: list[str]) -> None:
+        """All rows anew; selection signals wait until every row has its cells."""
+        self.blockSignals(True)
         self.setRowCount(0)
-        self.colors = []
+        self.colors, self._labels = [], []
         for s, c in zip(runs, colors, strict=True):
             self.add_row(s, c)
         if runs:
             self.selectRow(0)
+        self.blockSignals(False)
 
     def add_row(self, s: RunSettings, color: str) -> int:
         row = self.rowCount()
         self.insertRow(row)
         self.colors.append(color)
+        self._labels.append(s.label)
         head = QTableWidgetItem(swatch(color, 14), str(row + 1))
         self.setVerticalHeaderItem(row, head)
         solver = QComboBox()
@@ -101,6 +106,7 @@ class TrainingRunsTable(QTableWidget):
         if 0 <= row < self.rowCount():
             self.removeRow(row)
             del self.colors[row]
+            del self._labels[row]
 
     @property
     def current(self) -> int:
@@ -126,7 +132,8 @@ class TrainingRunsTable(QTableWidget):
             batch = self._cell(row, 2).currentText()
             label = name if name != RANDOM_SEARCH else "random search"
             out.append(RunSettings(name, hyper, SCHEDULES[self._cell(row, 3).currentText()],
-                                   None if batch == "full" else int(batch), label=f"{label} {row + 1}"))
+                                   None if batch == "full" else int(batch), label=self._labels[row] or f"{label} {row + 1}",
+                                   color=self.colors[row]))
         return out
 
     def mark_lr(self, row: int, past: bool, tip: str) -> None:

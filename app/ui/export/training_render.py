@@ -121,6 +121,7 @@ class TrainingPicture:
         from app.ui.views.plane_pane import tracks_of
 
         runs = [run_at(r, t) for r in self.race.runs]
+        self.plots.set_span(self.race.t)
         self.plots.set_runs(runs, self.colors)
         self.templates.set_rows([(r.label + (" ✕" if r.diverged else ""), c, class_templates(r.W))
                                  for r, c in zip(runs, self.colors, strict=True)])
@@ -149,6 +150,7 @@ def render_training(scene, out: Path, size: tuple[int, int], fps: int, steps: in
                     report: Progress, cancel: Callable[[], bool] | None = None, overwrite: bool = False) -> Path:
     """Train the scene's race, draw its plane, write the picture (or the replay as a video)."""
     from app.model import export_options as options
+    from app.model.blas_threads import one_blas_thread
     from app.model.cifar_training_scene import training_from_scene
     from app.model.video import encode_video
     from app.ui.export.image_io import qimage_to_rgb, save_png
@@ -163,7 +165,8 @@ def render_training(scene, out: Path, size: tuple[int, int], fps: int, steps: in
             from app.model.video import ExportCancelled
 
             raise ExportCancelled(f"export of {out.name} cancelled")
-        race.step(min(chunk, total - race.t))
+        with one_blas_thread():
+            race.step(min(chunk, total - race.t))
         report(0.2 + 0.4 * race.t / max(total, 1), f"training: step {race.t}/{total}")
     race.evaluate()   # the final point of the curves is the race's last step
     report(0.6, f"{plane_kind} plane")

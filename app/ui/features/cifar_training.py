@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.blas_threads import one_blas_thread
 from app.model.cifar_lr_bound import LrBound, applies, lr_bound
 from app.model.cifar_race import CifarRace, RunSettings, class_templates
 from app.model.cifar_snapshot import snapshot
@@ -58,6 +59,7 @@ DEFAULT_RUNS = (RunSettings("sgd", {"lr": 4e-7}), RunSettings("momentum", {"lr":
 DEFAULT_SUBSET = 10_000
 DEFAULT_STEPS = 1500
 FRAME_MS = 0            # a frame as soon as the last one is painted (the race is the frame budget)
+PLOT_EVERY = 3          # frames between two updates of the plots (and of the templates, one frame later)
 
 
 def colors(n: int) -> list[str]:
@@ -303,20 +305,26 @@ class CifarTrainingWindow(QDialog):
         if race is None:
             self.pause()
             return
-        race.step()
+        with one_blas_thread():   # small products: BLAS threads only contend (app/model/blas_threads)
+            race.step()
         self.frames += 1
-        self.redraw()
+        # plots and templates take turns (as the main window's plots go every 3rd frame): a frame
+        # then costs a step and one view's repaint; both are whole at every pause
+        self.redraw(plots=self.frames % PLOT_EVERY == 0, templates=self.frames % PLOT_EVERY == 1)
         if race.t >= self.steps.value() or all(r.diverged for r in race.runs):
             self.pause()
 
-    def redraw(self) -> None:
+    def redraw(self, plots: bool = True, templates: bool = True) -> None:
         race = self.race
         if race is None:
             return
         cs = run_colors([r.settings for r in race.runs])
-        self.plots.set_runs(race.runs, cs)
-        self.templates.set_rows([(r.label + (" ✕" if r.diverged else ""), c, class_templates(r.W))
-                                 for r, c in zip(race.runs, cs, strict=True)])
+        if plots:
+            self.plots.set_span(max(self.steps.value(), race.t))
+            self.plots.set_runs(race.runs, cs)
+        if templates:
+            self.templates.set_rows([(r.label + (" ✕" if r.diverged else ""), c, class_templates(r.W))
+                                     for r, c in zip(race.runs, cs, strict=True)])
         last = [r.evals.values[-1] for r in race.runs if r.evals.count]
         best = max((v[2] for v in last), default=float("nan"))
         self.step_label.setText(f"step {race.t:,}   best validation accuracy {100 * best:.1f}%")

@@ -12,6 +12,10 @@ Five plots over the step, the x axis shared:
 
 The per-step curves hold up to the race's history rows (65,536); pyqtgraph's
 peak downsampling and clip-to-view keep a frame's cost to the pixels shown.
+As in plots_view, ranges are set by hand: x spans the race's step limit
+(set_span) and y moves only when the data leave it or fill under half of it,
+since auto-range re-lays out the axes (a repaint of every plot) after each
+setData; the live curves are drawn without antialiasing (a third of the paint).
 """
 from __future__ import annotations
 
@@ -65,6 +69,7 @@ class TrainingPlots(QWidget):
                 use_log_ticks(p.getAxis("left"))
             p.setDownsampling(auto=True, mode="peak")
             p.setClipToView(True)
+            p.disableAutoRange()
             self.plots[name] = p
         self.plots["val"].addLine(y=CHANCE, pen=pg.mkPen(th.foreground, width=1, style=Qt.PenStyle.DashLine))
         for name in ("train", "val", "grad", "lr"):
@@ -73,6 +78,12 @@ class TrainingPlots(QWidget):
         self.canvas.addItem(self.legend, row=1, col=2)
         self._curves: dict[str, list[pg.PlotDataItem]] = {name: [] for name, _, _ in PLOTS}
         self._key: list[tuple[str, str]] = []
+        self._ranges: dict[str, tuple[float, float]] = {}
+        self.set_span(100)
+
+    def set_span(self, steps: int) -> None:
+        """x from 0 to ``steps`` (the race's step limit), so the axis stays still while it trains."""
+        self.plots["batch"].setXRange(0, max(int(steps), 1), padding=0.02)
 
     def _sync(self, labels: list[str], colors: list[str]) -> None:
         key = list(zip(labels, colors, strict=True))
@@ -87,23 +98,46 @@ class TrainingPlots(QWidget):
             for color in colors:
                 kind = dict(symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None) \
                     if name in ("train", "val") else {}
-                curves.append(self.plots[name].plot(pen=pg.mkPen(color, width=2), **kind))
+                curves.append(self.plots[name].plot(pen=pg.mkPen(color, width=2), antialias=False, **kind))
         for label, color in key:
             self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(color, width=4)), label)
 
     def set_runs(self, runs, colors: list[str]) -> None:
         """Push every run's recorded series (race.runs[i].history / .evals) to the curves."""
         self._sync([r.label for r in runs], list(colors))
+        series: dict[str, list[np.ndarray]] = {name: [] for name in self._curves}
         for i, r in enumerate(runs):
             h, at = r.history.values, r.history.at
             e = r.evals.values
             ok = np.isfinite(h[:, 0])    # a diverged run's last step is inf: its curve ends before it
-            self._curves["batch"][i].setData(at[ok], np.maximum(h[ok, 0], TINY))
+            ys = {"batch": (at[ok], np.maximum(h[ok, 0], TINY))}
             ok = np.isfinite(h[:, 1])    # random search has no gradient
-            self._curves["grad"][i].setData(at[ok], np.maximum(h[ok, 1], TINY))
-            self._curves["lr"][i].setData(at, np.maximum(h[:, 2], TINY))
-            self._curves["train"][i].setData(e[:, 0], np.maximum(e[:, 1], TINY))
-            self._curves["val"][i].setData(e[:, 0], 100.0 * e[:, 2])
+            ys["grad"] = (at[ok], np.maximum(h[ok, 1], TINY))
+            ys["lr"] = (at, np.maximum(h[:, 2], TINY))
+            ok = np.isfinite(e[:, 1])
+            ys["train"] = (e[ok, 0], np.maximum(e[ok, 1], TINY))
+            ys["val"] = (e[:, 0], 100.0 * e[:, 2])
+            for name, (x, y) in ys.items():
+                self._curves[name][i].setData(x, y)
+                series[name].append(y)
+        for name, _title, log in PLOTS:
+            self._fit(name, series[name], log)
+
+    def _fit(self, name: str, ys: list[np.ndarray], log: bool) -> None:
+        """Cover the data; move only when it leaves the range or fills under half of it."""
+        v = np.concatenate(ys) if ys else np.empty(0)
+        v = v[np.isfinite(v)]
+        if log:
+            v = np.log10(v[v > 0])
+        if not v.size:
+            return
+        lo, hi = float(v.min()), float(v.max())
+        cur = self._ranges.get(name)
+        if cur is not None and cur[0] <= lo and hi <= cur[1] and hi - lo >= 0.5 * (cur[1] - cur[0]):
+            return
+        pad = 0.08 * max(hi - lo, 0.05 if log else 1e-9 + abs(hi) * 1e-3)
+        self._ranges[name] = (lo - pad, hi + pad)
+        self.plots[name].setYRange(lo - pad, hi + pad, padding=0)
 
     def set_theme(self, th: theme.Theme) -> None:
         self.theme = th

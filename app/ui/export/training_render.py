@@ -12,7 +12,10 @@ the true loss), the accuracy on the same plane and the honesty strip on the
 right. A video replays the finished race from its records: frame k shows the
 curves up to step t_k, the paths on the (final) plane up to t_k and the
 templates of the last recorded W at or before t_k (the race keeps 128 of them
-a run, so the video has at most 129 frames).
+a run, so the video has at most 129 frames). A scene that leaves eval_every
+to the race's clock (null: evaluations at most 10% of a live race's time) is
+evaluated 25 times over a render instead: a picture is not live, and its
+full-batch curves should have more than two points.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from typing import Any
 import numpy as np
 
 Progress = Callable[[float, str], Any]
+EVALS = 25      # full-batch evaluations over a render whose scene leaves them to the race's clock
 
 
 @dataclass
@@ -159,6 +163,8 @@ def render_training(scene, out: Path, size: tuple[int, int], fps: int, steps: in
     part = _part(report)
     race, plane_kind = training_from_scene(scene, part(0.0, 0.2), cancel)
     total = int(scene.playback.steps if steps is None else steps)
+    if scene.landscape.params.get("eval_every") is None:
+        race.eval_every = max(total // EVALS, 1)
     chunk = max(total // 50, 1)
     while race.t < total:
         if cancel is not None and cancel():

@@ -162,8 +162,9 @@ class CifarTrainingWindow(QDialog):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.tabs)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([440, 1060])     # the table needs ~440 px; the plots and plane take the rest
         self.status = QLabel()
         self.status.setWordWrap(True)
         lay = QVBoxLayout(self)
@@ -294,10 +295,20 @@ class CifarTrainingWindow(QDialog):
         self.timer.stop()
         self.start_button.setText("Start")
         if was and self.race is not None:
+            self._evaluate_now()
             self.redraw()
             self.find_bound()
             if self.tabs.currentWidget() is self.plane:
                 self.show_plane()
+
+    def _evaluate_now(self) -> None:
+        """A full-batch evaluation at the step the race paused on (if the last one was earlier),
+        so the numbers on screen are the current W's."""
+        race = self.race
+        last = max((int(r.evals.values[-1, 0]) for r in race.runs if r.evals.count), default=-1)
+        if last != race.t:
+            with one_blas_thread():
+                race.evaluate()
 
     def tick(self) -> None:
         """One frame: every live run takes one step, then the plots and templates follow."""
@@ -326,8 +337,11 @@ class CifarTrainingWindow(QDialog):
             self.templates.set_rows([(r.label + (" ✕" if r.diverged else ""), c, class_templates(r.W))
                                      for r, c in zip(race.runs, cs, strict=True)])
         last = [r.evals.values[-1] for r in race.runs if r.evals.count]
-        best = max((v[2] for v in last), default=float("nan"))
-        self.step_label.setText(f"step {race.t:,}   best validation accuracy {100 * best:.1f}%")
+        best = max(last, key=lambda v: v[2], default=None)
+        text = f"step {race.t:,}"
+        if best is not None:
+            text += f"   best validation accuracy {100 * best[2]:.1f}% (at step {int(best[0]):,})"
+        self.step_label.setText(text)
 
     # ------------------------------------------------------------------ plane and bound
     def show_plane(self) -> None:
@@ -412,6 +426,7 @@ class CifarTrainingWindow(QDialog):
         self.timer.stop()
         self.jobs.shutdown()
         self.bound_jobs.shutdown()
+        self.plane.dispose()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.pause()

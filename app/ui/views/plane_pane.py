@@ -11,7 +11,10 @@ same plane and bounds, since the surrogate loss and the error rate are not
 the same landscape. Both maps are drawn x:y = 1:1 when the plane's two
 directions are orthonormal (the PCA plane: distances on the map are distances
 in weight space), stretched otherwise (the axis labels say which). Moving the
-mouse over either map shows the class templates of W(a, b) there.
+mouse over either map shows the class templates of W(a, b) there. The loss
+also has a 3-D tab (app.ui.views.surface_view, made when first shown: a GL
+view costs a context), the paths at the surface's height under them, in the
+surface view's square box (its axes are always stretched to the box).
 """
 from __future__ import annotations
 
@@ -21,7 +24,16 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.model.cifar_planes import PlaneView, accuracy_grid, endpoints_plane, pca_plane, random_plane
 from app.model.cifar_race import CifarRace, class_templates
@@ -129,8 +141,14 @@ class PlanePane(QWidget):
         self.hover.set_rows([], title="move the mouse over a map: W(a, b)'s class templates")
         self.caption = QLabel("No plane yet: train a few steps, then Show plane.")
         self.caption.setWordWrap(True)
+        self.theme = th
+        self.surface = None                      # the 3-D view, made when its tab is first shown
+        self.loss_tabs = QTabWidget()
+        self.loss_tabs.addTab(self.loss_map, "loss, 2-D")
+        self.loss_tabs.addTab(QWidget(), "loss, 3-D")
+        self.loss_tabs.currentChanged.connect(self._tab_changed)
         maps = QSplitter(Qt.Orientation.Vertical)   # one over the other: a PCA plane is wide (PC1 ≫ PC2)
-        maps.addWidget(self.loss_map)
+        maps.addWidget(self.loss_tabs)
         maps.addWidget(self.acc_map)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.honesty)
@@ -138,8 +156,10 @@ class PlanePane(QWidget):
         top = QSplitter()
         top.addWidget(maps)
         top.addWidget(right)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
+        top.setSizes([560, 500])
+        right.setSizes([460, 220])       # the strip's three plots, and a row of templates at a readable size
         lay = QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(self.caption)
@@ -197,6 +217,31 @@ class PlanePane(QWidget):
         self.rings.setData(pos=flagged_points(view))
         self.honesty.set_view(view, [self.colors[i % len(self.colors)] for i in view.runs])
         self.caption.setText(f.description)
+        self._show_3d()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1 and self.surface is None:
+            from app.ui.views.surface_view import SurfaceView
+
+            self.surface = SurfaceView(th=self.theme)
+            self.loss_tabs.blockSignals(True)
+            self.loss_tabs.removeTab(1)
+            self.loss_tabs.addTab(self.surface, "loss, 3-D")
+            self.loss_tabs.setCurrentIndex(1)
+            self.loss_tabs.blockSignals(False)
+            self._show_3d()
+
+    def _show_3d(self) -> None:
+        if self.surface is None or self.result is None:
+            return
+        f = self.result.view.landscape
+        self.surface.set_surface(self.result.loss, "viridis", 16, tuple(f.landmarks.values()), f)
+        self.surface.set_tracks(tracks_of(self.result.view, self.colors))
+
+    def dispose(self) -> None:
+        """Free the 3-D view's GL window (the window closing)."""
+        if self.surface is not None:
+            self.surface.dispose()
 
     def _hover(self, a: float, b: float) -> None:
         if self.result is None or not (np.isfinite(a) and np.isfinite(b)):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 GAP = 4          # px between templates
 # the class names as CS231n's template figure prints them ("automobile" is wider than a template)
 NAMES = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
-LABEL_W = 130    # px of the run names' column ("random search" at 11 pt)
+LABEL_MAX = 140  # px at most for the run names' column ("random search" at 11 pt fits)
 
 
 def image_of(template: np.ndarray) -> QImage:
@@ -40,12 +40,15 @@ class TemplatesView(QWidget):
         font = QFont(self.font())
         font.setPointSize(11)
         self.setFont(font)
+        self.label_w = 0    # the run names' column: as wide as the longest name (at most LABEL_MAX)
         self.setMinimumSize(320, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_rows(self, rows, title: str | None = None) -> None:
         """rows: (name, colour, images (10, 32, 32, 3) uint8) per run."""
         self._rows = [(name, color, [image_of(t) for t in images]) for name, color, images in rows]
+        fm = self.fontMetrics()
+        self.label_w = min(max((fm.horizontalAdvance(r[0]) for r in self._rows), default=0) + 2 * GAP, LABEL_MAX)
         if title is not None:
             self.title = title
         self.update()
@@ -64,7 +67,7 @@ class TemplatesView(QWidget):
         fm = self.fontMetrics()
         text_h = fm.height() + 4
         top = text_h if self.title else 0
-        side = min((width - LABEL_W - 11 * GAP) / 10, (height - top - text_h - n * GAP) / n)
+        side = min((width - self.label_w - 11 * GAP) / 10, (height - top - text_h - n * GAP) / n)
         side = max(int(side), 8)
         return (side // 32) * 32 if side >= 64 else side
 
@@ -87,15 +90,15 @@ class TemplatesView(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)   # crisp pixels
         for name, color, images in self._rows:
             p.setPen(QColor(color))
-            p.drawText(QRect(0, y, LABEL_W - GAP, side), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(name, Qt.TextElideMode.ElideRight, LABEL_W - GAP))
+            p.drawText(QRect(0, y, self.label_w - GAP, side), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       fm.elidedText(name, Qt.TextElideMode.ElideRight, self.label_w - GAP))
             for k, img in enumerate(images):
-                x = LABEL_W + k * (side + GAP)
+                x = self.label_w + k * (side + GAP)
                 p.drawImage(QRectF(x, y, side, side), img)
             y += side + GAP
         p.setPen(self.foreground)
         for k, label in enumerate(NAMES):
-            x = LABEL_W + k * (side + GAP)
+            x = self.label_w + k * (side + GAP)
             p.drawText(QRect(x - GAP, y, side + 2 * GAP, fm.height() + 4), Qt.AlignmentFlag.AlignHCenter,
                        fm.elidedText(label, Qt.TextElideMode.ElideRight, side + 2 * GAP))
 

@@ -156,3 +156,13 @@ def test_a_training_scene_without_data_fails_in_one_line(make_app, qtbot, tmp_pa
         w.host.load_scene(scene_with(tmp_path / "nothing"))
     assert failed.args[0].startswith("CifarError: no CIFAR-10 data at ") and "\n" not in failed.args[0]
     features["cifar_training"].window().stop()
+
+
+def test_the_window_started_on_a_training_scene_shows_it(make_app, qtbot, cifar_root):
+    """`losslab --scene cifar_training`: the window's first scene arrives before the features do."""
+    w, features = make_app(scene_with(cifar_root, subset=1000))
+    win = features["cifar_training"].window()
+    qtbot.waitUntil(lambda: win.race is not None, timeout=WAIT)
+    assert win.isVisible() and w.race is not None and w.race.scene.landscape.name != "cifar_training"
+    assert [r.batch_size for r in win.race.runs] == [32, 256, None]
+    win.stop()

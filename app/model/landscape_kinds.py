@@ -233,7 +233,7 @@ class CifarTraining(LandscapeKind):
     def build(self, spec: LandscapeSpec, progress: Progress | None = None,
               cancel: Cancel | None = None) -> Landscape:
         raise ValueError(f"a {self.name} scene trains all 30,730 weights: it is no 2-D surface to build "
-                         "(the training window opens it)")
+                         "or race with 2-D steppers")
 
 
 def check_cifar_data(root: Any, cache_dir: Any) -> None:

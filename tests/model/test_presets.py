@@ -6,6 +6,7 @@ import pytest
 
 import landscapes
 from app.model.build import build_landscape
+from app.model.landscape_kinds import SPECIAL_LANDSCAPES, kind_of
 from app.model.presets import (
     builtin_scene_names,
     default_scene,
@@ -16,8 +17,8 @@ from app.model.presets import (
 from app.model.race import Race
 from app.model.scene_io import SceneError, save_scene
 
-ANALYTIC = [n for n in builtin_scene_names() if load_builtin(n).landscape.name != "cifar_slice"]
-CIFAR = [n for n in builtin_scene_names() if n not in ANALYTIC]
+# the CIFAR-10 scenes (slices and full-dimensional training) need the data: their own story tests below
+ANALYTIC = [n for n in builtin_scene_names() if not kind_of(load_builtin(n).landscape).slow]
 
 
 def finished(name: str) -> Race:
@@ -34,7 +35,7 @@ def test_names_follow_the_numeric_prefix():
     names = builtin_scene_names()
     assert names[0] == "default"
     files = sorted(p.name for p in scenes_dir().glob("*.json"))
-    assert len(names) == len(files) == 13  # default + 12 lecture scenes
+    assert len(names) == len(files) == 15  # default, 12 lecture scenes, cifar_training, cifar_batch_size
     assert names[1:3] == ["learning_rate", "ravine"]
 
 
@@ -254,6 +255,43 @@ def test_12_following_the_slope_beats_random_steps_and_random_search(cifar_root)
     assert (np.diff(losses) < 0).sum() < 0.5 * race.step_count  # most guesses thrown away
 
 
+@pytest.mark.slow
+def test_16_batch_size_in_full_dimension(cifar_root):
+    """The caption's numbers, trained on the real data (about 10 s): all 30,730 weights, 5,000 images."""
+    from app.model.cifar_planes import plane_for
+    from app.model.cifar_training_scene import training_from_scene
+
+    scene = load_builtin("cifar_batch_size")
+    scene.landscape.params = {**scene.landscape.params, "root": str(cifar_root)}
+    race, plane = training_from_scene(scene)
+    race.step(scene.playback.steps)
+    runs = {r.label: r for r in race.runs}
+    b32, b256, full = runs["batch 32"], runs["batch 256"], runs["full batch (5,000)"]
+    assert race.t == 250 and not any(r.diverged for r in race.runs)
+    assert {r.settings.hyper["lr"] for r in race.runs} == {1e-6}                 # the same learning rate
+    assert len(race.data.y) / b32.batch_size == pytest.approx(156, abs=0.5)    # a full step: 156 batch-32 steps
+    # the same 250 steps: within 3% in full training loss, the full batch lowest, batch 32 highest
+    final = race.full_batch_loss(np.stack([r.W for r in (full, b256, b32)]))
+    assert final[0] < final[1] < final[2] < 1.03 * final[0]
+
+    def scatter(r):  # the minibatch loss about the full-batch loss at the same step
+        return float(np.std(r.history.values[:, 0] - full.history.values[:, 0]))
+
+    def apart(r):
+        return float(np.linalg.norm(r.W - full.W))
+
+    # gradient noise ∝ 1/√batch: 8 times the batch, about 1/√8 ≈ 1/2.8 of the scatter and of the distance
+    for ratio in (scatter(b32) / scatter(b256), apart(b32) / apart(b256)):
+        assert 0.7 * np.sqrt(8) < ratio < 1.3 * np.sqrt(8)
+    view = plane_for(race, plane)
+    assert sum(view.explained) > 0.99
+    ends = {label: h for label, h in zip(view.labels, view.honesty, strict=True)}
+    assert ends["batch 32"].gap[-1] < 1e-5       # the plane's centre: on it, surface = true loss
+    for label in ("batch 256", "full batch (5,000)"):   # off it: the surface stands over 1% above
+        h = ends[label]
+        assert h.surface_loss[-1] > 1.01 * h.true_loss[-1]
+
+
 def test_resolve_scene_by_name_and_path(tmp_path):
     assert resolve_scene("ravine") == load_builtin("ravine")
     p = save_scene(load_builtin("newton"), tmp_path / "mine.json")
@@ -265,5 +303,5 @@ def test_resolve_scene_by_name_and_path(tmp_path):
 
 
 def test_landscape_names_in_scenes_come_from_the_registry():
-    known = set(landscapes.names()) | {"expression", "cifar_slice"}
+    known = set(landscapes.names()) | set(SPECIAL_LANDSCAPES)
     assert {load_builtin(n).landscape.name for n in builtin_scene_names()} <= known

@@ -166,3 +166,37 @@ def test_the_window_started_on_a_training_scene_shows_it(make_app, qtbot, cifar_
     assert win.isVisible() and w.race is not None and w.race.scene.landscape.name != "cifar_training"
     assert [r.batch_size for r in win.race.runs] == [32, 256, None]
     win.stop()
+
+
+@pytest.mark.parametrize("has_data", [True, False])
+def test_the_lecture_counter_follows_a_training_scene(make_app, qtbot, cifar_root, tmp_path, has_data):
+    from app.model.playlist import Playlist
+    from app.model.scene_io import save_scene
+    from tests.ui.conftest import race_scene
+
+    w, features = make_app()
+    lm, win = features["lecture"], features["cifar_training"].window()
+    good = save_scene(race_scene(), tmp_path / "good.json")
+    root = cifar_root if has_data else tmp_path / "no-data-here"
+    training = save_scene(scene_with(root, subset=1000), tmp_path / "training.json")
+    lm.playlist = Playlist([good, training])
+    lm.enter()
+    signal = w.host.scene_loaded if has_data else w.host.scene_failed
+    with qtbot.waitSignal(signal, timeout=WAIT):
+        lm.next_scene()
+    assert lm.playlist.index == (1 if has_data else 0)      # on to the training scene, or back where it was
+    assert lm.bar.position.text().startswith("2 /" if has_data else "1 /")
+    assert win.isVisible() and (win.race is not None) == has_data
+    lm.leave()
+    win.stop()
+
+
+def test_missing_data_in_the_window_is_one_line(make_app, qtbot, monkeypatch, tmp_path):
+    monkeypatch.setenv("LOSSLAB_CIFAR_ROOT", str(tmp_path / "nowhere"))
+    _, features = make_app()
+    win = features["cifar_training"].open()
+    qtbot.waitUntil(lambda: not win.jobs.busy, timeout=WAIT)
+    text = win.status.text()
+    assert text.startswith("loading 10,000 CIFAR-10 images failed: CifarError: no CIFAR-10 data at ")
+    assert "Download" in text and "\n" not in text and win.race is None
+    win.stop()

@@ -200,3 +200,19 @@ def test_missing_data_in_the_window_is_one_line(make_app, qtbot, monkeypatch, tm
     assert text.startswith("loading 10,000 CIFAR-10 images failed: CifarError: no CIFAR-10 data at ")
     assert "Download" in text and "\n" not in text and win.race is None
     win.stop()
+
+
+def test_maps_are_square_only_where_the_plane_keeps_distances():
+    from types import SimpleNamespace
+
+    from app.ui.views.plane_pane import square_axes
+
+    def view(d1, d2):
+        return SimpleNamespace(landscape=SimpleNamespace(directions=(np.asarray(d1, float), np.asarray(d2, float))))
+
+    assert square_axes(view([1, 0, 0], [0, 1, 0])) == (True, "")                 # PCA: orthonormal
+    assert square_axes(view([3, 0, 0], [0, 0, 3])) == (True, "")                 # endpoints: ⊥, one length
+    ok, note = square_axes(view([1, 0], [0.01, np.sqrt(1 - 1e-4)]))             # random: nearly ⊥
+    assert ok and note == "  (directions 89.4° apart)"
+    assert square_axes(view([1, 0], [0, 2]))[0] is False                          # unequal lengths
+    assert square_axes(view([1, 0], [0.6, 0.8]))[0] is False                      # far from ⊥

@@ -22,11 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-Progress = Callable[[float, str], Any]
 EVALS = 25      # full-batch evaluations over a render whose scene leaves them to the race's clock
 
 
@@ -151,8 +149,9 @@ class TrainingPicture:
 
 
 def render_training(scene, out: Path, size: tuple[int, int], fps: int, steps: int | None,
-                    report: Progress, cancel: Callable[[], bool] | None = None, overwrite: bool = False) -> Path:
-    """Train the scene's race, draw its plane, write the picture (or the replay as a video)."""
+                    report, cancel: Callable[[], bool] | None = None, overwrite: bool = False) -> Path:
+    """Train the scene's race, draw its plane, write the picture (or the replay as a video).
+    report: render's reporter (report(fraction, message); report.part(a, b) for a sub-task)."""
     from app.model import export_options as options
     from app.model.blas_threads import one_blas_thread
     from app.model.cifar_training_scene import training_from_scene
@@ -160,8 +159,7 @@ def render_training(scene, out: Path, size: tuple[int, int], fps: int, steps: in
     from app.ui.export.image_io import qimage_to_rgb, save_png
     from app.ui.views.plane_pane import compute_plane
 
-    part = _part(report)
-    race, plane_kind = training_from_scene(scene, part(0.0, 0.2), cancel)
+    race, plane_kind = training_from_scene(scene, report.part(0.0, 0.2), cancel)
     total = int(scene.playback.steps if steps is None else steps)
     if scene.landscape.params.get("eval_every") is None:
         race.eval_every = max(total // EVALS, 1)
@@ -204,10 +202,3 @@ def _rgbx():
 
     return QImage.Format.Format_RGBX8888
 
-
-def _part(report: Progress):
-    def part(a: float, b: float):
-        def sub(fraction: float, message: str = "", *_: Any, **__: Any) -> None:
-            report(a + (b - a) * float(fraction), message)
-        return sub
-    return part

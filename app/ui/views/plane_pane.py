@@ -9,8 +9,8 @@ the checked iterates where that surface is more than 10% off the iterate's true
 loss (see honesty_strip). The accuracy map is the accuracy of W(a, b) on the
 same plane and bounds, since the surrogate loss and the error rate are not
 the same landscape. Both maps are drawn x:y = 1:1 when the plane's two
-directions are orthonormal (the PCA plane: distances on the map are distances
-in weight space), stretched otherwise (the axis labels say which). Moving the
+directions are perpendicular and of one length (distances on the map are then
+distances in weight space), stretched otherwise (the axis label says so). Moving the
 mouse over either map shows the class templates of W(a, b) there. The loss
 also has a 3-D tab (app.ui.views.surface_view, made when first shown: a GL
 view costs a context), the paths at the surface's height under them, in the
@@ -67,10 +67,16 @@ class PlaneResult:
     split: str
 
 
-def orthonormal(view: PlaneView, tol: float = 1e-6) -> bool:
+def square_axes(view: PlaneView, cos_tol: float = 0.02) -> tuple[bool, str]:
+    """(draw 1:1?, what the x-axis label adds): 1:1 when the two directions have one length and are
+    (nearly) perpendicular, so distances on the map are distances in weight space (the PCA plane
+    exactly, the endpoints plane by construction, a filter-normalized random one within |cos| < 0.02)."""
     d1, d2 = (np.asarray(d, dtype=np.float64).ravel() for d in view.landscape.directions)
-    n1, n2 = float(d1 @ d1), float(d2 @ d2)
-    return abs(n1 - 1) < tol and abs(n2 - 1) < tol and abs(float(d1 @ d2)) < tol
+    n1, n2 = float(np.linalg.norm(d1)), float(np.linalg.norm(d2))
+    cos = float(d1 @ d2) / (n1 * n2)
+    if abs(n1 - n2) > 1e-6 * max(n1, n2) or abs(cos) > cos_tol:
+        return False, "  (axes stretched: the directions are not orthonormal)"
+    return True, "" if abs(cos) < 1e-6 else f"  (directions {np.degrees(np.arccos(cos)):.1f}° apart)"
 
 
 def accuracy_surface(view: PlaneView, n: int, split: str) -> SurfaceGrid | None:
@@ -195,14 +201,13 @@ class PlanePane(QWidget):
         self.result, self.colors = result, list(colors)
         view, f = result.view, result.view.landscape
         marks = tuple(f.landmarks.values())
-        square = orthonormal(view)
+        square, note = square_axes(view)
         self.loss_map.set_surface(result.loss, "viridis", 16, marks)
         self.loss_map.colorbar.getAxis("right").setLabel("log₁₀(loss − min)" if result.loss.log else "loss")
         tracks = tracks_of(view, self.colors)
         ax, ay = f.axis_labels
-        stretch = "" if square else "  (axes stretched: the directions are not orthonormal)"
         for m, grid, what in ((self.loss_map, result.loss, "loss"), (self.acc_map, result.accuracy, "accuracy")):
-            m.plot.setLabel("bottom", ax + stretch)
+            m.plot.setLabel("bottom", ax + note)
             m.plot.setLabel("left", ay)
             m.set_stretch(not square)
             m.plot.setTitle(f"{what} on the plane")

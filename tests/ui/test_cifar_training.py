@@ -213,6 +213,6 @@ def test_maps_are_square_only_where_the_plane_keeps_distances():
     assert square_axes(view([1, 0, 0], [0, 1, 0])) == (True, "")                 # PCA: orthonormal
     assert square_axes(view([3, 0, 0], [0, 0, 3])) == (True, "")                 # endpoints: ⊥, one length
     ok, note = square_axes(view([1, 0], [0.01, np.sqrt(1 - 1e-4)]))             # random: nearly ⊥
-    assert ok and note == "  (directions 89.4° apart)"
+    assert ok and note == "  (89.4° apart)"
     assert square_axes(view([1, 0], [0, 2]))[0] is False                          # unequal lengths
     assert square_axes(view([1, 0], [0.6, 0.8]))[0] is False                      # far from ⊥

@@ -76,7 +76,7 @@ def square_axes(view: PlaneView, cos_tol: float = 0.02) -> tuple[bool, str]:
     cos = float(d1 @ d2) / (n1 * n2)
     if abs(n1 - n2) > 1e-6 * max(n1, n2) or abs(cos) > cos_tol:
         return False, "  (axes stretched: the directions are not orthonormal)"
-    return True, "" if abs(cos) < 1e-6 else f"  (directions {np.degrees(np.arccos(cos)):.1f}° apart)"
+    return True, "" if abs(cos) < 1e-6 else f"  ({np.degrees(np.arccos(cos)):.1f}° apart)"
 
 
 def accuracy_surface(view: PlaneView, n: int, split: str) -> SurfaceGrid | None:

@@ -78,7 +78,7 @@ def render_scene(
     if steps is not None:
         scene.playback.steps = steps
     report = _Reporter(progress)
-    if getattr(kind_of(scene.landscape), "standalone", False):   # the full-dimensional CIFAR-10 race
+    if kind_of(scene.landscape).standalone:   # the full-dimensional CIFAR-10 race
         return _render_standalone(scene, out, size, view, fps, report, cancel, overwrite)
     ensure_app(need_gl=view != "2d")
 

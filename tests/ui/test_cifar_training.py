@@ -121,6 +121,20 @@ def test_plane_shows_the_paths_on_the_race_own_loss(training, qtbot):
     np.testing.assert_array_equal(template_pixels(win.plane.hover, 0), class_templates(f.weights(a, b)))
 
 
+@pytest.mark.gl
+def test_the_3d_tab_draws_the_plane_and_its_paths(training, qtbot):
+    _, _, win = training
+    train(qtbot, win, 5)
+    win.tabs.setCurrentWidget(win.plane)
+    win.show_plane()
+    qtbot.waitUntil(lambda: win.plane.result is not None, timeout=WAIT)
+    assert win.plane.surface is None                  # no GL context until the tab is shown
+    win.plane.loss_tabs.setCurrentIndex(1)
+    s = win.plane.surface
+    assert s is not None and win.plane.loss_tabs.currentWidget() is s
+    assert s.grid is not None and len(s._tracks) == len(win.plane.result.view.paths) == 4
+
+
 def test_bad_lr_is_one_line_and_nothing_lost(training):
     _, _, win = training
     race = win.race

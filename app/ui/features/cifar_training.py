@@ -423,9 +423,11 @@ class CifarTrainingWindow(QDialog):
                              training_from_scene(scene, progress, cancel), done, on_failed=failed)
 
     def stop(self) -> None:
+        """Stop training and the jobs (the app closing). λmax cannot be interrupted mid-Lanczos:
+        its thread is a daemon, so the wait is short and the process does not wait for it."""
         self.timer.stop()
-        self.jobs.shutdown()
-        self.bound_jobs.shutdown()
+        self.jobs.shutdown(2000)
+        self.bound_jobs.shutdown(2000)
         self.plane.dispose()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)

@@ -64,3 +64,27 @@ def test_bad_input_is_one_line(tmp_path, small_scene, cifar_root, extra, words):
                    env=env_with(cifar_root))
     assert_clean_failure(proc, *words)
     assert not (tmp_path / "x.png").exists()
+
+
+def test_every_pane_is_in_the_picture(cifar_root):
+    """Plots, templates, the loss map, the accuracy map and the honesty strip all get a visible share."""
+    from app.model.cifar_training_scene import training_from_scene
+    from app.ui.export.qt_app import ensure_app
+    from app.ui.export.training_render import TrainingPicture
+    from app.ui.views.plane_pane import compute_plane
+
+    ensure_app(need_gl=False)
+    scene = copy.deepcopy(load_builtin("cifar_training"))
+    scene.landscape.params.update(subset=1000, root=str(cifar_root))
+    race, kind = training_from_scene(scene)
+    race.step(10)
+    picture = TrainingPicture(race, compute_plane(race, kind), (1280, 720), scene.title)
+    try:
+        picture.show_step(race.t)
+        img = picture.image()
+        assert (img.width(), img.height()) == (1280, 720)
+        for pane in (picture.plots, picture.templates, picture.loss_map, picture.acc_map, picture.honesty):
+            assert pane.isVisible() and pane.width() > 300 and pane.height() > 120, type(pane).__name__
+        assert len(picture.loss_map._tracks) == len(race.runs) == 4    # every run projected, random search too
+    finally:
+        picture.close()

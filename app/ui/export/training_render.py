@@ -94,7 +94,9 @@ class TrainingPicture:
         self.plots = TrainingPlots(th=th)
         self.templates = TemplatesView(foreground=th.foreground, background=th.background)
         self.pane = PlanePane(th=th)          # its maps and strip, laid out here without its chooser
+        self.pane.loss_tabs.removeTab(0)      # the 2-D loss map alone (no 3-D tab in a picture)
         self.loss_map: ContourView = self.pane.loss_map
+        self.loss_map.setVisible(True)
         self.acc_map: ContourView = self.pane.acc_map
         self.honesty: HonestyStrip = self.pane.honesty
         left = QSplitter(Qt.Orientation.Vertical)

@@ -49,6 +49,18 @@ class LrBound:
         """Is full-batch GD with this lr past the bound (unstable along the top eigenvector)?"""
         return float(lr) > self.bound
 
+    def marks(self, solver: str, lr: float) -> bool:
+        """Should a run of this solver and lr be marked as past the bound? (gd and sgd only)"""
+        return applies(solver) and self.past(lr)
+
+    def verdict(self, solver: str, lr: float) -> str:
+        """What the bound says of a run of this solver and lr, for the lr control (rich text)."""
+        if not applies(solver):
+            return f" The bound of plain gradient steps: {solver}'s η is not on that scale."
+        if self.past(lr):
+            return " <b style='color:#B03000'>η is past it: full-batch GD from here diverges.</b>"
+        return " η is below it."
+
 
 PLAIN_GRADIENT = ("gd", "sgd")
 

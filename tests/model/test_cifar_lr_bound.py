@@ -61,3 +61,11 @@ def test_bad_run_index_is_one_line(trained):
 
 def test_zero_curvature_has_no_bound():
     assert LrBound(0.0, 0, 0).bound == float("inf") and not LrBound(0.0, 0, 0).past(1e9)
+
+
+def test_only_plain_gradient_steps_are_marked():
+    b = LrBound(1e5, 0, 10)                 # bound 2e-5
+    assert b.marks("sgd", 3e-5) and b.marks("gd", 3e-5) and not b.marks("sgd", 1e-5)
+    assert not b.marks("adam", 1.0) and not b.marks("momentum", 1.0)   # their η is not on that scale
+    assert "past it" in b.verdict("sgd", 3e-5) and "below it" in b.verdict("sgd", 1e-5)
+    assert "not on that scale" in b.verdict("adam", 1e-4)

@@ -5,8 +5,9 @@
 
 The engine is app.model.cifar_race (Qt-free); this window edits its runs (a
 table: solver, η, batch size, schedule, weight decay; random search is a solver
-too), steps it in small timer slices (one step of every run per frame, about
-3 ms for 4 runs at batch 200, so the window stays live) and draws it: the live
+too), steps it one step of every run per frame on a worker thread (about 3 ms
+for 4 runs at batch 200; the window stays live even while a full-batch
+evaluation runs) and draws it: the live
 plots (views/training_plots), every run's class templates (views/templates_view)
 and, on the Plane tab, the paths on a plane with the honesty strip and the
 accuracy map (views/plane_pane). Loading the data, drawing a plane and finding
@@ -22,6 +23,7 @@ Settings apply when the race (re)starts from W_init: Reset, or Start after an ed
 """
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -41,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.blas_threads import one_blas_thread
-from app.model.cifar_lr_bound import LrBound, applies, lr_bound
+from app.model.cifar_lr_bound import LrBound, lr_bound
 from app.model.cifar_race import CifarRace, RunSettings, class_templates
 from app.model.cifar_snapshot import snapshot
 from app.model.cifar_training_data import SUBSETS, load_race_data
@@ -59,11 +61,14 @@ DEFAULT_RUNS = (RunSettings("sgd", {"lr": 4e-7}), RunSettings("momentum", {"lr":
 DEFAULT_SUBSET = 10_000
 DEFAULT_STEPS = 1500
 FRAME_MS = 0            # a frame as soon as the last one is painted (the race is the frame budget)
+WAIT_S = 0.004          # s a frame may wait for the worker's step before giving the event loop its turn
 PLOT_EVERY = 3          # frames between two updates of the plots (and of the templates, one frame later)
 
 
-def colors(n: int) -> list[str]:
-    return [PALETTE[i % len(PALETTE)] for i in range(n)]
+def _step_race(race: CifarRace) -> None:
+    """One step of every run (the worker thread's job)."""
+    with one_blas_thread():   # small products: BLAS threads only contend (app/model/blas_threads)
+        race.step()
 
 
 def run_colors(runs) -> list[str]:
@@ -119,7 +124,7 @@ class CifarTrainingWindow(QDialog):
 
         # --- runs ---------------------------------------------------------------------
         self.table = TrainingRunsTable()
-        self.table.set_settings(list(DEFAULT_RUNS), colors(len(DEFAULT_RUNS)))
+        self.table.set_settings(list(DEFAULT_RUNS), run_colors(DEFAULT_RUNS))
         self.table.edited.connect(self._table_edited)
         self.table.itemSelectionChanged.connect(self._show_bound)
         add, add_search, remove = QPushButton("Add run"), QPushButton("Add random search"), QPushButton("Remove")
@@ -175,6 +180,10 @@ class CifarTrainingWindow(QDialog):
 
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
+        # the race steps on a worker thread, one step a frame handed over by tick(); the GUI thread
+        # touches the race only between steps (_settle), so planes and λmax snapshot a still race
+        self._stepper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="losslab-race")
+        self._step: Future | None = None
         self.timer.timeout.connect(self.tick)
         self.jobs = host.new_jobs(self, lambda text, _e: self.status.setText(text), progress=self.progress,
                                   cancel_button=self.cancel)
@@ -293,6 +302,7 @@ class CifarTrainingWindow(QDialog):
     def pause(self) -> None:
         was = self.playing
         self.timer.stop()
+        self._settle()
         self.start_button.setText("Start")
         if was and self.race is not None:
             self._evaluate_now()
@@ -311,19 +321,33 @@ class CifarTrainingWindow(QDialog):
                 race.evaluate()
 
     def tick(self) -> None:
-        """One frame: every live run takes one step, then the plots and templates follow."""
+        """One frame: draw the step the worker finished, then hand it the next one. A step still
+        running (a full-batch evaluation falls into one now and then) skips the frame: the
+        window stays live meanwhile, and the next step overlaps this frame's repaint."""
         race = self.race
         if race is None:
             self.pause()
             return
-        with one_blas_thread():   # small products: BLAS threads only contend (app/model/blas_threads)
-            race.step()
-        self.frames += 1
-        # plots and templates take turns (as the main window's plots go every 3rd frame): a frame
-        # then costs a step and one view's repaint; both are whole at every pause
-        self.redraw(plots=self.frames % PLOT_EVERY == 0, templates=self.frames % PLOT_EVERY == 1)
+        if self._step is not None:
+            try:   # wait a little, not spin (a busy event loop would keep the GIL from the worker)
+                self._step.exception(timeout=WAIT_S)
+            except TimeoutError:
+                return
+            self._settle()
+            # plots and templates take turns (as the main window's plots go every 3rd frame): a
+            # frame then costs one view's repaint; both are whole at every pause
+            self.redraw(plots=self.frames % PLOT_EVERY == 0, templates=self.frames % PLOT_EVERY == 1)
         if race.t >= self.steps.value() or all(r.diverged for r in race.runs):
             self.pause()
+            return
+        self._step = self._stepper.submit(_step_race, race)
+
+    def _settle(self) -> None:
+        """Wait for the step in flight (if any): the race is the GUI thread's again after this."""
+        step, self._step = self._step, None
+        if step is not None:
+            step.result()
+            self.frames += 1
 
     def redraw(self, plots: bool = True, templates: bool = True) -> None:
         race = self.race
@@ -349,6 +373,7 @@ class CifarTrainingWindow(QDialog):
             self.status.setText("no plane yet: train a few steps first")
             return
         choice = self.plane.choice()
+        self._settle()
         snap = snapshot(self.race)
         cs = run_colors([r.settings for r in snap.runs])
         self.jobs.run(f"{choice['kind']} plane", lambda progress, cancel:
@@ -366,6 +391,7 @@ class CifarTrainingWindow(QDialog):
         if race is None or not 0 <= row < len(race.runs) or race.runs[row].searching:
             self._show_bound()
             return
+        self._settle()
         snap = snapshot(race)
         self.bound_label.setText("2/λmax = … (finding λmax)")
         self.bound_jobs.run("λmax", lambda progress, cancel: lr_bound(snap, row), self._bound_ready)
@@ -375,28 +401,20 @@ class CifarTrainingWindow(QDialog):
         self._show_bound()
 
     def _show_bound(self) -> None:
-        b, row = self.bound, self.table.current
+        b, row, race = self.bound, self.table.current, self.race
         settings = self.table_settings_or_empty()
+        if b is not None and (race is None or b.run >= len(race.runs)):
+            b = None
+        where = "" if b is None else f"λmax at {race.runs[b.run].label}'s W, step {b.step}"
         for i in range(self.table.rowCount()):
-            past = b is not None and i < len(settings) and applies(settings[i].solver) \
-                and b.past(float(settings[i].hyper["lr"]))
-            tip = f"past 2/λmax = {b.bound:.3g} (λmax at {self.race.runs[b.run].label}'s W, step {b.step})" \
-                if past and b is not None and self.race is not None else ""
-            self.table.mark_lr(i, past, tip)
-        if b is None or self.race is None or b.run >= len(self.race.runs):
+            past = b is not None and i < len(settings) and b.marks(settings[i].solver, settings[i].hyper["lr"])
+            self.table.mark_lr(i, past, f"past 2/λmax = {b.bound:.3g} ({where})" if past else "")
+        if b is None:
             self.bound_label.setText("2/λmax = — (pause, or Find λmax)")
             return
-        where = f"at {self.race.runs[b.run].label}'s W, step {b.step}"
-        mark = ""
-        if 0 <= row < len(settings):
-            s = settings[row]
-            if not applies(s.solver):
-                mark = f" (the bound of plain gradient steps; {s.solver}'s η is not on that scale)"
-            elif b.past(float(s.hyper["lr"])):
-                mark = " <b style='color:#B03000'>η is past it: full-batch GD from here diverges</b>"
-            else:
-                mark = " η is below it"
-        self.bound_label.setText(f"2/λmax = <b>{b.bound:.3g}</b> {where}.{mark}")
+        s = settings[row] if 0 <= row < len(settings) else None
+        mark = "" if s is None else b.verdict(s.solver, s.hyper["lr"])
+        self.bound_label.setText(f"2/λmax = <b>{b.bound:.3g}</b> ({where}).{mark}")
 
     # ------------------------------------------------------------------ scenes and shutdown
     def open_scene(self, scene: Scene) -> bool:
@@ -426,6 +444,8 @@ class CifarTrainingWindow(QDialog):
         """Stop training and the jobs (the app closing). λmax cannot be interrupted mid-Lanczos:
         its thread is a daemon, so the wait is short and the process does not wait for it."""
         self.timer.stop()
+        self._settle()
+        self._stepper.shutdown(wait=False)
         self.jobs.shutdown(2000)
         self.bound_jobs.shutdown(2000)
         self.plane.dispose()

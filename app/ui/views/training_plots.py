@@ -107,8 +107,9 @@ class TrainingPlots(QWidget):
         self._sync([r.label for r in runs], list(colors))
         series: dict[str, list[np.ndarray]] = {name: [] for name in self._curves}
         for i, r in enumerate(runs):
-            h, at = r.history.values, r.history.at
-            e = r.evals.values
+            # copies: the race's buffers are compacted in place when full, under the curves' feet
+            h, at = r.history.values.copy(), r.history.at.copy()
+            e = r.evals.values.copy()
             ok = np.isfinite(h[:, 0])    # a diverged run's last step is inf: its curve ends before it
             ys = {"batch": (at[ok], np.maximum(h[ok, 0], TINY))}
             ok = np.isfinite(h[:, 1])    # random search has no gradient

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from app.ui.features import (
     annotations,
     cifar_panel,
+    cifar_training,
     export_dialog,
     help,
     landmarks,
@@ -33,6 +34,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("landmarks", landmarks.install),          # W_init, W*, W_random marked on a CIFAR-10 plane
     ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
+    ("cifar_training", cifar_training.install),  # CIFAR-10 → Training race… (after the CIFAR-10 menu)
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
     ("export", export_dialog.install),         # File → Export… (images, videos)
     ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run

@@ -18,6 +18,12 @@ Signals
     look_changed       (theme, presentation) the window's theme or presentation sizes changed
     closing            the window is about to close: stop the feature's own jobs
 
+Standalone scenes: a scene whose landscape kind is standalone (app.model.landscape_kinds,
+e.g. the full-dimensional CIFAR-10 training race) is not a 2-D surface to race on. The
+window hands it to the feature that registered for its kind (handle_standalone) and keeps
+its own race and views; that feature emits scene_loaded once it shows the scene, or
+scene_failed(message) if it cannot (then the lecture's scene counter goes back).
+
 A new feature is one module in app/ui/features/ with install(host), one line in
 app.ui.compose.FEATURES, and its test in tests/ui/.
 """
@@ -63,6 +69,8 @@ class Host(QObject):
         super().__init__(window)
         self._w = window
         self._layout: Layout | None = None
+        self._standalone: dict[str, Callable[[Scene], bool]] = {}
+        self._waiting: Scene | None = None   # a standalone scene the window started on, before compose()
         window.scene_failed.connect(self.scene_failed)
 
     # ------------------------------------------------------------------ places for widgets
@@ -197,6 +205,27 @@ class Host(QObject):
         if ok and name is not None:
             self._w.pick_scene_name(name)
         return ok
+
+    def handle_standalone(self, kind: str, show: Callable[[Scene], bool]) -> None:
+        """Scenes of the standalone landscape kind ``kind`` go to ``show(scene) -> started``
+        (see "Standalone scenes" above); one the window started on is shown now."""
+        self._standalone[kind] = show
+        if self._waiting is not None and self._waiting.landscape.name == kind:
+            scene, self._waiting = self._waiting, None
+            show(scene)
+
+    def show_standalone(self, scene: Scene) -> bool:
+        """The window's side: hand ``scene`` to its kind's feature; False (and scene_failed) if none."""
+        show = self._standalone.get(scene.landscape.name)
+        if show is None and not self._standalone:   # the window's first scene: features come next
+            self._waiting = scene
+            return True
+        if show is None:
+            text = f"scene not loaded: nothing here shows {scene.landscape.name!r} scenes"
+            self.show_message(text)
+            self.scene_failed.emit(text)
+            return False
+        return bool(show(scene))
 
     def set_landscape(self, spec: LandscapeSpec, landscape: Any) -> None:
         """Race on an already built landscape; kept off screen if it cannot be drawn."""

@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         False if it failed at once; a slow build that fails later emits ``scene_failed``."""
         self.pause()
         kind = kind_of(scene.landscape)
+        if kind.standalone:   # not a 2-D surface: its feature shows it (host.py)
+            return self.host.show_standalone(scene)
         if kind.slow:
             spec = copy.deepcopy(scene.landscape)
             what = f"building {kind.display_name}"

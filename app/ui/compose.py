@@ -12,12 +12,22 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from app.ui.features import annotations, cifar_panel, export_dialog, help, lecture, scene_editor, swarm_window
+from app.ui.features import (
+    annotations,
+    cifar_panel,
+    curvature,
+    export_dialog,
+    help,
+    lecture,
+    scene_editor,
+    swarm_window,
+)
 from app.ui.window.host import Host
 from app.ui.window.main_window import MainWindow
 
 FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("annotations", annotations.install),      # G / V / U / E overlays
+    ("curvature", curvature.install),          # H / Shift+H local quadratics, 2/λmax on the lr slider, K colouring
     ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep

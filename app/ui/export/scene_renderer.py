@@ -58,7 +58,7 @@ class SceneRenderer:
         theme.apply_pyqtgraph(self.theme)      # our views are light even if the window is dark
         try:
             self.surface = Surface3D(self.theme, grid, race.landscape, vspec, camera) if view != "2d" else None
-            self.contour = Contour2D(self.theme, grid, vspec, minima) if view != "3d" else None
+            self.contour = Contour2D(self.theme, grid, vspec, minima, race.landscape) if view != "3d" else None
             self.plots = Plots(self.theme, race, grid) if view == "both" else None
         finally:
             pg.setConfigOptions(**saved)

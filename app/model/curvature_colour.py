@@ -1,0 +1,70 @@
+"""The 2-D map coloured by curvature instead of the loss: the values, their colour range and the
+colour bar's words, for the view's ``color_by`` ("lambda_min" or "curvature_ratio").
+
+λmin is drawn on a diverging scale centred at 0 (negative, blue: the surface curves down
+along some direction there, a saddle or maximum region). Its range is symmetric, ±the
+CLIP_PERCENTILE-th percentile of |λmin|, so one steep corner (Rosenbrock's walls reach
+λ ≈ 10⁴) does not wash the rest out to white. |λmin/λmax| (Li et al. 2018) is drawn over
+[0, 1]: near 0 nearly convex, near 1 a strong saddle where λmin < 0 (where both are
+positive it is 1/condition, and where both are negative it is above 1 and saturates),
+so it is read beside the λmin = 0 line the view draws. Qt-free.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .curvature import FloatArray, curvature_map
+from .limits import COLOR_BY
+
+CLIP_PERCENTILE = 98.0
+LABELS = {"loss": "loss", "lambda_min": "λmin", "curvature_ratio": "|λmin/λmax|"}
+COLOUR_BAR = {"lambda_min": "λmin of ∇²f  (< 0: saddle, maximum)",
+              "curvature_ratio": "|λmin/λmax| (Li et al. 2018)"}
+
+
+@dataclass(frozen=True)
+class CurvatureField:
+    """``values`` (ny, nx) to colour, NaN where undefined; ``levels`` the colour range (lo, hi);
+    ``diverging`` True for a scale centred at 0; ``lambda_min`` for the λmin = 0 line."""
+
+    mode: str
+    values: FloatArray
+    levels: tuple[float, float]
+    label: str
+    diverging: bool
+    lambda_min: FloatArray
+
+
+def check_color_by(mode: Any) -> str:
+    if mode not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, got {mode!r}"[:200])
+    return str(mode)
+
+
+def curvature_field(f: Any, xs: Any, ys: Any, mode: str, undefined: Any = None) -> CurvatureField:
+    """The curvature field ``mode`` of landscape f on the grid np.meshgrid(xs, ys).
+
+    ``undefined`` (ny, nx) marks cells where f itself has no value: they stay undefined
+    (NaN), as do cells where the Hessian is not finite. A surface without a Hessian
+    raises ValueError.
+    """
+    mode = check_color_by(mode)
+    if mode == "loss":
+        raise ValueError("color_by 'loss' is the loss itself, not a curvature field")
+    if not callable(getattr(f, "hessian", None)):
+        raise ValueError(f"{getattr(f, 'title', 'this surface')} has no Hessian to colour the map by")
+    cm = curvature_map(f, xs, ys)
+    bad = ~(np.isfinite(cm.lambda_min) & np.isfinite(cm.lambda_max))
+    if undefined is not None:
+        bad |= np.asarray(undefined, dtype=bool)
+    lam_min: FloatArray = np.where(bad, np.nan, cm.lambda_min)
+    if mode == "lambda_min":
+        finite = np.abs(lam_min[np.isfinite(lam_min)])
+        top = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 0.0
+        top = top if top > 0 else 1.0
+        return CurvatureField(mode, lam_min, (-top, top), COLOUR_BAR[mode], True, lam_min)
+    ratio: FloatArray = np.where(bad, np.nan, cm.ratio)
+    return CurvatureField(mode, ratio, (0.0, 1.0), COLOUR_BAR[mode], False, lam_min)

@@ -1,0 +1,350 @@
+"""Curvature you can see (issue 13): the local quadratic at the cursor and at the runs' heads,
+gradient descent's lr bound 2/λmax on the lr slider, and the 2-D map coloured by curvature.
+
+- The cursor's ellipse (Shift+H) and the heads' ellipses (H): the level curve of the local
+  quadratic ½ dᵀHd (app.model.curvature_sketch), solid where it rises, dashed where it falls,
+  with its axes along the eigenvectors, in the map's data coordinates and as a line on the
+  3-D surface. The cursor's λmin, λmax and κ are written beside it, the selected run's at
+  its head.
+- The selected run's lr slider marks 2/λmax at its head and says when lr is past it, for the
+  solvers whose bound it is (gd, sgd, momentum-free momentum and Nesterov).
+- View → Colour 2-D map (K cycles): loss, λmin or |λmin/λmax|, saved in the scene's view
+  (color_by), so sessions, scene files and exports keep it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup
+
+from app.model.curvature import LocalCurvature, local_curvature
+from app.model.curvature_colour import LABELS
+from app.model.curvature_sketch import BOUND_SOLVERS_TEXT, WARNING, Sketch, curvature_text, lr_bound, sketch
+from app.model.landscape_kinds import kind_of
+from app.model.limits import COLOR_BY
+from app.ui.common import theme
+from app.ui.views.clip import clip_path
+from app.ui.views.curvature_layer import CurvatureLayer
+from app.ui.views.surface_view import MARKER_GL_OPTIONS
+from app.ui.window.host import Host
+
+SIZE = 0.07          # the widest semi-axis of a drawn curve, as a fraction of the map's visible width
+DASH_PX = (9.0, 6.0)  # dash and gap of the falling branches, pixels
+LIFT = 0.1           # the 3-D curves float this far above the surface (world units)
+BOUND_TIP = (f"2/λmax at the run's head: on the local quadratic, gradient descent with a larger lr "
+             f"diverges. It is the bound of {BOUND_SOLVERS_TEXT} (weight decay λ adds λ to λmax); "
+             "adaptive solvers and Newton rescale the step, so no mark is shown for them.")
+
+
+def _joined(lines: list[np.ndarray], bounds) -> np.ndarray:
+    """Polylines clipped to the map's box, NaN-separated into one (k, 2) array."""
+    parts = []
+    for p in lines:
+        parts += [clip_path(p, bounds), np.full((1, 2), np.nan)]
+    return np.concatenate(parts) if parts else np.empty((0, 2))
+
+
+def _dashed(color: str, width: float):
+    """A dashed pen whose dashes are DASH_PX long whatever its width (Qt counts dashes in widths),
+    so a wide halo's dashes lie exactly under a thin line's."""
+    pen = pg.mkPen(color, width=width)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    pen.setDashPattern([DASH_PX[0] / width, DASH_PX[1] / width])
+    return pen
+
+
+def _segments(poly: np.ndarray, dashed: bool) -> np.ndarray:
+    """A NaN-separated polyline as GL 'lines' pairs (every other one for a dashed line)."""
+    if len(poly) < 2:
+        return np.empty((0, 2))
+    a, b = poly[:-1], poly[1:]
+    keep = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+    if dashed:
+        keep &= (np.arange(len(a)) // 3) % 2 == 0
+    return np.stack([a[keep], b[keep]], axis=1).reshape(-1, 2)
+
+
+class Curvature(QObject):
+    """The curvature overlay, the lr-bound mark and the curvature colouring (made by install(host))."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.show_heads = False
+        self.show_cursor = True
+        self.cursor: tuple[float, float] | None = None
+        self.cursor_curvature: LocalCurvature | None = None
+        self.head_curvature: dict[int, LocalCurvature] = {}   # by row, for the drawn heads
+        self.bound = None        # the selected run's LrBound (None: none applies)
+        self.actions: dict[str, QAction] = {}
+        self.color_actions: dict[str, QAction] = {}
+        self.layer = CurvatureLayer(host.contour_view)
+        plot = host.contour_view.plot
+        self._items: dict[str, pg.PlotCurveItem] = {}
+        for name, z in (("halo", 24), ("dashed_halo", 24), ("axes", 25), ("falling", 26), ("rising", 27)):
+            self._items[name] = it = pg.PlotCurveItem(connect="finite")
+            it.setZValue(z)
+            plot.addItem(it)
+        self.cursor_label = pg.TextItem(anchor=(0, 1))
+        self.head_label = pg.TextItem(anchor=(0, 0))
+        for it in (self.cursor_label, self.head_label):
+            it.setZValue(32)
+            it.hide()
+            plot.addItem(it)
+        self._gl = gl.GLLinePlotItem(mode="lines", width=3.0, antialias=True)
+        self._gl.setGLOptions(MARKER_GL_OPTIONS)
+        self._gl.setDepthValue(24)
+        host.surface_view.addItem(self._gl)
+        self.apply_look(host.theme, presentation=False)
+
+    # --- look ---------------------------------------------------------------------
+    def apply_look(self, th: theme.Theme, presentation: bool) -> None:
+        self.theme = th
+        self.width = 3.5 if presentation else 2.0
+        light = "#FFFFFF"
+        halo = self.width + 3
+        self._items["halo"].setPen(pg.mkPen(th.halo, width=halo))
+        self._items["dashed_halo"].setPen(_dashed(th.halo, halo))
+        self._items["rising"].setPen(pg.mkPen(light, width=self.width))
+        self._items["falling"].setPen(_dashed(light, self.width))
+        self._items["axes"].setPen(pg.mkPen(light, width=max(1.0, self.width - 1)))
+        font = self.cursor_label.textItem.font()
+        font.setPointSize(18 if presentation else 11)
+        for it in (self.cursor_label, self.head_label):
+            it.setFont(font)
+            it.setColor(th.foreground)
+            it.fill = pg.mkBrush(th.background + "D0")
+        self.layer.set_theme(th)
+        self.update()
+
+    # --- toggles ------------------------------------------------------------------
+    def set_shown(self, what: str, on: bool) -> None:
+        if what not in ("heads", "cursor"):
+            raise ValueError(f"unknown curvature overlay {what!r}; choose heads or cursor")
+        setattr(self, f"show_{what}", bool(on))
+        self.update()
+
+    def set_color_by(self, mode: str) -> bool:
+        """Colour the 2-D map by ``mode`` (one of COLOR_BY) and keep it in the scene's view;
+        False (the loss stays, the status bar says why) if the surface cannot give it."""
+        race, grid = self.host.race, self.host.grid
+        if mode not in COLOR_BY:
+            raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, got {mode!r}")
+        if race is None or grid is None:
+            return False
+        race.scene.view.color_by = mode
+        self._check(mode)
+        if mode == "loss":
+            self.layer.show_field(None)
+            return True
+        landscape = race.landscape
+        if kind_of(race.scene.landscape).slow:    # a CIFAR-10 slice: its Hessian grid takes a while
+            started = self.host.jobs.run(f"colouring by {LABELS[mode]}",
+                                         lambda _progress, _cancel: self.layer.compute(landscape, grid, mode),
+                                         self._field_ready, on_failed=self._field_failed)
+            if not started:
+                self._field_failed("another job is running; choose the colouring again after it")
+            return started
+        try:
+            self.layer.show(landscape, grid, mode)
+        except ValueError as e:
+            self._field_failed(str(e))
+            return False
+        return True
+
+    def cycle_color_by(self) -> None:
+        race = self.host.race
+        if race is not None:
+            i = COLOR_BY.index(race.scene.view.color_by)
+            self.set_color_by(COLOR_BY[(i + 1) % len(COLOR_BY)])
+
+    def _field_ready(self, field) -> None:
+        race = self.host.race
+        if race is not None and race.scene.view.color_by == field.mode and self.host.grid is not None:
+            try:
+                self.layer.show_field(field)
+            except ValueError as e:       # the surface changed meanwhile
+                self._field_failed(str(e))
+
+    def _field_failed(self, message: str) -> None:
+        race = self.host.race
+        if race is not None:
+            race.scene.view.color_by = "loss"
+        self.layer.show_field(None)
+        self._check("loss")
+        self.host.show_message(f"map coloured by the loss: {message}")
+
+    def _check(self, mode: str) -> None:
+        for m, act in self.color_actions.items():
+            act.blockSignals(True)
+            act.setChecked(m == mode)
+            act.blockSignals(False)
+
+    def on_surface(self) -> None:
+        """A new surface (or a new look of it) is on screen: colour it as its scene says."""
+        race = self.host.race
+        if race is not None:
+            self.set_color_by(race.scene.view.color_by)
+        self.update()
+
+    # --- per frame and per cursor move -------------------------------------------------
+    def on_hover(self, x: float, y: float) -> None:
+        self.cursor = (x, y) if np.isfinite(x) and np.isfinite(y) else None
+        self.update()
+
+    def _curvature(self, point) -> LocalCurvature | None:
+        race = self.host.race
+        try:
+            with np.errstate(all="ignore"):
+                return local_curvature(race.landscape, point)
+        except (ValueError, AttributeError, NotImplementedError, ArithmeticError):
+            return None          # no finite Hessian there (a diverged head, an undefined region)
+
+    def _size(self) -> float:
+        (x0, x1), (y0, y1) = self.host.contour_view.plot.getViewBox().viewRange()
+        return SIZE * min(abs(x1 - x0), abs(y1 - y0))
+
+    def update(self) -> None:
+        race, grid = self.host.race, self.host.grid
+        if race is None or grid is None:
+            return
+        size = self._size()
+        sketches: list[Sketch] = []
+        self.cursor_curvature = None
+        if self.show_cursor and self.cursor is not None:
+            self.cursor_curvature = c = self._curvature(self.cursor)
+            if c is not None:
+                sketches.append(sketch(c, size))
+        self.head_curvature = {}
+        row = self.host.selected_row
+        if self.show_heads:
+            for i, tr in enumerate(race.runs):
+                if tr.diverged_at is None:
+                    c = self._curvature(tr.head)
+                    if c is not None:
+                        self.head_curvature[i] = c
+                        sketches.append(sketch(c, size))
+        self._draw(sketches, grid.bounds)
+        self._label_cursor()
+        self._label_head(race, row)
+        self._mark_slider(race, row)
+
+    def _draw(self, sketches: list[Sketch], bounds) -> None:
+        rising = _joined([p for s in sketches for p in s.rising], bounds)
+        falling = _joined([p for s in sketches for p in s.falling], bounds)
+        axes = _joined([p for s in sketches for p in s.axes], bounds)
+        halo = np.concatenate([rising, axes])
+        for name, poly in (("rising", rising), ("falling", falling), ("axes", axes), ("halo", halo),
+                           ("dashed_halo", falling)):
+            it = self._items[name]
+            it.setData(poly[:, 0], poly[:, 1], connect="finite") if len(poly) else it.setData([], [])
+        self._draw_3d(rising, falling, axes)
+
+    def _draw_3d(self, rising, falling, axes) -> None:
+        sv = self.host.surface_view
+        if sv.grid is None:
+            return
+        seg = np.concatenate([_segments(rising, False), _segments(falling, True), _segments(axes, False)])
+        if len(seg) == 0:
+            self._gl.setData(pos=np.zeros((0, 3)))
+        else:
+            with np.errstate(all="ignore"):
+                z = np.asarray(self.host.race.landscape.value(seg), dtype=np.float64)
+            ok = np.isfinite(z).reshape(-1, 2).all(axis=1).repeat(2)
+            pos = sv.world(seg[ok], z[ok], lift=LIFT)
+            self._gl.setData(pos=pos, color=(1.0, 1.0, 1.0, 1.0), width=self.width + 1)
+        sv.gl.update()
+
+    def _label_cursor(self) -> None:
+        c = self.cursor_curvature
+        if c is None:
+            self.cursor_label.hide()
+            return
+        self.cursor_label.setText(curvature_text(c))
+        self._place(self.cursor_label, c.point, below=False)
+
+    def _label_head(self, race, row: int) -> None:
+        c = self.head_curvature.get(row)
+        if c is None:
+            self.head_label.hide()
+            return
+        text = curvature_text(c)
+        bound = lr_bound(race.runs[row].spec.solver, dict(race.runs[row].solver.hyper), c)
+        if bound is not None and bound.past:
+            text += f"\n{WARNING}"
+        self.head_label.setText(text)
+        self._place(self.head_label, c.point, below=True)
+
+    def _place(self, label: pg.TextItem, point, below: bool) -> None:
+        """Beside the curve around ``point``: right of it if it fits in the view, else left,
+        else against the view's nearer edge."""
+        vb = self.host.contour_view.plot.getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        px = abs(vb.viewPixelSize()[0])
+        width = label.textItem.boundingRect().width() * px
+        x, y, gap = float(point[0]), float(point[1]), self._size() * 1.15
+        if x + gap + width <= x1:
+            left = x + gap
+        elif x - gap - width >= x0:
+            left = x - gap - width
+        else:      # no room beside the curve: over it (under it for the head's label)
+            left = min(max(x - width / 2, x0), x1 - width)
+            y += -gap if below else gap
+        label.setAnchor((0.0, 0.0 if below else 1.0))
+        label.setPos(left, y)
+        label.show()
+
+    def _mark_slider(self, race, row: int) -> None:
+        slider = self.host.run_slider("lr")
+        self.bound = None
+        if slider is None:
+            return
+        if not 0 <= row < len(race.runs) or race.runs[row].diverged_at is not None:
+            slider.set_mark(None)
+            return
+        tr = race.runs[row]
+        c = self.head_curvature.get(row) or self._curvature(tr.head)
+        self.bound = b = lr_bound(tr.spec.solver, dict(tr.solver.hyper), c) if c is not None else None
+        if b is None:
+            slider.set_mark(None)
+            return
+        slider.set_mark(b.value, b.note + ("" if b.value is None or slider.low <= b.value <= slider.high
+                                           else " (off the slider)"),
+                        WARNING if b.past else "", BOUND_TIP)
+
+
+def install(host: Host) -> Curvature:
+    """The curvature overlays (H heads, Shift+H cursor) and the map's colouring (View menu, K cycles)."""
+    cv = Curvature(host)
+    for what, text, key, tip, on in (
+            ("heads", "Curvature ellipses", "H",
+             "The local quadratic's ellipse (a hyperbola at a saddle) at each run's head, with λmin, λmax "
+             "and κ at the selected run's", False),
+            ("cursor", "Curvature at the cursor", "Shift+H",
+             "The local quadratic's ellipse or hyperbola under the pointer on the 2-D map, with λmin, λmax, κ", True)):
+        act = host.add_action(text, key, lambda checked, w=what: cv.set_shown(w, checked), tip,
+                              menu="view", checkable=True)
+        act.setChecked(on)
+        cv.actions[what] = act
+    group = QActionGroup(cv)
+    for mode in COLOR_BY:
+        act = host.add_action(f"Colour 2-D map: {LABELS[mode]}", None,
+                              lambda checked, m=mode: checked and cv.set_color_by(m),
+                              "Colour the 2-D map by the loss, the Hessian's λmin (blue < 0: saddle or maximum) "
+                              "or |λmin/λmax| (Li et al. 2018)", menu="view", checkable=True)
+        group.addAction(act)
+        cv.color_actions[mode] = act
+    cv._check("loss")
+    cv.actions["cycle"] = host.add_action("Cycle the 2-D map's colouring", "K", cv.cycle_color_by,
+                                          "Colour the 2-D map by loss → λmin → |λmin/λmax|", menu="view")
+    host.contour_view.hovered.connect(cv.on_hover)
+    host.contour_view.plot.getViewBox().sigRangeChanged.connect(lambda *_a: cv.update())
+    host.frame_drawn.connect(cv.update)
+    host.selection_changed.connect(lambda _i: cv.update())
+    host.race_changed.connect(cv.update)
+    host.landscape_changed.connect(cv.on_surface)
+    host.look_changed.connect(cv.apply_look)
+    cv.on_surface()
+    return cv

@@ -30,7 +30,7 @@ from app.ui.views.curvature_layer import CurvatureLayer
 from app.ui.views.surface_view import MARKER_GL_OPTIONS
 from app.ui.window.host import Host
 
-SIZE = 0.07          # the widest semi-axis of a drawn curve, as a fraction of the map's visible width
+SIZE = 0.09          # the widest semi-axis of a drawn curve, as a fraction of the map's visible width
 DASH_PX = (9.0, 6.0)  # dash and gap of the falling branches, pixels
 LIFT = 0.1           # the 3-D curves float this far above the surface (world units)
 BOUND_TIP = (f"2/λmax at the run's head: on the local quadratic, gradient descent with a larger lr "
@@ -78,6 +78,7 @@ class Curvature(QObject):
         self.cursor_curvature: LocalCurvature | None = None
         self.head_curvature: dict[int, LocalCurvature] = {}   # by row, for the drawn heads
         self.bound = None        # the selected run's LrBound (None: none applies)
+        self._closed = False     # the window closes: its GL view is going
         self.actions: dict[str, QAction] = {}
         self.color_actions: dict[str, QAction] = {}
         self.layer = CurvatureLayer(host.contour_view)
@@ -109,7 +110,7 @@ class Curvature(QObject):
         self._items["dashed_halo"].setPen(_dashed(th.halo, halo))
         self._items["rising"].setPen(pg.mkPen(light, width=self.width))
         self._items["falling"].setPen(_dashed(light, self.width))
-        self._items["axes"].setPen(pg.mkPen(light, width=max(1.0, self.width - 1)))
+        self._items["axes"].setPen(pg.mkPen(light, width=self.width * 0.75))
         font = self.cursor_label.textItem.font()
         font.setPointSize(18 if presentation else 11)
         for it in (self.cursor_label, self.head_label):
@@ -244,7 +245,7 @@ class Curvature(QObject):
 
     def _draw_3d(self, rising, falling, axes) -> None:
         sv = self.host.surface_view
-        if sv.grid is None:
+        if sv.grid is None or self._closed:
             return
         seg = np.concatenate([_segments(rising, False), _segments(falling, True), _segments(axes, False)])
         if len(seg) == 0:
@@ -346,5 +347,6 @@ def install(host: Host) -> Curvature:
     host.race_changed.connect(cv.update)
     host.landscape_changed.connect(cv.on_surface)
     host.look_changed.connect(cv.apply_look)
+    host.closing.connect(lambda: setattr(cv, "_closed", True))
     cv.on_surface()
     return cv

@@ -3,8 +3,10 @@ colour bar's words, for the view's ``color_by`` ("lambda_min" or "curvature_rati
 
 λmin is drawn on a diverging scale centred at 0 (negative, blue: the surface curves down
 along some direction there, a saddle or maximum region). Its range is symmetric, ±the
-CLIP_PERCENTILE-th percentile of |λmin|, so one steep corner (Rosenbrock's walls reach
-λ ≈ 10⁴) does not wash the rest out to white. |λmin/λmax| (Li et al. 2018) is drawn over
+CLIP_PERCENTILE-th percentile of |λmin| over the cells where it is negative (over all cells
+if none is), so the non-convex region uses the whole blue half however steep the convex
+walls are (Himmelblau's corners reach λ ≈ 10³ and would wash it out to white); larger
+positive values saturate. |λmin/λmax| (Li et al. 2018) is drawn over
 [0, 1]: near 0 nearly convex, near 1 a strong saddle where λmin < 0 (where both are
 positive it is 1/condition, and where both are negative it is above 1 and saturates),
 so it is read beside the λmin = 0 line the view draws. Qt-free.
@@ -62,8 +64,9 @@ def curvature_field(f: Any, xs: Any, ys: Any, mode: str, undefined: Any = None) 
         bad |= np.asarray(undefined, dtype=bool)
     lam_min: FloatArray = np.where(bad, np.nan, cm.lambda_min)
     if mode == "lambda_min":
-        finite = np.abs(lam_min[np.isfinite(lam_min)])
-        top = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 0.0
+        finite = lam_min[np.isfinite(lam_min)]
+        scale = -finite[finite < 0] if (finite < 0).any() else np.abs(finite)
+        top = float(np.percentile(scale, CLIP_PERCENTILE)) if scale.size else 0.0
         top = top if top > 0 else 1.0
         return CurvatureField(mode, lam_min, (-top, top), COLOUR_BAR[mode], True, lam_min)
     ratio: FloatArray = np.where(bad, np.nan, cm.ratio)

@@ -113,15 +113,17 @@ def test_weight_decay_adds_to_lambda_max(qtbot, make_app):
 
 
 # --- the local quadratic's curve --------------------------------------------------------------------
-def _white_run(img, at, centre, direction, limit_px: int) -> float:
-    """Pixels from the centre along ``direction`` (data) until the white line ends (the curve's halo)."""
+def _line_reach(img, at, centre, direction, color, limit_px: int) -> float:
+    """How far (data units) the line of ``color`` (RGB) reaches from the centre along ``direction``
+    before the curve's dark halo ends it."""
     c = np.asarray(at(*centre), dtype=float)
     tip = np.asarray(at(*(np.asarray(centre) + direction)), dtype=float)
     step = (tip - c) / np.linalg.norm(tip - c)
     last = 0
     for k in range(MARKERS_PX, limit_px):      # from outside the head and start markers
         col, row = np.round(c + k * step).astype(int)
-        if (img[row - 1:row + 2, col - 1:col + 2].min(axis=2) >= 235).any():   # on the 1-2 px white line
+        near = np.abs(img[row - 1:row + 2, col - 1:col + 2] - np.asarray(color)).max(axis=2) <= 40
+        if near.any():                              # on the 1.5-2 px line (3 x 3: the ray may graze it)
             last = k
         elif k > last + 3 and last > 0:
             break
@@ -133,7 +135,7 @@ def test_the_head_ellipse_has_its_axes_along_the_eigenvectors(qtbot, make_app):
     land = LandscapeSpec("ravine", params={"condition": 4.0, "angle": 30.0}, bounds=((-2.0, 2.0), (-2.0, 2.0)),
                          resolution=80)
     head = (0.6, -0.4)
-    w, features = make_app(_scene(land, [RunSpec("gd", {"lr": 0.001}, start=head)],
+    w, features = make_app(_scene(land, [RunSpec("gd", {"lr": 0.001}, start=head, color="#E69F00")],
                                   view=ViewSpec(mode="2d", contour_levels=0)))
     cv = features["curvature"]
     cv.set_shown("cursor", False)
@@ -149,7 +151,7 @@ def test_the_head_ellipse_has_its_axes_along_the_eigenvectors(qtbot, make_app):
     img, at = _map_pixels(w)
     px = size / np.linalg.norm(np.subtract(at(*(np.add(head, e1 * size))), at(*head)))   # data units per pixel
     for direction, semi in ((e1, size), (-e1, size), (e2, size / 2), (-e2, size / 2)):
-        reach = _white_run(img, at, head, direction, limit_px=200)
+        reach = _line_reach(img, at, head, direction, (0xE6, 0x9F, 0x00), limit_px=200)
         assert abs(reach - semi) <= 3 * px, (direction, reach, semi)
     assert cv.head_label.isVisible() and "λmin 2  λmax 8  κ 4" in cv.head_label.textItem.toPlainText()
 
@@ -165,10 +167,10 @@ def test_a_saddle_under_the_cursor_is_a_hyperbola_with_falling_branches(qtbot, m
     assert c.kind == "saddle" and c.lambda_min < 0 < c.lambda_max
     expected = np.linalg.eigvalsh(w.race.landscape.hessian(np.array(c.point)))
     np.testing.assert_allclose(c.eigenvalues, expected, rtol=1e-12)
-    assert len(cv._items["rising"].getData()[0]) and len(cv._items["falling"].getData()[0])
+    assert len(cv.cursor_items.items["rising"].getData()[0]) and len(cv.cursor_items.items["falling"].getData()[0])
     assert f"λmin {expected[0]:.3g}".replace("-", "−") in cv.cursor_label.textItem.toPlainText()
     cv.set_shown("cursor", False)
-    assert not cv.cursor_label.isVisible() and len(cv._items["rising"].getData()[0]) == 0
+    assert not cv.cursor_label.isVisible() and len(cv.cursor_items.items["rising"].getData()[0]) == 0
 
 
 def test_the_curves_lie_on_the_3d_surface_too(qtbot, make_app):

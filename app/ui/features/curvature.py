@@ -30,6 +30,7 @@ from app.ui.views.curvature_layer import CurvatureLayer
 from app.ui.views.surface_view import MARKER_GL_OPTIONS
 from app.ui.window.host import Host
 
+CURSOR_COLOR = "#FFFFFF"   # the heads' curves take their runs' colours
 SIZE = 0.09          # the widest semi-axis of a drawn curve, as a fraction of the map's visible width
 DASH_PX = (9.0, 6.0)  # dash and gap of the falling branches, pixels
 LIFT = 0.1           # the 3-D curves float this far above the surface (world units)
@@ -66,6 +67,46 @@ def _segments(poly: np.ndarray, dashed: bool) -> np.ndarray:
     return np.stack([a[keep], b[keep]], axis=1).reshape(-1, 2)
 
 
+class CurveItems:
+    """One colour's curves on the map: solid (rising) and dashed (falling) lines, the axes, their halos."""
+
+    NAMES = (("halo", 24), ("dashed_halo", 24), ("axes", 25), ("falling", 26), ("rising", 27))
+
+    def __init__(self, plot: pg.PlotItem, color: str) -> None:
+        self.color = color
+        self.items: dict[str, pg.PlotCurveItem] = {}
+        for name, z in self.NAMES:
+            self.items[name] = it = pg.PlotCurveItem(connect="finite")
+            it.setZValue(z)
+            plot.addItem(it)
+
+    def set_look(self, th: theme.Theme, width: float, color: str | None = None) -> None:
+        self.color = color or self.color
+        halo = width + 3
+        self.items["halo"].setPen(pg.mkPen(th.halo, width=halo))
+        self.items["dashed_halo"].setPen(_dashed(th.halo, halo))
+        self.items["rising"].setPen(pg.mkPen(self.color, width=width))
+        self.items["falling"].setPen(_dashed(self.color, width))
+        self.items["axes"].setPen(pg.mkPen(self.color, width=width * 0.75))
+
+    def set_sketch(self, s: Sketch | None, bounds) -> np.ndarray:
+        """Draw ``s`` (None: nothing); returns its GL 'lines' segment pairs (k, 2)."""
+        parts = {"rising": [], "falling": [], "axes": []} if s is None else {
+            "rising": s.rising, "falling": s.falling, "axes": s.axes}
+        polys = {name: _joined(lines, bounds) for name, lines in parts.items()}
+        polys["halo"] = np.concatenate([polys["rising"], polys["axes"]])
+        polys["dashed_halo"] = polys["falling"]
+        for name, poly in polys.items():
+            it = self.items[name]
+            it.setData(poly[:, 0], poly[:, 1], connect="finite") if len(poly) else it.setData([], [])
+        return np.concatenate([_segments(polys["rising"], False), _segments(polys["falling"], True),
+                               _segments(polys["axes"], False)])
+
+    def remove(self, plot: pg.PlotItem) -> None:
+        for it in self.items.values():
+            plot.removeItem(it)
+
+
 class Curvature(QObject):
     """The curvature overlay, the lr-bound mark and the curvature colouring (made by install(host))."""
 
@@ -82,12 +123,9 @@ class Curvature(QObject):
         self.actions: dict[str, QAction] = {}
         self.color_actions: dict[str, QAction] = {}
         self.layer = CurvatureLayer(host.contour_view)
-        plot = host.contour_view.plot
-        self._items: dict[str, pg.PlotCurveItem] = {}
-        for name, z in (("halo", 24), ("dashed_halo", 24), ("axes", 25), ("falling", 26), ("rising", 27)):
-            self._items[name] = it = pg.PlotCurveItem(connect="finite")
-            it.setZValue(z)
-            plot.addItem(it)
+        plot = self._plot = host.contour_view.plot
+        self.cursor_items = CurveItems(plot, CURSOR_COLOR)    # the cursor's curve in white,
+        self.head_items: list[CurveItems] = []                # each head's in its run's colour
         self.cursor_label = pg.TextItem(anchor=(0, 1))
         self.head_label = pg.TextItem(anchor=(0, 0))
         for it in (self.cursor_label, self.head_label):
@@ -104,13 +142,8 @@ class Curvature(QObject):
     def apply_look(self, th: theme.Theme, presentation: bool) -> None:
         self.theme = th
         self.width = 3.5 if presentation else 2.0
-        light = "#FFFFFF"
-        halo = self.width + 3
-        self._items["halo"].setPen(pg.mkPen(th.halo, width=halo))
-        self._items["dashed_halo"].setPen(_dashed(th.halo, halo))
-        self._items["rising"].setPen(pg.mkPen(light, width=self.width))
-        self._items["falling"].setPen(_dashed(light, self.width))
-        self._items["axes"].setPen(pg.mkPen(light, width=self.width * 0.75))
+        for items in [self.cursor_items, *self.head_items]:
+            items.set_look(th, self.width)
         font = self.cursor_label.textItem.font()
         font.setPointSize(18 if presentation else 11)
         for it in (self.cursor_label, self.head_label):
@@ -212,50 +245,51 @@ class Curvature(QObject):
         if race is None or grid is None:
             return
         size = self._size()
-        sketches: list[Sketch] = []
         self.cursor_curvature = None
         if self.show_cursor and self.cursor is not None:
-            self.cursor_curvature = c = self._curvature(self.cursor)
-            if c is not None:
-                sketches.append(sketch(c, size))
+            self.cursor_curvature = self._curvature(self.cursor)
         self.head_curvature = {}
         row = self.host.selected_row
         if self.show_heads:
             for i, tr in enumerate(race.runs):
-                if tr.diverged_at is None:
-                    c = self._curvature(tr.head)
-                    if c is not None:
-                        self.head_curvature[i] = c
-                        sketches.append(sketch(c, size))
-        self._draw(sketches, grid.bounds)
+                c = self._curvature(tr.head) if tr.diverged_at is None else None
+                if c is not None:
+                    self.head_curvature[i] = c
+        self._draw(race, size, grid.bounds)
         self._label_cursor()
         self._label_head(race, row)
         self._mark_slider(race, row)
 
-    def _draw(self, sketches: list[Sketch], bounds) -> None:
-        rising = _joined([p for s in sketches for p in s.rising], bounds)
-        falling = _joined([p for s in sketches for p in s.falling], bounds)
-        axes = _joined([p for s in sketches for p in s.axes], bounds)
-        halo = np.concatenate([rising, axes])
-        for name, poly in (("rising", rising), ("falling", falling), ("axes", axes), ("halo", halo),
-                           ("dashed_halo", falling)):
-            it = self._items[name]
-            it.setData(poly[:, 0], poly[:, 1], connect="finite") if len(poly) else it.setData([], [])
-        self._draw_3d(rising, falling, axes)
+    def _draw(self, race, size: float, bounds) -> None:
+        runs = race.runs if self.show_heads else []
+        while len(self.head_items) < len(runs):
+            self.head_items.append(CurveItems(self._plot, CURSOR_COLOR))
+            self.head_items[-1].set_look(self.theme, self.width)
+        while len(self.head_items) > len(runs):
+            self.head_items.pop().remove(self._plot)
+        c = self.cursor_curvature
+        segments = [(self.cursor_items.set_sketch(sketch(c, size) if c is not None else None, bounds), CURSOR_COLOR)]
+        for i, (items, tr) in enumerate(zip(self.head_items, runs, strict=True)):
+            if items.color != tr.color:
+                items.set_look(self.theme, self.width, tr.color)
+            c = self.head_curvature.get(i)
+            segments.append((items.set_sketch(sketch(c, size) if c is not None else None, bounds), tr.color))
+        self._draw_3d(segments)
 
-    def _draw_3d(self, rising, falling, axes) -> None:
+    def _draw_3d(self, segments: list[tuple[np.ndarray, str]]) -> None:
         sv = self.host.surface_view
         if sv.grid is None or self._closed:
             return
-        seg = np.concatenate([_segments(rising, False), _segments(falling, True), _segments(axes, False)])
+        seg = np.concatenate([s for s, _ in segments])
         if len(seg) == 0:
             self._gl.setData(pos=np.zeros((0, 3)))
         else:
+            colors = np.concatenate([np.tile(theme.rgba_float(color), (len(s), 1)) for s, color in segments])
             with np.errstate(all="ignore"):
                 z = np.asarray(self.host.race.landscape.value(seg), dtype=np.float64)
             ok = np.isfinite(z).reshape(-1, 2).all(axis=1).repeat(2)
             pos = sv.world(seg[ok], z[ok], lift=LIFT)
-            self._gl.setData(pos=pos, color=(1.0, 1.0, 1.0, 1.0), width=self.width + 1)
+            self._gl.setData(pos=pos, color=colors[ok], width=self.width + 1)
         sv.gl.update()
 
     def _label_cursor(self) -> None:

@@ -233,8 +233,9 @@ class Curvature(QObject):
         try:
             with np.errstate(all="ignore"):
                 return local_curvature(race.landscape, point)
-        except (ValueError, AttributeError, NotImplementedError, ArithmeticError):
-            return None          # no finite Hessian there (a diverged head, an undefined region)
+        except (ValueError, AttributeError, NotImplementedError, ArithmeticError, RuntimeError):
+            return None          # no finite Hessian there (a diverged head, an undefined region),
+                                 # or a CIFAR-10 slice's worker pool already shut down at exit
 
     def _size(self) -> float:
         (x0, x1), (y0, y1) = self.host.contour_view.plot.getViewBox().viewRange()
@@ -242,7 +243,7 @@ class Curvature(QObject):
 
     def update(self) -> None:
         race, grid = self.host.race, self.host.grid
-        if race is None or grid is None:
+        if race is None or grid is None or self._closed:
             return
         size = self._size()
         self.cursor_curvature = None
@@ -313,20 +314,17 @@ class Curvature(QObject):
         self._place(self.head_label, c.point, below=True)
 
     def _place(self, label: pg.TextItem, point, below: bool) -> None:
-        """Beside the curve around ``point``: right of it if it fits in the view, else left,
-        else against the view's nearer edge."""
+        """Centred over the curve around ``point`` (under it for a head: lecture mode's run names
+        sit beside the heads), kept inside the view."""
         vb = self.host.contour_view.plot.getViewBox()
-        (x0, x1), _ = vb.viewRange()
-        px = abs(vb.viewPixelSize()[0])
-        width = label.textItem.boundingRect().width() * px
-        x, y, gap = float(point[0]), float(point[1]), self._size() * 1.15
-        if x + gap + width <= x1:
-            left = x + gap
-        elif x - gap - width >= x0:
-            left = x - gap - width
-        else:      # no room beside the curve: over it (under it for the head's label)
-            left = min(max(x - width / 2, x0), x1 - width)
-            y += -gap if below else gap
+        (x0, x1), (y0, y1) = vb.viewRange()
+        px, py = (abs(v) for v in vb.viewPixelSize())
+        rect = label.textItem.boundingRect()
+        width, height = rect.width() * px, rect.height() * py
+        gap = self._size() * 1.05
+        left = min(max(float(point[0]) - width / 2, x0), x1 - width)
+        y = float(point[1]) - gap if below else float(point[1]) + gap
+        y = min(max(y, y0 + height), y1) if below else min(max(y, y0), y1 - height)
         label.setAnchor((0.0, 0.0 if below else 1.0))
         label.setPos(left, y)
         label.show()

@@ -306,3 +306,17 @@ def test_every_shortcut_is_one_action_and_the_help_sheet_lists_the_new_ones(qtbo
     for words in ("Curvature ellipses", "Curvature at the cursor", "Cycle the 2-D map"):
         assert words in text
     sheet.close()
+
+
+def test_a_redrawn_surface_keeps_its_colouring_and_gives_the_loss_back_in_its_new_look(qtbot, make_app):
+    land = LandscapeSpec("rosenbrock", resolution=60)
+    w, features = make_app(_scene(land, [RunSpec("gd", {"lr": 0.001}, start=(-1.5, 2.0))]))
+    cv = features["curvature"]
+    assert cv.set_color_by("lambda_min")
+    was_log = w.grid.log
+    w.act_log.trigger()                                        # L: the surface is sampled and drawn again
+    assert w.grid.log is not was_log and cv.layer.field is not None and cv.layer.field.mode == "lambda_min"
+    assert "λmin" in w.contour_view.colorbar.getAxis("right").label.toPlainText()
+    assert cv.set_color_by("loss")
+    assert w.contour_view.colorbar.getAxis("right").labelText == ("log₁₀(f − f_min)" if w.grid.log else "f(x, y)")
+    np.testing.assert_allclose(w.contour_view.image.image, w.grid.g_shown.astype(np.float32))

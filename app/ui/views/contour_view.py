@@ -6,7 +6,6 @@ when the surface changes. Each frame, only the trajectory items get setData.
 """
 from __future__ import annotations
 
-import html
 import weakref
 
 import numpy as np
@@ -100,7 +99,6 @@ class ContourView(QWidget):
         super().__init__(parent)
         self.theme = th
         self.grid: SurfaceGrid | None = None
-        self._loss_look = None    # (colour map, colour-bar label) of the loss while set_field shows another field
         self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
         self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
         self.plot_widget = pg.PlotWidget(viewBox=_MapViewBox(self))
@@ -221,7 +219,6 @@ class ContourView(QWidget):
     def set_surface(self, grid: SurfaceGrid, colormap: str = "viridis", contour_levels: int = 20,
                     minima=()) -> None:
         self.grid = grid
-        self._loss_look = None     # a new surface is coloured by its loss (set_field may colour it otherwise)
         (x0, x1), (y0, y1) = grid.bounds
         cmap = colormaps.get(colormap)
         self.image.setImage(grid.g_shown.astype(np.float32), levels=(grid.g_lo, grid.g_hi))
@@ -240,38 +237,6 @@ class ContourView(QWidget):
         self.plot.getViewBox().setLimits(xMin=x0 - 2 * span, xMax=x1 + 2 * span,
                                          yMin=y0 - 2 * span, yMax=y1 + 2 * span)
         self.fit_view()
-
-    def set_field(self, values, levels, colormap: pg.ColorMap, label: str) -> None:
-        """Colour the map by ``values`` (the grid's shape; NaN cells hatched as undefined) over
-        ``levels`` (lo, hi) in ``colormap``, the colour bar saying ``label``; the loss's contour
-        lines stay. clear_field() shows the loss again."""
-        values = np.asarray(values, dtype=np.float32)
-        if self.grid is None or values.shape != self.grid.g.shape:
-            raise ValueError(f"a field of the map's shape is needed, got {values.shape}")
-        if self._loss_look is None:
-            self._loss_look = (self.colorbar.colorMap(), self.colorbar.getAxis("right").labelText)
-        self.image.setImage(values, levels=levels)
-        self.colorbar.setColorMap(colormap)
-        self.colorbar.setLevels(levels)
-        self._bar_label(label)
-        self.undefined_hatch.setVisible(bool(np.isnan(values).any()))
-
-    def clear_field(self) -> None:
-        """Back to the loss's colours after set_field."""
-        if self._loss_look is None or self.grid is None:
-            return
-        (cmap, label), grid = self._loss_look, self.grid
-        self._loss_look = None
-        self.image.setImage(grid.g_shown.astype(np.float32), levels=(grid.g_lo, grid.g_hi))
-        self.colorbar.setColorMap(cmap)
-        self.colorbar.setLevels((grid.g_lo, grid.g_hi))
-        self._bar_label(label)
-        self.undefined_hatch.setVisible(grid.undefined is not None)
-
-    def _bar_label(self, label: str) -> None:
-        axis = self.colorbar.getAxis("right")
-        axis.setLabel(html.escape(label, quote=False))   # the axis reads its label as HTML: "< 0" is text
-        axis.resizeEvent()     # pyqtgraph centres a label only on a resize: a longer one ran off the top
 
     def fit_view(self) -> None:
         """Show the whole map again (after a pan or zoom)."""

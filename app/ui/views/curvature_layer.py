@@ -6,6 +6,8 @@ place (ContourView.set_field); the loss's contour lines stay, and a dashed line 
 """
 from __future__ import annotations
 
+import html
+
 import contourpy
 import numpy as np
 import pyqtgraph as pg
@@ -30,11 +32,17 @@ def zero_line(field: CurvatureField, grid: SurfaceGrid) -> np.ndarray:
 
 
 class CurvatureLayer:
-    """Colours ``view`` by a curvature field, or gives it back its loss colours."""
+    """Colours ``view`` by a curvature field, or gives it back its loss colours.
+
+    The field takes the heatmap's place (view.image) and its colour bar; the view's own
+    set_surface puts the loss back whenever the surface is redrawn, so the layer only
+    restores the loss itself while the surface it coloured is still the one shown.
+    """
 
     def __init__(self, view: ContourView) -> None:
         self.view = view
         self.field: CurvatureField | None = None
+        self._loss_look = None     # (grid, colour map, colour-bar label) of the loss the field covers
         self.boundary = pg.PlotDataItem(connect="finite")
         self.boundary.setZValue(-4)      # over the contour lines, under the runs
         view.plot.addItem(self.boundary)
@@ -53,13 +61,42 @@ class CurvatureLayer:
         self.show_field(None if mode == "loss" else self.compute(landscape, grid, mode))
 
     def show_field(self, field: CurvatureField | None) -> None:
-        self.field = field
         view = self.view
         if field is None or view.grid is None:
-            view.clear_field()
+            self.field = None
+            self._show_loss()
             self.boundary.clear()
             return
+        values = np.asarray(field.values, dtype=np.float32)
+        if values.shape != view.grid.g.shape:
+            raise ValueError(f"a field of the map's shape {view.grid.g.shape} is needed, got {values.shape}")
+        look = self._loss_look
+        if look is None or look[0] is not view.grid:      # the loss is what the view shows now
+            self._loss_look = (view.grid, view.colorbar.colorMap(), view.colorbar.getAxis("right").labelText)
+        self.field = field
         cmap = colormaps.diverging() if field.diverging else colormaps.get(RATIO_COLORMAP)
-        view.set_field(field.values, field.levels, cmap, field.label)
+        view.image.setImage(values, levels=field.levels)
+        view.colorbar.setColorMap(cmap)
+        view.colorbar.setLevels(field.levels)
+        self._bar_label(html.escape(field.label, quote=False))   # the axis reads its label as HTML: "< 0" is text
+        view.undefined_hatch.setVisible(bool(np.isnan(values).any()))
         line = zero_line(field, view.grid)
         self.boundary.setData(line[:, 0], line[:, 1], connect="finite") if len(line) else self.boundary.clear()
+
+    def _show_loss(self) -> None:
+        """The loss's colours again, unless the view has drawn a new surface (in its loss) since."""
+        look, self._loss_look = self._loss_look, None
+        grid = self.view.grid
+        if look is None or look[0] is not grid:
+            return
+        view = self.view
+        view.image.setImage(grid.g_shown.astype(np.float32), levels=(grid.g_lo, grid.g_hi))
+        view.colorbar.setColorMap(look[1])
+        view.colorbar.setLevels((grid.g_lo, grid.g_hi))
+        self._bar_label(look[2])
+        view.undefined_hatch.setVisible(grid.undefined is not None)
+
+    def _bar_label(self, label: str) -> None:
+        axis = self.view.colorbar.getAxis("right")
+        axis.setLabel(label)
+        axis.resizeEvent()     # pyqtgraph centres a label only on a resize: a longer one ran off the top

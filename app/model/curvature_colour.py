@@ -13,15 +13,18 @@ so it is read beside the λmin = 0 line the view draws. Qt-free.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .curvature import FloatArray, curvature_map
+from .curvature import CurvatureMap, FloatArray, curvature_map
 from .limits import COLOR_BY
 
 CLIP_PERCENTILE = 98.0
+ROW_CHUNK_POINTS = 2048   # a slow surface's Hessian is taken about this many grid points at a time
+Progress = Callable[[float, str], object]
 LABELS = {"loss": "loss", "lambda_min": "λmin", "curvature_ratio": "|λmin/λmax|"}
 COLOUR_BAR = {"lambda_min": "λmin of ∇²f  (< 0: saddle, maximum)",
               "curvature_ratio": "|λmin/λmax| (Li et al. 2018)"}
@@ -46,19 +49,43 @@ def check_color_by(mode: Any) -> str:
     return str(mode)
 
 
-def curvature_field(f: Any, xs: Any, ys: Any, mode: str, undefined: Any = None) -> CurvatureField:
+def _map_in_rows(f: Any, xs: Any, ys: Any, progress: Progress | None,
+                 cancel: Callable[[], bool] | None) -> CurvatureMap | None:
+    """curvature_map a few rows at a time, saying how far it got (None once cancelled)."""
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    rows = max(1, ROW_CHUNK_POINTS // max(len(xs), 1))
+    parts = []
+    for a in range(0, len(ys), rows):
+        if cancel is not None and cancel():
+            return None
+        parts.append(curvature_map(f, xs, ys[a:a + rows]))
+        if progress is not None:
+            progress(min(a + rows, len(ys)) / len(ys), "the Hessian over the map")
+    return CurvatureMap(*(np.concatenate([getattr(p, k) for p in parts]) for k in ("lambda_min", "lambda_max", "ratio")))
+
+
+def curvature_field(f: Any, xs: Any, ys: Any, mode: str, undefined: Any = None,
+                    progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> CurvatureField | None:
     """The curvature field ``mode`` of landscape f on the grid np.meshgrid(xs, ys).
 
     ``undefined`` (ny, nx) marks cells where f itself has no value: they stay undefined
     (NaN), as do cells where the Hessian is not finite. A surface without a Hessian
-    raises ValueError.
+    raises ValueError. With ``progress(fraction, message)`` or ``cancel()`` (a slow
+    surface, in a background job) it works a few rows at a time, and gives None once
+    cancelled.
     """
     mode = check_color_by(mode)
     if mode == "loss":
         raise ValueError("color_by 'loss' is the loss itself, not a curvature field")
     if not callable(getattr(f, "hessian", None)):
         raise ValueError(f"{getattr(f, 'title', 'this surface')} has no Hessian to colour the map by")
-    cm = curvature_map(f, xs, ys)
+    if progress is None and cancel is None:
+        cm = curvature_map(f, xs, ys)
+    else:
+        chunked = _map_in_rows(f, xs, ys, progress, cancel)
+        if chunked is None:
+            return None
+        cm = chunked
     bad = ~(np.isfinite(cm.lambda_min) & np.isfinite(cm.lambda_max))
     if undefined is not None:
         bad |= np.asarray(undefined, dtype=bool)

@@ -133,3 +133,16 @@ def test_a_scene_keeps_its_colouring_and_refuses_an_unknown_one():
     d["view"]["color_by"] = "curvature"
     with pytest.raises(scene_io.SceneError, match="color_by"):
         scene_io.scene_from_dict(d)
+
+
+def test_a_slow_surface_field_comes_in_rows_with_progress_and_stops_when_cancelled():
+    f = landscapes.get("saddle")
+    xs, ys = np.linspace(-1, 1, 300), np.linspace(-1, 1, 40)        # 2048 points a chunk: 6 rows each
+    seen = []
+    field = curvature_field(f, xs, ys, "lambda_min", progress=lambda fr, _m: seen.append(fr))
+    whole = curvature_field(f, xs, ys, "lambda_min")
+    np.testing.assert_array_equal(field.values, whole.values)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == 7
+    calls = []
+    assert curvature_field(f, xs, ys, "lambda_min", cancel=lambda: calls.append(1) or len(calls) > 2) is None
+    assert len(calls) == 3

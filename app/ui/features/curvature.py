@@ -176,8 +176,10 @@ class Curvature(QObject):
         landscape = race.landscape
         if kind_of(race.scene.landscape).slow:    # a CIFAR-10 slice: its Hessian grid takes a while
             started = self.host.jobs.run(f"colouring by {LABELS[mode]}",
-                                         lambda _progress, _cancel: self.layer.compute(landscape, grid, mode),
-                                         self._field_ready, on_failed=self._field_failed)
+                                         lambda progress, cancel: self.layer.compute(landscape, grid, mode,
+                                                                                     progress, cancel),
+                                         self._field_ready, on_failed=self._field_failed,
+                                         on_cancelled=lambda: self._field_failed("cancelled"))
             if not started:
                 self._field_failed("another job is running; choose the colouring again after it")
             return started
@@ -196,7 +198,8 @@ class Curvature(QObject):
 
     def _field_ready(self, field) -> None:
         race = self.host.race
-        if race is not None and race.scene.view.color_by == field.mode and self.host.grid is not None:
+        if field is not None and race is not None and race.scene.view.color_by == field.mode \
+                and self.host.grid is not None:
             try:
                 self.layer.show_field(field)
             except ValueError as e:       # the surface changed meanwhile

@@ -51,9 +51,10 @@ class CurvatureLayer:
     def set_theme(self, th: theme.Theme) -> None:
         self.boundary.setPen(pg.mkPen(th.foreground, width=2.0, style=Qt.PenStyle.DashLine))
 
-    def compute(self, landscape, grid: SurfaceGrid, mode: str) -> CurvatureField:
-        """The field (slow surfaces: call this off the GUI thread, then show_field)."""
-        return curvature_field(landscape, grid.xs, grid.ys, mode, grid.undefined)
+    @staticmethod
+    def compute(landscape, grid: SurfaceGrid, mode: str, progress=None, cancel=None) -> CurvatureField | None:
+        """The field (slow surfaces: off the GUI thread with progress and cancel, then show_field)."""
+        return curvature_field(landscape, grid.xs, grid.ys, mode, grid.undefined, progress, cancel)
 
     def show(self, landscape, grid: SurfaceGrid, mode: str) -> None:
         """Colour by ``mode`` ("loss" gives the loss back); ValueError (nothing changed) if the

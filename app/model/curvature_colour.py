@@ -60,7 +60,7 @@ def _map_in_rows(f: Any, xs: Any, ys: Any, progress: Progress | None,
             return None
         parts.append(curvature_map(f, xs, ys[a:a + rows]))
         if progress is not None:
-            progress(min(a + rows, len(ys)) / len(ys), "the Hessian over the map")
+            progress(min(a + rows, len(ys)) / len(ys), "")   # the bar says what: no status line per chunk
     return CurvatureMap(*(np.concatenate([getattr(p, k) for p in parts]) for k in ("lambda_min", "lambda_max", "ratio")))
 
 

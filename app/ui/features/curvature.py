@@ -4,8 +4,8 @@ gradient descent's lr bound 2/λmax on the lr slider, and the 2-D map coloured b
 - The cursor's ellipse (Shift+H) and the heads' ellipses (H): the level curve of the local
   quadratic ½ dᵀHd (app.model.curvature_sketch), solid where it rises, dashed where it falls,
   with its axes along the eigenvectors, in the map's data coordinates and as a line on the
-  3-D surface. The cursor's λmin, λmax and κ are written beside it, the selected run's at
-  its head.
+  3-D surface (the cursor's white, each head's in its run's colour). The cursor's λmin, λmax
+  and κ are written over its curve, the selected run's under its head.
 - The selected run's lr slider marks 2/λmax at its head and says when lr is past it, for the
   solvers whose bound it is (gd, sgd, momentum-free momentum and Nesterov).
 - View → Colour 2-D map (K cycles): loss, λmin or |λmin/λmax|, saved in the scene's view
@@ -31,7 +31,7 @@ from app.ui.views.surface_view import MARKER_GL_OPTIONS
 from app.ui.window.host import Host
 
 CURSOR_COLOR = "#FFFFFF"   # the heads' curves take their runs' colours
-SIZE = 0.09          # the widest semi-axis of a drawn curve, as a fraction of the map's visible width
+SIZE = 0.09          # the widest semi-axis of a drawn curve, as a fraction of the map's visible span
 DASH_PX = (9.0, 6.0)  # dash and gap of the falling branches, pixels
 LIFT = 0.1           # the 3-D curves float this far above the surface (world units)
 BOUND_TIP = (f"2/λmax at the run's head: on the local quadratic, gradient descent with a larger lr "

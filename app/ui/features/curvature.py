@@ -306,7 +306,8 @@ class Curvature(QObject):
 
     def _label_head(self, race, row: int) -> None:
         c = self.head_curvature.get(row)
-        if c is None:
+        (x0, x1), (y0, y1) = self.host.grid.bounds
+        if c is None or not (x0 <= c.point[0] <= x1 and y0 <= c.point[1] <= y1):   # off the map: no label
             self.head_label.hide()
             return
         text = curvature_text(c)

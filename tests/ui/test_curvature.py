@@ -84,7 +84,7 @@ def test_the_past_the_bound_note_appears_exactly_when_lr_is_above_it(qtbot, make
         slider = w.runs_panel.slider("lr")               # remade or kept: ask again
         assert w.race.runs[0].solver.hyper["lr"] == float(typed)
         assert (WARNING in slider.note.text()) is past, typed
-        assert (WARNING in cv.head_label.textItem.toPlainText()) is past, typed
+        assert (feature.HEAD_WARNING in cv.head_label.textItem.toPlainText()) is past, typed
         assert cv.bound.value == pytest.approx(0.01, rel=1e-12) and cv.bound.past is past
 
 

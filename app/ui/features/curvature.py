@@ -13,6 +13,8 @@ gradient descent's lr bound 2/λmax on the lr slider, and the 2-D map coloured b
 """
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
@@ -25,6 +27,7 @@ from app.model.curvature_sketch import BOUND_SOLVERS_TEXT, WARNING, Sketch, curv
 from app.model.landscape_kinds import kind_of
 from app.model.limits import COLOR_BY
 from app.ui.common import theme
+from app.ui.common.widgets import MARK_COLOR
 from app.ui.views.clip import clip_path
 from app.ui.views.curvature_layer import CurvatureLayer
 from app.ui.views.surface_view import MARKER_GL_OPTIONS
@@ -34,6 +37,7 @@ CURSOR_COLOR = "#FFFFFF"   # the heads' curves take their runs' colours
 SIZE = 0.09          # the widest semi-axis of a drawn curve, as a fraction of the map's visible span
 DASH_PX = (9.0, 6.0)  # dash and gap of the falling branches, pixels
 LIFT = 0.1           # the 3-D curves float this far above the surface (world units)
+HEAD_WARNING = "lr > 2/λmax: diverges on a quadratic"   # the slider's note says it in full
 BOUND_TIP = (f"2/λmax at the run's head: on the local quadratic, gradient descent with a larger lr "
              f"diverges. It is the bound of {BOUND_SOLVERS_TEXT} (weight decay λ adds λ to λmax); "
              "adaptive solvers and Newton rescale the step, so no mark is shown for them.")
@@ -310,11 +314,11 @@ class Curvature(QObject):
         if c is None or not (x0 <= c.point[0] <= x1 and y0 <= c.point[1] <= y1):   # off the map: no label
             self.head_label.hide()
             return
-        text = curvature_text(c)
+        text = html.escape(curvature_text(c))
         bound = lr_bound(race.runs[row].spec.solver, dict(race.runs[row].solver.hyper), c)
         if bound is not None and bound.past:
-            text += f"\n{WARNING}"
-        self.head_label.setText(text)
+            text += f"<br><b style='color:{MARK_COLOR}'>{html.escape(HEAD_WARNING)}</b>"
+        self.head_label.setHtml(f"<span style='white-space:pre'>{text}</span>")
         self._place(self.head_label, c.point, below=True)
 
     def _place(self, label: pg.TextItem, point, below: bool) -> None:
@@ -326,7 +330,7 @@ class Curvature(QObject):
         rect = label.textItem.boundingRect()
         width, height = rect.width() * px, rect.height() * py
         gap = self._size() * 1.05
-        left = min(max(float(point[0]) - width / 2, x0), x1 - width)
+        left = max(min(float(point[0]) - width / 2, x1 - width), x0)   # wider than the view: from its left
         y = float(point[1]) - gap if below else float(point[1]) + gap
         y = min(max(y, y0 + height), y1) if below else min(max(y, y0), y1 - height)
         label.setAnchor((0.0, 0.0 if below else 1.0))

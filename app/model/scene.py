@@ -41,6 +41,7 @@ from .limits import (
     MAX_STEPS,
     MAX_TITLE_CHARS,
     MIN_RESOLUTION,
+    ColorBy,
     ViewMode,
 )
 
@@ -222,6 +223,9 @@ class ViewSpec:
     2-D contours, or only the data view of a toy classifier ("data")."""
     colormap: Annotated[Text, Field(max_length=MAX_LABEL_CHARS)] = "viridis"
     """"viridis", "cividis", ..."""
+    color_by: ColorBy = "loss"
+    """What colours the 2-D map: the loss, the Hessian's λmin (blue where negative: a saddle or
+    maximum region) or |λmin/λmax| (Li et al. 2018); the contour lines stay the loss's."""
     log_z: Annotated[bool, Strict()] | None = None
     """Logarithmic height; null: follow the landscape's log_scale."""
     contour_levels: Annotated[int, Field(ge=0, le=MAX_CONTOUR_LEVELS), Strict(), WHOLE] = 20

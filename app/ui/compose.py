@@ -16,6 +16,7 @@ from app.ui.features import (
     annotations,
     cifar_panel,
     cifar_training,
+    curvature,
     export_dialog,
     help,
     landmarks,
@@ -32,6 +33,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("annotations", annotations.install),      # G / V / U / E overlays
     ("lr_inset", lr_inset.install),            # I: each run's lr(t) over the map (schedules)
     ("landmarks", landmarks.install),          # W_init, W*, W_random marked on a CIFAR-10 plane
+    ("curvature", curvature.install),          # H / Shift+H local quadratics, 2/λmax on the lr slider, K colouring
     ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
     ("cifar_training", cifar_training.install),  # CIFAR-10 → Training race… (after the CIFAR-10 menu)

@@ -72,7 +72,8 @@ class SceneRenderer:
         try:
             self.surface = Surface3D(self.theme, grid, race.landscape, vspec, camera) \
                 if view in ("both", "3d") else None
-            self.contour = Contour2D(self.theme, grid, vspec, minima, axis_names(race.landscape)) \
+            self.contour = Contour2D(self.theme, grid, vspec, minima, axis_names(race.landscape),
+                                     race.landscape) \
                 if view in ("both", "2d") else None
             if self.contour is not None:     # a CIFAR-10 plane's W_init, W*, W_random, as on screen
                 LandmarkMarks(self.contour.plot, self.theme).set_landmarks(getattr(race.landscape, "landmarks", {}))

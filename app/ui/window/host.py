@@ -45,6 +45,7 @@ from app.ui.common.jobs import JobRunner
 from app.ui.window import docks
 
 if TYPE_CHECKING:
+    from app.ui.common.widgets import ParamSlider
     from app.ui.views.contour_view import ContourView
     from app.ui.views.plots_view import PlotsView
     from app.ui.views.surface_grid import SurfaceGrid
@@ -191,6 +192,11 @@ class Host(QObject):
     def selected_row(self) -> int:
         """The selected run's row in race.runs (-1 if none)."""
         return self._w.runs_panel.current
+
+    def run_slider(self, key: str) -> ParamSlider | None:
+        """The Runs panel's slider of parameter ``key`` for the selected run (remade when the
+        selection or the solver changes: ask again rather than keep it)."""
+        return self._w.runs_panel.slider(key)
 
     @property
     def scene_name(self) -> str | None:

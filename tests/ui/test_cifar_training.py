@@ -230,3 +230,23 @@ def test_maps_are_square_only_where_the_plane_keeps_distances():
     assert ok and note == "  (89.4° apart)"
     assert square_axes(view([1, 0], [0, 2]))[0] is False                          # unequal lengths
     assert square_axes(view([1, 0], [0.6, 0.8]))[0] is False                      # far from ⊥
+
+
+def test_the_loss_box_sets_the_race_loss_and_shows_a_scene_loss(training, qtbot):
+    from landscapes.cifar import loss_and_grad
+
+    _, _, win = training
+    assert win.loss_box.values() == {"loss": "softmax", "reg": "l2", "strength": 5e3}
+    win.loss_box.loss.setCurrentText("svm")
+    win.loss_box.reg.setCurrentText("l1")                 # L1 takes its own default strength
+    assert win._dirty and "next Start or Reset" in win.status.text()
+    win.reset()
+    qtbot.waitUntil(lambda: not win._dirty, timeout=WAIT)
+    race = win.race
+    assert (race.loss, race.reg, race.strength) == ("svm", "l1", 5.0)
+    # the race's recorded full-batch loss at W_init is the SVM + L1 loss of an independent evaluation
+    W0 = race.runs[0].W.astype(np.float64)
+    expected, _ = loss_and_grad(W0, race.data.X.astype(np.float64), race.data.y, loss="svm", reg="l1", strength=5.0)
+    assert float(race.full_batch_loss(W0[None])[0]) == pytest.approx(expected, rel=1e-5)
+    win.loss_box.set_values("softmax", "l2", 2e3)          # what a scene's race shows: nothing edited
+    assert not win._dirty and win.loss_box.values()["strength"] == 2e3

@@ -51,6 +51,7 @@ from app.model.landscape_kinds import cifar_root
 from app.model.scene import PALETTE, Scene
 from app.ui.views.plane_pane import PlanePane, compute_plane
 from app.ui.views.templates_view import TemplatesView
+from app.ui.views.training_loss_box import TrainingLossBox
 from app.ui.views.training_plots import TrainingPlots
 from app.ui.views.training_runs_table import TrainingRunsTable
 from app.ui.window.host import Host
@@ -87,7 +88,7 @@ class CifarTrainingWindow(QDialog):
         self.data = None                      # RaceData of data_subset images, kept across resets
         self.data_subset: int | None = None
         self.race: CifarRace | None = None
-        self.race_settings: dict[str, Any] = dict(loss="softmax", reg="l2", strength=5e3, seed=0, eval_every=None)
+        self.race_settings: dict[str, Any] = dict(seed=0, eval_every=None)   # loss, reg, λ: self.loss_box
         self.bound: LrBound | None = None
         self.frames = 0
         self._dirty = False                   # the table differs from the race on screen
@@ -114,9 +115,10 @@ class CifarTrainingWindow(QDialog):
         self.progress.setMaximumWidth(240)
         self.cancel = QPushButton("Cancel")
         self.step_label = QLabel("step 0")
+        self.loss_box = TrainingLossBox()     # one loss for every run of the race
         top = QHBoxLayout()
-        for w in (QLabel("Data"), self.subset, QLabel("Steps"), self.steps, self.start_button, self.reset_button,
-                  self.step_label):
+        for w in (QLabel("Data"), self.subset, self.loss_box, QLabel("Steps"), self.steps, self.start_button,
+                  self.reset_button, self.step_label):
             top.addWidget(w)
         top.addStretch(1)
         top.addWidget(self.progress)
@@ -126,6 +128,7 @@ class CifarTrainingWindow(QDialog):
         self.table = TrainingRunsTable()
         self.table.set_settings(list(DEFAULT_RUNS), run_colors(DEFAULT_RUNS))
         self.table.edited.connect(self._table_edited)
+        self.loss_box.edited.connect(self._table_edited)
         self.table.itemSelectionChanged.connect(self._show_bound)
         add, add_search, remove = QPushButton("Add run"), QPushButton("Add random search"), QPushButton("Remove")
         add.clicked.connect(lambda: self.add_run(RunSettings("sgd", {"lr": 4e-7})))
@@ -199,8 +202,7 @@ class CifarTrainingWindow(QDialog):
             return []
 
     def add_run(self, s: RunSettings) -> None:
-        n = self.table.rowCount()
-        self.table.add_row(s, PALETTE[n % len(PALETTE)])
+        self.table.add_row(s, PALETTE[(n := self.table.rowCount()) % len(PALETTE)])
         self.table.selectRow(n)
         self._table_edited()
 
@@ -244,7 +246,7 @@ class CifarTrainingWindow(QDialog):
 
     def _new_race(self, settings: list[RunSettings]) -> bool:
         try:
-            self.race = CifarRace(self.data, settings, **self.race_settings)
+            self.race = CifarRace(self.data, settings, **self.race_settings, **self.loss_box.values())
         except ValueError as e:
             self.status.setText(f"not started: {e}")
             return False
@@ -263,8 +265,8 @@ class CifarTrainingWindow(QDialog):
         i = self.subset.findData(len(race.data.y))
         if i >= 0:
             self.subset.setCurrentIndex(i)
-        self.race_settings = dict(loss=race.loss, reg=race.reg, strength=race.strength, seed=race.seed,
-                                  eval_every=race.eval_every)
+        self.race_settings = dict(seed=race.seed, eval_every=race.eval_every)
+        self.loss_box.set_values(race.loss, race.reg, race.strength)
         self.table.set_settings([r.settings for r in race.runs], run_colors([r.settings for r in race.runs]))
         self.race, self._dirty, self.bound = race, False, None
         self.plane.set_runs([r.label for r in race.runs])

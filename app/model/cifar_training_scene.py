@@ -26,13 +26,13 @@ from typing import Any
 import solvers
 from landscapes.cifar.errors import check_cancel
 
-from .cifar_race import BATCH_RANGE, RANDOM_SEARCH, CifarRace, RunSettings, race_data
-from .landscape_kinds import CIFAR_TRAINING, check_cifar_data, cifar_root
+from .cifar_race import BATCH_RANGE, RANDOM_SEARCH, CifarRace, RunSettings
+from .cifar_training_data import load_race_data
+from .landscape_kinds import CIFAR_TRAINING, cifar_root
 from .scene import Scene, palette_color
 
 Progress = Callable[[float, str], Any]
 Cancel = Callable[[], bool]
-N_TRAIN = 49_000
 DEFAULT_STRENGTH = {"l2": 5e3, "l1": 5.0}
 
 
@@ -85,12 +85,8 @@ def training_from_scene(scene: Scene, progress: Progress | None = None,
     settings = run_settings(scene)   # before the data: a bad run costs no loading
     reg = p.get("reg", "l2")
     strength = p.get("strength")
-    x, y = _load(p.get("root"), p.get("cache_dir"), progress, cancel)
-    subset = p.get("subset")
-    n = N_TRAIN if subset is None else min(int(subset), N_TRAIN)
-    if progress is not None:
-        progress(0.6, "preparing the features")
-    data = race_data(x[:n], y[:n], x[N_TRAIN:], y[N_TRAIN:])
+    # scenes do not name a machine's folder: without a root the chosen data folder is read
+    data = load_race_data(p.get("root") or cifar_root(), p.get("subset"), progress, cancel, p.get("cache_dir"))
     check_cancel(cancel, "loading the CIFAR-10 training scene")
     race = CifarRace(data, settings, loss=p.get("loss", "softmax"), reg=reg,
                      strength=DEFAULT_STRENGTH[reg] if strength is None else strength,
@@ -98,19 +94,3 @@ def training_from_scene(scene: Scene, progress: Progress | None = None,
     if progress is not None:
         progress(1.0, "CIFAR-10 training ready")
     return race, str(p.get("plane", "pca"))
-
-
-def _load(root: Any, cache_dir: Any, progress: Progress | None, cancel: Cancel | None) -> tuple[Any, Any]:
-    """The 50,000 training images and labels, from the scene's root, the chosen folder or the download."""
-    from landscapes.cifar import cached_archive, load_cifar10
-    from landscapes.cifar.cache import check_cache_dir
-
-    if not root:
-        root = cifar_root()   # scenes do not name a machine's folder: the chosen data folder does
-    check_cifar_data(root, cache_dir)
-    source = root if root is not None else cached_archive(check_cache_dir(cache_dir))
-    if progress is not None:
-        progress(0.0, "loading CIFAR-10")
-    x, y, _, _ = load_cifar10(source)
-    check_cancel(cancel, "loading the CIFAR-10 training scene")
-    return x, y

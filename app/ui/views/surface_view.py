@@ -156,6 +156,11 @@ class SurfaceView(QWidget):
             container.deleteLater()   # through Qt, so PySide hears of it
             QCoreApplication.sendPostedEvents(container, QEvent.Type.DeferredDelete)
 
+    @property
+    def disposed(self) -> bool:
+        """The GL window is gone (the main window closed): nothing may draw into it."""
+        return self.container is None
+
     # --- delegation to the GL window ---------------------------------------
     def addItem(self, item) -> None:
         self.gl.addItem(item)

@@ -266,6 +266,8 @@ class MainWindow(QMainWindow):
         playback: a timer frame, so the status text is throttled even before play()
         has set `playing` (a status-bar change repaints the bar and the window behind it).
         """
+        if self.surface_view.disposed:   # closed (a timer or a late job may still ask): nothing to draw into
+            return
         runs = self.race.runs
         self.surface_view.set_tracks(runs)
         self.contour_view.set_tracks(runs)

@@ -256,3 +256,12 @@ def test_lecture_mode_and_the_dark_theme_restyle_the_data_view(make_app, qtbot):
     w.host.set_theme(theme.LIGHT, presentation=False)
     assert lab.view.points.opts["size"] == pytest.approx(POINT_SIZE)
     assert len(lab.view._zero_lines) == 3 and lab.view.background.isVisible()
+
+
+def test_the_colour_bar_names_the_loss_over_two_weights(make_app):
+    from app.model.presets import load_builtin
+
+    w, _ = make_app(load_builtin("linear_classifier"))
+    assert w.contour_view.colorbar.getAxis("right").labelText == "loss"
+    w2, _ = make_app()                                            # an analytic surface keeps f(x, y)
+    assert w2.contour_view.colorbar.getAxis("right").labelText in ("f(x, y)", "log₁₀(f − f_min)")

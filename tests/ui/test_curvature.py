@@ -320,3 +320,18 @@ def test_a_redrawn_surface_keeps_its_colouring_and_gives_the_loss_back_in_its_ne
     assert cv.set_color_by("loss")
     assert w.contour_view.colorbar.getAxis("right").labelText == ("log₁₀(f − f_min)" if w.grid.log else "f(x, y)")
     np.testing.assert_allclose(w.contour_view.image.image, w.grid.g_shown.astype(np.float32))
+
+
+@pytest.mark.parametrize("x", [-0.9, 0.9])
+def test_the_cursor_numbers_stay_inside_the_map_near_either_edge(qtbot, make_app, x):
+    land = LandscapeSpec("saddle", resolution=60)
+    w, features = make_app(_scene(land, [RunSpec("gd", {"lr": 0.01}, start=(1.0, 0.5))]))
+    cv, view = features["curvature"], w.contour_view
+    qtbot.mouseMove(view.plot_widget.viewport(), view.data_to_widget(x, 0.1))
+    qtbot.waitUntil(lambda: cv.cursor_curvature is not None and cv.cursor_label.isVisible())
+    qtbot.wait(50)                                   # painted: its size in the view is known now
+    vb = view.plot.getViewBox()
+    (x0, x1), _ = vb.viewRange()
+    box = vb.mapSceneToView(cv.cursor_label.sceneBoundingRect()).boundingRect()
+    assert x0 - 1e-9 <= box.left() and box.right() <= x1 + 1e-9, (box, x0, x1)
+    assert "\nκ" in cv.cursor_label.textItem.toPlainText()   # κ on its own line: narrow maps

@@ -305,7 +305,8 @@ class Curvature(QObject):
         if c is None:
             self.cursor_label.hide()
             return
-        self.cursor_label.setText(curvature_text(c))
+        # κ on a line of its own: one line of the three numbers is wider than a narrow map
+        self.cursor_label.setText(curvature_text(c).replace("  κ", "\nκ"))
         self._place(self.cursor_label, c.point, below=False)
 
     def _label_head(self, race, row: int) -> None:
@@ -322,19 +323,20 @@ class Curvature(QObject):
         self._place(self.head_label, c.point, below=True)
 
     def _place(self, label: pg.TextItem, point, below: bool) -> None:
-        """Centred over the curve around ``point`` (under it for a head: lecture mode's run names
-        sit beside the heads), kept inside the view."""
+        """Over the curve around ``point`` (under it for a head: lecture mode's run names sit beside
+        the heads), kept inside the view: the text runs rightwards from a point in the view's left
+        half and ends at a point in its right half, so it never runs under the colour bar (the
+        text's size in the view is not known before it is painted)."""
         vb = self.host.contour_view.plot.getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
-        px, py = (abs(v) for v in vb.viewPixelSize())
-        rect = label.textItem.boundingRect()
-        width, height = rect.width() * px, rect.height() * py
+        py = abs(vb.viewPixelSize()[1])
+        height = label.textItem.boundingRect().height() * py
         gap = self._size() * 1.05
-        left = max(min(float(point[0]) - width / 2, x1 - width), x0)   # wider than the view: from its left
+        x = min(max(float(point[0]), x0), x1)
         y = float(point[1]) - gap if below else float(point[1]) + gap
         y = min(max(y, y0 + height), y1) if below else min(max(y, y0), y1 - height)
-        label.setAnchor((0.0, 0.0 if below else 1.0))
-        label.setPos(left, y)
+        label.setAnchor((0.0 if x < (x0 + x1) / 2 else 1.0, 0.0 if below else 1.0))
+        label.setPos(x, y)
         label.show()
 
     def _mark_slider(self, race, row: int) -> None:

@@ -65,7 +65,8 @@ class CifarSlice(Landscape):
     Extra attributes: ``loss``, ``reg``, ``strength``, ``part`` ("total" | "data" |
     "reg": what value/grad/hessian return), ``W`` (the trained weights),
     ``center``, ``directions``, ``mean``, ``n_examples``, ``landmarks`` (name ->
-    (a, b) of known weights in the plane), ``accuracies`` (set by the builder).
+    (a, b) of known weights in the plane), ``accuracies`` and ``eigenvalues`` (λ₁, λ₂ of
+    an eigen-plane; both set by the builder).
     """
 
     name = "cifar_slice"
@@ -114,6 +115,7 @@ class CifarSlice(Landscape):
         self.default_start = (x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0))
         self.landmarks: dict[str, tuple[float, float]] = {"W*": (0.0, 0.0)} if origin is None else {}
         self.accuracies: dict[str, float] = {}
+        self.eigenvalues: tuple[float, ...] = ()
         name = "softmax" if loss == "softmax" else "SVM"
         self.title = f"CIFAR-10 {name} slice"
         data = "(1/N) Σᵢ Lᵢ" if loss == "softmax" else "(1/N) Σᵢ Σ_{c≠yᵢ} max(0, s_c − s_yᵢ + 1)"

@@ -12,7 +12,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from app.ui.features import annotations, cifar_panel, export_dialog, help, lecture, scene_editor, swarm_window
+from app.ui.features import (
+    annotations,
+    cifar_curvature,
+    cifar_panel,
+    export_dialog,
+    help,
+    lecture,
+    scene_editor,
+    swarm_window,
+)
 from app.ui.window.host import Host
 from app.ui.window.main_window import MainWindow
 
@@ -20,6 +29,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("annotations", annotations.install),      # G / V / U / E overlays
     ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
+    ("cifar_curvature", cifar_curvature.install),  # CIFAR-10 → curvature window (Ctrl+H)
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
     ("export", export_dialog.install),         # File → Export… (images, videos)
     ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run

@@ -197,7 +197,7 @@ def plane_pair(problem: CurvatureProblem, W: Array, resolution: int = 41, span: 
         progress(0.0, "the top two Hessian eigenvectors (Lanczos)")
     check_cancel(cancel, what)
     E1, E2, values = eigen_directions(W, problem.x, problem.y, problem.loss, problem.reg, problem.strength,
-                                      problem.mean, seed)
+                                      problem.mean, seed, dtype=DTYPE)
     R1, R2 = filter_normalized_directions(W, seed)
     xs = np.linspace(-span, span, resolution)
     slices, maps = [], []

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, DTypeLike
 
 from .curvature import hessian_top_eigs
 
@@ -72,16 +72,16 @@ def plane_through(W0: np.ndarray[Any, Any], W1: np.ndarray[Any, Any],
 
 def eigen_directions(W: ArrayLike, x: ArrayLike, y: ArrayLike, loss: str = "softmax", reg: str = "l2",
                      strength: float = 0.0, mean: ArrayLike | None = None, seed: int = 0,
-                     tol: float = 1e-4) -> tuple[Array, Array, Array]:
+                     tol: float = 1e-4, dtype: DTypeLike = np.float64) -> tuple[Array, Array, Array]:
     """(D1, D2, eigenvalues (2,)): the top two Hessian eigenvectors at W, scaled to ‖W‖.
 
-    Lanczos (hessian_top_eigs, seeded) on the loss of cifar_slice over raw rows x.
+    Lanczos (hessian_top_eigs, seeded, products in ``dtype``) on the loss of cifar_slice over raw rows x.
     An eigenvector's sign is arbitrary: each is flipped so its largest entry is
     positive, so the same W gives the same picture. W = 0 keeps unit vectors.
     """
     W_arr = np.asarray(W, dtype=np.float64)
     values, vectors = hessian_top_eigs(W_arr, x, y, k=2, loss=loss, reg=reg, strength=strength, tol=tol,
-                                       seed=seed, mean=mean)
+                                       seed=seed, mean=mean, dtype=dtype)
     norm = float(np.linalg.norm(W_arr))
     scale = norm if norm > 0 else 1.0
     out = []

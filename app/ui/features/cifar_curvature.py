@@ -217,14 +217,14 @@ class CurvatureWindow(QDialog):
             self.plane_plots.append(w)
             self.plane_images.append(img)
             planes_row.addWidget(w, 1)
-        self.colorbar = pg.ColorBarItem(colorMap=self.cmap, interactive=False, width=22, label="loss")
+        self.colorbar = pg.ColorBarItem(colorMap=self.cmap, interactive=False, width=22)
         self.colorbar.setImageItem(self.plane_images)
-        self.colorbar.axis.setLabel("loss (both maps)", **{"font-size": PLOT_PT})
         self.colorbar.axis.setTickFont(font)
         bar = pg.GraphicsLayoutWidget()
         bar.setBackground(None)
-        bar.addItem(self.colorbar)
-        bar.setFixedWidth(110)
+        bar.addLabel("loss", row=0, col=0, size=PLOT_PT, color="#000000")
+        bar.addItem(self.colorbar, row=1, col=0)
+        bar.setFixedWidth(130)
         planes_row.addWidget(bar)
         self.contours_on: list[pg.IsocurveItem] = []
         self.plane_text = QLabel("—")
@@ -235,7 +235,7 @@ class CurvatureWindow(QDialog):
 
         # --- sharp vs flat ----------------------------------------------------------------------
         self.loss_plot = _plot("loss along (1 − t)·W_a + t·W_b", "t", "full-batch loss")
-        self.loss_plot.getPlotItem().addLegend(offset=(-10, -10), labelTextSize=PLOT_PT)   # bottom right
+        self.loss_plot.getPlotItem().addLegend(offset=(-10, 10), labelTextSize=PLOT_PT)   # top right
         self.acc_plot = _plot("accuracy along the same line", "t", "accuracy")
         self.acc_plot.getPlotItem().addLegend(offset=(-10, -10), labelTextSize=PLOT_PT)
         self.loss_curves: list[pg.PlotDataItem] = []
@@ -372,8 +372,8 @@ class CurvatureWindow(QDialog):
             plot.removeItem(mark)
         self.marks = []
         # A's label right of its line, B's left of its own: both between the two solutions
-        for t, r, lam, side, heights in ((0.0, pair.recipes[0], pair.lmax[0], 0.0, (0.92, 0.62)),
-                                         (1.0, pair.recipes[1], pair.lmax[1], 1.0, (0.8, 0.5))):
+        for t, r, lam, side, heights in ((0.0, pair.recipes[0], pair.lmax[0], 0.0, (0.7, 0.62)),
+                                         (1.0, pair.recipes[1], pair.lmax[1], 1.0, (0.58, 0.5))):
             for p, pos in zip((lp, ap), heights, strict=True):
                 mark = pg.InfiniteLine(t, angle=90, pen=pg.mkPen(PALETTE[3], width=2),
                                        label=f"{'AB'[int(t)]}: {r.label}, λmax {sci(lam)}",

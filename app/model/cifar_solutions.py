@@ -57,6 +57,12 @@ class Recipe:
     steps: int = int(TRAINING["steps"])
 
     @property
+    def training(self) -> tuple[Any, ...]:
+        """Everything that decides the trained W (not the label): equal tuples, equal W."""
+        return (self.loss, self.reg, self.strength, self.solver, tuple(sorted(self.hyper.items())),
+                self.batch_size, self.steps)
+
+    @property
     def objective(self) -> str:
         return f"{self.loss} + {self.reg.upper()} λ={self.strength:g}"
 

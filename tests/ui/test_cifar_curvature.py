@@ -99,3 +99,11 @@ def test_svm_note_and_cancel(app_feature, qtbot, cifar_root):
     assert win.status.text() == "CIFAR-10 curvature cancelled" and win.result is None
     win.loss_box.setCurrentIndex(win.loss_box.findData("softmax"))
     assert not win.svm_label.isVisible()
+
+
+@pytest.mark.parametrize("value, text", [(4.7243e5, "4.72·10⁵"), (9999.99999, "1.00·10⁴"), (1.93, "1.93"),
+                                         (0.0046, "4.60·10⁻³"), (0.0, "0")])
+def test_numbers_read_as_powers_of_ten(value, text):
+    from app.ui.features.cifar_curvature import sci
+
+    assert sci(value) == text

@@ -70,9 +70,10 @@ def sci(v: float, digits: int = 3) -> str:
     """4.72·10⁵ (plain for 0.01 ≤ |v| < 1e4)."""
     if v == 0 or not math.isfinite(v):
         return f"{v:g}"
-    if 1e-2 <= abs(v) < 1e4:
-        return f"{v:.{digits}g}"
-    e = int(math.floor(math.log10(abs(v))))
+    plain = f"{v:.{digits}g}"
+    if 1e-2 <= abs(v) < 1e4 and "e" not in plain:       # 9999.9999 rounds to "1e+04": not plain
+        return plain
+    e = int(math.floor(math.log10(abs(float(plain)))))
     m = v / 10 ** e
     return f"{m:.{digits - 1}f}·10{str(e).translate(SUPERSCRIPT)}"
 
@@ -110,7 +111,7 @@ def compute(root: str, loss: str, reg: str, strength: float, subset: int, kind: 
     spectrum = solution_spectrum(problem, W, progress=stage(0.15, 0.4), cancel=cancel)
     planes = plane_pair(problem, W, resolution, progress=stage(0.4, 0.55), cancel=cancel)
     pair = sharp_vs_flat(problem, kind, progress=stage(0.55, 1.0), cancel=cancel,
-                         trained=lambda r: W if r == w_recipe else None)
+                         trained=lambda r: W if r.training == w_recipe.training else None)
     return Result(problem, spectrum, planes, pair)
 
 
@@ -183,7 +184,7 @@ class CurvatureWindow(QDialog):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.svm_label = QLabel()
         self.svm_label.setWordWrap(True)
-        self.svm_label.setStyleSheet("color: #b35900; font-weight: bold;")
+        self.svm_label.setStyleSheet(f"color: #b35900; font-weight: bold; font-size: {FONT_PT}pt;")
         self.svm_label.setVisible(False)
         self.loss_box.currentIndexChanged.connect(lambda _i: self._show_note())
         self.reg_box.currentIndexChanged.connect(lambda _i: self._show_note())
@@ -310,7 +311,8 @@ class CurvatureWindow(QDialog):
             f"{reg}.{ratio}")
         d = s.density
         # eigenvalues in units of 10^e on the axis (the ticks stay short); the density's zeros at a floor
-        e = int(math.floor(math.log10(max(abs(float(d.grid[-1])), 1e-300))))
+        top = abs(float(d.grid[-1]))
+        e = int(math.floor(math.log10(top))) if top >= 1 else 0     # SVM + L1: H = 0, nothing to scale
         unit = 10.0 ** e
         floor = max(float(d.density.max()) * 1e-6, 1e-300)
         self.density_curve.setData(d.grid / unit, np.maximum(d.density * unit, floor * unit))

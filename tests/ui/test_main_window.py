@@ -284,7 +284,8 @@ def test_step_schedule_from_the_panel_halves_the_learning_rate(make_window):
 
 def test_features_compose_and_the_window_still_plays(make_app):
     w, features = make_app()
-    assert list(features) == ["annotations", "lecture", "cifar", "swarm", "export", "scene_editor", "help"]
+    assert list(features) == ["annotations", "lecture", "cifar", "cifar_curvature", "swarm", "export", "scene_editor",
+                              "help"]
     menus = [a.text() for a in w.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Playback", "&View", "&Annotations", "&Lecture", "CIFAR-&10", "S&warm", "&Help"]
     tools = [a.text() for a in w.toolbar.actions() if a.isVisible() and not a.isSeparator() and a.text()]

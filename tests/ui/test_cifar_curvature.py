@@ -107,3 +107,22 @@ def test_numbers_read_as_powers_of_ten(value, text):
     from app.ui.features.cifar_curvature import sci
 
     assert sci(value) == text
+
+
+@pytest.mark.gl
+@pytest.mark.slow
+def test_scene_17_renders_headless(cifar_root, tmp_path, monkeypatch):
+    """`losslab render sharp_flat_cifar`: the eigen-plane scene is a cifar_slice, drawn without a window."""
+    from PySide6.QtGui import QImage
+
+    from app import cli
+
+    monkeypatch.delenv("LOSSLAB_CIFAR_ROOT", raising=False)
+    out = tmp_path / "17.png"
+    try:
+        assert cli.main(["render", "sharp_flat_cifar", "--cifar-root", str(cifar_root), "--out", str(out),
+                         "--size", "960x540"]) == 0
+    finally:
+        set_cifar_root(None)                  # the option sets the app's data folder: not for later tests
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (960, 540) and pixel_std(image) > 20

@@ -255,8 +255,8 @@ def test_12_following_the_slope_beats_random_steps_and_random_search(cifar_root)
 
 
 @pytest.mark.slow
-def test_17_sharp_plane_flat_plane_and_sharp_vs_flat_on_cifar(cifar_root):
-    """Every number in the caption of 17_sharp_flat_cifar, on the real data."""
+def test_19_sharp_plane_flat_plane_and_sharp_vs_flat_on_cifar(cifar_root):
+    """Every number in the caption of 19_sharp_flat_cifar, on the real data."""
     from app.model.cifar_curvature import load_problem, plane_pair
     from app.model.cifar_solutions import sharp_vs_flat
     from landscapes.cifar import preprocess

@@ -111,14 +111,14 @@ def test_numbers_read_as_powers_of_ten(value, text):
 
 @pytest.mark.gl
 @pytest.mark.slow
-def test_scene_17_renders_headless(cifar_root, tmp_path, monkeypatch):
+def test_scene_19_renders_headless(cifar_root, tmp_path, monkeypatch):
     """`losslab render sharp_flat_cifar`: the eigen-plane scene is a cifar_slice, drawn without a window."""
     from PySide6.QtGui import QImage
 
     from app import cli
 
     monkeypatch.delenv("LOSSLAB_CIFAR_ROOT", raising=False)
-    out = tmp_path / "17.png"
+    out = tmp_path / "19.png"
     try:
         assert cli.main(["render", "sharp_flat_cifar", "--cifar-root", str(cifar_root), "--out", str(out),
                          "--size", "960x540"]) == 0

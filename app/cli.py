@@ -4,7 +4,7 @@
     losslab --scene NAME|FILE      open the window on a scene
     losslab list                   landscapes, solvers and built-in scenes
     losslab render [SCENE] [--landscape NAME] [--solvers gd,momentum,adam]
-                   [--steps N] [--fps N] [--size WxH] [--view 3d|2d|both] --out FILE [--overwrite]
+                   [--steps N] [--fps N] [--size WxH] [--view 3d|2d|both|data] --out FILE [--overwrite]
                    [--cifar-root DIR]
     losslab cifar fetch [--dir DIR]
 
@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--steps", type=int, metavar="N", help="steps to run (default: the scene's)")
     r.add_argument("--fps", type=int, metavar="N", help="frames per second of a video (1..120)")
     r.add_argument("--size", default="1280x720", metavar="WxH", help="image size (default 1280x720)")
-    r.add_argument("--view", default="both", metavar="3d|2d|both", help="which views (default both)")
+    r.add_argument("--view", default="both", metavar="3d|2d|both|data",
+                   help="which views (default both: the whole window, with the data view on a toy classifier; "
+                        "data: the linear-classifier lab's data view alone)")
     r.add_argument("--out", required=True, metavar="FILE", help="output .png, .svg, .mp4 or .gif")
     r.add_argument("--overwrite", action="store_true", help="replace an existing read-only output file")
     r.add_argument("--cifar-root", metavar="DIR", help="the CIFAR-10 data (cifar-10-batches-py folder or "
@@ -150,8 +152,10 @@ def cmd_list() -> int:
         print(("\n" if i else "") + f"{head}:")
         for name, text in rows.items():
             print(f"  {name:<{width}}{text}")
-    print("\nAlso in scene files: landscape 'expression' (a typed f(x, y)) and 'cifar_slice' "
-          "(a 2-D slice through a CIFAR-10 classifier's loss).")
+    print("\nAlso in scene files: landscape 'expression' (a typed f(x, y)), 'cifar_slice' "
+          "(a 2-D slice through a CIFAR-10 classifier's loss), 'cifar_training' (every run trains "
+          "all 30,730 weights of that classifier) and 'toy_classifier' (a linear classifier on 2-D "
+          "toy data, its loss over a plane of its weights).")
     return 0
 
 

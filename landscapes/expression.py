@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import sympy
 
 from .base import Bounds, FunctionLandscape, Landscape
@@ -50,6 +51,7 @@ MAX_GRADIENT_OPS = 400  # sympy count_ops of (f_x, f_y); Goldstein-Price has 188
 MAX_SYMBOLIC_SECONDS = 2.0  # CPU time for sympy; Goldstein-Price takes about 0.2 s
 MAX_TITLE = 60
 PROBE_POINTS = 7  # the build-time evaluation grid is PROBE_POINTS x PROBE_POINTS
+LOG_SHARE = 1e-3    # median below this share of the value range: a log colour scale by default
 
 X, Y = sympy.symbols("x y", real=True)  # real: d|x|/dx = sign(x), not re/im terms
 _NOT_FINITE = (sympy.zoo, sympy.oo, -sympy.oo, sympy.nan)
@@ -236,14 +238,29 @@ def _derive(text: str, tree: Node) -> tuple[Expr, list[Expr], list[Expr]]:
     return f, [_as_floats(e) for e in grad], [_as_floats(e) for e in hess]
 
 
-def _probe(f: Landscape, text: str) -> None:
-    """Evaluate f, its gradient and Hessian on a grid over the bounds: NaN is fine, an exception is not."""
+def _probe(f: Landscape, text: str) -> npt.NDArray[np.float64]:
+    """Evaluate f, its gradient and Hessian on a grid over the bounds: NaN is fine, an exception is not.
+    Returns the values."""
     (x0, x1), (y0, y1) = f.bounds
     grid = np.stack(np.meshgrid(np.linspace(x0, x1, PROBE_POINTS), np.linspace(y0, y1, PROBE_POINTS)), -1)
     try:  # the Landscape methods cast to float64 arrays: a wrong type fails here too
-        f.value(grid), f.grad(grid), f.hessian(grid)
+        values = np.asarray(f.value(grid), dtype=np.float64)
+        f.grad(grid), f.hessian(grid)
     except (ArithmeticError, TypeError, ValueError, AttributeError) as e:
         raise ExpressionError(f"cannot evaluate this expression numerically ({_one_line(e)})", text, 0) from None
+    return values
+
+
+def spans_decades(values: npt.NDArray[np.float64]) -> bool:
+    """True when a linear colour scale would paint nearly all of the map one colour: the median
+    value lies in the bottom 1/1000 of the range (exp(20x) + y² over [-2, 2]² spans 1e17, its
+    median is about 2). Such a surface is shown on a log scale by default."""
+    v = values[np.isfinite(values)]
+    if v.size < 2:
+        return False
+    v = v - v.min()
+    span = float(v.max())
+    return span > 0 and float(np.median(v)) < LOG_SHARE * span
 
 
 def _build(text: str, tree: Node, b: Bounds, name: str, title: str | None) -> Landscape:
@@ -268,7 +285,8 @@ def _build(text: str, tree: Node, b: Bounds, name: str, title: str | None) -> La
         log_scale=False,
         params={"text": text, "bounds": b},
     )
-    _probe(landscape, text)
+    with np.errstate(all="ignore"):
+        landscape.log_scale = spans_decades(_probe(landscape, text))
     return landscape
 
 

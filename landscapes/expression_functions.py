@@ -109,8 +109,15 @@ def _pair_latex(name: str, printer: Any, args: tuple[Any, ...], exp: Any) -> str
     return _power(rf"\{name}\left({a}, {b}\right)", exp)
 
 
-class RealMax(sympy.Function):  # type: ignore[misc]
-    """max(a, b); d/da = H(a - b), d/db = H(b - a) (1/2 each at a tie, as torch.maximum)."""
+class _RealPick(sympy.Function):  # type: ignore[misc]
+    """max or min of two reals: one argument where their order is known, else unevaluated.
+
+    The derivative is the step of the picked side: for max, d/da = H(a - b) and
+    d/db = H(b - a), 1/2 each at a tie as torch.maximum; min mirrors it.
+    """
+
+    picks_larger: bool = True
+    latex_name = "max"
 
     @classmethod
     def eval(cls, a: Any, b: Any) -> Any:
@@ -118,39 +125,29 @@ class RealMax(sympy.Function):  # type: ignore[misc]
             return a
         d = a - b
         if d.is_extended_nonnegative:
-            return a
+            return a if cls.picks_larger else b
         if d.is_extended_nonpositive:
-            return b
+            return b if cls.picks_larger else a
         return None
 
     def fdiff(self, argindex: int = 1) -> Any:
         a, b = self.args
-        return Step(a - b, sympy.S.Half) if argindex == 1 else Step(b - a, sympy.S.Half)
+        first, second = (a, b) if self.picks_larger else (b, a)
+        return Step(first - second, sympy.S.Half) if argindex == 1 else Step(second - first, sympy.S.Half)
 
     def _latex(self, printer: Any, exp: Any = None) -> str:
-        return _pair_latex("max", printer, self.args, exp)
+        return _pair_latex(self.latex_name, printer, self.args, exp)
 
 
-class RealMin(sympy.Function):  # type: ignore[misc]
-    """min(a, b); d/da = H(b - a), d/db = H(a - b) (1/2 each at a tie)."""
+class RealMax(_RealPick):
+    """max(a, b) of two reals."""
 
-    @classmethod
-    def eval(cls, a: Any, b: Any) -> Any:
-        if a == b:
-            return a
-        d = a - b
-        if d.is_extended_nonnegative:
-            return b
-        if d.is_extended_nonpositive:
-            return a
-        return None
 
-    def fdiff(self, argindex: int = 1) -> Any:
-        a, b = self.args
-        return Step(b - a, sympy.S.Half) if argindex == 1 else Step(a - b, sympy.S.Half)
+class RealMin(_RealPick):
+    """min(a, b) of two reals."""
 
-    def _latex(self, printer: Any, exp: Any = None) -> str:
-        return _pair_latex("min", printer, self.args, exp)
+    picks_larger = False
+    latex_name = "min"
 
 
 # How lambdify evaluates the functions above.

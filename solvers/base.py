@@ -2,8 +2,8 @@
 
 A solver never sees a landscape: it takes a gradient (and, for newton, a
 Hessian) and returns the update to add to the point. State is a small
-immutable NamedTuple. Every array has a leading shape (..., 2), so one solver
-moves a whole swarm at once.
+immutable NamedTuple. Every array has shape (..., P) (P = 2 on a surface, any
+P >= 1 in general), so one solver moves a whole swarm at once.
 """
 from __future__ import annotations
 
@@ -166,7 +166,7 @@ class Solver:
 
     needs_loss solvers (random_search) are gradient-free: init(params, seed)
     and update(None, state, params, *, loss_fn, lr_scale) where loss_fn maps
-    points (..., 2) to loss values (...).
+    points (..., P) to loss values (...).
     """
 
     name: str
@@ -196,7 +196,7 @@ class Solver:
 class Trajectory:
     """What run() returns. Leading shape S of the starts, T = steps + 1.
 
-    points     (T, *S, 2)  never NaN: a diverged run repeats its last finite point
+    points     (T, *S, P)  never NaN: a diverged run repeats its last finite point
     losses     (T, *S)     loss at each point (finite, see points)
     grad_norms (T, *S)     |grad| at each point
     lrs        (T,)        effective learning rate used for the step from t

@@ -12,8 +12,14 @@ A gradient-free solver (``opt.needs_loss``, e.g. random_search) gets
 state is seeded from the Stepper's seed (``opt.init(x, seed=...)``); the
 gradient is still evaluated, for the recorded grad norms only.
 
+Points live in P dimensions, P = len(f.bounds) (one (low, high) pair per
+coordinate): 2 for a surface, 9 for the toy classifier's full parameters.
+Start points have shape (..., P) and gradient norms are Euclidean over the
+last axis.
+
 A point diverges when its new position, loss or gradient is not finite, or
-it leaves the far box (bounds centre ± box_scale × half-span): it then stops
+it leaves the far box (bounds centre ± box_scale × half-span, in every
+coordinate): it then stops
 where it was (repeating its last finite point, loss and grad norm), so
 histories never hold NaN and one bad point never poisons the others.
 """
@@ -34,7 +40,7 @@ _KEEP = object()  # "leave unchanged" for Stepper.retune
 class LastStep(NamedTuple):
     """What the most recent step was given, so it can be explained exactly afterwards.
 
-    Arrays are over the flat swarm (n, 2); ``grad`` is the gradient the solver
+    Arrays are over the flat swarm (n, P); ``grad`` is the gradient the solver
     got (with its noise or minibatch), None for a gradient-free solver.
     """
 
@@ -57,19 +63,38 @@ def _finite(value: Any) -> float | None:
     return v if np.isfinite(v) else None
 
 
+def _norms(grad: np.ndarray) -> np.ndarray:
+    """Euclidean norms over the last axis; hypot folds the components in, so no square
+    overflows for a huge gradient (for P = 2 exactly hypot(g₀, g₁))."""
+    norms: np.ndarray = np.hypot.reduce(grad, axis=-1, initial=0.0)
+    return norms
+
+
+def _box(bounds: Any, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(centre, half-widths) of the far box: bounds centre ± scale × half-span, per coordinate."""
+    try:
+        b = np.array(bounds, dtype=np.float64)
+    except (TypeError, ValueError):
+        b = np.empty(0)
+    if b.ndim != 2 or b.shape[0] < 1 or b.shape[1] != 2:
+        raise ValueError(f"f.bounds must be one (low, high) pair per coordinate, got {short_repr(bounds)}")
+    return b.mean(axis=1), scale * np.abs(b[:, 1] - b[:, 0]) / 2
+
+
 def _whole(value: Any) -> bool:
     """A whole number (an int, or a float with no fraction), not a bool."""
     v = _finite(value)
     return v is not None and v == int(v)
 
 
-def _start_points(start: Any) -> FloatArray:
+def _start_points(start: Any, dim: int) -> FloatArray:
     try:
         x = np.array(start, dtype=np.float64)  # a copy: the caller's array is never touched
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"start points must be finite numbers, got {short_repr(start)}") from None
-    if x.ndim == 0 or x.shape[-1] != 2:
-        raise ValueError(f"start must be (x, y) or an array of shape (..., 2), got shape {x.shape}")
+    if x.ndim == 0 or x.shape[-1] != dim:
+        what = "(x, y) or an array of shape (..., 2)" if dim == 2 else f"an array of shape (..., {dim})"
+        raise ValueError(f"start must be {what}, got shape {x.shape}")
     if not np.isfinite(x).all():
         raise ValueError("start points must be finite numbers")
     return x
@@ -78,11 +103,11 @@ def _start_points(start: Any) -> FloatArray:
 class Stepper:
     """Steps a swarm of points with one solver, keeping the history so far.
 
-    Attributes: x (current points, (*S, 2)), state (solver state, over the
-    swarm flattened to (n, 2)), t (steps taken), diverged (*S,) bool,
+    Attributes: x (current points, (*S, P)), state (solver state, over the
+    swarm flattened to (n, P)), t (steps taken), diverged (*S,) bool,
     diverged_at (*S,) int (-1 if not), solver, last_step (what step t was
     given, so it can be explained afterwards; None before the first step).
-    History: points (t+1, *S, 2), losses and grad_norms (t+1, *S), lrs (t+1,)
+    History: points (t+1, *S, P), losses and grad_norms (t+1, *S), lrs (t+1,)
     as read-only views; trajectory() bundles them.
     """
 
@@ -97,14 +122,13 @@ class Stepper:
         self.rng = np.random.default_rng(seed)
         # gradient-free solvers carry their own stream, derived from the same seed
         self._solver_seed = int(seed) if seed is not None else int(self.rng.integers(2**63))
-        (x0, x1), (y0, y1) = f.bounds
-        self._centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-        self._half = box * np.array([abs(x1 - x0) / 2, abs(y1 - y0) / 2])
+        self._centre, self._half = _box(f.bounds, box)
+        self.dim = len(self._centre)    # P: one bounds pair per coordinate
         self.retune(noise=noise, schedule=schedule, batch_size=batch_size)
 
-        start = _start_points(start)
-        self._shape = start.shape[:-1]  # S; inside, the swarm is flat (n, 2)
-        x = start.reshape(-1, 2)
+        start = _start_points(start, self.dim)
+        self._shape = start.shape[:-1]  # S; inside, the swarm is flat (n, P)
+        x = start.reshape(-1, self.dim)
         self.t = 0
         self._diverged = np.zeros(len(x), dtype=bool)
         self._diverged_at = np.full(len(x), -1, dtype=np.int64)
@@ -125,7 +149,7 @@ class Stepper:
         self._lrs = np.empty(cap)
         self._points[0] = x
         self._losses[0] = loss
-        self._gnorms[0] = np.hypot(grad[:, 0], grad[:, 1])   # hypot: no overflow for huge gradients
+        self._gnorms[0] = _norms(grad)
         self._lrs[0] = self._lr_at(0)
 
     # --- helpers -------------------------------------------------------------
@@ -201,7 +225,7 @@ class Stepper:
     def _finish_step(self, t: int, x: np.ndarray, x_new: np.ndarray) -> None:
         """Evaluate the new points, freeze the diverged ones, record the step."""
         loss, grad = self._evaluate(x_new)
-        gnorm = np.hypot(grad[:, 0], grad[:, 1])
+        gnorm = _norms(grad)
         bad = self._bad(x_new, loss, grad)
         bad |= self._diverged
         if bad.any():
@@ -258,8 +282,8 @@ class Stepper:
 
     @property
     def x(self) -> np.ndarray:
-        """Current points, shape (*S, 2) (a copy)."""
-        x: np.ndarray = self._x.reshape(self._shape + (2,)).copy()
+        """Current points, shape (*S, P) (a copy)."""
+        x: np.ndarray = self._x.reshape(self._shape + (self.dim,)).copy()
         return x
 
     @property
@@ -274,7 +298,7 @@ class Stepper:
 
     @property
     def points(self) -> np.ndarray:
-        return self._view(self._points, (2,))
+        return self._view(self._points, (self.dim,))
 
     @property
     def losses(self) -> np.ndarray:

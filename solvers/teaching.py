@@ -46,12 +46,12 @@ class RuleLine:
 
 @dataclass(frozen=True)
 class Term:
-    """One named number of an update: a scalar, a 2-vector or a 2x2 matrix."""
+    """One named number of an update: a scalar, a P-vector or a P×P matrix (P = 2 on a surface)."""
 
     key: str        # stable name for code and tests: "m", "v", "m_hat", ...
     latex: str      # mathtext symbol, e.g. r"\hat m"
     text: str       # Unicode symbol, e.g. "m̂"
-    value: Any      # float, (2,) or (2, 2) array
+    value: Any      # float, (P,) or (P, P) array
 
 
 @dataclass(frozen=True)
@@ -59,20 +59,20 @@ class StepView:
     """One update of one point, as the explainer sees it.
 
     States are the solver's own NamedTuples for this one point (arrays of
-    shape (1, 2)); ``grad`` is the gradient the update got (None for a
+    shape (1, P), P = 2 on a surface); ``grad`` is the gradient the update got (None for a
     gradient-free solver), ``count`` the update's step number t (1-based, as
     torch counts it).
     """
 
     hyper: Mapping[str, Any]
-    x: FloatArray                      # the point before the step, (2,)
-    grad: FloatArray | None            # (2,)
-    hessian: FloatArray | None         # (2, 2), for solvers that need it
+    x: FloatArray                      # the point before the step, (P,)
+    grad: FloatArray | None            # (P,)
+    hessian: FloatArray | None         # (P, P), for solvers that need it
     lr: float                          # η_t: the schedule applied
     count: int
     before: Any                        # state before the step
     after: Any                         # state after the step
-    delta: FloatArray                  # Δx, (2,)
+    delta: FloatArray                  # Δx, (P,)
     loss_fn: Callable[[FloatArray], Any] | None = None
 
     @property
@@ -100,8 +100,9 @@ class SurfaceScale(NamedTuple):
 
 
 def one(a: Any) -> FloatArray:
-    """The first point's (2,) vector of a state array (states are batched (n, 2))."""
-    first: FloatArray = np.asarray(a, dtype=np.float64).reshape(-1, 2)[0].copy()
+    """The first point's (P,) vector of a state array (states are batched (n, P))."""
+    arr = np.asarray(a, dtype=np.float64)
+    first: FloatArray = arr.reshape(-1, arr.shape[-1])[0].copy()
     return first
 
 

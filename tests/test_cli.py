@@ -54,7 +54,7 @@ def test_list_prints_every_landscape_solver_and_scene(capsys):
     (["render", "default", "--fps", "0", "--out", "x.mp4"], "--fps must be between 1 and 120"),
     (["render", "default", "--fps", "ten", "--out", "x.mp4"], "invalid int value"),
     (["render", "default", "--steps", "-3", "--out", "x.png"], "--steps must be between 1"),
-    (["render", "default", "--view", "4d", "--out", "x.png"], "--view must be one of both, 3d, 2d"),
+    (["render", "default", "--view", "4d", "--out", "x.png"], "--view must be one of both, 3d, 2d, data"),
     (["render", "default", "--out", "x.jpg"], "--out must end in .png, .svg, .mp4, .gif"),
     (["render", "default"], "--out"),
     (["render", "--out", "x.png"], "give a SCENE"),

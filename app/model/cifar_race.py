@@ -131,6 +131,7 @@ class RunSettings:
 
     batch_size: 32..256 rows per step, or None for the full batch. schedule:
     None, a solvers.Schedule, or its record dict ({"kind": "cosine", ...}).
+    color: "#RRGGBB" for the views ('' : theirs to choose).
     """
 
     solver: str = "sgd"
@@ -138,6 +139,7 @@ class RunSettings:
     schedule: Any = None
     batch_size: int | None = 200
     label: str = ""
+    color: str = ""
 
 
 class StrideBuffer:

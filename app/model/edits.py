@@ -171,6 +171,46 @@ class RaceEdits:
         self._race().set_landscape(spec, landscape)
         self.history.clear()
 
+    def edit_landscape(self, spec: LandscapeSpec, landscape: Landscape, what: str, *,
+                       clear_starts: bool = False, from_start: bool = False) -> None:
+        """Race on a reshaped landscape as an undoable edit (the linear-classifier lab's data or
+        parameters): the runs replay on it up to the current step (``from_start``: back to step 0);
+        ``clear_starts`` sends every run to the landscape's default start. Undo puts back the old
+        landscape and starts, and replays to the step of the moment."""
+        race = self._race()
+        State = tuple[LandscapeSpec, Landscape, list[tuple[float, float] | None]]
+
+        def state() -> State:
+            return race.scene.landscape, race.landscape, [r.start for r in race.scene.runs]
+
+        def put(s: State, step: int) -> None:
+            old_starts = [r.start for r in race.scene.runs]
+            for r, start in zip(race.scene.runs, s[2], strict=False):
+                r.start = start
+            try:
+                race.set_landscape(s[0], s[1])
+            except BaseException:
+                for r, start in zip(race.scene.runs, old_starts, strict=False):
+                    r.start = start
+                raise
+            race.step(step)
+
+        before = state()
+        put((spec, landscape, [None] * len(race.scene.runs) if clear_starts else before[2]),
+            0 if from_start else race.step_count)
+        after = state()
+
+        def undo() -> None:
+            put(before, race.step_count)
+            self._changed(True)
+
+        def redo() -> None:
+            put(after, race.step_count)
+            self._changed(True)
+
+        self.history.push(f"change {what}", undo, redo)
+        self._changed(True)
+
     # ------------------------------------------------------------------ history
     def undo(self) -> str:
         done = self.history.undo()

@@ -13,6 +13,11 @@ Which numbers an update has is the solver's own knowledge: its rule module's
 Newton's H and H⁻¹g, ...). Δx and the new state come from the solver's own
 ``update``, so what is shown is what the app does. This module only runs the
 update for one point, asks the spec, and formats. Qt-free.
+
+A run on a plane through a bigger space (the toy classifier's nine weights,
+see lifted.py) takes its update in all P parameters; it is explained there
+and shown along the plane's two axes (each vector's components along them,
+H's 2×2 block), with a note that says so.
 """
 from __future__ import annotations
 
@@ -177,7 +182,7 @@ def _tex_value(v: Any, vec: Callable[[Any], str]) -> str:
 def explain_update(solver: solvers.Solver, state: Any, x: Any, grad: Any, *, lr_scale: float = 1.0,
                    hessian: Any = None, loss_fn: Callable[[FloatArray], Any] | None = None,
                    step: int | None = None, noisy: bool = False, upcoming: bool = False) -> Explanation:
-    """Explain solver.update(grad, state, x) for one point x (2,).
+    """Explain solver.update(grad, state, x) for one point x (P,), P = 2 on a surface.
 
     ``state`` is the solver's state before the update, ``grad`` the gradient
     the update gets (None for a gradient-free solver, which needs ``loss_fn``),
@@ -185,14 +190,15 @@ def explain_update(solver: solvers.Solver, state: Any, x: Any, grad: Any, *, lr_
     update's own count (t).
     """
     spec = solver.spec if solver.spec is not None else solvers.spec(solver.name)
-    x = np.asarray(x, dtype=np.float64).reshape(2)
-    g = None if solver.needs_loss or grad is None else np.asarray(grad, dtype=np.float64).reshape(2)
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    dim = len(x)
+    g = None if solver.needs_loss or grad is None else np.asarray(grad, dtype=np.float64).reshape(dim)
     if solver.needs_hessian and hessian is None:
         raise ValueError(f"{solver.name} needs the Hessian at x to explain its step")
     if solver.needs_loss and loss_fn is None:
         raise ValueError(f"{solver.name} needs the loss function to explain its step")
-    hess = None if hessian is None else np.asarray(hessian, dtype=np.float64).reshape(2, 2)
-    before = _as_batch(state)   # the solver state is batched over the swarm, (n, 2); one point here
+    hess = None if hessian is None else np.asarray(hessian, dtype=np.float64).reshape(dim, dim)
+    before = _as_batch(state, dim)   # the solver state is batched over the swarm, (n, P); one point here
     with np.errstate(all="ignore"):   # a step may be undefined (a singular H): the note says so
         if solver.needs_loss:
             upd, after = solver.update(None, before, x[None], loss_fn=loss_fn, lr_scale=lr_scale)
@@ -201,7 +207,7 @@ def explain_update(solver: solvers.Solver, state: Any, x: Any, grad: Any, *, lr_
         else:
             upd, after = solver.update(g[None], before, x[None], lr_scale=lr_scale,
                                        hessian=None if hess is None else hess[None])
-        delta = np.asarray(upd, dtype=np.float64).reshape(2)
+        delta = np.asarray(upd, dtype=np.float64).reshape(dim)
         lr = solver.lr * float(lr_scale)
         count = int(getattr(before, "count", 0)) + 1
         view = StepView(hyper=solver.hyper, x=x, grad=g, hessian=hess, lr=lr, count=count,
@@ -226,25 +232,55 @@ def explain_track(track: RunTrack, landscape: Any = None) -> Explanation:
     diverged = track.diverged_at
     if diverged is not None and diverged < t:
         raise ValueError(f"diverged at step {diverged}: the run has stopped")
+    plane = track.plane
     if t == 0 or last is None or last.solver.name != track.solver.name:
         # nothing to explain yet (or a new kind of solver since): preview the next update
-        x = np.asarray(track.head, dtype=np.float64).reshape(2)
+        if plane is None:
+            x = np.asarray(track.head, dtype=np.float64).reshape(2)
+            grad = track.grad
+        else:   # in all P parameters, where the run is
+            x = stepper.x.reshape(-1)
+            grad = np.asarray(f.grad(x), dtype=np.float64)
         lr_scale = 1.0 if stepper.schedule is None else float(stepper.schedule(t))
         hess = f.hessian(x) if track.solver.needs_hessian else None
-        return explain_update(track.solver, stepper.state, x, None if track.solver.needs_loss else track.grad,
-                              lr_scale=lr_scale, hessian=hess, loss_fn=f.value, step=t + 1, noisy=noisy,
-                              upcoming=True)
-    ex = explain_update(last.solver, last.state, last.x[0], None if last.grad is None else last.grad[0],
-                        lr_scale=last.lr_scale, hessian=None if last.hessian is None else last.hessian[0],
-                        loss_fn=f.value, step=t, noisy=noisy)
-    if diverged == t and not ex.note:
-        ex = dataclasses.replace(ex, note="this step diverged; the run stops here")
-    return ex
+        ex = explain_update(track.solver, stepper.state, x, None if track.solver.needs_loss else grad,
+                            lr_scale=lr_scale, hessian=hess, loss_fn=f.value, step=t + 1, noisy=noisy,
+                            upcoming=True)
+    else:
+        ex = explain_update(last.solver, last.state, last.x[0], None if last.grad is None else last.grad[0],
+                            lr_scale=last.lr_scale, hessian=None if last.hessian is None else last.hessian[0],
+                            loss_fn=f.value, step=t, noisy=noisy)
+        if diverged == t and not ex.note:
+            ex = dataclasses.replace(ex, note="this step diverged; the run stops here")
+    return ex if plane is None else _on_plane(ex, plane)
 
 
-def _as_batch(state: Any) -> Any:
-    """A state NamedTuple with arrays shaped (1, 2) (the Stepper keeps (n, 2))."""
+def _on_plane(ex: Explanation, plane: Any) -> Explanation:
+    """A P-dimensional update shown along the plane's two axes: x projected, every P-vector's
+    components along the axes (Δx moves the drawn point by exactly that), H's 2×2 block."""
+    d = np.asarray(plane.directions, dtype=np.float64)   # (2, P) orthonormal
+    dim = d.shape[1]
+
+    def along(v: Any) -> Any:
+        a = np.asarray(v, dtype=np.float64)
+        if a.shape == (dim,):
+            return d @ a
+        if a.shape == (dim, dim):
+            return d @ a @ d.T
+        return v
+
+    labels = tuple(getattr(plane, "axis_labels", ("d₁", "d₂")))
+    note = (f"a step in all {dim} parameters, shown along the plane's axes {labels[0]}, {labels[1]}"
+            + (f"; {ex.note}" if ex.note else ""))
+    return dataclasses.replace(
+        ex, x=np.asarray(plane.project(ex.x), dtype=np.float64), grad=None if ex.grad is None else d @ ex.grad,
+        delta=d @ ex.delta, terms=tuple(dataclasses.replace(term, value=along(term.value)) for term in ex.terms),
+        note=note)
+
+
+def _as_batch(state: Any, dim: int) -> Any:
+    """A state NamedTuple with arrays shaped (1, P) (the Stepper keeps (n, P))."""
     fields = {}
     for k, v in state._asdict().items():
-        fields[k] = np.asarray(v, dtype=np.float64).reshape(-1, 2)[:1] if isinstance(v, np.ndarray) else v
+        fields[k] = np.asarray(v, dtype=np.float64).reshape(-1, dim)[:1] if isinstance(v, np.ndarray) else v
     return type(state)(**fields)

@@ -69,7 +69,8 @@ def check_size(size: object, suffix: str | None = None, name: str = "size") -> t
 
 
 def check_view(view: object, suffix: str | None = None, name: str = "view") -> str:
-    """One of VIEW_MODES; an SVG is always of the 2-D view ("both" becomes "2d", "3d" is refused)."""
+    """One of VIEW_MODES; an SVG is of one vector view: the 2-D map ("both" becomes "2d") or the data
+    view ("data"); "3d" is refused."""
     if not isinstance(view, str) or view not in VIEW_MODES:
         raise ExportOptionError(f"{name} must be one of {', '.join(VIEW_MODES)}, "
                                 f"got {view!r}")
@@ -77,8 +78,13 @@ def check_view(view: object, suffix: str | None = None, name: str = "view") -> s
         if view == "3d":
             raise ExportOptionError("SVG export is of the 2-D view (vector contours): use the 2-D view (--view 2d), "
                                     "or a .png for the 3-D view")
-        return "2d"
+        return "data" if view == "data" else "2d"
     return view
+
+
+def needs_gl(view: str) -> bool:
+    """Whether an export of ``view`` draws the 3-D view (and so needs OpenGL)."""
+    return view not in ("2d", "data")
 
 
 def check_fps(fps: object, name: str = "fps") -> int:

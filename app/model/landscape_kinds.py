@@ -2,13 +2,18 @@
 
 A ``LandscapeSpec.name`` is either a surface of the analytic registry
 (``landscapes.names()``: "rosenbrock", "ravine", ...) or the name of a special
-kind: a typed formula f(x, y) ("expression") or a slice through a CIFAR-10
-classifier's loss ("cifar_slice"). Each kind knows
+kind: a typed formula f(x, y) ("expression"), a slice through a CIFAR-10
+classifier's loss ("cifar_slice") or the weight space of the lecture's 2-D toy
+classifier ("toy_classifier", params in toy_spec.py). Each kind knows
 
 - how to check a spec's fields: ``problems(spec)``, one "field: message" per
   problem, for the scene loader (fast: it never trains or downloads);
 - how to build its Landscape: ``build(spec, progress, cancel)``;
 - whether building is slow, so the ui runs it as a background job: ``slow``;
+- whether it is a surface at all: ``standalone`` kinds (the full-dimensional
+  CIFAR-10 training, "cifar_training") are not built as a 2-D surface nor
+  raced with 2-D steppers; the window hands such a scene to its training
+  window, and ``build`` refuses in one line (see app/model/cifar_training_scene);
 - the name people see: ``display_name``.
 
 build.py builds through ``kind_of(spec)``, scene_io checks through it, and the
@@ -65,6 +70,7 @@ class LandscapeKind:
     name = ""
     display_name = ""
     slow = False        # True: building takes seconds or more (the ui uses a background job)
+    standalone = False  # True: not a 2-D surface; the scene is trained in a window of its own
 
     def problems(self, spec: LandscapeSpec) -> list[str]:
         """What is wrong with ``spec`` for this kind, one "field: message" each; [] if nothing."""
@@ -166,12 +172,97 @@ class CifarSlice(LandscapeKind):
             root = cifar_root()
             if root is not None:
                 params["root"] = root
-        _check_data(params.get("root"), params.get("cache_dir"))
+        check_cifar_data(params.get("root"), params.get("cache_dir"))
         f: Landscape = build_cifar_slice(**params, progress=progress, cancel=cancel)
         return f
 
 
-def _check_data(root: Any, cache_dir: Any) -> None:
+class CifarTraining(LandscapeKind):
+    """All 30,730 weights of the linear CIFAR-10 classifier trained by every run (standalone:
+    app.model.cifar_training_scene.training_from_scene makes the race; planes come from its paths)."""
+
+    name = "cifar_training"
+    display_name = "CIFAR-10 training (all weights)"
+    slow = True
+    standalone = True
+    # name -> (JSON type, null allowed, the allowed texts); the values are checked here, without loading
+    PARAMS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
+        "root": ("text", True, ()), "cache_dir": ("text", True, ()), "subset": ("integer", True, ()),
+        "loss": ("text", False, ("softmax", "svm")), "reg": ("text", False, ("l2", "l1")),
+        "strength": ("number", True, ()), "seed": ("integer", False, ()),
+        "plane": ("text", False, ("pca", "endpoints", "random")), "eval_every": ("integer", True, ()),
+    }
+    MAX_SUBSET = 49_000   # the last 1,000 of the 50,000 training images always validate
+
+    def problems(self, spec: LandscapeSpec) -> list[str]:
+        """Each parameter's name, JSON type and value, and the fields a training scene has no use for."""
+        problems = []
+        for key, value in spec.params.items():
+            if key not in self.PARAMS:
+                problems.append(f"params: unknown parameter {key!r} for {self.name}"
+                                f"{did_you_mean(key, list(self.PARAMS))}")
+                continue
+            expected, nullable, choices = self.PARAMS[key]
+            if value is None and nullable:
+                continue
+            if not _is_json(value, expected):
+                problems.append(f"params.{key}: expected {expected}{' or null' if nullable else ''}, got {value!r}")
+            elif choices and value not in choices:
+                problems.append(f"params.{key}: expected one of {', '.join(choices)}, got {value!r}"
+                                f"{did_you_mean(value, list(choices))}")
+            elif problem := self._range(key, value):
+                problems.append(f"params.{key}: {problem}, got {value!r}")
+        for field, unused in (("expression", spec.expression is not None), ("bounds", spec.bounds is not None),
+                              ("l1", spec.l1 != 0), ("l2", spec.l2 != 0)):
+            if unused:
+                problems.append(f"{field}: a {self.name} scene does not use it (regularize with params.reg and "
+                                "params.strength; the plane's bounds follow the paths): leave it "
+                                f"{'null' if field in ('expression', 'bounds') else '0'}")
+        return problems
+
+    def _range(self, key: str, value: Any) -> str:
+        if key == "subset" and not 1 <= value <= self.MAX_SUBSET:
+            return f"must be 1..{self.MAX_SUBSET:,} training images (null: all {self.MAX_SUBSET:,})"
+        if key == "seed" and value < 0:
+            return "must not be negative"
+        if key == "eval_every" and value < 1:
+            return "must be at least 1 (null: by time)"
+        if key == "strength" and value < 0:
+            return "must not be negative"
+        return ""
+
+    def build(self, spec: LandscapeSpec, progress: Progress | None = None,
+              cancel: Cancel | None = None) -> Landscape:
+        raise ValueError(f"a {self.name} scene trains all 30,730 weights: it is no 2-D surface to build "
+                         "or race with 2-D steppers")
+
+
+class ToyClassifier(LandscapeKind):
+    """A plane through the parameters of a linear classifier on 2-D toy data (builds in milliseconds).
+
+    Its runs step all 3C parameters and are drawn projected on the plane (lifted.py).
+    """
+
+    name = "toy_classifier"
+    display_name = "Linear classifier (toy data)"
+
+    def problems(self, spec: LandscapeSpec) -> list[str]:
+        from .toy_spec import problems
+
+        found = problems(spec.params)
+        if spec.l1 > 0 or spec.l2 > 0:
+            # the l1/l2 wrapper would hide the plane from the race: runs would stay on it
+            found.append("l2: a toy_classifier is regularized by params.reg (reg·ΣW²); set l1 and l2 to 0")
+        return found
+
+    def build(self, spec: LandscapeSpec, progress: Progress | None = None,
+              cancel: Cancel | None = None) -> Landscape:
+        from .toy_spec import build
+
+        return build(spec.params)
+
+
+def check_cifar_data(root: Any, cache_dir: Any) -> None:
     """Refuse, in words a user can act on, a data folder that does not exist or no data at all."""
     from pathlib import Path
 
@@ -188,8 +279,11 @@ def _check_data(root: Any, cache_dir: Any) -> None:
 NAMED = NamedSurface()
 EXPRESSION = TypedExpression()
 CIFAR_SLICE = CifarSlice()
+CIFAR_TRAINING = CifarTraining()
+TOY_CLASSIFIER = ToyClassifier()
 # The kinds with a name of their own; every other name is looked up in the analytic registry.
-_SPECIAL: dict[str, LandscapeKind] = {k.name: k for k in (EXPRESSION, CIFAR_SLICE)}
+_SPECIAL: dict[str, LandscapeKind] = {k.name: k for k in (EXPRESSION, CIFAR_SLICE, CIFAR_TRAINING,
+                                                          TOY_CLASSIFIER)}
 # Names a scene gives to a special kind (not in landscapes.names()).
 SPECIAL_LANDSCAPES = tuple(_SPECIAL)
 

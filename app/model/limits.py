@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-# Views a scene, an export or the command line can show (the type for annotations, the tuple for checks).
-ViewMode = Literal["both", "3d", "2d"]
+# Views a scene, an export or the command line can show (the type for annotations, the tuple for checks);
+# "data" is the linear-classifier lab's data view (a toy_classifier landscape only).
+ViewMode = Literal["both", "3d", "2d", "data"]
 VIEW_MODES: tuple[str, ...] = get_args(ViewMode)
+# What the 2-D map is coloured by: the loss, the Hessian's smaller eigenvalue, or |λmin/λmax| (Li et al. 2018).
+ColorBy = Literal["loss", "lambda_min", "curvature_ratio"]
+COLOR_BY: tuple[str, ...] = get_args(ColorBy)
 # Output files the renderer writes.
 IMAGE_SUFFIXES = (".png", ".svg")
 VIDEO_SUFFIXES = (".mp4", ".gif")

@@ -1,6 +1,8 @@
 """A Race: every enabled run of a scene stepped together on one landscape.
 
-Each run is a ``solvers.Stepper`` (one start of shape (2,)). Runs are
+Each run is a ``solvers.Stepper`` (one start of shape (2,); on a plane through
+a bigger space, e.g. the toy classifier's weights, it steps all P parameters
+from the lifted start and the race reads its projection: see lifted.py). Runs are
 repeatable: run i draws its gradient noise and minibatches from a seed derived
 from ``(scene.seed, i)`` (numpy SeedSequence), so a saved scene replays
 exactly. All edits go through the Race and are written back into
@@ -21,6 +23,7 @@ import solvers
 from landscapes import Landscape
 
 from .build import build_landscape, make_schedule, make_solver, start_of
+from .lifted import Plane, Projected, plane_of, stepper_target
 from .run_changes import with_changes
 from .scene import LandscapeSpec, RunSpec, Scene, palette_color
 from .scene_io import check_run
@@ -52,6 +55,8 @@ class RunTrack:
         self.index = index
         self.spec = spec
         self.solver = make_solver(spec)
+        plane = plane_of(race.landscape)
+        self._projected = Projected(plane) if plane is not None else None
         self._stepper: solvers.Stepper = self._new_stepper(spec)
         self._head_grad: np.ndarray | None = None
         # The recorded history: the settings in force from each step on. A restart keeps one
@@ -61,10 +66,11 @@ class RunTrack:
     def _new_stepper(self, spec: RunSpec) -> solvers.Stepper:
         race = self._race
         self.solver = make_solver(spec)
+        f, start = stepper_target(race.landscape, start_of(spec, race.landscape))
         return solvers.Stepper(
             self.solver,
-            race.landscape,
-            np.asarray(start_of(spec, race.landscape), dtype=np.float64),
+            f,
+            start,
             noise=float(spec.noise),
             seed=run_seed(race.scene.seed, self.index),
             schedule=make_schedule(spec.schedule),
@@ -121,7 +127,7 @@ class RunTrack:
         new_solver = make_solver(spec)
         st.set_solver(new_solver)  # same kind keeps moments/velocity; another kind starts afresh
         self.solver = new_solver
-        _retune(st, self._race.landscape, spec)
+        st.retune(noise=float(spec.noise), schedule=make_schedule(spec.schedule), batch_size=spec.batch_size)
         self._head_grad = None
         if self.segments and self.segments[-1][0] == st.t:
             self.segments.pop()    # two changes at one step: the later one is what steps
@@ -135,8 +141,34 @@ class RunTrack:
 
     @property
     def points(self) -> np.ndarray:
-        """(k+1, 2) positions up to the current step (never NaN; read-only view)."""
+        """(k+1, 2) positions up to the current step (never NaN; read-only view); on a plane
+        through a bigger space, the projections of the full parameters ``thetas``."""
+        if self._projected is not None:
+            return self._projected.of(self._stepper)
         return self._stepper.points
+
+    @property
+    def plane(self) -> Plane | None:
+        """The landscape as a plane through a bigger space, when this run moves in that space."""
+        return None if self._projected is None else self._projected.plane
+
+    @property
+    def theta(self) -> np.ndarray | None:
+        """The current full parameters (P,) of a run on a plane through a bigger space, else None."""
+        return None if self._projected is None else self._stepper.x
+
+    @property
+    def thetas(self) -> np.ndarray | None:
+        """(k+1, P) full parameters at each step (read-only view), or None on an ordinary surface."""
+        return None if self._projected is None else self._stepper.points
+
+    @property
+    def off_plane(self) -> np.ndarray:
+        """(k+1,) distance of each step's full parameters from the landscape's plane (all 0 on an
+        ordinary surface, where runs never leave it)."""
+        if self._projected is None:
+            return np.zeros(len(self.points))
+        return np.asarray(self._projected.plane.distance_from_plane(self._stepper.points), dtype=np.float64)
 
     @property
     def losses(self) -> np.ndarray:
@@ -168,9 +200,14 @@ class RunTrack:
 
     @property
     def grad(self) -> np.ndarray:
-        """Exact (noise-free) gradient at the head, for arrows (cached per step)."""
+        """Exact (noise-free) gradient at the head, for arrows (cached per step); on a plane through
+        a bigger space, the full gradient's components along the plane's two axes."""
         if self._head_grad is None:
-            self._head_grad = np.asarray(self._race.landscape.grad(self.head), dtype=np.float64).reshape(2)
+            if self._projected is None:
+                g = self._race.landscape.grad(self.head)
+            else:
+                g = self._projected.plane.directions @ self._stepper.f.grad(self._stepper.x)
+            self._head_grad = np.asarray(g, dtype=np.float64).reshape(2)
         return self._head_grad
 
     @property
@@ -182,7 +219,12 @@ class RunTrack:
         momentum > 0) the velocity buffer; None for gd, sgd, adagrad, newton.
         """
         v = solvers.spec(self.solver.name).velocity(self.stepper.state, self.solver.hyper)
-        return None if v is None else np.asarray(v, dtype=np.float64).reshape(2).copy()
+        if v is None:
+            return None
+        v = np.asarray(v, dtype=np.float64).reshape(-1)
+        if self._projected is not None:
+            v = self._projected.plane.directions @ v   # along the plane's axes, as the path is drawn
+        return v.reshape(2).copy()
 
     @property
     def color(self) -> str:
@@ -432,17 +474,3 @@ class Race:
             raise ValueError(f"no run {index!r}: the scene has {len(self.scene.runs)} runs")
         return int(index)
 
-
-def _retune(stepper: solvers.Stepper, landscape: Landscape, spec: RunSpec) -> None:
-    """Apply noise, schedule and batch size to a running Stepper from the next step on."""
-    schedule = make_schedule(spec.schedule)
-    if hasattr(stepper, "retune"):
-        stepper.retune(noise=float(spec.noise), schedule=schedule, batch_size=spec.batch_size)
-        return
-    # older Stepper: it derives noise scale and minibatch source once, in __init__
-    from solvers.schedules import as_schedule
-
-    stepper.noise, stepper.batch_size = float(spec.noise), spec.batch_size
-    stepper.schedule = as_schedule(schedule)
-    stepper._noise_scale = float(landscape.grad_scale) * stepper.noise if stepper.noise > 0 else 0.0
-    stepper._minibatch = getattr(landscape, "minibatch_grad", None) if spec.batch_size else None

@@ -41,6 +41,7 @@ from .limits import (
     MAX_STEPS,
     MAX_TITLE_CHARS,
     MIN_RESOLUTION,
+    ColorBy,
     ViewMode,
 )
 
@@ -190,12 +191,13 @@ class Camera(TypedDict, total=False):
 
 @dataclass
 class LandscapeSpec:
-    """Which surface: a registry name with params, a typed expression or a CIFAR-10 slice."""
+    """Which surface: a registry name with params, a typed expression, a CIFAR-10 slice or CIFAR-10 training."""
 
     __pydantic_config__: ClassVar[ConfigDict] = FORMAT
 
     name: Annotated[Text, Field(max_length=MAX_LABEL_CHARS), AfterValidator(_known_landscape)] = "rosenbrock"
-    """A surface of "losslab list", or "expression" (a typed f(x, y)), or "cifar_slice" (a CIFAR-10 slice)."""
+    """A surface of "losslab list", or "expression" (a typed f(x, y)), or "cifar_slice" (a CIFAR-10 slice), or
+    "cifar_training" (every run trains all weights of the CIFAR-10 classifier; shown on a plane of their paths)."""
     params: dict[Text, Any] = field(default_factory=dict)
     """The surface's parameters, e.g. {"condition": 20}."""
     expression: Annotated[Text, Field(max_length=MAX_EXPRESSION_CHARS)] | None = None
@@ -217,9 +219,13 @@ class ViewSpec:
     __pydantic_config__: ClassVar[ConfigDict] = FORMAT
 
     mode: ViewMode = "both"
-    """Which views: both, only the 3-D surface, or only the 2-D contours."""
+    """Which views: both (with the data view on a toy classifier), only the 3-D surface, only the
+    2-D contours, or only the data view of a toy classifier ("data")."""
     colormap: Annotated[Text, Field(max_length=MAX_LABEL_CHARS)] = "viridis"
     """"viridis", "cividis", ..."""
+    color_by: ColorBy = "loss"
+    """What colours the 2-D map: the loss, the Hessian's λmin (blue where negative: a saddle or
+    maximum region) or |λmin/λmax| (Li et al. 2018); the contour lines stay the loss's."""
     log_z: Annotated[bool, Strict()] | None = None
     """Logarithmic height; null: follow the landscape's log_scale."""
     contour_levels: Annotated[int, Field(ge=0, le=MAX_CONTOUR_LEVELS), Strict(), WHOLE] = 20
@@ -251,7 +257,7 @@ class RunSpec:
     schedule: Settings | None = None
     """A learning-rate schedule, e.g. {"kind": "cosine", "warmup": 10}; null: constant."""
     batch_size: Annotated[int, Field(ge=1), Strict(), WHOLE] | None = None
-    """Minibatch size on data landscapes (sgd); null: full batch."""
+    """Minibatch size on data landscapes (sgd; 32..256 for cifar_training); null: full batch."""
     enabled: Annotated[bool, Strict()] = True
     """A disabled run keeps its place but does not race."""
 

@@ -16,23 +16,33 @@ from app.ui.features import (
     annotations,
     cifar_curvature,
     cifar_panel,
+    cifar_training,
+    curvature,
     export_dialog,
     help,
+    landmarks,
     lecture,
+    lr_inset,
     scene_editor,
     swarm_window,
+    toy_lab,
 )
 from app.ui.window.host import Host
 from app.ui.window.main_window import MainWindow
 
 FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("annotations", annotations.install),      # G / V / U / E overlays
+    ("lr_inset", lr_inset.install),            # I: each run's lr(t) over the map (schedules)
+    ("landmarks", landmarks.install),          # W_init, W*, W_random marked on a CIFAR-10 plane
+    ("curvature", curvature.install),          # H / Shift+H local quadratics, 2/λmax on the lr slider, K colouring
     ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
+    ("cifar_training", cifar_training.install),  # CIFAR-10 → Training race… (after the CIFAR-10 menu)
     ("cifar_curvature", cifar_curvature.install),  # CIFAR-10 → curvature window (Ctrl+H)
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
     ("export", export_dialog.install),         # File → Export… (images, videos)
     ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run
+    ("toy_lab", toy_lab.install),              # linear-classifier lab: data view and its table
     ("help", help.install),                    # F1 / ? every shortcut, About (last: its menu ends the bar)
 )
 

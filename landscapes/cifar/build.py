@@ -146,6 +146,7 @@ def build_cifar_slice(root: str | os.PathLike[str] | None = None, loss: str = "s
     f.landmarks = landmarks
     f.eigenvalues = eigenvalues
     if plane == "eigen":
+        f.axis_labels = ("a (along v₁)", "b (along v₂)")
         f.description = f.description.replace(
             "two filter-normalized random directions (Li et al. 2018)",
             f"the top two Hessian eigenvectors (λ₁ = {eigenvalues[0]:.4g}, λ₂ = {eigenvalues[1]:.4g}), "

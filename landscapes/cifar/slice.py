@@ -28,13 +28,19 @@ PARTS = ("total", "data", "reg")
 _ROWS = 4096  # examples converted to float features at a time
 
 
-def plane_scores(x: ArrayLike, mean: Array, mats: Sequence[Array], progress: Progress | None = None) -> list[Array]:
-    """[X M for M in mats] with X = [x − mean, 1], converting x in chunks (bounded memory)."""
+def plane_scores(x: ArrayLike, mean: Array, mats: Sequence[Array], progress: Progress | None = None,
+                 features: bool = False) -> list[Array]:
+    """[X M for M in mats] with X = [x − mean, 1], converting x in chunks (bounded memory).
+
+    features: x already holds the rows [x − mean, 1] (e.g. a training race's float32
+    features); they are widened to float64 chunk by chunk, so the scores are float64.
+    """
     x = np.asarray(x)
     stacked = np.concatenate(mats, axis=1)                      # (3073, 3K)
     out = np.empty((len(x), stacked.shape[1]))
     for i in range(0, len(x), _ROWS):
-        out[i:i + _ROWS] = preprocess(x[i:i + _ROWS], mean) @ stacked
+        rows = x[i:i + _ROWS].astype(np.float64) if features else preprocess(x[i:i + _ROWS], mean)
+        out[i:i + _ROWS] = rows @ stacked
         if progress is not None:
             progress(min(1.0, (i + _ROWS) / len(x)), "projecting the data onto the plane")
     k = mats[0].shape[1]
@@ -65,8 +71,12 @@ class CifarSlice(Landscape):
     Extra attributes: ``loss``, ``reg``, ``strength``, ``part`` ("total" | "data" |
     "reg": what value/grad/hessian return), ``W`` (the trained weights),
     ``center``, ``directions``, ``mean``, ``n_examples``, ``landmarks`` (name ->
-    (a, b) of known weights in the plane), ``accuracies`` and ``eigenvalues`` (λ₁, λ₂ of
-    an eigen-plane; both set by the builder).
+    (a, b) of known weights in the plane), ``axis_labels`` (the two axes' names),
+    ``accuracies`` and ``eigenvalues`` (λ₁, λ₂ of an eigen-plane; both set by the builder),
+    ``scores`` ((S0, S1, S2, y): the precomputed X·C, X·D1, X·D2 and the labels).
+
+    features=True: x holds the rows [x − mean, 1] already (N, D+1), as a training
+    race keeps them; ``mean`` must then be given (it is not recomputed from x).
     """
 
     name = "cifar_slice"
@@ -75,7 +85,8 @@ class CifarSlice(Landscape):
     def __init__(self, W: ArrayLike, x: ArrayLike, y: ArrayLike, loss: str = "softmax", reg: str = "l2",
                  strength: float = 5e3, directions: Sequence[ArrayLike] | None = None,
                  mean: ArrayLike | None = None, origin: ArrayLike | None = None, part: str = "total",
-                 bounds: Bounds = ((-1.0, 1.0), (-1.0, 1.0)), progress: Progress | None = None) -> None:
+                 bounds: Bounds = ((-1.0, 1.0), (-1.0, 1.0)), progress: Progress | None = None,
+                 features: bool = False) -> None:
         super().__init__(loss=loss, reg=reg, strength=strength)
         self.loss = check_choice("loss", loss, LOSSES)
         self.reg = check_choice("reg", reg, REGS)
@@ -90,9 +101,12 @@ class CifarSlice(Landscape):
         for nm, M in (("D1", D1), ("D2", D2), ("origin", C)):
             if M.shape != W.shape:
                 raise ValueError(f"{nm} has shape {M.shape}, expected W's shape {W.shape}")
-        if W.ndim != 2 or x.ndim != 2 or W.shape[0] != x.shape[1] + 1:
-            raise ValueError(f"W must be ({x.shape[1] + 1 if x.ndim == 2 else 'D+1'}, K) for x of shape {x.shape}, "
-                             f"got {W.shape}")
+        bias = 0 if features else 1   # features carry the bias column already
+        if W.ndim != 2 or x.ndim != 2 or W.shape[0] != x.shape[1] + bias:
+            raise ValueError(f"W must be ({x.shape[1] + bias if x.ndim == 2 else 'D+1'}, K) for x of shape "
+                             f"{x.shape}, got {W.shape}")
+        if features and mean is None:
+            raise ValueError("features=True needs the training mean image (mean=...)")
         if len(y) != len(x) or len(x) == 0:
             raise ValueError(f"x and y must be non-empty and of the same length, got {len(x)} and {len(y)}")
         if y.min() < 0 or y.max() >= W.shape[1]:
@@ -100,13 +114,13 @@ class CifarSlice(Landscape):
         self.W, self.center, self.directions = W, C, (D1, D2)
         self.mean = image_mean(x) if mean is None else np.asarray(mean, dtype=np.float64)
         self.n_examples = len(x)
-        S0, S1, S2 = plane_scores(x, self.mean, [C, D1, D2], progress)
+        S0, S1, S2 = plane_scores(x, self.mean, [C, D1, D2], progress, features=features)
         y = y.astype(np.int64)
         self._data: SoftmaxTerm | HingeTerm = (SoftmaxTerm(S0, S1, S2, y) if loss == "softmax"
                                                else HingeTerm(S0, S1, S2, y))
         self._l2 = L2Term(C, D1, D2, self.strength) if reg == "l2" else None
         self._l1 = L1Term(C, D1, D2, self.strength) if reg == "l1" else None
-        self._scores = (S0, S1, S2, y)  # row-major, for minibatch sampling
+        self.scores = (S0, S1, S2, y)  # row-major, for minibatch sampling and accuracy grids
         (bx0, bx1), (by0, by1) = bounds
         self.bounds = ((float(bx0), float(bx1)), (float(by0), float(by1)))
         self.minima = ()
@@ -114,6 +128,7 @@ class CifarSlice(Landscape):
         (x0, x1), (y0, y1) = self.bounds
         self.default_start = (x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0))
         self.landmarks: dict[str, tuple[float, float]] = {"W*": (0.0, 0.0)} if origin is None else {}
+        self.axis_labels: tuple[str, str] = ("a (along D₁)", "b (along D₂)")
         self.accuracies: dict[str, float] = {}
         self.eigenvalues: tuple[float, ...] = ()
         name = "softmax" if loss == "softmax" else "SVM"
@@ -265,7 +280,7 @@ class CifarSlice(Landscape):
         lead = p.shape[:-1]
         a = p[..., 0].reshape(-1, 1, 1)
         b = p[..., 1].reshape(-1, 1, 1)
-        S0, S1, S2, y = self._scores
+        S0, S1, S2, y = self.scores
         idx = rng.integers(0, len(y), size=(a.shape[0], int(batch_size)))
         s1, s2 = S1[idx], S2[idx]                                    # (K, B, C)
         s = S0[idx] + a * s1 + b * s2
@@ -296,11 +311,14 @@ class CifarSlice(Landscape):
 def cifar_slice(W: ArrayLike, x: ArrayLike, y: ArrayLike, loss: str = "softmax", reg: str = "l2",
                 strength: float = 5e3, directions: Sequence[ArrayLike] | None = None,
                 mean: ArrayLike | None = None, origin: ArrayLike | None = None, part: str = "total",
-                bounds: Bounds = ((-1.0, 1.0), (-1.0, 1.0)), progress: Progress | None = None) -> CifarSlice:
+                bounds: Bounds = ((-1.0, 1.0), (-1.0, 1.0)), progress: Progress | None = None,
+                features: bool = False) -> CifarSlice:
     """The slice W(a, b) = (origin or W) + a·D1 + b·D2 of the loss on raw rows x.
 
     x is raw as given to train_linear; ``mean`` is the training mean image
     (None: the mean of x, right when x is the training set itself).
+    features=True: x is the rows [x − mean, 1] already (mean required).
     """
     return CifarSlice(W, x, y, loss=loss, reg=reg, strength=strength, directions=directions,
-                      mean=mean, origin=origin, part=part, bounds=bounds, progress=progress)
+                      mean=mean, origin=origin, part=part, bounds=bounds, progress=progress,
+                      features=features)

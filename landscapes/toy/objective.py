@@ -2,14 +2,9 @@
 
 ``full_objective(X, y, kind, reg)`` has value/grad/hessian over theta of shape
 (..., P), P = 3C (nine for the demo's three classes), in the order of
-params.py. solvers' rules are elementwise (gd, momentum, adam, …) and work on
-(..., P) arrays as they are; solvers.run's Stepper, however, assumes 2-D
-points today. To race in the full space it needs: start points of shape
-(..., P) (it checks shape[-1] == 2 and reshapes to (-1, 2)), gradient norms
-over the last axis (it adds the squares of components 0 and 1), a far box in
-P dimensions instead of ``f.bounds`` (the box for P dimensions is not a 2-D
-Bounds), ``f.grad_scale`` for gradient noise (provided here), and a P×P solve
-for newton (it uses a 2×2 Cramer's rule and np.eye(2)).
+params.py. It is what solvers.Stepper races on in the full space: its
+``bounds`` (one pair per parameter) set the dimension and the far box, and
+``grad_scale`` the size of gradient noise.
 """
 from __future__ import annotations
 
@@ -23,6 +18,8 @@ from .losses import check_data, check_kind, check_reg, gradient_vector, loss_hes
 from .params import pack, param_names, unpack
 
 Floats = NDArray[np.float64]
+# Half-width of FullObjective.bounds: weights of the demo's data live within a few units
+BOUND = 5.0
 
 
 class GradCheck(NamedTuple):
@@ -42,7 +39,9 @@ class FullObjective:
     """mean data loss + reg·Σ W² of a linear classifier on fixed data, as a function of theta.
 
     Attributes: X (N, 2), y (N,), kind, reg, n_classes C, n_params P = 3C,
-    names (the P parameter names, as 'W[1,0]', 'b[2]').
+    names (the P parameter names, as 'W[1,0]', 'b[2]'), bounds (P pairs
+    (−BOUND, BOUND): the region of sensible parameters; a Stepper's far box
+    is ten times it, so a run past ±10·BOUND in any parameter counts as diverged).
     """
 
     def __init__(self, X: ArrayLike, y: ArrayLike, kind: str = "ww", reg: float = 0.0,
@@ -57,6 +56,7 @@ class FullObjective:
         self.n_classes = int(n_classes)
         self.n_params = 3 * self.n_classes
         self.names = param_names(self.n_classes)
+        self.bounds = ((-BOUND, BOUND),) * self.n_params
 
     def unpack(self, theta: ArrayLike) -> tuple[Floats, Floats]:
         """(W (..., C, 2), b (..., C)) from theta (..., P); a wrong last axis is a ValueError."""

@@ -1,12 +1,14 @@
-"""Newton's method with optional damping (Levenberg-style), batched 2x2 solve.
+"""Newton's method with optional damping (Levenberg-style), batched P×P solve.
 
     g ← ∇f(x) + λx,   H ← ∇²f(x) + (δ + λ) I
     x ← x − η H⁻¹ g
 
 (weight decay λ adds λx to the gradient and λI to the Hessian: it is the
-Newton step on f + λ/2 |x|².) The 2x2 system is solved by Cramer's rule,
-elementwise over the swarm: an exactly singular H gives inf/NaN for that point
-only (run marks it diverged) instead of a LinAlgError for everyone. At a
+Newton step on f + λ/2 |x|².) The 2x2 system of a surface is solved by
+Cramer's rule, elementwise over the swarm; larger ones (P parameters, e.g. the
+toy classifier's nine) by LU (numpy.linalg.solve), point by point when one is
+singular. Either way an exactly singular H gives inf/NaN for that point only
+(run marks it diverged) instead of a LinAlgError for everyone. At a
 stationary point (g = 0) the step is 0 whatever H is: H⁻¹0 = 0 where H is
 invertible, and 0 is the least-norm solution of H d = 0 where it is not (the
 monkey saddle x³ − 3xy² or x⁴ + y⁴ at the origin), so the point stays put
@@ -46,6 +48,29 @@ def solve2x2(h: FloatArray, g: FloatArray) -> FloatArray:
     return out
 
 
+def solve(h: FloatArray, g: FloatArray) -> FloatArray:
+    """H⁻¹g for stacks of P×P H (..., P, P) and g (..., P): Cramer's rule for P = 2 (solve2x2),
+    LU otherwise; a singular H gives NaN for its point only, and g = 0 gives 0."""
+    if g.shape[-1] == 2:
+        return solve2x2(h, g)
+    shape = np.broadcast_shapes(g.shape, h.shape[:-1])
+    hb = np.broadcast_to(h, shape + shape[-1:]).reshape(-1, shape[-1], shape[-1])
+    gb = np.broadcast_to(g, shape).reshape(-1, shape[-1])
+    with np.errstate(all="ignore"):
+        try:
+            out: FloatArray = np.asarray(np.linalg.solve(hb, gb[..., None])[..., 0], dtype=np.float64)
+        except np.linalg.LinAlgError:   # some H singular: solve the others one by one
+            out = np.full(gb.shape, np.nan)
+            for i in range(len(gb)):
+                try:
+                    out[i] = np.linalg.solve(hb[i], gb[i])
+                except np.linalg.LinAlgError:
+                    pass
+    out[(gb == 0.0).all(axis=-1)] = 0.0
+    result: FloatArray = out.reshape(shape)
+    return result
+
+
 def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
     lr, wd, damping = hyper["lr"], hyper["weight_decay"], hyper["damping"]
     shift = damping + wd
@@ -60,8 +85,8 @@ def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
         g = with_weight_decay(grad, params, wd)
         h = hessian
         if shift != 0.0:
-            h = h + shift * np.eye(2)
-        return -(lr * lr_scale) * solve2x2(h, g), NewtonState(state.count + 1)
+            h = h + shift * np.eye(g.shape[-1])
+        return -(lr * lr_scale) * solve(h, g), NewtonState(state.count + 1)
 
     return init, update
 
@@ -71,13 +96,13 @@ def explain(view: StepView) -> Breakdown:
     if view.hessian is None or view.grad is None:
         raise ValueError("newton's step is explained from the gradient and the Hessian at x")
     shift = float(view.hyper["damping"]) + view.weight_decay
-    h = view.hessian + shift * np.eye(2)
+    h = view.hessian + shift * np.eye(len(view.grad))
     g = view.grad + view.weight_decay * view.x
     terms = decay_terms(view) + (Term("H", "H", "H", h),)
-    direction = solve2x2(h, g)
+    direction = solve(h, g)
     if np.isfinite(direction).all():
         return Breakdown(terms + (Term("newton_dir", r"H^{-1} g", "H⁻¹g", direction),))
-    det = float(h[0, 0] * h[1, 1] - h[0, 1] * h[1, 0])
+    det = float(h[0, 0] * h[1, 1] - h[0, 1] * h[1, 0]) if len(g) == 2 else float(np.linalg.det(h))
     why = "H is singular (det H = 0)" if det == 0.0 else "H⁻¹g is not a finite number"
     return Breakdown(terms, note=f"{why}; no Newton step exists here")
 

@@ -7,7 +7,8 @@
                                       coupled weight decay differentiates)
 
 σ (the ``lr`` hyper-parameter) is the step size in the plane's own units: the
-proposal moves by about σ·√2 on average. It never looks at a gradient — the
+proposal moves by about σ·√2 on average (σ·√P in P dimensions; ξ has as many
+components as the points). It never looks at a gradient — the
 Stepper hands it ``grad=None`` and a ``loss_fn`` (points -> values) instead —
 so it is the "guess and keep what helps" strategy of Karpathy's CS231n notes
 ("Strategy #2: Random Local Search"), a (1+1)-evolution strategy with a fixed
@@ -41,9 +42,9 @@ class RandomSearchState(NamedTuple):
     seed: int   # fixed at init: same seed, same proposals
 
 
-def draw(state: RandomSearchState) -> FloatArray:
-    """ξ of the step taken from ``state``: one N(0, I) draw from the stream (seed, count)."""
-    return np.random.default_rng([state.seed, state.count]).standard_normal(2)
+def draw(state: RandomSearchState, dim: int = 2) -> FloatArray:
+    """ξ (dim,) of the step taken from ``state``: one N(0, I) draw from the stream (seed, count)."""
+    return np.random.default_rng([state.seed, state.count]).standard_normal(dim)
 
 
 def objective(loss_fn: Callable[[FloatArray], Any], p: FloatArray, weight_decay: float) -> FloatArray:
@@ -71,7 +72,7 @@ def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
         if loss_fn is None:
             raise ValueError("random_search needs loss_fn (points -> loss values); it takes no gradient")
         x = np.asarray(params, dtype=np.float64)
-        proposal = x + (sigma * lr_scale) * draw(state)
+        proposal = x + (sigma * lr_scale) * draw(state, x.shape[-1])
         # one batched call for the current points and the proposals
         both = objective(loss_fn, np.stack([x, proposal]), wd)
         with np.errstate(invalid="ignore"):
@@ -84,7 +85,7 @@ def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
 
 def explain(view: StepView) -> Breakdown:
     """ξ, the proposal x' = x + σ_t ξ, and (given the loss) both losses and the verdict."""
-    xi = draw(view.before)
+    xi = draw(view.before, len(view.x))
     proposal = view.x + view.lr * xi
     terms = (Term("xi", r"\xi", "ξ", xi), Term("proposal", "x'", "x'", proposal))
     if view.loss_fn is None:

@@ -99,7 +99,7 @@ def test_eigen_plane_runs_along_the_top_two_eigenvectors(built, cifar_root, cach
         assert np.linalg.norm(HD - value * D) <= 2e-4 * value * norm
     assert abs(np.vdot(*f.directions)) <= 1e-8 * norm**2
     np.testing.assert_allclose(f.hessian(np.zeros(2)), np.diag(lam) * norm**2, rtol=2e-4, atol=1e-3 * lam[0] * norm**2)
-    assert "Hessian eigenvectors" in f.description
+    assert "Hessian eigenvectors" in f.description and f.axis_labels == ("a (along v₁)", "b (along v₂)")
 
 
 def test_cancel_and_missing_download(cifar_root, cache_in_user_dir):

@@ -220,3 +220,20 @@ def test_bad_arguments(setup):
         cifar_slice(W, x, y, directions=(D1, D2[:5]))
     with pytest.raises(ValueError, match="unknown part"):
         cifar_slice(W, x, y, directions=(D1, D2), part="both")
+
+
+@pytest.mark.parametrize("loss", ["softmax", "svm"])
+def test_precomputed_features_give_the_raw_rows_slice(setup, slices, loss):
+    """features=True (rows [x − mean, 1], float32 as a training race keeps them) is the same slice."""
+    W, D1, D2, x, y, mean = setup
+    f = slices[(loss, "l2")]
+    X = preprocess(x, mean).astype(np.float32)
+    g = cifar_slice(W, X, y, loss=loss, reg="l2", strength=50.0, directions=(D1, D2), mean=mean, features=True)
+    for got, want in zip(g.scores[:3], f.scores[:3], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max())
+    np.testing.assert_allclose(g.value(POINTS), f.value(POINTS), rtol=1e-7)
+    np.testing.assert_array_equal(g.mean, mean)
+    with pytest.raises(ValueError, match="features=True needs the training mean image"):
+        cifar_slice(W, X, y, directions=(D1, D2), features=True)
+    with pytest.raises(ValueError, match="W must be"):
+        cifar_slice(W, x, y, directions=(D1, D2), mean=mean, features=True)   # raw rows: one column short

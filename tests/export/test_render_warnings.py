@@ -11,13 +11,14 @@ import warnings
 import pytest
 
 from app import cli
+from app.model.landscape_kinds import kind_of
 from app.model.presets import builtin_scene_names, load_builtin
 from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
 
 pytest.importorskip("PySide6")
 
 # the CIFAR-10 scenes need the data set and minutes of training: tests/cifar covers them
-ANALYTIC = [n for n in builtin_scene_names() if load_builtin(n).landscape.name != "cifar_slice"]
+ANALYTIC = [n for n in builtin_scene_names() if not kind_of(load_builtin(n).landscape).slow]
 
 
 @pytest.mark.parametrize("name", ANALYTIC)

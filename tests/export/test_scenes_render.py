@@ -1,8 +1,9 @@
 """Every built-in scene renders headless to a PNG that is not blank.
 
 2-D renders need no GL (offscreen platform); the whole-window render with the
-3-D view needs a display (xvfb-run). CIFAR-10 slice scenes use the shared data
-(skipped if it is missing).
+3-D view needs a display (xvfb-run). CIFAR-10 slice and training scenes use the shared data
+(skipped if it is missing); a training scene trains on 2,000 of its images for 60 steps here
+(its full size is the render CLI's and the window's business, not this picture's).
 """
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ NAMES = builtin_scene_names()
 
 def scene_for_test(name, cifar_root_factory):
     scene = load_builtin(name)
-    if scene.landscape.name == "cifar_slice" and "root" not in scene.landscape.params:
+    if scene.landscape.name in ("cifar_slice", "cifar_training") and "root" not in scene.landscape.params:
         # the shared copy of CIFAR-10, not a download (skips when it is missing)
         scene.landscape.params["root"] = str(cifar_root_factory())
+    if scene.landscape.name == "cifar_training":
+        scene.landscape.params["subset"] = 2000
+        scene.playback.steps = 60
     return scene
 
 

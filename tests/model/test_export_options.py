@@ -56,12 +56,13 @@ def test_parse_size_names_the_option():
 
 
 def test_views_and_svg():
-    for v in ("both", "3d", "2d"):
+    for v in ("both", "3d", "2d", "data"):
         assert eo.check_view(v) == v
     assert eo.check_view("both", ".svg") == "2d"          # an SVG is the 2-D map
+    assert eo.check_view("data", ".svg") == "data"        # ... or the toy classifier's data view
     with pytest.raises(eo.ExportOptionError, match="2-D"):
         eo.check_view("3d", ".svg")
-    with pytest.raises(eo.ExportOptionError, match=r"^--view must be one of both, 3d, 2d, got '4d'$"):
+    with pytest.raises(eo.ExportOptionError, match=r"^--view must be one of both, 3d, 2d, data, got '4d'$"):
         eo.check_view("4d", name="--view")
 
 

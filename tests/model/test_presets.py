@@ -6,6 +6,7 @@ import pytest
 
 import landscapes
 from app.model.build import build_landscape
+from app.model.landscape_kinds import SPECIAL_LANDSCAPES, kind_of
 from app.model.presets import (
     builtin_scene_names,
     default_scene,
@@ -16,8 +17,8 @@ from app.model.presets import (
 from app.model.race import Race
 from app.model.scene_io import SceneError, save_scene
 
-ANALYTIC = [n for n in builtin_scene_names() if load_builtin(n).landscape.name != "cifar_slice"]
-CIFAR = [n for n in builtin_scene_names() if n not in ANALYTIC]
+# the CIFAR-10 scenes (slices and full-dimensional training) need the data: their own story tests below
+ANALYTIC = [n for n in builtin_scene_names() if not kind_of(load_builtin(n).landscape).slow]
 
 
 def finished(name: str) -> Race:
@@ -34,7 +35,7 @@ def test_names_follow_the_numeric_prefix():
     names = builtin_scene_names()
     assert names[0] == "default"
     files = sorted(p.name for p in scenes_dir().glob("*.json"))
-    assert len(names) == len(files) == 14  # default + 13 lecture scenes
+    assert len(names) == len(files) == 20  # default, 16 lecture scenes, linear_classifier, cifar_training, cifar_batch_size
     assert names[1:3] == ["learning_rate", "ravine"]
 
 
@@ -184,13 +185,38 @@ def test_08_sgd_ends_flat_adam_ends_sharp():
             assert d_sharp < 1e-3
 
 
-def test_09_decaying_schedules_settle_below_constant():
-    runs = by_label(finished("schedules"))
+def test_09_constant_lr_keeps_rattling_decaying_schedules_come_to_rest():
+    import re
+
+    race = finished("schedules")
+    runs = by_label(race)
+    decaying = ("step decay", "cosine", "warm-up + cosine")
+    # one run per well of 1 + cos(πx) + y² (bottoms at x = -3, -1, 1, 3, f = 0): no path crosses into another's
+    bottoms = {}
+    for t in race.runs:
+        x_well = min((-3.0, -1.0, 1.0, 3.0), key=lambda w: abs(t.points[0][0] - w))
+        assert np.abs(t.points[:, 0] - x_well).max() < 1.0, t.label
+        bottoms[t.label] = np.array([x_well, 0.0])
+    assert len({tuple(b) for b in bottoms.values()}) == 4
+
+    def spread(t):  # mean distance from the mean position over the last 50 steps
+        p = t.points[-50:]
+        return float(np.linalg.norm(p - p.mean(axis=0), axis=1).mean())
+
+    # the caption's numbers: the constant run still wanders "about 0.15", the decaying ones "under 0.01"
+    caption = load_builtin("schedules").caption
+    said = float(re.search(r"wanders about ([0-9.]+)", caption).group(1))
+    assert spread(runs["constant"]) == pytest.approx(said, abs=0.02)
+    assert "under 0.01" in caption
+    for k in decaying:
+        assert spread(runs[k]) < 0.01 and np.linalg.norm(runs[k].head - bottoms[k]) < 0.1
     tail = {k: float(np.mean(t.losses[-50:])) for k, t in runs.items()}
-    for k in ("step decay", "cosine", "warm-up + cosine"):
+    for k in decaying:
         assert tail[k] < tail["constant"] / 3
-    # warm-up starts at a third of the lr (torch LinearLR start_factor 1/3)
+    # warm-up starts at a third of the lr (torch LinearLR start_factor 1/3): its first step is the shortest
     assert runs["warm-up + cosine"].lrs[0] == pytest.approx(0.1 / 3)
+    first = {k: float(np.linalg.norm(t.points[1] - t.points[0])) for k, t in runs.items()}
+    assert all(first["warm-up + cosine"] < 0.5 * first[k] for k in ("constant", "step decay", "cosine"))
 
 
 def test_10_newton_one_step_on_the_quadratic():
@@ -213,18 +239,33 @@ def cifar_race(name: str, cifar_root) -> Race:
 
 @pytest.mark.slow
 def test_11_minibatch_jitter_shrinks_like_one_over_sqrt_batch(cifar_root):
+    import re
+
     race = cifar_race("sgd_batch_size", cifar_root)
     runs = by_label(race)
     assert all(t.diverged_at is None for t in race.runs)
+    (x0, x1), (y0, y1) = race.landscape.bounds
+    for t in race.runs:    # every path stays inside the zoomed view, so the clouds are on the map
+        assert (x0 < t.points[:, 0]).all() and (t.points[:, 0] < x1).all()
+        assert (y0 < t.points[:, 1]).all() and (t.points[:, 1] < y1).all()
+    assert len({tuple(t.points[0]) for t in race.runs}) == len(race.runs)   # each from its own corner
 
     def jitter(t):  # mean distance from the mean position over the last 100 steps
         p = t.points[-100:]
         return float(np.linalg.norm(p - p.mean(axis=0), axis=1).mean())
 
-    j = [jitter(runs[f"batch {b}"]) for b in (32, 64, 128, 256)]
-    assert j[0] > j[1] > j[2] > j[3] > 20 * jitter(runs["full batch (5,000)"])
-    # minibatch gradient noise has std ∝ 1/√batch: 8× the batch, about 1/√8 the jitter
-    assert 0.5 / np.sqrt(8) < j[3] / j[0] < 2.0 / np.sqrt(8)
+    j = {b: jitter(runs[f"batch {b}"]) for b in (32, 128, 512)}
+    # the caption's numbers, as measured
+    caption = load_builtin("sgd_batch_size").caption
+    for b, said in zip((32, 128, 512), re.findall(r"about (0\.\d+)", caption), strict=True):
+        assert j[b] == pytest.approx(float(said), rel=0.1), (b, j[b], said)
+    # the jitter is a visible share of the view (the batch-32 cloud over a tenth of its width)
+    assert 2 * j[32] > 0.1 * (x1 - x0)
+    # minibatch gradient noise has std ∝ 1/√batch: 4× the batch, about half the jitter; full batch rests
+    assert 0.35 < j[128] / j[32] < 0.65 and 0.35 < j[512] / j[128] < 0.65
+    assert jitter(runs["full batch (5,000)"]) < 0.01 * j[512]
+    full = runs["full batch (5,000)"]
+    assert np.linalg.norm(race.landscape.grad(full.head)) < 1e-6 and np.linalg.norm(full.head) < 0.02
 
 
 @pytest.mark.slow
@@ -252,6 +293,43 @@ def test_12_following_the_slope_beats_random_steps_and_random_search(cifar_root)
     assert first_below(runs["follow the slope"]) <= 5
     assert first_below(search) >= 10 * first_below(runs["follow the slope"])
     assert (np.diff(losses) < 0).sum() < 0.5 * race.step_count  # most guesses thrown away
+
+
+@pytest.mark.slow
+def test_18_batch_size_in_full_dimension(cifar_root):
+    """The caption's numbers, trained on the real data (about 10 s): all 30,730 weights, 5,000 images."""
+    from app.model.cifar_planes import plane_for
+    from app.model.cifar_training_scene import training_from_scene
+
+    scene = load_builtin("cifar_batch_size")
+    scene.landscape.params = {**scene.landscape.params, "root": str(cifar_root)}
+    race, plane = training_from_scene(scene)
+    race.step(scene.playback.steps)
+    runs = {r.label: r for r in race.runs}
+    b32, b256, full = runs["batch 32"], runs["batch 256"], runs["full batch (5,000)"]
+    assert race.t == 250 and not any(r.diverged for r in race.runs)
+    assert {r.settings.hyper["lr"] for r in race.runs} == {1e-6}                 # the same learning rate
+    assert len(race.data.y) / b32.batch_size == pytest.approx(156, abs=0.5)    # a full step: 156 batch-32 steps
+    # the same 250 steps: within 3% in full training loss, the full batch lowest, batch 32 highest
+    final = race.full_batch_loss(np.stack([r.W for r in (full, b256, b32)]))
+    assert final[0] < final[1] < final[2] < 1.03 * final[0]
+
+    def scatter(r):  # the minibatch loss about the full-batch loss at the same step
+        return float(np.std(r.history.values[:, 0] - full.history.values[:, 0]))
+
+    def apart(r):
+        return float(np.linalg.norm(r.W - full.W))
+
+    # gradient noise ∝ 1/√batch: 8 times the batch, about 1/√8 ≈ 1/2.8 of the scatter and of the distance
+    for ratio in (scatter(b32) / scatter(b256), apart(b32) / apart(b256)):
+        assert 0.7 * np.sqrt(8) < ratio < 1.3 * np.sqrt(8)
+    view = plane_for(race, plane)
+    assert sum(view.explained) > 0.99
+    ends = {label: h for label, h in zip(view.labels, view.honesty, strict=True)}
+    assert ends["batch 32"].gap[-1] < 1e-5       # the plane's centre: on it, surface = true loss
+    for label in ("batch 256", "full batch (5,000)"):   # off it: the surface stands over 1% above
+        h = ends[label]
+        assert h.surface_loss[-1] > 1.01 * h.true_loss[-1]
 
 
 @pytest.mark.slow
@@ -314,5 +392,5 @@ def test_resolve_scene_by_name_and_path(tmp_path):
 
 
 def test_landscape_names_in_scenes_come_from_the_registry():
-    known = set(landscapes.names()) | {"expression", "cifar_slice"}
+    known = set(landscapes.names()) | set(SPECIAL_LANDSCAPES)
     assert {load_builtin(n).landscape.name for n in builtin_scene_names()} <= known

@@ -144,7 +144,7 @@ def test_bad_types_at_top(key, value, phrase):
 
 
 @pytest.mark.parametrize("section, key, value, phrase", [
-    ("view", "mode", "4d", "view.mode: expected one of 'both', '3d' or '2d', got '4d'"),
+    ("view", "mode", "4d", "view.mode: expected one of 'both', '3d', '2d' or 'data', got '4d'"),
     ("view", "log_z", "yes", "view.log_z: expected true, false or null"),
     ("landscape", "bounds", [[1, 0], [0, 1]], "each range needs min < max"),
     ("landscape", "bounds", [1, 2], "expected [[xmin, xmax], [ymin, ymax]]"),

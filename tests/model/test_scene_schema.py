@@ -102,7 +102,7 @@ def test_every_builtin_scene_validates_against_the_schema(name):
     (lambda d: d["playback"].update(steps=limits.MAX_STEPS + 1), f".playback.steps: breaks maximum {limits.MAX_STEPS}"),
     (lambda d: d["runs"][0].update(color="red"), ".runs[0].color: matches none of anyOf"),
     (lambda d: d["runs"][0].update(start=[1.0]), ".runs[0].start: matches none of anyOf"),
-    (lambda d: d["view"].update(mode="4d"), ".view.mode: not one of ['both', '3d', '2d']"),
+    (lambda d: d["view"].update(mode="4d"), ".view.mode: not one of ['both', '3d', '2d', 'data']"),
     (lambda d: d["view"].update(camera={"distance": 0}), ".view.camera.distance: breaks exclusiveMinimum 0"),
     (lambda d: d.update(title="t" * (limits.MAX_TITLE_CHARS + 1)), f".title: breaks maxLength {limits.MAX_TITLE_CHARS}"),
     (lambda d: d.update(runs=[{}] * (limits.MAX_RUNS + 1)), f".runs: breaks maxItems {limits.MAX_RUNS}"),

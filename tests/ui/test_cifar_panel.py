@@ -149,3 +149,36 @@ def test_download_button_fetches_verifies_and_fills_the_folder(window_panel, qtb
     panel.download_button.click()
     wait_idle(qtbot, panel)
     assert "failed" in panel.status.text() and not archive.exists()
+
+
+def test_dock_follows_a_cifar_scene(window_panel, qtbot, cifar_root):
+    """After a CIFAR-10 scene loads, the dock shows that scene's settings and W*'s accuracy (issue 10 point 7)."""
+    from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
+
+    w, panel = window_panel
+    params = {"loss": "svm", "reg": "l1", "strength": 2.5, "seed": 3, "plane": "init_opt_random",
+              "subset": 300, "root": str(cifar_root)}
+    scene = Scene(title="a CIFAR-10 scene", landscape=LandscapeSpec("cifar_slice", params=params, resolution=23),
+                  runs=[RunSpec("gd", {"lr": 0.1})], playback=PlaybackSpec(steps=5))
+    assert panel.accuracy_label.text() == "—"
+    w.load_scene(scene)
+    qtbot.waitUntil(lambda: w.race.scene.landscape.name == "cifar_slice" or "failed" in w.status_label.text(),
+                    timeout=WAIT)
+    f = w.race.landscape
+    assert f.n_examples == 300, w.status_label.text()
+    assert (panel.loss_box.currentData(), panel.reg_box.currentData(), panel.plane_box.currentData()) == \
+        ("svm", "l1", "init_opt_random")
+    assert panel.strength_box.value() == 2.5 and panel.seed_box.value() == 3
+    assert panel.subset_box.value() == 300 and panel.resolution_box.value() == 23
+    # the accuracy the caption gives, in the dock too
+    acc = f.accuracies
+    assert panel.accuracy_label.text() == "   ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test"))
+    assert panel.result_group.isEnabled()
+    # following the scene built nothing and changed nothing on screen
+    assert panel.job is None and w.race.landscape is f
+    # what Build would build now is the scene's slice (less the folder, which is the app's setting)
+    spec = panel.landscape_spec()
+    assert {k: spec.params[k] for k in params if k != "root"} == {k: v for k, v in params.items() if k != "root"}
+    # Show switches the part of the scene's own slice
+    panel.part_box.setCurrentIndex(1)
+    assert w.race.landscape.part == "data" and w.race.landscape.n_examples == 300

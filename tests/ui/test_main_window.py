@@ -284,8 +284,8 @@ def test_step_schedule_from_the_panel_halves_the_learning_rate(make_window):
 
 def test_features_compose_and_the_window_still_plays(make_app):
     w, features = make_app()
-    assert list(features) == ["annotations", "lecture", "cifar", "cifar_curvature", "swarm", "export", "scene_editor",
-                              "help"]
+    assert list(features) == ["annotations", "lr_inset", "landmarks", "curvature", "lecture", "cifar", "cifar_training",
+                              "cifar_curvature", "swarm", "export", "scene_editor", "toy_lab", "help"]
     menus = [a.text() for a in w.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Playback", "&View", "&Annotations", "&Lecture", "CIFAR-&10", "S&warm", "&Help"]
     tools = [a.text() for a in w.toolbar.actions() if a.isVisible() and not a.isSeparator() and a.text()]
@@ -529,3 +529,16 @@ def test_all_run_paths_in_two_gl_draws_look_like_one_strip_per_run(make_window, 
     changed = (np.abs(merged - reference).max(axis=2) > 40).mean()
     paths = (np.abs(reference - bare).max(axis=2) > 40).mean()   # the check can fail: paths cover pixels
     assert changed < 0.001 and paths > 0.003, (changed, paths)
+
+
+def test_a_closed_window_draws_nothing_and_closes_again_quietly(make_app, qtbot, capfd):
+    # the G/V arrows draw into the 3-D view on every frame: after close its GL window is gone
+    w, features = make_app()
+    features["annotations"].show_grad = features["annotations"].show_velocity = True
+    w.step_once(3)
+    w.close()
+    w.step_once(1)            # a late timer frame or job after closing
+    w.close()
+    qtbot.wait(100)
+    assert "Traceback" not in capfd.readouterr().err
+    assert w.race.step_count == 4

@@ -19,7 +19,15 @@ def _shown_at(qtbot, settings, width, height):
     w.resize(width, height)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.wait(50)
+    # the map's axes size themselves to their tick labels on their first paint, which a busy
+    # machine may not have done after a fixed wait: measure once the map's width holds still
+    before = None
+    for _ in range(40):
+        qtbot.wait(50)
+        now = w.contour_view.plot.getViewBox().width()
+        if now == before:
+            break
+        before = now
     return w
 
 

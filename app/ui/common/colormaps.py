@@ -9,6 +9,12 @@ import numpy as np
 import pyqtgraph as pg
 
 CHOICES = ("viridis", "cividis", "plasma", "inferno", "magma")
+# Signed values centred at 0 (curvature λmin): blue below, white at 0, red above (CET-D1, also uniform).
+DIVERGING = "CET-D1"
+
+
+def diverging() -> pg.ColorMap:
+    return pg.colormap.get(DIVERGING)
 
 
 def get(name: str) -> pg.ColorMap:

@@ -27,7 +27,7 @@ DARK = Theme("dark", "#15171C", "#E8E8E8", "#000000", (0, 0, 0, 110), "#FFFFFF",
 
 # Line and marker sizes (pixels); presentation mode scales them up.
 LINE_WIDTH = 2.5
-HALO_WIDTH = 6.0
+HALO_WIDTH = 4.5        # a 1-px dark rim each side of the line: an outline, not a second line
 HEAD_SIZE = 13
 START_SIZE = 11
 STAR_SIZE = 20

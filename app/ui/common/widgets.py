@@ -2,12 +2,13 @@
 and a colour swatch."""
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSlider, QWidget
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSlider, QStyle, QStyleOptionSlider, QWidget
 
 TICKS = 1000
 FIELD_WIDTH = 64    # px: "1.25e-03" fits; the Runs dock must still fit a 1024-px screen
@@ -33,6 +34,43 @@ def parse_value(text: str, low: float, high: float) -> float:
     return v
 
 
+MARK_COLOR = "#C00000"
+
+
+class MarkedSlider(QSlider):
+    """A QSlider that can draw one mark across its groove at a tick (e.g. a stability bound)."""
+
+    def __init__(self, orientation: Qt.Orientation) -> None:
+        super().__init__(orientation)
+        self.mark_tick: int | None = None
+
+    def set_mark_tick(self, tick: int | None) -> None:
+        if tick != self.mark_tick:
+            self.mark_tick = tick
+            self.update()
+
+    def tick_x(self, tick: int) -> float:
+        """Pixel x of the handle's centre when the slider stands at ``tick`` (the style's own geometry)."""
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        style, cc = self.style(), QStyle.ComplexControl.CC_Slider
+        groove = style.subControlRect(cc, opt, QStyle.SubControl.SC_SliderGroove, self)
+        handle = style.subControlRect(cc, opt, QStyle.SubControl.SC_SliderHandle, self)
+        span = groove.width() - handle.width()
+        pos = QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), int(tick), span, opt.upsideDown)
+        return groove.left() + pos + handle.width() / 2.0
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.mark_tick is None:
+            return
+        x = self.tick_x(self.mark_tick)
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor(MARK_COLOR), 3))
+        painter.drawLine(round(x), 1, round(x), self.height() - 2)
+        painter.end()
+
+
 class ParamSlider(QWidget):
     """A horizontal slider over [low, high] (log or linear) with its name and value as text,
     and a field for typing an exact value (a drag gives rounded ones; a lecture wants lr = 1.0).
@@ -56,7 +94,7 @@ class ParamSlider(QWidget):
         self.name, self.low, self.high, self.log = name, float(low), float(high), log
         self.label = QLabel()
         self.label.setMinimumWidth(100)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = MarkedSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, TICKS)
         self.slider.setToolTip(tooltip or name)
         self.label.setToolTip(tooltip or name)
@@ -75,6 +113,11 @@ class ParamSlider(QWidget):
         lay.addWidget(self.slider, 0, 1)
         lay.addWidget(self.field, 0, 2)
         lay.addWidget(self.error, 1, 0, 1, 3)
+        self.mark_value: float | None = None   # set_mark: a value marked on the slider, with a note under it
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        lay.addWidget(self.note, 2, 0, 1, 3)
         lay.setColumnStretch(1, 1)
         self.set_value(value)
         self.slider.valueChanged.connect(self._on_slider)
@@ -105,6 +148,18 @@ class ParamSlider(QWidget):
         self.slider.setValue(self._to_tick(v))
         self.slider.blockSignals(False)
         self._show()
+
+    def set_mark(self, value: float | None, note: str = "", warning: str = "", tooltip: str = "") -> None:
+        """Mark ``value`` on the slider (None: no mark; a value off the range marks nothing but its
+        note stays) with ``note`` under it, and ``warning`` after it in red (empty: none)."""
+        self.mark_value = None if value is None else float(value)
+        inside = value is not None and math.isfinite(value) and self.low <= value <= self.high
+        self.slider.set_mark_tick(self._to_tick(value) if inside else None)
+        text = html.escape(note) + (f" <b style='color:{MARK_COLOR}'>{html.escape(warning)}</b>" if warning else "")
+        if self.note.text() != text:
+            self.note.setText(text)
+        self.note.setToolTip(tooltip)
+        self.note.setVisible(bool(text))
 
     def _show(self) -> None:
         self.label.setText(f"{self.name} {format_value(self._value, self.log)}")

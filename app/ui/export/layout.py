@@ -8,9 +8,11 @@ and the image has device pixel ratio ``s``, so fonts, line widths and
 markers grow with the output: a 3840x2160 export looks like a 1280x720 one,
 only sharper (s = 3), and a small 640x360 GIF keeps legible text (s = 0.75).
 
-Views. ``"3d"`` or ``"2d"``: that view with the title and a legend;
-``"both"``: the whole window, 3-D | 2-D side by side over the loss and
-|grad| plots (the plots are left out when the body is under 420 logical px high).
+Views. ``"3d"``, ``"2d"`` or ``"data"`` (the linear-classifier lab's data
+view): that view with the title and a legend; ``"both"``: the whole window,
+3-D | 2-D side by side (3-D | 2-D | data on a toy classifier, as the window
+shows them) over the loss and |grad| plots (the plots are left out when the
+body is under 420 logical px high).
 """
 from __future__ import annotations
 
@@ -44,8 +46,10 @@ def scale_for(size: tuple[int, int]) -> float:
     return max(MIN_SCALE, min(w / BASE_SIZE[0], h / BASE_SIZE[1]))
 
 
-def layout(logical: tuple[float, float], view: str, entries: list[Entry], plots: bool, scale: float) -> dict:
-    """Logical rects of header, legend and the panes that are drawn (with the legend's rows)."""
+def layout(logical: tuple[float, float], view: str, entries: list[Entry], plots: bool, scale: float,
+           data: bool = False) -> dict:
+    """Logical rects of header, legend and the panes that are drawn (with the legend's rows);
+    ``data``: "both" shows the data view as a third pane."""
     lw, lh = logical
     header = QRectF(MARGIN, MARGIN * 0.6, lw - 2 * MARGIN, TITLE_PX * 1.5)
     rows = flow(entries, lw - 2 * MARGIN, font(LEGEND_PX))
@@ -54,7 +58,7 @@ def layout(logical: tuple[float, float], view: str, entries: list[Entry], plots:
     top = header.bottom() + GAP * 0.5
     body = QRectF(MARGIN, top, lw - 2 * MARGIN, max(legend.top() - GAP * 0.5 - top, 10.0))
     panes = {}
-    if view in ("3d", "2d"):
+    if view in ("3d", "2d", "data"):
         panes[view] = body
     else:
         views = QRectF(body)
@@ -62,9 +66,10 @@ def layout(logical: tuple[float, float], view: str, entries: list[Entry], plots:
             ph = body.height() * PLOTS_SHARE
             views.setHeight(body.height() - ph - GAP)
             panes["plots"] = QRectF(body.left(), views.bottom() + GAP, body.width(), ph)
-        half = (views.width() - GAP) / 2
-        panes["3d"] = QRectF(views.left(), views.top(), half, views.height())
-        panes["2d"] = QRectF(views.left() + half + GAP, views.top(), half, views.height())
+        names = ("3d", "2d", "data") if data else ("3d", "2d")
+        part = (views.width() - GAP * (len(names) - 1)) / len(names)
+        for k, name in enumerate(names):
+            panes[name] = QRectF(views.left() + k * (part + GAP), views.top(), part, views.height())
     panes = {k: snap(r, scale) for k, r in panes.items()}
     return {"header": header, "legend": legend, "rows": rows, "panes": panes}
 

@@ -14,6 +14,7 @@ from app.ui.export.pg_paint import paint_item, static_leaves, style_axis, style_
 from app.ui.gl.framebuffers import GLUnavailable
 from app.ui.gl.offscreen import OffscreenView
 from app.ui.views.contour_view import ContourView
+from app.ui.views.curvature_layer import CurvatureLayer
 from app.ui.views.plots_view import PlotsView
 from app.ui.views.surface_view import BOX, HEIGHT, SurfaceView
 
@@ -97,9 +98,16 @@ class Surface3D:
 class Contour2D:
     """A hidden ContourView with export fonts."""
 
-    def __init__(self, th, grid, vspec, minima) -> None:
+    def __init__(self, th, grid, vspec, minima, names: tuple[str, str] = ("x", "y"), landscape=None) -> None:
         self.view = ContourView(th=th)
         self.view.set_surface(grid, vspec.colormap, vspec.contour_levels, minima)
+        self.view.set_axis_names(*names)      # before the export's axis style, which keeps the text
+        if vspec.color_by != "loss" and landscape is not None:   # the map coloured by curvature
+            self.curvature = CurvatureLayer(self.view)
+            try:
+                self.curvature.show(landscape, grid, vspec.color_by)
+            except ValueError as e:
+                raise RenderError(f"cannot colour the map by {vspec.color_by}: {e}") from None
         self.plot = self.view.plot
         style_plot(self.plot, th)
         style_axis(self.view.colorbar.getAxis("right"), th)
@@ -109,6 +117,11 @@ class Contour2D:
 
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs)
+
+    def set_surface(self, grid, vspec, minima) -> None:
+        """Another surface (a plane redrawn through a moving run): the cached map layer is redrawn."""
+        self.view.set_surface(grid, vspec.colormap, vspec.contour_levels, minima)
+        self._layer_key = None
 
     def close(self) -> None:
         _delete(self.view)

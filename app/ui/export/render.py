@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.model import export_options as options
+from app.model.landscape_kinds import kind_of
 from app.model.limits import IMAGE_SUFFIXES, MAX_SIZE, VIDEO_SUFFIXES, VIEW_MODES
 from app.model.scene import Scene
 from app.ui.export.errors import NEEDS_DISPLAY, RenderError
@@ -77,14 +78,18 @@ def render_scene(
     if steps is not None:
         scene.playback.steps = steps
     report = _Reporter(progress)
-    ensure_app(need_gl=view != "2d")
+    if kind_of(scene.landscape).standalone:   # the full-dimensional CIFAR-10 race
+        return _render_standalone(scene, out, size, view, fps, report, cancel, overwrite)
+    ensure_app(need_gl=options.needs_gl(view))
 
     from app.model.build import build_landscape
     from app.model.race import Race
 
     if landscape is None:
         report(0.0, "building landscape")
-        landscape = build_landscape(scene.landscape, progress=report.part(0.0, 0.3), cancel=cancel)
+        # a video's frames are a phase of their own, counted from 0 % (app.ui.export.video)
+        built = 0.3 if options.is_image(suffix) else 1.0
+        landscape = build_landscape(scene.landscape, progress=report.part(0.0, built), cancel=cancel)
     race = Race(scene, landscape)
     if not options.is_image(suffix):
         return render_video(race, out, size, view, fps, report, cancel, camera, overwrite)
@@ -101,6 +106,18 @@ def render_scene(
         renderer.close()
     report(1.0, "done")
     return out
+
+
+def _render_standalone(scene: Scene, out: Path, size: tuple[int, int], view: str, fps: int, report: _Reporter,
+                       cancel: Callable[[], bool] | None, overwrite: bool) -> Path:
+    """A cifar_training scene: its panes are 2-D (plots, plane, templates); see training_render."""
+    if view == "3d":
+        raise RenderError("a cifar_training scene renders its plots, plane and templates in 2-D: "
+                          "use --view 2d or both")
+    ensure_app(need_gl=False)
+    from app.ui.export.training_render import render_training
+
+    return render_training(scene, out, size, fps, None, report, cancel, overwrite)
 
 
 class _Reporter:

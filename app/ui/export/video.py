@@ -40,10 +40,10 @@ def render_video(race, out: Path, size: tuple[int, int], view: str, fps: int,
             yield renderer.frame()
 
     def on_frame(done: int, total: int | None) -> None:
-        report(0.3 + 0.7 * done / n, f"frame {done}/{n}")
+        report(done / n, f"frame {done}/{n}")   # the percent says what the frame count says
 
     try:
-        report(0.3, f"rendering {n} frames")
+        report(0.0, f"rendering {n} frames")
         encode_video(frames(), out, fps=fps, size=size, n_frames=n, progress=on_frame, cancel=cancel,
                      overwrite=overwrite)
     finally:

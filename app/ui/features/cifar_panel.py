@@ -278,13 +278,42 @@ class CifarPanel(QWidget):
 
     def _on_built(self, spec: LandscapeSpec, f) -> None:
         self.spec, self.base_landscape = spec, f
-        acc = f.accuracies
-        self.accuracy_label.setText("   ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
-                                    or "—")
+        self._show_accuracy(f)
         self.result_group.setEnabled(True)
         self.show_status(f"{f.title}: {f.n_examples} images, "
                          f"grid {spec.resolution}×{spec.resolution}")
         self.built.emit(spec, self.current_landscape())
+
+    def follow(self, spec: LandscapeSpec, f) -> None:
+        """Show the settings and the accuracy of a slice that came from elsewhere (a CIFAR-10 scene),
+        so the dock describes the surface on screen and Build, Show and the caption agree with it."""
+        p = spec.params
+        reg = str(p.get("reg", "l2"))
+        boxes = (self.loss_box, self.reg_box, self.plane_box, self.part_box, self.strength_box,
+                 self.seed_box, self.subset_box, self.resolution_box)
+        for box in boxes:       # no rebuild, no strength reset, no re-install while they are set
+            box.blockSignals(True)
+        try:
+            for box, value in ((self.loss_box, p.get("loss", "softmax")), (self.reg_box, reg),
+                               (self.plane_box, p.get("plane", "random")), (self.part_box, f.part)):
+                box.setCurrentIndex(max(box.findData(value), 0))
+            strength = p.get("strength")
+            self.strength_box.setValue(float(DEFAULT_STRENGTH[reg] if strength is None else strength))
+            self.seed_box.setValue(int(p.get("seed", 0)))
+            self.subset_box.setValue(int(f.n_examples))
+            self.resolution_box.setValue(int(spec.resolution))
+        finally:
+            for box in boxes:
+                box.blockSignals(False)
+        self.spec = spec
+        self.base_landscape = f if f.part == "total" else f.with_part("total")
+        self._show_accuracy(f)
+        self.result_group.setEnabled(True)
+
+    def _show_accuracy(self, f) -> None:
+        acc = f.accuracies
+        self.accuracy_label.setText("   ".join(f"{k} {acc[k]:.1%}" for k in ("train", "val", "test") if k in acc)
+                                    or "—")
 
     def current_landscape(self):
         """The built slice showing the chosen part (total / data / regularization)."""
@@ -382,10 +411,17 @@ class Cifar(QObject):
         self.dock.setMinimumWidth(PANEL_MIN_WIDTH + self.dock.widget().verticalScrollBar().sizeHint().width() + 8)
         panel.built.connect(lambda spec, f: install_slice(host, spec, f, panel.reset_runs_box.isChecked()))
         host.closing.connect(panel.shutdown)   # cancel its own job (download, training)
+        host.landscape_changed.connect(lambda: self._follow(host))
         menu = host.add_menu("CIFAR-&10")
         self.act = host.add_action("CIFAR-10 slice…", None, self.show_panel,
                                    "Build a loss slice of a linear classifier on CIFAR-10", menu=menu)
         menu.addAction(self.dock.toggleViewAction())
+
+    def _follow(self, host: Host) -> None:
+        race = host.race
+        f = race.landscape if race is not None else None
+        if race is not None and race.scene.landscape.name == "cifar_slice" and hasattr(f, "accuracies"):
+            self.panel.follow(race.scene.landscape, f)
 
     def show_panel(self) -> None:
         self.dock.show()

@@ -10,7 +10,6 @@ Open it with ``ExportDialog(main_window).exec()``; install(host) adds File → E
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
@@ -33,14 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import export_options
+from app.model.export_names import file_stem
 from app.model.limits import FPS_RANGE, MAX_SIZE, MAX_STEPS, MIN_SIZE
 from app.model.video import ExportCancelled
 from app.ui.export import render
 from app.ui.window.host import Host
 
 WHAT = (("Whole window (3-D + 2-D + plots)", "both"), ("3-D view", "3d"), ("2-D view", "2d"),
-        ("Video of the race", "video"))
-VIDEO_VIEWS = (("Whole window", "both"), ("3-D view", "3d"), ("2-D view", "2d"))
+        ("Data view (linear-classifier lab)", "data"), ("Video of the race", "video"))
+VIDEO_VIEWS = (("Whole window", "both"), ("3-D view", "3d"), ("2-D view", "2d"), ("Data view", "data"))
 SIZES = ((1280, 720, "HD"), (1920, 1080, "Full HD"), (2560, 1440, "QHD"), (3840, 2160, "4K UHD"),
          (1024, 768, "projector"), (800, 600, ""), (640, 360, "small GIF"))
 FORMATS = {"image": ((".png", "PNG image"), (".svg", "SVG vector drawing (2-D view)")),
@@ -179,8 +179,8 @@ class ExportDialog(QDialog):
         self.format.blockSignals(True)
         self.format.clear()
         for suffix, text in FORMATS[kind]:
-            if suffix == ".svg" and self.what.currentData() != "2d":
-                continue      # SVG keeps vectors only for the 2-D map
+            if suffix == ".svg" and self.what.currentData() not in ("2d", "data"):
+                continue      # SVG keeps vectors only for the 2-D map and the data view
             self.format.addItem(text, suffix)
         i = self.format.findData(current)
         self.format.setCurrentIndex(max(i, 0))
@@ -217,9 +217,8 @@ class ExportDialog(QDialog):
     def _default_path(self) -> Path:
         current = self.path.text().strip()
         folder = Path(current).parent if current else self.last_dir()
-        slug = re.sub(r"[^A-Za-z0-9]+", "_", self.window_.race.scene.title).strip("_").lower() or "losslab"
         tag = "race" if self.is_video else self.view
-        return folder / f"{slug[:40]}_{tag}{self.suffix}"
+        return folder / f"{file_stem(self.window_.race.scene.title)}_{tag}{self.suffix}"
 
     def last_dir(self) -> Path:
         v = self.settings.value(LAST_DIR_KEY) if self.settings is not None else None
@@ -278,7 +277,7 @@ class ExportDialog(QDialog):
         size = export_options.check_size(self.out_size, self.suffix)
         view = export_options.check_view(self.view, self.suffix)
         transparent = export_options.check_transparent(self.transparent.isChecked(), self.suffix)
-        render.ensure_app(need_gl=view != "2d")
+        render.ensure_app(need_gl=export_options.needs_gl(view))
         self._progress(0.2, "rendering")
         renderer = render.SceneRenderer(w.race, size, view, transparent=transparent,
                                         camera=camera, grid=w.grid)

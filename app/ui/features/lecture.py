@@ -291,7 +291,6 @@ class LectureMode(QObject):
             ax.label.setFont(tick)
             ax.setStyle(tickTextOffset=8 if big else 3)
         cv.plot.getAxis("left").setWidth(int(pt * 3.2) if big else None)
-        cv.colorbar.getAxis("right").setWidth(int(pt * 4.6) if big else None)
         host.plots_view.set_theme(th)
         self._plot_fonts(PLOT_PT if big else 9, th, big)
         host.surface_view.set_theme(th)

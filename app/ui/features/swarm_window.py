@@ -268,11 +268,17 @@ class SwarmWindow(QDialog):
         else:
             self.compute_sweep()
 
-    def compute_basins(self, background: bool | None = None) -> None:
+    def _checked_inputs(self) -> dict | None:
+        """The panel's inputs, or None after saying in the status line why they cannot be used."""
         try:
-            a = self._inputs()
+            return self._inputs()
         except ValueError as e:
             self.status.setText(f"cannot compute: {e}")
+            return None
+
+    def compute_basins(self, background: bool | None = None) -> None:
+        a = self._checked_inputs()
+        if a is None:
             return
 
         def fn(progress=None, cancel=None):
@@ -284,10 +290,8 @@ class SwarmWindow(QDialog):
         self._launch(fn, lambda b: self.show_basins(b, a), slow if background is None else background, "basins")
 
     def compute_sweep(self, background: bool | None = None) -> None:
-        try:
-            a = self._inputs()
-        except ValueError as e:
-            self.status.setText(f"cannot compute: {e}")
+        a = self._checked_inputs()
+        if a is None:
             return
 
         def fn(progress=None, cancel=None):

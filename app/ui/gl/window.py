@@ -9,13 +9,16 @@ only the runs and markers over it. While the camera moves (an orbit drag) the
 layer is redrawn every frame, with the stand-ins of ``stand_ins`` (a coarser
 mesh) in place of their items; once the camera stands still the full layer
 is drawn again (app.ui.gl.motion).
+
+The cursor readout (``readout``: text, colours, size) is painted last, top-left
+over everything, as the 2-D map shows its own; empty text paints nothing.
 """
 from __future__ import annotations
 
 import numpy as np
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
-from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
-from PySide6.QtGui import QSurfaceFormat
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QSurfaceFormat
 from PySide6.QtOpenGL import QOpenGLWindow
 
 from app.ui.gl.motion import CameraMotion
@@ -29,6 +32,8 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
 
     batching = False        # while True, item updates only mark the window dirty
     click_handler = None    # callable(x_px, y_px, shift) for a left press+release without a drag
+    hover_handler = None    # callable(x_px, y_px) as the pointer moves with no button; (None, None) when it leaves
+    readout = ("", "#202020", "#FFFFFF", 10.0)   # (text, ink, ground, point size) painted top-left
     cache_static = True     # draw through the static layer (False: every item every frame)
     _press = None
 
@@ -51,7 +56,15 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
     def mouseMoveEvent(self, ev) -> None:
         if self._press is not None and (ev.position() - self._press).manhattanLength() > CLICK_SLOP:
             self._press = None   # an orbit: its release must not move a start
+        if self.hover_handler is not None:
+            idle = ev.buttons() == Qt.MouseButton.NoButton
+            self.hover_handler(*((ev.position().x(), ev.position().y()) if idle else (None, None)))
         super().mouseMoveEvent(ev)
+
+    def leaveEvent(self, ev) -> None:
+        if self.hover_handler is not None:
+            self.hover_handler(None, None)
+        super().leaveEvent(ev)
 
     def mouseReleaseEvent(self, ev) -> None:
         press, self._press = self._press, None
@@ -97,6 +110,7 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
     def paintGL(self) -> None:
         if not self.cache_static or not static_items(self):
             super().paintGL()
+            self._paint_readout()
             return
         w, h = self.deviceWidth(), self.deviceHeight()
         region = self.getViewport()
@@ -109,6 +123,26 @@ class GLWindow(GLViewMixin, QOpenGLWindow):
                                   dpr=self.devicePixelRatio(), stand_ins=self.stand_ins if coarse else None)
         copy_colour(layer.handle(), self.defaultFramebufferObject(), w, h)
         draw_over(self, w, h)   # runs and markers draw without depth test (see MARKER_GL_OPTIONS)
+        self._paint_readout()
+
+    def _paint_readout(self) -> None:
+        text, ink, ground, pt = self.readout
+        if not text:
+            return
+        p = QPainter(self)
+        try:
+            font = QFont()
+            font.setPointSizeF(pt)
+            p.setFont(font)
+            box = p.fontMetrics().boundingRect(text).adjusted(-4, -2, 4, 2)
+            box.moveTo(6, 4)
+            under = QColor(ground)
+            under.setAlpha(200)      # the surface shows through a little, as under the 2-D readout
+            p.fillRect(box, under)
+            p.setPen(QColor(ink))
+            p.drawText(QRectF(box), Qt.AlignmentFlag.AlignCenter, text)
+        finally:
+            p.end()
 
     def devicePixelRatioF(self) -> float:   # GLViewMixin and items ask the QWidget API
         return float(self.devicePixelRatio())

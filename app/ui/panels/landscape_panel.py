@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 import landscapes
+from app.model.landscape_kinds import TOY_CLASSIFIER
 from app.model.scene import LandscapeSpec
 from app.ui.common.math_label import MathLabel
 
@@ -60,6 +61,7 @@ class LandscapePanel(QWidget):
                 title = name
             self.picker.addItem(title, name)
             self._default_titles[self.picker.count() - 1] = title
+        self.picker.addItem(TOY_CLASSIFIER.display_name, TOY_CLASSIFIER.name)
         self.picker.addItem("Custom f(x, y)", EXPRESSION)
         self.picker.activated.connect(self._on_pick)
         lay.addWidget(self.picker)
@@ -230,6 +232,9 @@ class LandscapePanel(QWidget):
             self.expression.setFocus()
             if self.expression.text().strip():
                 self._on_expression()
+            return
+        if name == TOY_CLASSIFIER.name:   # regularized by its own reg: l1/l2 would hide its weight plane
+            self._emit(name=name, params={}, expression=None, bounds=None, l1=0.0, l2=0.0)
             return
         self._emit(name=name, params={}, expression=None, bounds=None)
 

@@ -373,6 +373,10 @@ class RunsPanel(QWidget):
     def current(self) -> int:
         return self._current
 
+    def slider(self, key: str) -> ParamSlider | None:
+        """The selected run's slider of parameter ``key`` ("lr", "momentum", ...), if it has one."""
+        return self._sliders.get(key)
+
     def select(self, row: int) -> None:
         self.list.setCurrentRow(row)
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import colormaps, theme
+from app.ui.common.axis_room import keep_label_clear
 from app.ui.views.clip import clip_path, last_visible
 from app.ui.views.surface_grid import SurfaceGrid
 from app.ui.views.trail_layer import TrailLayer
@@ -99,6 +100,7 @@ class ContourView(QWidget):
         super().__init__(parent)
         self.theme = th
         self.grid: SurfaceGrid | None = None
+        self._log, self._value_name = False, "f(x, y)"   # what the colour bar names
         self.line_width, self.halo_width = theme.LINE_WIDTH, theme.HALO_WIDTH
         self.head_size, self.start_size = theme.HEAD_SIZE, theme.START_SIZE
         self.plot_widget = pg.PlotWidget(viewBox=_MapViewBox(self))
@@ -135,6 +137,7 @@ class ContourView(QWidget):
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormaps.get("viridis"),
                                         interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        keep_label_clear(self.colorbar.getAxis("right"))
         self.contours = pg.PlotDataItem(connect="finite", pen=pg.mkPen(th.contour, width=1.0))
         self.contours.setZValue(-5)
         # Thousands of static segments: cache them as a pixmap, repainted only when the view changes.
@@ -227,7 +230,8 @@ class ContourView(QWidget):
         self.undefined_hatch.setVisible(grid.undefined is not None)
         self.colorbar.setColorMap(cmap)
         self.colorbar.setLevels((grid.g_lo, grid.g_hi))
-        self.colorbar.getAxis("right").setLabel("log₁₀(f − f_min)" if grid.log else "f(x, y)")
+        self._log = grid.log
+        self._label_colorbar()
         lines = grid.contour_lines(contour_levels)
         self.contours.setData(lines[:, 0], lines[:, 1], connect="finite") if len(lines) else self.contours.clear()
         pts = np.asarray([m for m in minima if x0 <= m[0] <= x1 and y0 <= m[1] <= y1]).reshape(-1, 2)
@@ -253,6 +257,21 @@ class ContourView(QWidget):
 
     def _user_moved(self, *_args) -> None:
         self._fitted = False
+
+    def set_axis_names(self, x: str, y: str) -> None:
+        """The names under and beside the map: a toy classifier's two weights, else x and y."""
+        if (self.plot.getAxis("bottom").labelText, self.plot.getAxis("left").labelText) != (x, y):
+            self.plot.setLabel("bottom", x)
+            self.plot.setLabel("left", y)
+        # over two weights the colour is the classifier's loss, not an f(x, y) of the axes
+        self._value_name = "f(x, y)" if (x, y) == ("x", "y") else "loss"
+        self._label_colorbar()
+
+    def _label_colorbar(self) -> None:
+        name = self._value_name
+        text = ("log₁₀(f − f_min)" if name == "f(x, y)" else f"log₁₀({name} − min)") if self._log else name
+        if self.colorbar.getAxis("right").labelText != text:
+            self.colorbar.getAxis("right").setLabel(text)
 
     def set_stretch(self, stretch: bool) -> None:
         """Fill the pane (x and y at different scales) instead of drawing them 1:1."""

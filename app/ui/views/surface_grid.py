@@ -100,6 +100,12 @@ def decimated(grid: SurfaceGrid, max_nodes: int) -> SurfaceGrid:
                                undefined=undefined)
 
 
+def axis_names(landscape) -> tuple[str, str]:
+    """The names of a landscape's two axes: its own (the toy classifier's "W[0,0]", "W[0,1]"), else x and y."""
+    names = getattr(landscape, "axis_labels", None)
+    return (str(names[0]), str(names[1])) if names is not None and len(names) == 2 else ("x", "y")
+
+
 def bound_labels(lo: float, hi: float, digits: int = 3) -> tuple[str, str]:
     """Axis-end labels of the range lo..hi: ``digits`` significant digits (-0.128048 -> "-0.128"),
     more only where needed to tell the two ends apart (100.001 and 100.002)."""
@@ -132,7 +138,11 @@ def sample(landscape, bounds: Bounds, n: int, log: bool | None = None) -> Surfac
     # the views draw heights as float32: linear heights beyond its range, or a span too thin
     # for it, can only be shown on a log scale (else pyqtgraph's rescale overflows)
     log = log or float(np.abs(f).max()) > _FLOAT32_SAFE or 0 < span < 1 / _FLOAT32_SAFE
-    eps = max(span * 1e-6, 1e-300)
+    # the log floor: 6 decades below the top, or lower where the map's own values are (the 1st
+    # percentile above the minimum), so a surface spanning 35 decades (exp(20x) + y²) is not
+    # floored flat over most of the map
+    above = f[f > f_min] - f_min
+    eps = max(min(span * 1e-6, float(np.percentile(above, 1)) if above.size else np.inf), 1e-300)
     grid = SurfaceGrid(xs, ys, f, f, log, f_min, eps, 0.0, 1.0, undefined if undefined.any() else None)
     g = grid.height(f)
     grid.g = g

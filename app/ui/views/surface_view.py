@@ -30,7 +30,7 @@ from app.ui.gl.clip import clip_path, inside
 from app.ui.gl.offscreen import OffscreenView
 from app.ui.gl.paths import MARKER_GL_OPTIONS, ON_TOP, SURFACE, PathItems, cross_segments
 from app.ui.gl.window import GLWindow
-from app.ui.views.surface_grid import SurfaceGrid, bound_labels, decimated
+from app.ui.views.surface_grid import SurfaceGrid, axis_names, bound_labels, decimated
 
 BOX = 10.0        # the surface spans [-5, 5] x [-5, 5] in world units
 HEIGHT = 4.0      # and [0, HEIGHT] in z
@@ -155,6 +155,11 @@ class SurfaceView(QWidget):
 
             container.deleteLater()   # through Qt, so PySide hears of it
             QCoreApplication.sendPostedEvents(container, QEvent.Type.DeferredDelete)
+
+    @property
+    def disposed(self) -> bool:
+        """The GL window is gone (the main window closed): nothing may draw into it."""
+        return self.container is None
 
     # --- delegation to the GL window ---------------------------------------
     def addItem(self, item) -> None:
@@ -354,7 +359,8 @@ class SurfaceView(QWidget):
         h = BOX / 2 + 0.6
         (tx0, tx1), (ty0, ty1) = bound_labels(x0, x1), bound_labels(y0, y1)
         # x along the front edge, y along the right edge, each label centred on its point
-        spec = [((0, -h, 0), "x"), ((h, 0, 0), "y"),
+        ax, ay = axis_names(self._minima[1])     # the landscape's own names (W[0,0], ...) or x, y
+        spec = [((0, -h, 0), ax), ((h, 0, 0), ay),
                 ((-BOX / 2 + 0.3, -h, 0), tx0), ((BOX / 2 - 0.3, -h, 0), tx1),
                 ((h, -BOX / 2 + 0.3, 0), ty0), ((h, BOX / 2 - 0.3, 0), ty1)]
         font = QFont("DejaVu Sans")

@@ -18,6 +18,12 @@ Signals
     look_changed       (theme, presentation) the window's theme or presentation sizes changed
     closing            the window is about to close: stop the feature's own jobs
 
+Standalone scenes: a scene whose landscape kind is standalone (app.model.landscape_kinds,
+e.g. the full-dimensional CIFAR-10 training race) is not a 2-D surface to race on. The
+window hands it to the feature that registered for its kind (handle_standalone) and keeps
+its own race and views; that feature emits scene_loaded once it shows the scene, or
+scene_failed(message) if it cannot (then the lecture's scene counter goes back).
+
 A new feature is one module in app/ui/features/ with install(host), one line in
 app.ui.compose.FEATURES, and its test in tests/ui/.
 """
@@ -39,6 +45,7 @@ from app.ui.common.jobs import JobRunner
 from app.ui.window import docks
 
 if TYPE_CHECKING:
+    from app.ui.common.widgets import ParamSlider
     from app.ui.views.contour_view import ContourView
     from app.ui.views.plots_view import PlotsView
     from app.ui.views.surface_grid import SurfaceGrid
@@ -63,6 +70,8 @@ class Host(QObject):
         super().__init__(window)
         self._w = window
         self._layout: Layout | None = None
+        self._standalone: dict[str, Callable[[Scene], bool]] = {}
+        self._waiting: Scene | None = None   # a standalone scene the window started on, before compose()
         window.scene_failed.connect(self.scene_failed)
 
     # ------------------------------------------------------------------ places for widgets
@@ -189,6 +198,11 @@ class Host(QObject):
         """The selected run's row in race.runs (-1 if none)."""
         return self._w.runs_panel.current
 
+    def run_slider(self, key: str) -> ParamSlider | None:
+        """The Runs panel's slider of parameter ``key`` for the selected run (remade when the
+        selection or the solver changes: ask again rather than keep it)."""
+        return self._w.runs_panel.slider(key)
+
     @property
     def scene_name(self) -> str | None:
         """The built-in scene on screen (its name in the scene picker), else None."""
@@ -203,9 +217,44 @@ class Host(QObject):
             self._w.pick_scene_name(name)
         return ok
 
+    def handle_standalone(self, kind: str, show: Callable[[Scene], bool]) -> None:
+        """Scenes of the standalone landscape kind ``kind`` go to ``show(scene) -> started``
+        (see "Standalone scenes" above); one the window started on is shown now."""
+        self._standalone[kind] = show
+        if self._waiting is not None and self._waiting.landscape.name == kind:
+            scene, self._waiting = self._waiting, None
+            show(scene)
+
+    def show_standalone(self, scene: Scene) -> bool:
+        """The window's side: hand ``scene`` to its kind's feature; False (and scene_failed) if none."""
+        show = self._standalone.get(scene.landscape.name)
+        if show is None and not self._standalone:   # the window's first scene: features come next
+            self._waiting = scene
+            return True
+        if show is None:
+            text = f"scene not loaded: nothing here shows {scene.landscape.name!r} scenes"
+            self.show_message(text)
+            self.scene_failed.emit(text)
+            return False
+        return bool(show(scene))
+
     def set_landscape(self, spec: LandscapeSpec, landscape: Any) -> None:
         """Race on an already built landscape; kept off screen if it cannot be drawn."""
         self._w.set_landscape(spec, landscape)
+
+    def edit_landscape(self, spec: LandscapeSpec, landscape: Any, what: str, *, clear_starts: bool = False,
+                       from_start: bool = False) -> bool:
+        """Race on a reshaped landscape (e.g. the toy classifier with a point moved) as one
+        undoable edit; the runs replay on it up to the current step (``from_start``: from step 0;
+        ``clear_starts``: from its default start). False if it was refused (the reason is in the
+        status bar)."""
+        return bool(self._w.edit_landscape(spec, landscape, what, clear_starts=clear_starts,
+                                           from_start=from_start))
+
+    def show_surface(self, landscape: Any) -> None:
+        """Draw another surface over the same box without touching the race (a plane redrawn
+        through a run that moves off it); rebuild_surface draws the race's own again."""
+        self._w.show_surface(landscape)
 
     def edit_run(self, row: int, changes: dict[str, Any], what: str) -> None:
         """An undoable edit of the run in ``row`` (as the Runs panel makes them)."""

@@ -23,7 +23,7 @@ from app.model.scene import Scene
 from app.ui.common import theme
 from app.ui.common.jobs import JobRunner
 from app.ui.common.settings import AppSettings
-from app.ui.views.surface_grid import SurfaceGrid, sample
+from app.ui.views.surface_grid import SurfaceGrid, axis_names, sample
 from app.ui.window import docks, landscape_switch, lifetime, menus, session
 from app.ui.window.host import Host
 from app.ui.window.map_input import MapInput
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         theme.apply_pyqtgraph(self.theme)
         self.race: Race | None = None
         self.grid: SurfaceGrid | None = None
+        self._drawn_landscape = None   # the race's landscape the views were last rebuilt for
         self.playback = Playback()
         self.edits = RaceEdits(self._after_edit)
         self.host = Host(self)
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
         False if it failed at once; a slow build that fails later emits ``scene_failed``."""
         self.pause()
         kind = kind_of(scene.landscape)
+        if kind.standalone:   # not a 2-D surface: its feature shows it (host.py)
+            return self.host.show_standalone(scene)
         if kind.slow:
             spec = copy.deepcopy(scene.landscape)
             what = f"building {kind.display_name}"
@@ -173,6 +176,8 @@ class MainWindow(QMainWindow):
         self.surface_view.wireframe = bool(view.wireframe)
         self.surface_view.set_surface(self.grid, view.colormap, view.contour_levels, minima, race.landscape)
         self.contour_view.set_surface(self.grid, view.colormap, view.contour_levels, minima)
+        self.contour_view.set_axis_names(*axis_names(race.landscape))
+        self._drawn_landscape = race.landscape
         self.plots_view.set_landscape(race.landscape, float(self.grid.f.min()))
         self.plots_view.set_total_steps(race.total_steps)
         self.landscape_panel.set_state(spec, race.landscape, bounds)
@@ -181,6 +186,24 @@ class MainWindow(QMainWindow):
             act.setChecked(on)
             act.blockSignals(False)
         self.host.landscape_changed.emit()
+
+    def show_surface(self, landscape) -> None:
+        """Draw ``landscape`` in the 3-D and 2-D views over the same box, leaving the race alone.
+
+        For a surface that moves under a run: a run of the linear-classifier lab moves in
+        all nine parameters, and the plane it is drawn on is redrawn through it
+        (WeightSpaceLandscape.through). The race, the Runs panel and the plots keep the
+        race's landscape; the next rebuild_surface draws that again.
+        """
+        race = self.race
+        spec, view = race.scene.landscape, race.scene.view
+        bounds = build.view_bounds(spec, race.landscape)
+        self.grid = sample(landscape, bounds, int(spec.resolution), log=view.log_z)
+        minima = tuple(landscape.minima)
+        self.surface_view.set_surface(self.grid, view.colormap, view.contour_levels, minima, landscape)
+        self.contour_view.set_surface(self.grid, view.colormap, view.contour_levels, minima)
+        self.surface_view.set_tracks(race.runs)
+        self.contour_view.set_tracks(race.runs)
 
     def _on_scene_picked(self, _i: int) -> None:
         name = self.scene_picker.currentData()
@@ -243,6 +266,8 @@ class MainWindow(QMainWindow):
         playback: a timer frame, so the status text is throttled even before play()
         has set `playing` (a status-bar change repaints the bar and the window behind it).
         """
+        if self.surface_view.disposed:   # closed (a timer or a late job may still ask): nothing to draw into
+            return
         runs = self.race.runs
         self.surface_view.set_tracks(runs)
         self.contour_view.set_tracks(runs)
@@ -292,6 +317,9 @@ class MainWindow(QMainWindow):
             self.runs_panel.show_run()
 
     def _after_edit(self, reload_editor: bool = False) -> None:
+        if self.race.landscape is not self._drawn_landscape:   # an undoable landscape edit, or its undo
+            self.rebuild_surface()
+            self._show_title()
         if reload_editor:
             self.runs_panel.set_race(self.race)
         self.runs_panel.show_start()       # a click, a drag or an undo moved it: the fields follow
@@ -324,6 +352,19 @@ class MainWindow(QMainWindow):
     def on_landscape_spec(self, spec) -> None:
         """A new surface from the Landscape panel (see landscape_switch: built off the GUI thread when slow)."""
         landscape_switch.request(self, spec)
+
+    def edit_landscape(self, spec, landscape, what: str, *, clear_starts: bool = False,
+                       from_start: bool = False) -> bool:
+        """Race on a reshaped landscape as one undoable edit (app.model.edits.edit_landscape);
+        False, with the reason in the status bar, if the runs cannot start on it."""
+        if self.race is None:
+            return False
+        try:
+            self.edits.edit_landscape(spec, landscape, what, clear_starts=clear_starts, from_start=from_start)
+        except ValueError as e:
+            self.show_message(f"not applied: {e}")
+            return False
+        return True
 
     def set_landscape(self, spec, landscape) -> None:
         """Race on an already built landscape; one that cannot be drawn is refused, the old one stays."""

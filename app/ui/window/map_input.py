@@ -1,4 +1,4 @@
-"""The pointer on the 2-D map: drag a start marker to move that run's start, and the cursor readout.
+"""The pointer on the 2-D map: drag a start marker to move that run's start; the cursor readout on both views.
 
 A drag moves the start live (the run re-simulates as it goes, no undo step per
 mouse move); on release it becomes one undoable start move, from where the drag
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.model.readout import cursor_readout
+from app.ui.views.surface_readout import SurfaceReadout
 
 
 class MapInput:
@@ -18,6 +19,7 @@ class MapInput:
         self._drag_from: tuple[int, tuple[float, float]] | None = None   # (scene index, start before)
         window.contour_view.start_dragged.connect(self._on_drag)
         window.contour_view.set_probe(self._probe)
+        self.surface_readout = SurfaceReadout(window.surface_view, self._probe)
 
     def _probe(self, x: float, y: float) -> str | None:
         race = self.w.race

@@ -9,9 +9,15 @@
    and the top 3 eigenvalues by block Lanczos to relative --tol (time, products, values);
 3. on a reduced problem (2,000 images, every 20th pixel: 1,550 weights) the
    dense way — build the Hessian (1/N) Σᵢ xᵢxᵢᵀ ⊗ (diag pᵢ − pᵢpᵢᵀ) + 2s·I and
-   call eigvalsh — against Lanczos on the same problem: times, ratio, agreement.
+   call eigvalsh — against Lanczos on the same problem: times, ratio, agreement;
+4. the curvature window's pieces (app.model.cifar_curvature, cifar_solutions) on
+   10,000 and 50,000 images: the eigen-plane beside the random plane (plane_pair,
+   41 x 41 each, including the two eigenvectors), and the 41-point line between
+   two solutions (line_between: loss, train and validation accuracy).
 Prints figures; asserts nothing. Other processes share the cores: the load
 average is printed before and after, and the per-product range shows the noise.
+On a busy machine run it with OPENBLAS_NUM_THREADS=1: two BLAS threads that
+wait for each other's core run up to 6x slower than one (measured at load 6).
 """
 from __future__ import annotations
 
@@ -25,7 +31,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscapes.cifar import image_mean, load_cifar10, preprocess, train_linear  # noqa: E402
+from app.model.cifar_curvature import CurvatureProblem, plane_pair  # noqa: E402
+from app.model.cifar_solutions import line_between  # noqa: E402
+from landscapes.cifar import image_mean, initial_weights, load_cifar10, preprocess, train_linear  # noqa: E402
 from landscapes.cifar.build import DEFAULT_STRENGTH, TRAINING  # noqa: E402
 from landscapes.cifar.curvature import HessianOperator  # noqa: E402
 from landscapes.cifar.lanczos import lanczos_top  # noqa: E402
@@ -123,6 +131,20 @@ def main() -> None:
     full = W.size
     print(f"the dense way at full size: {full}² float64 = {full * full * 8 / 1e9:.1f} GB, eigvalsh ~{full ** 3:.1e} "
           f"flops   ({load()})")
+
+    mean = image_mean(x[:49_000])
+    for n in (10_000, 50_000):
+        problem = CurvatureProblem(x[:n], y[:n], x[49_000:], y[49_000:], mean, "softmax", "l2", strength)
+        t = time.perf_counter()
+        planes = plane_pair(problem, W, resolution=41)
+        t_planes = time.perf_counter() - t
+        t = time.perf_counter()
+        line = line_between(problem, initial_weights(), W)
+        t_line = time.perf_counter() - t
+        print(f"{n} images: eigen-plane + random plane (41² each, with the eigenvectors) {t_planes:.2f} s "
+              f"(λ₁ {planes.eigenvalues[0]:.4g}, shared range {planes.levels[0]:.3f}..{planes.levels[1]:.3f}); "
+              f"line W_init -> W (41 points: loss, train and val accuracy) {t_line:.2f} s "
+              f"(loss {line.curves[problem.label][10]:.3f} -> {line.curves[problem.label][30]:.3f})   ({load()})")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 
 from app.ui.features import (
     annotations,
+    cifar_curvature,
     cifar_panel,
     cifar_training,
     curvature,
@@ -37,6 +38,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("lecture", lecture.install),              # F11 presentation mode, clicker navigation
     ("cifar", cifar_panel.install),            # CIFAR-10 slice dock
     ("cifar_training", cifar_training.install),  # CIFAR-10 → Training race… (after the CIFAR-10 menu)
+    ("cifar_curvature", cifar_curvature.install),  # CIFAR-10 → curvature window (Ctrl+H)
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
     ("export", export_dialog.install),         # File → Export… (images, videos)
     ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run

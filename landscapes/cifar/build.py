@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .cache import cache_key, check_cache_dir, data_fingerprint, load_weights, save_weights
-from .directions import filter_normalized_directions, plane_through
+from .directions import eigen_directions, filter_normalized_directions, plane_through
 from .download import cached_archive
 from .errors import CifarError, check_cancel, check_whole
 from .linear import (
@@ -34,7 +34,7 @@ from .linear import (
 from .loader import load_cifar10
 from .slice import CifarSlice
 
-PLANES = ("random", "init_opt_random")
+PLANES = ("random", "init_opt_random", "eigen")
 N_TRAIN = 49_000
 # SGD settings: lr 4e-7 lets the L2 term decay the 0.001·N(0,1) start to e^-6 of its size
 # in 1,500 steps, so W* sits at the bottom of its own slice (test accuracy 37%)
@@ -86,7 +86,11 @@ def build_cifar_slice(root: str | os.PathLike[str] | None = None, loss: str = "s
     the archive downloaded by fetch_cifar10 into ``cache_dir``.
     strength None: 5e3 for l2, 5 for l1. plane "random": filter-normalized
     random directions (seeded) through W* at (0, 0); "init_opt_random": the plane
-    through W*, the SGD start W_init (at (1, 0)) and the best random-search W.
+    through W*, the SGD start W_init (at (1, 0)) and the best random-search W;
+    "eigen": the top two Hessian eigenvectors of the slice's loss at W* (the
+    sharpest plane), each scaled to ‖W*‖ like a filter-normalized direction
+    (directions.eigen_directions), W* at (0, 0); the slice's ``eigenvalues``
+    holds λ₁ ≥ λ₂.
     cache_dir (trained weights, and the download when root is None) must lie
     inside the user cache dir: a scene names its own parameters, and must not
     make a render create folders and write files anywhere it likes.
@@ -118,8 +122,16 @@ def build_cifar_slice(root: str | os.PathLike[str] | None = None, loss: str = "s
                         _stage(progress, 0.1, 0.7), cancel)
     check_cancel(cancel, "building the CIFAR-10 slice")
     x_slice, y_slice = (x_all, y_all) if subset is None else (x_all[:subset], y_all[:subset])
-    if plane == "random":
-        D1, D2 = filter_normalized_directions(W, seed)
+    eigenvalues: tuple[float, ...] = ()
+    if plane in ("random", "eigen"):
+        if plane == "random":
+            D1, D2 = filter_normalized_directions(W, seed)
+        else:
+            if progress is not None:
+                progress(0.7, "the top two Hessian eigenvectors (Lanczos)")
+            D1, D2, values = eigen_directions(W, x_slice, y_slice, loss, reg, strength, mean, seed)
+            eigenvalues = (float(values[0]), float(values[1]))
+            check_cancel(cancel, "building the CIFAR-10 slice")
         origin, landmarks, bounds = None, {"W*": (0.0, 0.0)}, ((-1.0, 1.0), (-1.0, 1.0))
     else:
         W_init = initial_weights(W.shape[0], seed)
@@ -132,7 +144,14 @@ def build_cifar_slice(root: str | os.PathLike[str] | None = None, loss: str = "s
     f = CifarSlice(W, x_slice, y_slice, loss=loss, reg=reg, strength=strength, directions=(D1, D2),
                    mean=mean, origin=origin, bounds=bounds, progress=_stage(progress, 0.7, 0.9))
     f.landmarks = landmarks
-    if plane != "random":
+    f.eigenvalues = eigenvalues
+    if plane == "eigen":
+        f.axis_labels = ("a (along v₁)", "b (along v₂)")
+        f.description = f.description.replace(
+            "two filter-normalized random directions (Li et al. 2018)",
+            f"the top two Hessian eigenvectors (λ₁ = {eigenvalues[0]:.4g}, λ₂ = {eigenvalues[1]:.4g}), "
+            "each scaled to ‖W*‖,")
+    if plane == "init_opt_random":
         f.description = f.description.replace(
             "three weight matrices (origin at the first)",
             "the trained W* (origin), the initial W_init and the best random-search W_random")

@@ -7,12 +7,20 @@ each filter to the norm of the matching filter of W,
 For a linear classifier a filter is one class template: a column of W
 (3073 values, bias entry included), so a step of a = 1 changes every class
 score by as much as W* itself does, whatever its scale.
+
+The eigen-plane (the sharpest plane through W): the top two eigenvectors of the
+loss's Hessian at W, each scaled to ‖W‖ — the length of a filter-normalized
+direction (its columns have W's column norms, so ‖d‖ = ‖W‖) — so both planes
+have the same units and a step of a = 1 moves W equally far in either.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from .curvature import hessian_top_eigs
 
 Array = np.ndarray[Any, np.dtype[np.float64]]
 _DIRECTIONS_STREAM = 2  # linear.train_linear uses [seed] for W_init and [seed, 1] for batches
@@ -60,3 +68,25 @@ def plane_through(W0: np.ndarray[Any, Any], W1: np.ndarray[Any, Any],
     D2 = perp * (n1 / np_)
     beta = np_ / n1
     return W0, D1, D2, ((0.0, 0.0), (1.0, 0.0), (alpha, beta))
+
+
+def eigen_directions(W: ArrayLike, x: ArrayLike, y: ArrayLike, loss: str = "softmax", reg: str = "l2",
+                     strength: float = 0.0, mean: ArrayLike | None = None, seed: int = 0,
+                     tol: float = 1e-4, dtype: DTypeLike = np.float64) -> tuple[Array, Array, Array]:
+    """(D1, D2, eigenvalues (2,)): the top two Hessian eigenvectors at W, scaled to ‖W‖.
+
+    Lanczos (hessian_top_eigs, seeded, products in ``dtype``) on the loss of cifar_slice over raw rows x.
+    An eigenvector's sign is arbitrary: each is flipped so its largest entry is
+    positive, so the same W gives the same picture. W = 0 keeps unit vectors.
+    """
+    W_arr = np.asarray(W, dtype=np.float64)
+    values, vectors = hessian_top_eigs(W_arr, x, y, k=2, loss=loss, reg=reg, strength=strength, tol=tol,
+                                       seed=seed, mean=mean, dtype=dtype)
+    norm = float(np.linalg.norm(W_arr))
+    scale = norm if norm > 0 else 1.0
+    out = []
+    for v in vectors:
+        flat = v.ravel()
+        sign = 1.0 if flat[np.argmax(np.abs(flat))] >= 0 else -1.0
+        out.append(sign * scale * v)
+    return out[0], out[1], values

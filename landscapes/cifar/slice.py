@@ -72,7 +72,7 @@ class CifarSlice(Landscape):
     "reg": what value/grad/hessian return), ``W`` (the trained weights),
     ``center``, ``directions``, ``mean``, ``n_examples``, ``landmarks`` (name ->
     (a, b) of known weights in the plane), ``axis_labels`` (the two axes' names),
-    ``accuracies`` (set by the builder),
+    ``accuracies`` and ``eigenvalues`` (λ₁, λ₂ of an eigen-plane; both set by the builder),
     ``scores`` ((S0, S1, S2, y): the precomputed X·C, X·D1, X·D2 and the labels).
 
     features=True: x holds the rows [x − mean, 1] already (N, D+1), as a training
@@ -130,6 +130,7 @@ class CifarSlice(Landscape):
         self.landmarks: dict[str, tuple[float, float]] = {"W*": (0.0, 0.0)} if origin is None else {}
         self.axis_labels: tuple[str, str] = ("a (along D₁)", "b (along D₂)")
         self.accuracies: dict[str, float] = {}
+        self.eigenvalues: tuple[float, ...] = ()
         name = "softmax" if loss == "softmax" else "SVM"
         self.title = f"CIFAR-10 {name} slice"
         data = "(1/N) Σᵢ Lᵢ" if loss == "softmax" else "(1/N) Σᵢ Σ_{c≠yᵢ} max(0, s_c − s_yᵢ + 1)"

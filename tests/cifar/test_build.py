@@ -79,6 +79,29 @@ def test_init_opt_random_plane_places_the_three_weights(built, cifar_root, cache
     assert f.log_scale
 
 
+@pytest.mark.slow
+def test_eigen_plane_runs_along_the_top_two_eigenvectors(built, cifar_root, cache, cifar_full):
+    """Its axes are Hessian eigenvectors of the slice's loss at W* (checked with float64 H·v), scaled
+    to ‖W*‖, and the slice's own exact 2 x 2 Hessian at W* is diag(λ₁, λ₂)·‖W*‖²."""
+    from landscapes.cifar import hessian_vector_product
+
+    f = build_cifar_slice(cifar_root, plane="eigen", subset=800, cache_dir=cache)
+    np.testing.assert_array_equal(f.W, built[0].W)
+    assert f.landmarks == {"W*": (0.0, 0.0)} and f.params["plane"] == "eigen"
+    lam = np.array(f.eigenvalues)
+    assert lam[0] >= lam[1] > 2 * f.strength
+    x, y = cifar_full[0][:800], cifar_full[1][:800]
+    mean = cifar_full[0][:49000].mean(axis=0, dtype=np.float64)
+    norm = np.linalg.norm(f.W)
+    for D, value in zip(f.directions, lam, strict=True):
+        assert np.linalg.norm(D) == pytest.approx(norm, rel=1e-12)
+        HD = hessian_vector_product(f.W, x, y, D, strength=f.strength, mean=mean)
+        assert np.linalg.norm(HD - value * D) <= 2e-4 * value * norm
+    assert abs(np.vdot(*f.directions)) <= 1e-8 * norm**2
+    np.testing.assert_allclose(f.hessian(np.zeros(2)), np.diag(lam) * norm**2, rtol=2e-4, atol=1e-3 * lam[0] * norm**2)
+    assert "Hessian eigenvectors" in f.description and f.axis_labels == ("a (along v₁)", "b (along v₂)")
+
+
 def test_cancel_and_missing_download(cifar_root, cache_in_user_dir):
     with pytest.raises(Cancelled):
         build_cifar_slice(cifar_root, cache_dir=cache_in_user_dir, cancel=lambda: True)

@@ -35,7 +35,7 @@ def test_names_follow_the_numeric_prefix():
     names = builtin_scene_names()
     assert names[0] == "default"
     files = sorted(p.name for p in scenes_dir().glob("*.json"))
-    assert len(names) == len(files) == 19  # default, 15 lecture scenes, linear_classifier, cifar_training, cifar_batch_size
+    assert len(names) == len(files) == 20  # default, 16 lecture scenes, linear_classifier, cifar_training, cifar_batch_size
     assert names[1:3] == ["learning_rate", "ravine"]
 
 
@@ -330,6 +330,55 @@ def test_18_batch_size_in_full_dimension(cifar_root):
     for label in ("batch 256", "full batch (5,000)"):   # off it: the surface stands over 1% above
         h = ends[label]
         assert h.surface_loss[-1] > 1.01 * h.true_loss[-1]
+
+
+@pytest.mark.slow
+def test_19_sharp_plane_flat_plane_and_sharp_vs_flat_on_cifar(cifar_root):
+    """Every number in the caption of 19_sharp_flat_cifar, on the real data."""
+    from app.model.cifar_curvature import load_problem, plane_pair
+    from app.model.cifar_solutions import sharp_vs_flat
+    from landscapes.cifar import preprocess
+
+    race = cifar_race("sharp_flat_cifar", cifar_root)
+    f = race.landscape
+    lam1, lam2 = f.eigenvalues
+    assert lam1 == pytest.approx(4.6e5, rel=0.03) and lam2 == pytest.approx(3.8e5, rel=0.03)
+    assert f.params["plane"] == "eigen" and f.n_examples == 5000
+    problem = load_problem(cifar_root, subset=5000)
+    planes = plane_pair(problem, f.W, resolution=21)      # the same W*, data and mean as the scene's slice
+    np.testing.assert_allclose(planes.eigenvalues, (lam1, lam2), rtol=1e-4)
+    assert float(f.value(np.zeros(2))) == pytest.approx(1.93, abs=0.005)
+    assert planes.eigen.max() == pytest.approx(6.1, abs=0.05) and planes.random.max() == pytest.approx(2.1, abs=0.05)
+    assert planes.levels == (planes.eigen.min(), planes.eigen.max())    # one scale, set by the sharp plane
+    # tr H / n in closed form: ((1/N) Σᵢ ‖xᵢ‖² Σ_c p_c(1 − p_c)) / n + 2λ
+    X = preprocess(problem.x, problem.mean)
+    S = X @ f.W
+    P = np.exp(S - S.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    mean_eigenvalue = np.mean(np.sum(X * X, axis=1) * np.sum(P * (1 - P), axis=1)) / f.W.size + 2 * f.strength
+    assert mean_eigenvalue == pytest.approx(1.0e4, rel=0.05)
+    assert mean_eigenvalue - 2 * f.strength < 0.05 * mean_eigenvalue     # nearly all of it the regularizer's
+    assert 44 <= lam1 / mean_eigenvalue < 46
+    # gd just under 2/(λ₁‖W*‖²) in the plane's units: zigzags across a, settles at the bottom
+    bound = 2 / (lam1 * np.sum(f.W**2))
+    assert bound == pytest.approx(0.25, abs=0.005)
+    runs = by_label(race)
+    zig = runs["gd, lr 0.23: under 2/λ₁"]
+    assert zig.spec.hyper["lr"] < bound and zig.diverged_at is None
+    a = zig.points[1:5, 0]
+    assert np.all(np.sign(a[1:]) == -np.sign(a[:-1]))
+    assert np.linalg.norm(zig.head) < 0.02 and zig.loss < float(f.value(np.zeros(2)))
+    # batch 32 and 256: λmax within 5%, and no barrier on the line between them (one bowl)
+    batch = sharp_vs_flat(problem, "batch", ts=np.linspace(0, 1, 21))
+    assert abs(batch.lmax[0] / batch.lmax[1] - 1) < 0.05
+    curve = next(iter(batch.line.curves.values()))
+    assert curve.max() == max(curve[0], curve[-1])
+    # no regularization: flatter, yet worse on the validation images
+    reg = sharp_vs_flat(problem, "reg", ts=np.array([0.0, 1.0]))
+    assert [r.label for r in reg.recipes] == ["λ = 0", "λ = 5000"]
+    assert reg.lmax[0] == pytest.approx(3.5e5, rel=0.03) and reg.lmax[1] == pytest.approx(4.7e5, rel=0.03)
+    assert reg.line.val_accuracy[0] == pytest.approx(0.29, abs=0.006)
+    assert reg.line.val_accuracy[1] == pytest.approx(0.38, abs=0.006)
 
 
 def test_resolve_scene_by_name_and_path(tmp_path):

@@ -20,6 +20,8 @@ def test_a_new_feature_through_the_host(make_window, qtbot):
     assert dock.widget().widget() is panel
     qtbot.waitUntil(lambda: w.tabifiedDockWidgets(w.runs_dock) == [dock], timeout=2000)   # laid out on the next pass
     menu = host.add_menu("&Mine")
+    assert host.add_menu("&Mine") is menu           # a second feature asking for it shares the one menu
+    assert [a.text() for a in w.menuBar().actions()].count("&Mine") == 1
     calls = []
     act = host.add_action("Do it", "Ctrl+K", lambda: calls.append(1), "Do the thing", menu=menu, toolbar="tools")
     assert act.toolTip() == "Do the thing (Ctrl+K)" and act in menu.actions() and act in w.toolbar.actions()

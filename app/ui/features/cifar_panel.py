@@ -46,9 +46,11 @@ from app.ui.common.jobs import JobRunner
 from app.ui.window.host import Host
 
 PLANES = (("random", "random, through W*"),
-          ("init_opt_random", "W_init, W*, random search"))
+          ("init_opt_random", "W_init, W*, random search"),
+          ("eigen", "top two eigenvectors, through W*"))
 PLANE_TIPS = {"random": "two filter-normalized random directions through the trained W* (Li et al. 2018)",
-              "init_opt_random": "the plane through W_init, the trained W* and the best random-search W"}
+              "init_opt_random": "the plane through W_init, the trained W* and the best random-search W",
+              "eigen": "the sharpest plane: the Hessian's top two eigenvectors at W*, scaled to ‖W*‖"}
 PANEL_MIN_WIDTH = 250   # fits a ~300-px dock with its scroll bar; nothing is clipped at this width
 PARTS = (("total", "total loss"), ("data", "data loss only"), ("reg", "regularization only"))
 DEFAULT_STRENGTH = {"l2": 5e3, "l1": 5.0}  # build_cifar_slice's defaults
@@ -363,6 +365,11 @@ def slice_caption(spec: LandscapeSpec, f) -> str:
     part = {"total": "", "data": " (data loss only)", "reg": " (regularization only)"}[f.part]
     if p.get("plane") == "random":
         plane = "along two filter-normalized random directions (Li et al. 2018) through the trained W* at (0, 0)"
+    elif p.get("plane") == "eigen":
+        lam = getattr(f, "eigenvalues", ())
+        values = f" (λ₁ = {lam[0]:.3g}, λ₂ = {lam[1]:.3g})" if len(lam) == 2 else ""
+        plane = (f"along the Hessian's top two eigenvectors{values}, each scaled to ‖W*‖, "
+                 "through the trained W* at (0, 0)")
     else:
         plane = ("in the plane through the random initialization W_init (1, 0), the trained W* (0, 0) "
                  "and the best of 20 random weight matrices")

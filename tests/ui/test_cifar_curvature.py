@@ -19,8 +19,8 @@ def app_feature(make_app, monkeypatch):
     w, features = make_app()
     yield w, features["cifar_curvature"]
     set_cifar_root(None)
-    if features["cifar_curvature"]._window is not None:
-        features["cifar_curvature"]._window.jobs.shutdown()
+    if features["cifar_curvature"].windows.made is not None:
+        features["cifar_curvature"].windows.made.jobs.shutdown()
 
 
 def test_one_cifar_menu_holds_the_dock_and_the_curvature_window(app_feature):

@@ -56,6 +56,7 @@ from app.model.cifar_solutions import PAIRS, SharpFlat, make_solution, sgd_recip
 from app.model.landscape_kinds import CIFAR_ADVICE, cifar_root
 from app.model.scene import PALETTE
 from app.ui.common import colormaps
+from app.ui.common.lazy_window import LazyWindow
 from app.ui.window.host import Host
 
 DEFAULT_STRENGTH = {"l2": 5e3, "l1": 5.0}   # build_cifar_slice's defaults
@@ -394,22 +395,16 @@ class CifarCurvature(QObject):
     def __init__(self, host: Host) -> None:
         super().__init__(host.window)
         self.host = host
-        self._window: CurvatureWindow | None = None
+        self.windows = LazyWindow(lambda: CurvatureWindow(host))
         menu = host.add_menu("CIFAR-&10")
         self.act = host.add_action("CIFAR-10 curvature…", "Ctrl+H", self.open,
                                    "Hessian spectrum, eigen-plane and sharp vs flat on CIFAR-10", menu=menu)
 
     def window(self) -> CurvatureWindow:
-        if self._window is None:
-            self._window = CurvatureWindow(self.host)
-        return self._window
+        return self.windows.get()
 
     def open(self) -> CurvatureWindow:
-        w = self.window()
-        w.show()
-        w.raise_()
-        w.activateWindow()
-        return w
+        return self.windows.show()
 
 
 def install(host: Host) -> CifarCurvature:

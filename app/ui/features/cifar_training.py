@@ -49,6 +49,7 @@ from app.model.cifar_snapshot import snapshot
 from app.model.cifar_training_data import SUBSETS, load_race_data
 from app.model.landscape_kinds import cifar_root
 from app.model.scene import PALETTE, Scene
+from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.plane_pane import PlanePane, compute_plane
 from app.ui.views.templates_view import TemplatesView
 from app.ui.views.training_loss_box import TrainingLossBox
@@ -463,30 +464,18 @@ class CifarTraining(QObject):
     def __init__(self, host: Host) -> None:
         super().__init__(host.window)
         self.host = host
-        self._window: CifarTrainingWindow | None = None
-        menu = self._cifar_menu()
+        self.windows = LazyWindow(lambda: CifarTrainingWindow(host))
+        menu = host.add_menu("CIFAR-&10")     # the CIFAR-10 feature's menu (the host shares it by title)
         self.act = host.add_action("Training race…", "Ctrl+Shift+T", self.open,
                                    "Race solvers on all 30,730 weights of the CIFAR-10 linear classifier",
                                    menu=menu)
         host.handle_standalone(KIND, self.open_scene)
 
-    def _cifar_menu(self):
-        """The CIFAR-10 menu the CIFAR-10 feature made (by its title), else one of our own."""
-        for a in self.host.window.menuBar().actions():
-            if a.menu() is not None and a.text().replace("&", "") == "CIFAR-10":
-                return a.menu()
-        return self.host.add_menu("CIFAR-&10")
-
     def window(self) -> CifarTrainingWindow:
-        if self._window is None:
-            self._window = CifarTrainingWindow(self.host)
-        return self._window
+        return self.windows.get()
 
     def open(self) -> CifarTrainingWindow:
-        w = self.window()
-        w.show()
-        w.raise_()
-        w.activateWindow()
+        w = self.windows.show()
         if w.race is None and not w.jobs.busy:
             w.reset()
         return w

@@ -37,6 +37,7 @@ import solvers
 from app.model import build, swarm
 from app.model.scene import PALETTE
 from app.ui.common import theme
+from app.ui.common.lazy_window import LazyWindow
 from app.ui.common.widgets import swatch
 from app.ui.views.surface_grid import sample
 from app.ui.window.host import Host
@@ -421,7 +422,7 @@ class Swarm(QObject):
     def __init__(self, host: Host) -> None:
         super().__init__(host.window)
         self.host = host
-        self._dialog: SwarmWindow | None = None
+        self.windows = LazyWindow(lambda: SwarmWindow(host))
         menu = host.add_menu("S&warm")
         self.act_basins, self.act_lr_sweep = (
             host.add_action(text, key, lambda t=tab: self.open(t), tip, menu=menu, toolbar="tools", icon_text=short)
@@ -431,18 +432,14 @@ class Swarm(QObject):
                 ("Learning-rate sweep…", "Ctrl+L", 1, "Final loss vs learning rate for the selected run", "LR sweep")))
 
     def dialog(self) -> SwarmWindow:
-        if self._dialog is None:
-            self._dialog = SwarmWindow(self.host)
-        return self._dialog
+        return self.windows.get()
 
     def open(self, tab: int) -> SwarmWindow:
         """Show the swarm window on a tab (0 basins, 1 sweep), read the selected run and compute."""
         w = self.dialog()
         w.tabs.setCurrentIndex(tab)
         w.sync_from_window()
-        w.show()
-        w.raise_()
-        w.activateWindow()
+        self.windows.show()
         w.compute_current()
         return w
 

@@ -173,3 +173,36 @@ def test_cancel_stops_and_progress_counts_every_trial():
     seen = []
     fair_race.tune_all(scene_on("rosenbrock"), TuneBudget(trials=8, steps=50), progress=lambda p, m: seen.append(p))
     assert len(seen) == 32 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_scene_21_fair_race_caption_is_a_fresh_tune_all_and_tells_its_story():
+    from app.model.presets import load_builtin
+    from app.model.race import Race
+
+    scene = load_builtin("fair_race")
+    assert scene.tuning == TuneBudget(trials=32, steps=300, seeds=(0,), objective="final_loss")
+    fresh = fair_race.tune_all(scene)                         # from the file's own budget
+    assert scene.caption.endswith(" " + fair_race.fine_print(fresh))
+    assert [r.hyper for r in scene.runs] == [r.hyper for r in fresh.runs]
+    assert [r.solver for r in scene.runs] == ["gd", "momentum", "adam", "rmsprop"]
+    for solver, text in [("gd", "gd lr 2.0e-03"), ("momentum", "momentum lr 1.5e-03 μ 0.95"),
+                         ("adam", "adam lr 9.4e-01 β₂ 0.99"), ("rmsprop", "rmsprop lr 2.4e-01 α 0.95")]:
+        assert text in scene.caption
+        run = next(r for r in fresh.runs if r.solver == solver)
+        assert f"{solver} lr {run.best['lr']:.1e}" in text
+    race = Race(scene)
+    race.step(race.total_steps)
+    runs = {t.spec.solver: t for t in race.runs}
+    assert all(t.diverged_at is None for t in race.runs)
+    # the race plays what was tuned: its final losses are the tuned scores
+    assert [runs[r.solver].loss for r in fresh.runs] == pytest.approx([r.score for r in fresh.runs])
+    # momentum ends closest to (1, 1); gradient descent is still on the valley floor, far behind
+    dist = {k: math.dist(t.head, (1.0, 1.0)) for k, t in runs.items()}
+    assert min(dist, key=dist.get) == "momentum"
+    assert runs["gd"].loss > 100 * runs["momentum"].loss and dist["gd"] > 0.1
+    # tuned on the final loss alone, adam's lr leaps: its loss climbs far above the start's first
+    adam = runs["adam"]
+    assert scene.runs[2].hyper["lr"] > 0.5 and adam.losses.max() > 10 * adam.losses[0]
+    # on the area under the curve the same budget picks a far gentler lr for it
+    auc = fair_race.tune_all(scene, TuneBudget(trials=32, steps=300, seeds=(0,), objective="auc"))
+    assert auc.runs[2].best["lr"] < 0.2 * scene.runs[2].hyper["lr"]

@@ -40,7 +40,15 @@ from solvers.naming import did_you_mean, short_repr
 from .build import build_landscape, make_schedule, start_of
 from .landscape_kinds import Cancel, Progress
 from .lifted import plane_of, stepper_target
-from .limits import MAX_SEED, MAX_STEPS, MAX_TRIALS, MAX_TUNE_SEEDS, TUNE_OBJECTIVES, TUNE_SECOND_VALUES
+from .limits import (
+    MAX_SEED,
+    MAX_STEPS,
+    MAX_TRIALS,
+    MAX_TUNE_SEEDS,
+    MAX_TUNE_STEPS,
+    TUNE_OBJECTIVES,
+    TUNE_SECOND_VALUES,
+)
 from .race import run_seed
 from .scene import RunSpec, Scene, TuneBudget
 from .suggest import suggest_hyper
@@ -102,7 +110,7 @@ def check_budget(budget: TuneBudget) -> TuneBudget:
     if budget.objective not in TUNE_OBJECTIVES:
         raise ValueError(f"unknown objective {budget.objective!r}{did_you_mean(str(budget.objective), TUNE_OBJECTIVES)};"
                          f" known: {', '.join(TUNE_OBJECTIVES)}")
-    _whole("trials", budget.trials, 1, MAX_TRIALS)
+    _whole("trials", budget.trials, TUNE_SECOND_VALUES, MAX_TRIALS)
     if budget.trials % TUNE_SECOND_VALUES:
         raise ValueError(f"trials must be a multiple of {TUNE_SECOND_VALUES} (each value of a second "
                          f"hyper-parameter gets the same learning rates), got {budget.trials}")
@@ -197,6 +205,10 @@ def tune_all(scene: Scene, budget: TuneBudget | None = None, *, landscape: Lands
     runs = [(i, spec) for i, spec in enumerate(scene.runs) if spec.enabled]
     if not runs:
         raise ValueError("no runs to tune: add an enabled run")
+    work = len(runs) * budget.trials * len(budget.seeds) * budget.steps
+    if work > MAX_TUNE_STEPS:
+        raise ValueError(f"{work:,} steps of tuning (runs × trials × seeds × steps) is over the limit "
+                         f"of {MAX_TUNE_STEPS:,}: ask for fewer")
     f = landscape if landscape is not None else build_landscape(scene.landscape)
     if budget.objective == "distance_to_minimum" and not f.minima:
         raise ValueError(f"objective distance_to_minimum needs the surface's known minima; {f.name} lists none")

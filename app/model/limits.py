@@ -52,6 +52,7 @@ TUNE_OBJECTIVES: tuple[str, ...] = get_args(TuneObjective)
 TUNE_SECOND_VALUES = 4
 MAX_TRIALS = 256
 MAX_TUNE_SEEDS = 16
+MAX_TUNE_STEPS = 20_000_000    # runs × trials × seeds × steps: minutes of work, not hours
 # Playback speed (steps per frame) and contour lines of the 2-D view.
 MAX_SPEED = 10_000
 MAX_CONTOUR_LEVELS = 500

@@ -12,7 +12,7 @@ from app.model import fair_race
 from app.model.build import build_landscape
 from app.model.race import run_seed
 from app.model.scene import LandscapeSpec, RunSpec, Scene, TuneBudget
-from app.model.scene_io import load_scene, save_scene, validate_scene
+from app.model.scene_io import SceneError, load_scene, save_scene, scene_from_dict, validate_scene
 from app.model.suggest import suggest_hyper
 
 # The documented grid, written out again: lr₀·10^linspace(-1.5, 1.5, n), lr fastest, then the second values.
@@ -147,13 +147,14 @@ def test_the_fine_print_states_the_budget_and_every_tuned_value():
 
 @pytest.mark.parametrize("budget, scene, message", [
     (TuneBudget(objective="final_los"), None, "unknown objective 'final_los' (did you mean 'final_loss'?)"),
-    (TuneBudget(trials=0), None, "trials must be a whole number in 1..256, got 0"),
+    (TuneBudget(trials=0), None, "trials must be a whole number in 4..256, got 0"),
     (TuneBudget(trials=10), None, "trials must be a multiple of 4"),
     (TuneBudget(seeds=()), None, "seeds must be 1 to 16 distinct seeds"),
     (TuneBudget(steps=0), None, "steps must be a whole number"),
     (TuneBudget(), Scene(runs=[]), "no runs to tune"),
     (TuneBudget(), Scene(runs=[RunSpec(enabled=False)]), "no runs to tune"),
     (None, Scene(runs=[RunSpec()]), "no tuning budget"),
+    (TuneBudget(trials=256, steps=100_000), None, "is over the limit of 20,000,000: ask for fewer"),
     (TuneBudget(objective="distance_to_minimum"),
      Scene(landscape=LandscapeSpec(name="expression", expression="x^2 + y^2"), runs=[RunSpec()]),
      "needs the surface's known minima"),
@@ -161,6 +162,18 @@ def test_the_fine_print_states_the_budget_and_every_tuned_value():
 def test_bad_input_is_one_line(budget, scene, message):
     with pytest.raises(ValueError) as e:
         fair_race.tune_all(scene or scene_on("rosenbrock"), budget)
+    assert message in str(e.value) and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("tuning, message", [
+    ({"trials": 10}, "tuning.trials: expected a multiple of 4"),
+    ({"objective": "auk"}, "tuning.objective: expected one of 'final_loss', 'auc' or 'distance_to_minimum'"),
+    ({"seeds": [1, 1]}, "tuning.seeds: expected each seed once"),
+    ({"trial": 16}, "unknown key 'trial' in tuning"),
+])
+def test_a_scene_file_with_a_bad_budget_is_refused_in_one_line(tuning, message):
+    with pytest.raises(SceneError) as e:
+        scene_from_dict({"tuning": tuning})
     assert message in str(e.value) and "\n" not in str(e.value)
 
 

@@ -115,11 +115,13 @@ def check_budget(budget: TuneBudget) -> TuneBudget:
         raise ValueError(f"trials must be a multiple of {TUNE_SECOND_VALUES} (each value of a second "
                          f"hyper-parameter gets the same learning rates), got {budget.trials}")
     _whole("steps", budget.steps, 1, MAX_STEPS)
-    seeds = tuple(budget.seeds)
-    if not 1 <= len(seeds) <= MAX_TUNE_SEEDS or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be 1 to {MAX_TUNE_SEEDS} distinct seeds, got {short_repr(budget.seeds)}")
+    seeds = budget.seeds
+    if not isinstance(seeds, (tuple, list)) or not 1 <= len(seeds) <= MAX_TUNE_SEEDS:
+        raise ValueError(f"seeds must be 1 to {MAX_TUNE_SEEDS} distinct seeds, got {short_repr(seeds)}")
     for s in seeds:
         _whole("a seed", s, 0, MAX_SEED)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be 1 to {MAX_TUNE_SEEDS} distinct seeds, got {short_repr(seeds)}")
     return budget
 
 

@@ -242,15 +242,18 @@ def tune_all(scene: Scene, budget: TuneBudget | None = None, *, landscape: Lands
 FINE_PRINT_START = "Tuned fairly:"
 
 
-def _values_text(run: TunedRun) -> str:
+def _values_text(run: TunedRun, repeated: bool) -> str:
+    # the solver's name, as the settings follow it; its label only to tell two runs of it apart
+    # (a label may quote the settings from before the tuning, e.g. "gd, lr 0.1")
+    who = f"{run.solver} ({run.label})" if repeated else run.solver
     if math.isinf(run.score):
-        return f"{run.label} diverged in every trial"
+        return f"{who} diverged in every trial"
     parts = [f"lr {run.best['lr']:.1e}"]
     second = SECOND.get(run.solver)
     if second is not None:
         name, symbol, _ = second
         parts.append(f"{symbol} {run.best[name]:g}")
-    return f"{run.label} " + " ".join(parts)
+    return f"{who} " + " ".join(parts)
 
 
 def fine_print(result: TuneResult) -> str:
@@ -260,7 +263,8 @@ def fine_print(result: TuneResult) -> str:
              else "each from its own start")
     seeds = ", ".join(str(s) for s in b.seeds)
     over = f"mean over seeds {seeds}" if len(b.seeds) > 1 else f"seed {seeds}"
-    values = ", ".join(_values_text(r) for r in result.runs)
+    solver_names = [r.solver for r in result.runs]
+    values = ", ".join(_values_text(r, solver_names.count(r.solver) > 1) for r in result.runs)
     return (f"{FINE_PRINT_START} each solver got {b.trials} trials of {b.steps} steps {where} "
             f"(lr on a log grid around its suggested lr), objective: {OBJECTIVE_TEXT[b.objective]}, "
             f"{over}; {values}.")

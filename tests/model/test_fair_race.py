@@ -140,9 +140,19 @@ def test_the_fine_print_states_the_budget_and_every_tuned_value():
     assert text.startswith("Tuned fairly: each solver got 8 trials of 100 steps on the same start (-1.5, 2)")
     assert "objective: final loss, mean over seeds 0, 1, 2;" in text
     for run in result.runs:
-        m = re.search(rf"{run.label} lr ([0-9.e+-]+)", text)
+        m = re.search(rf"{run.solver} lr ([0-9.e+-]+)", text)
         assert float(m.group(1)) == pytest.approx(run.best["lr"], rel=0.051)
     assert re.search(r"momentum lr \S+ μ (\S+),", text).group(1) == f"{result.runs[1].best['momentum']:g}"
+
+
+def test_the_fine_print_names_solvers_and_tells_two_runs_of_one_apart():
+    scene = Scene(runs=[RunSpec(solver="gd", label="gd, lr 0.1"), RunSpec(solver="adam", label="fast"),
+                        RunSpec(solver="adam", label="slow", hyper={"betas": (0.5, 0.999)})])
+    result = fair_race.tune_all(scene, TuneBudget(trials=4, steps=20))
+    text = fair_race.fine_print(result)
+    lrs = [f"{r.best['lr']:.1e}" for r in result.runs]
+    assert text.endswith(f"; gd lr {lrs[0]}, adam (fast) lr {lrs[1]} β₂ 0.9, adam (slow) lr {lrs[2]} β₂ 0.9.")
+    assert result.runs[2].hyper["betas"] == (0.5, 0.9)          # β₁ is the run's own
 
 
 @pytest.mark.parametrize("budget, scene, message", [
@@ -222,3 +232,12 @@ def test_scene_21_fair_race_caption_is_a_fresh_tune_all_and_tells_its_story():
     # on the area under the curve the same budget picks a far gentler lr for it
     auc = fair_race.tune_all(scene, TuneBudget(trials=32, steps=300, seeds=(0,), objective="auc"))
     assert auc.runs[2].best["lr"] < 0.2 * scene.runs[2].hyper["lr"]
+
+
+def test_the_fine_print_says_when_every_trial_diverged_and_when_starts_differ():
+    scene = Scene(runs=[RunSpec(solver="gd", start=(-1.5, 2.0)), RunSpec(solver="gd", start=(1.5, 2.5))])
+    result = fair_race.tune_all(scene, TuneBudget(trials=4, steps=20))
+    assert "each from its own start" in fair_race.fine_print(result)
+    lost = fair_race.TunedRun(0, "gd", "gd", {"lr": 1.0}, {"lr": 1.0}, math.inf, ())
+    text = fair_race.fine_print(fair_race.TuneResult(result.budget, (lost,), None))
+    assert text.endswith("; gd diverged in every trial.")

@@ -44,6 +44,15 @@ MAX_EXPRESSION_CHARS = 2000
 # refused before anything recursive sees it), and the largest seed it may give.
 MAX_SCENE_NESTING = 16
 MAX_SEED = 2**63 - 1
+# A fair race's tuning (app.model.fair_race): what it scores, how many settings each solver tries,
+# and over how many seeds. Every solver with a second hyper-parameter tries TUNE_SECOND_VALUES
+# values of it, each with trials / TUNE_SECOND_VALUES learning rates, so trials is a multiple of it.
+TuneObjective = Literal["final_loss", "auc", "distance_to_minimum"]
+TUNE_OBJECTIVES: tuple[str, ...] = get_args(TuneObjective)
+TUNE_SECOND_VALUES = 4
+MAX_TRIALS = 256
+MAX_TUNE_SEEDS = 16
+MAX_TUNE_STEPS = 20_000_000    # runs × trials × seeds × steps: minutes of work, not hours
 # Playback speed (steps per frame) and contour lines of the 2-D view.
 MAX_SPEED = 10_000
 MAX_CONTOUR_LEVELS = 500

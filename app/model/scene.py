@@ -40,8 +40,12 @@ from .limits import (
     MAX_SPEED,
     MAX_STEPS,
     MAX_TITLE_CHARS,
+    MAX_TRIALS,
+    MAX_TUNE_SEEDS,
     MIN_RESOLUTION,
+    TUNE_SECOND_VALUES,
     ColorBy,
+    TuneObjective,
     ViewMode,
 )
 
@@ -276,6 +280,42 @@ class PlaybackSpec:
     """Frames per second for playback and video."""
 
 
+def _whole_grid(trials: int) -> int:
+    if trials % TUNE_SECOND_VALUES:
+        raise _problem("trials", f"expected a multiple of {TUNE_SECOND_VALUES} (each value of a second "
+                                 "hyper-parameter gets the same learning rates)")
+    return trials
+
+
+def _distinct(seeds: tuple[int, ...]) -> tuple[int, ...]:
+    if len(set(seeds)) != len(seeds):
+        raise _problem("seeds", "expected each seed once")
+    return seeds
+
+
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED), Strict(), WHOLE]
+
+
+@dataclass
+class TuneBudget:
+    """A fair race's budget: every run's solver is tuned with the same trials, steps, seeds and
+    objective (app.model.fair_race), so re-running the tuning from the scene gives the same values."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    trials: Annotated[int, Field(ge=TUNE_SECOND_VALUES, le=MAX_TRIALS), Strict(), WHOLE,
+                      AfterValidator(_whole_grid)] = 16
+    """Settings each solver tries (a multiple of 4: lr × 4 values of a second hyper-parameter)."""
+    steps: Annotated[int, Field(ge=1, le=MAX_STEPS), Strict(), WHOLE] = 300
+    """Steps of every trial."""
+    seeds: Annotated[tuple[Seed, ...], Field(min_length=1, max_length=MAX_TUNE_SEEDS),
+                     AfterValidator(_distinct)] = (0,)
+    """Each trial's objective is averaged over these seeds (of the gradient noise and minibatches)."""
+    objective: TuneObjective = "final_loss"
+    """What the tuning minimises: the final loss, the area under the loss curve ("auc", the mean
+    loss over the steps) or the final distance to the nearest known minimum."""
+
+
 @dataclass
 class Scene:
     """A Loss Lab scene: a landscape, how it is shown, and the runs racing on it."""
@@ -293,5 +333,7 @@ class Scene:
     playback: PlaybackSpec = field(default_factory=PlaybackSpec)
     seed: Annotated[int, Field(ge=0, le=MAX_SEED), Strict(), WHOLE] = 0
     """Seeds every run's gradient noise and minibatches: a saved scene replays exactly."""
+    tuning: TuneBudget | None = None
+    """The budget the runs' hyper-parameters were tuned under (a fair race); null: not tuned."""
     version: Annotated[int, Field(ge=1, le=SCENE_VERSION), Strict(), WHOLE] = SCENE_VERSION
     """The format's version."""

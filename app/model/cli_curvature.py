@@ -22,6 +22,9 @@ from .scene_io import _hint
 
 MIN_IMAGES, MAX_IMAGES = 100, 49_000     # the window's Images range (the 49,000 training images)
 RESOLUTION = 41                          # the window's plane grid
+# the pairs' names as the lecture says them, pointed to the window's own names
+PAIR_WORDS = {"lambda": "reg", "regularization": "reg", "optimizer": "solver", "adam": "solver", "svm": "loss",
+              "size": "batch"}
 CLI_ADVICE = ("give --cifar-root DIR (the cifar-10-batches-py folder or the archive), set "
               "LOSSLAB_CIFAR_ROOT, or run `losslab cifar fetch`")
 
@@ -35,9 +38,11 @@ class CurvatureOptions:
     pair: str
 
 
-def _choice(flag: str, value: str, known: tuple[str, ...] | list[str]) -> str:
+def _choice(flag: str, value: str, known: tuple[str, ...] | list[str], words: dict[str, str] | None = None) -> str:
     if value not in known:
-        raise UsageError(f"unknown {flag} {value!r}{_hint(value, known)}; choose one of {', '.join(known)}")
+        meant = (words or {}).get(value.lower())
+        hint = f" (did you mean {meant}?)" if meant else _hint(value, known)
+        raise UsageError(f"unknown {flag} {value!r}{hint}; choose one of {', '.join(known)}")
     return value
 
 
@@ -46,7 +51,7 @@ def curvature_options(loss: str, reg: str, strength: str | float | None, images:
     """The checked settings; a missing strength is the regularizer's default."""
     loss = _choice("--loss", loss, LOSSES)
     reg = _choice("--reg", reg, REGS)
-    pair = _choice("--pair", pair, list(PAIRS))
+    pair = _choice("--pair", pair, list(PAIRS), PAIR_WORDS)
     if strength is None:
         value = DEFAULT_STRENGTH[reg]
     else:

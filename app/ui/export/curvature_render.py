@@ -73,10 +73,11 @@ class CurvaturePicture:
 
     def paint(self, painter) -> None:
         """The whole picture onto ``painter`` (an SVG generator's): the widgets paint themselves."""
+        from PySide6.QtCore import QPoint
         from PySide6.QtWidgets import QApplication
 
         QApplication.processEvents()
-        self.root.render(painter)
+        self.root.render(painter, QPoint(0, 0))
 
     def close(self) -> None:
         self.root.close()

@@ -238,12 +238,13 @@ def cmd_curvature(args) -> int:
         raise UsageError("--json and --out must be different files")
     root = checked_data_root(args.cifar_root)
 
-    from app.model.cifar_curvature_run import compute, numbers
+    from app.model.cifar_curvature import load_problem
+    from app.model.cifar_curvature_run import compute_on, numbers
     from app.ui.export.curvature_render import render_curvature
 
+    problem = load_problem(root, opts.loss, opts.reg, opts.strength, opts.images)  # bad data: one line, no bar
     bar = _ProgressBar("curvature")
-    result = compute(root, opts.loss, opts.reg, opts.strength, opts.images, opts.pair, RESOLUTION,
-                     progress=lambda f, m="": bar(0.95 * f, m))
+    result = compute_on(problem, opts.pair, RESOLUTION, progress=lambda f, m="": bar(0.95 * f, m))
     render_curvature(result, out, size, progress=lambda f, m="": bar(0.95 + 0.05 * f, m),
                      overwrite=args.overwrite)
     figures = numbers(result)

@@ -2,6 +2,7 @@
 
     root, problem = data_root()                       # or (None, "what to do")
     r = compute(root, "softmax", "l2", 5e3, 5000, "reg", 41, progress, cancel)
+    r = compute_on(load_problem(root, ...), "reg", 41, progress)   # the data already loaded
     numbers(r)                                        # the figures as plain JSON-able values
 
 compute trains W* (the slice builder's SGD recipe, app.model.cifar_solutions), takes its
@@ -54,7 +55,15 @@ class CurvatureResult:
 
 def compute(root: str, loss: str, reg: str, strength: float, subset: int, kind: str, resolution: int,
             progress: Progress | None = None, cancel: Cancel | None = None) -> CurvatureResult:
-    """W*, its spectrum (15–40%), both planes (40–55%), the pair and its line (55–100%)."""
+    """Load the data (CifarError when it is missing), then compute_on it."""
+    if progress is not None:
+        progress(0.0, "loading CIFAR-10")
+    return compute_on(load_problem(root, loss, reg, strength, subset), kind, resolution, progress, cancel)
+
+
+def compute_on(problem: CurvatureProblem, kind: str, resolution: int, progress: Progress | None = None,
+               cancel: Cancel | None = None) -> CurvatureResult:
+    """W* (2–15%), its spectrum (15–40%), both planes (40–55%), the pair and its line (55–100%)."""
     def stage(lo: float, hi: float) -> Progress | None:
         if progress is None:
             return None
@@ -65,9 +74,6 @@ def compute(root: str, loss: str, reg: str, strength: float, subset: int, kind: 
 
         return staged
 
-    if progress is not None:
-        progress(0.0, "loading CIFAR-10")
-    problem = load_problem(root, loss, reg, strength, subset)
     w_recipe = sgd_recipe(problem)
     W = make_solution(problem, w_recipe, progress=stage(0.02, 0.15), cancel=cancel)
     spectrum = solution_spectrum(problem, W, progress=stage(0.15, 0.4), cancel=cancel)

@@ -119,6 +119,9 @@ def test_svg_with_the_svm_note(cifar_root, tmp_path):
     (["--size", "-5x300"], ["--size"]),
     (["--out", "{tmp}/no/such/dir/c.png"], ["cannot write", "does not exist"]),
     (["--out", "{file}/c.png"], ["cannot write", "is a file, not a directory"]),
+    (["--out", "/proc/c.png"], ["cannot write '/proc/c.png': '/proc' does not accept new files"]),
+    (["--out", "{tmp}/old.png"], ["cannot write", "read-only (remove it, or add --overwrite)"]),
+    (["--json", "{tmp}/old.json"], ["cannot write", "read-only (remove it, or add --overwrite)"]),
     (["--out", "{tmp}/c.mp4"], ["--out must end in .png or .svg"]),
     (["--json", "{tmp}/c.txt"], ["--json must end in .json"]),
     (["--images", "20"], ["--images must be between 100 and 49,000"]),
@@ -129,6 +132,9 @@ def test_svg_with_the_svm_note(cifar_root, tmp_path):
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, extra, words):
     (tmp_path / "afile").write_text("x")
+    for old in ("old.png", "old.json"):          # read-only files from an earlier run
+        (tmp_path / old).write_text("kept")
+        (tmp_path / old).chmod(0o444)
     args = [a.format(tmp=tmp_path, file=tmp_path / "afile") for a in extra]
     if "--out" not in args:
         args += ["--out", str(tmp_path / "c.png")]
@@ -138,3 +144,4 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, extra, words):
     assert_clean_failure(proc, *words)
     assert proc.returncode == 2
     assert not (tmp_path / "c.png").exists()
+    assert (tmp_path / "old.png").read_text() == "kept" and (tmp_path / "old.json").read_text() == "kept"

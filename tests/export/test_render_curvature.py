@@ -20,6 +20,12 @@ def env_without_data_folder():
     return env
 
 
+def share_of(a: np.ndarray, colour: str, tol: int = 40) -> float:
+    """The share of pixels within ``tol`` (per channel) of ``colour`` in an RGB crop."""
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return float((np.abs(a.reshape(-1, 3).astype(int) - rgb).max(axis=1) <= tol).mean())
+
+
 def coloured(a: np.ndarray) -> float:
     """The share of strongly coloured pixels (viridis, the curves) in an RGB crop: grey and white are not."""
     return float((np.ptp(a.reshape(-1, 3).astype(int), axis=1) > 60).mean())
@@ -53,8 +59,11 @@ def test_png_is_written_and_no_pane_is_blank(drawn):
         assert crop.reshape(-1, 3).std() > 15, name
     for name in ("eigen-plane", "random plane"):           # the maps fill most of their crops
         assert coloured(panes[name]) > 0.5, name
-    for name in ("density", "loss line", "accuracy line"):  # curves drawn, not only axes
-        assert coloured(panes[name]) > 0.005, name
+    from app.model.scene import PALETTE
+
+    # each curve drawn in its own colour, not only axes and marks
+    for name, k in (("density", 4), ("loss line", 4), ("loss line", 5), ("accuracy line", 0), ("accuracy line", 2)):
+        assert share_of(panes[name], PALETTE[k]) > 0.002, (name, PALETTE[k])
 
 
 def test_numbers_are_the_models(drawn, cifar_root):

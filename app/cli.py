@@ -6,6 +6,9 @@
     losslab render [SCENE] [--landscape NAME] [--solvers gd,momentum,adam]
                    [--steps N] [--fps N] [--size WxH] [--view 3d|2d|both|data] --out FILE [--overwrite]
                    [--cifar-root DIR]
+    losslab curvature [--loss softmax|svm] [--reg l2|l1] [--strength S] [--images N]
+                   [--pair batch|loss|reg|solver] [--size WxH] [--cifar-root DIR]
+                   --out FILE.png|FILE.svg [--json FILE.json] [--overwrite]
     losslab cifar fetch [--dir DIR]
 
 CIFAR-10 scenes read the data from --cifar-root, else $LOSSLAB_CIFAR_ROOT, else
@@ -39,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Loss Lab: see optimization on 2-D loss surfaces.")
     p.add_argument("--scene", metavar="NAME|FILE", help="open the window on a built-in scene or a scene file")
     p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
-    sub = p.add_subparsers(dest="command", metavar="{list,render,cifar}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{list,render,curvature,cifar}", parser_class=_Parser)
 
     sub.add_parser("list", help="list landscapes, solvers and built-in scenes")
 
@@ -58,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--cifar-root", metavar="DIR", help="the CIFAR-10 data (cifar-10-batches-py folder or "
                                                       "archive) for CIFAR-10 scenes")
     r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    k = sub.add_parser("curvature", help="the CIFAR-10 curvature window's figure, headless, to .png or .svg")
+    k.add_argument("--loss", default="softmax", metavar="softmax|svm", help="loss (default softmax)")
+    k.add_argument("--reg", default="l2", metavar="l2|l1", help="regularizer (default l2)")
+    k.add_argument("--strength", metavar="S", help="regularization strength λ (default 5000 for l2, 5 for l1)")
+    k.add_argument("--images", default="5000", metavar="N", help="training images, 100..49000 (default 5000)")
+    k.add_argument("--pair", default="reg", metavar="batch|loss|reg|solver",
+                   help="the two solutions of sharp vs flat (default reg: λ = 0 vs λ > 0)")
+    k.add_argument("--size", default="1600x1000", metavar="WxH", help="image size (default 1600x1000)")
+    k.add_argument("--out", required=True, metavar="FILE", help="output .png or .svg")
+    k.add_argument("--json", metavar="FILE", help="also write the numbers to this .json file")
+    k.add_argument("--overwrite", action="store_true", help="replace existing read-only output files")
+    k.add_argument("--cifar-root", metavar="DIR", help="the CIFAR-10 data (cifar-10-batches-py folder or archive)")
+    k.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     c = sub.add_parser("cifar", help="CIFAR-10 data")
     csub = c.add_subparsers(dest="cifar_command", metavar="{fetch}", parser_class=_Parser)
@@ -79,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_list()
         if args.command == "render":
             return cmd_render(args)
+        if args.command == "curvature":
+            return cmd_curvature(args)
         if args.command == "cifar":
             if args.cifar_command != "fetch":
                 raise UsageError("usage: losslab cifar fetch [--dir DIR]")
@@ -103,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
 # Options whose value may start with "-": argparse would take "--size -5x3" for two flags
 # and say "expected one argument"; "--size=-5x3" reaches our own check instead.
-_VALUE_OPTIONS = ("--size", "--out", "--dir", "--scene", "--landscape", "--solvers", "--view", "--cifar-root")
+_VALUE_OPTIONS = ("--size", "--out", "--dir", "--scene", "--landscape", "--solvers", "--view", "--cifar-root",
+                  "--strength", "--images", "--pair", "--loss", "--reg", "--json")
 
 
 def _glue_dash_values(argv: list[str]) -> list[str]:
@@ -197,6 +217,67 @@ def cmd_render(args) -> int:
                         progress=_ProgressBar("rendering"), overwrite=args.overwrite)
     print(f"wrote {done}", file=sys.stderr)
     return 0
+
+
+def cmd_curvature(args) -> int:
+    """Compute what the CIFAR-10 curvature window computes, draw its figure offscreen, print the numbers."""
+    from app.model.cli_curvature import (
+        RESOLUTION,
+        check_json_out,
+        check_picture_out,
+        checked_data_root,
+        curvature_options,
+    )
+    from app.model.cli_logic import UsageError, parse_size
+
+    opts = curvature_options(args.loss, args.reg, args.strength, args.images, args.pair)
+    size = parse_size(args.size)
+    out = check_picture_out(args.out, overwrite=args.overwrite)
+    json_out = check_json_out(args.json, overwrite=args.overwrite)
+    if json_out is not None and json_out.resolve() == out.resolve():
+        raise UsageError("--json and --out must be different files")
+    root = checked_data_root(args.cifar_root)
+
+    from app.model.cifar_curvature import load_problem
+    from app.model.cifar_curvature_run import compute_on, numbers
+    from app.ui.export.curvature_render import render_curvature
+
+    problem = load_problem(root, opts.loss, opts.reg, opts.strength, opts.images)  # bad data: one line, no bar
+    bar = _ProgressBar("curvature")
+    result = compute_on(problem, opts.pair, RESOLUTION, progress=lambda f, m="": bar(0.95 * f, m))
+    render_curvature(result, out, size, progress=lambda f, m="": bar(0.95 + 0.05 * f, m),
+                     overwrite=args.overwrite)
+    figures = numbers(result)
+    if json_out is not None:
+        _write_json(figures, json_out, args.overwrite)
+    print(_numbers_text(figures))
+    print(f"wrote {out}" + (f" and {json_out}" if json_out is not None else ""), file=sys.stderr)
+    return 0
+
+
+def _write_json(figures: dict, path: Path, overwrite: bool) -> None:
+    import json
+
+    from app.model.safe_output import safe_output
+
+    with safe_output(path, overwrite=overwrite) as tmp:
+        tmp.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _numbers_text(f: dict) -> str:
+    """The numbers for people (--json has them all at full precision)."""
+    s, pl = f["spectrum"], f["planes"]
+    lines = [f"{f['loss']} + {f['reg'].upper()} λ={f['strength']:g} on {f['images']:,} images, pair {f['pair']}",
+             "top eigenvalues: " + ", ".join(f"{v:.6g}" for v in s["top_eigenvalues"]),
+             f"trace: {s['trace']:.6g} ± {s['trace_error']:.2g} (tr H / n = {s['mean_eigenvalue']:.6g}, "
+             f"n = {s['weights']:,})",
+             "eigen-plane axes: " + ", ".join(f"{v:.6g}" for v in pl["eigen_plane_eigenvalues"])
+             + "; random-plane axes: " + ", ".join(f"{v:.6g}" for v in pl["random_plane_curvature"])]
+    for name, sol in zip("AB", f["solutions"], strict=True):
+        losses = ", ".join(f"{k}: {v:.6g}" for k, v in sol["loss"].items())
+        lines.append(f"{name} = {sol['label']} (t = {sol['t']:g}): λmax {sol['lmax']:.6g}; loss {losses}; "
+                     f"train accuracy {sol['train_accuracy']:.4f}, validation {sol['val_accuracy']:.4f}")
+    return "\n".join(lines)
 
 
 def cmd_cifar_fetch(args) -> int:

@@ -60,13 +60,18 @@ def check_out(path: str | os.PathLike[str] | None, overwrite: bool = False) -> P
         raise UsageError("--out FILE is required (.png, .svg, .mp4 or .gif)")
     out = Path(path).expanduser()
     _usage(export_options.check_suffix, out, name="--out")
+    return check_writable(out, "--out", overwrite)
+
+
+def check_writable(out: Path, flag: str, overwrite: bool = False) -> Path:
+    """``out`` can be written: a sane name, in an existing directory we can write, not a read-only file."""
     parent = out.parent if str(out.parent) else Path(".")
     name_max = _name_max(parent)
     if len(os.fsencode(out.name)) > name_max:
-        raise UsageError(f"--out file name is too long ({len(os.fsencode(out.name))} bytes; "
+        raise UsageError(f"{flag} file name is too long ({len(os.fsencode(out.name))} bytes; "
                          f"at most {name_max} here): '{_short(out)}'")
     if out.is_dir():
-        raise UsageError(f"--out '{out}' is a directory; give a file name")
+        raise UsageError(f"{flag} '{out}' is a directory; give a file name")
     if not parent.exists():
         # a path under a regular file reports as missing; say which it is
         for anc in parent.parents:

@@ -62,25 +62,25 @@ def test_window_computes_and_shows_spectrum_planes_and_line(app_feature, qtbot, 
     W = make_solution(problem, sgd_recipe(problem))
     lam = top_eigenvalues(problem, W, k=1, tol=1e-6)[0][0]
     assert r.spectrum.values[0] == pytest.approx(lam, rel=1e-4)
-    from app.ui.features.cifar_curvature import sci
+    from app.ui.views.curvature_figure import sci
 
-    assert f"λ₁ = {sci(r.spectrum.values[0])}" in win.spectrum_text.text()
+    assert f"λ₁ = {sci(r.spectrum.values[0])}" in win.figure.spectrum_text.text()
     # both plane images on the one shared colour range
     lo, hi = r.planes.levels
-    for img, Z in zip(win.plane_images, (r.planes.eigen, r.planes.random), strict=True):
+    for img, Z in zip(win.figure.plane_images, (r.planes.eigen, r.planes.random), strict=True):
         np.testing.assert_array_equal(img.image, Z)
         assert tuple(img.levels) == (lo, hi)
-    assert tuple(win.colorbar.levels()) == pytest.approx((lo, hi))
-    assert win.plane_plots[0].getPlotItem().getViewBox().state["aspectLocked"] == 1.0
+    assert tuple(win.figure.colorbar.levels()) == pytest.approx((lo, hi))
+    assert win.figure.plane_plots[0].getPlotItem().getViewBox().state["aspectLocked"] == 1.0
     # the line: the loss curve and both accuracy curves, both solutions marked with their λmax
-    xs, ys = win.loss_curves[0].getData()
+    xs, ys = win.figure.loss_curves[0].getData()
     np.testing.assert_array_equal(ys, next(iter(r.pair.line.curves.values())))
-    np.testing.assert_array_equal(win.acc_curves[1].getData()[1], r.pair.line.val_accuracy)
-    labels = [m.label.toPlainText() for _, m in win.marks]
+    np.testing.assert_array_equal(win.figure.acc_curves[1].getData()[1], r.pair.line.val_accuracy)
+    labels = [m.label.toPlainText() for _, m in win.figure.marks]
     assert any(f"SGD batch 32, λmax {sci(r.pair.lmax[0])}" in t for t in labels)
     assert any(f"SGD batch 256, λmax {sci(r.pair.lmax[1])}" in t for t in labels)
     assert not win.svm_label.isVisible()
-    for plot in (win.plane_plots[0], win.density_plot, win.loss_plot):
+    for plot in (win.figure.plane_plots[0], win.figure.density_plot, win.figure.loss_plot):
         assert pixel_std(plot.grab().toImage()) > 10
     if os.environ.get("LOSSLAB_SHOTS"):
         win.grab().save(os.environ["LOSSLAB_SHOTS"])
@@ -104,7 +104,7 @@ def test_svm_note_and_cancel(app_feature, qtbot, cifar_root):
 @pytest.mark.parametrize("value, text", [(4.7243e5, "4.72·10⁵"), (9999.99999, "1.00·10⁴"), (1.93, "1.93"),
                                          (0.0046, "4.60·10⁻³"), (0.0, "0")])
 def test_numbers_read_as_powers_of_ten(value, text):
-    from app.ui.features.cifar_curvature import sci
+    from app.ui.views.curvature_figure import sci
 
     assert sci(value) == text
 

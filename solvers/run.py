@@ -67,9 +67,22 @@ def _finite(value: Any) -> float | None:
 
 def _norms(grad: np.ndarray) -> np.ndarray:
     """Euclidean norms over the last axis; hypot folds the components in, so no square
-    overflows for a huge gradient (for P = 2 exactly hypot(g₀, g₁))."""
+    overflows for a huge gradient (for P = 2 exactly hypot(g₀, g₁), computed so: a reduce
+    over an axis of two is several times slower on a big swarm)."""
+    if grad.shape[-1] == 2:
+        pair: np.ndarray = np.hypot(grad[..., 0], grad[..., 1])
+        return pair
     norms: np.ndarray = np.hypot.reduce(grad, axis=-1, initial=0.0)
     return norms
+
+
+def _any_last(mask: np.ndarray) -> np.ndarray:
+    """mask.any(axis=-1), by one | for P = 2 (the reduce is slow over an axis of two)."""
+    if mask.shape[-1] == 2:
+        pair: np.ndarray = mask[..., 0] | mask[..., 1]
+        return pair
+    out: np.ndarray = np.asarray(mask.any(axis=-1))
+    return out
 
 
 def _box(bounds: Any, scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -200,10 +213,10 @@ class Stepper:
 
     def _bad(self, x: np.ndarray, loss: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """Points whose position, loss or gradient is non-finite, or that left the far box."""
-        out = (np.abs(x - self._centre) > self._half).any(axis=-1)  # NaN compares False ...
-        out |= ~np.isfinite(x).all(axis=-1)                        # ... so test finiteness too
+        out = _any_last(np.abs(x - self._centre) > self._half)  # NaN compares False ...
+        out |= _any_last(~np.isfinite(x))                        # ... so test finiteness too
         out |= ~np.isfinite(loss)
-        out |= ~np.isfinite(grad).all(axis=-1)
+        out |= _any_last(~np.isfinite(grad))
         bad: np.ndarray = out
         return bad
 
@@ -271,10 +284,11 @@ class Stepper:
             newly = bad & ~self._diverged
             self._diverged_at[newly] = t + 1
             self._diverged |= newly
-            x_new[bad] = x[bad]
-            loss[bad] = self._losses[t][bad]
-            gnorm[bad] = self._gnorms[t][bad]
-            grad[bad] = 0.0  # frozen points feed the solver a zero gradient
+            # copyto with a mask, not fancy indexing: the same values, much faster on a big swarm
+            np.copyto(x_new, x, where=bad[:, None])
+            np.copyto(loss, self._losses[t], where=bad)
+            np.copyto(gnorm, self._gnorms[t], where=bad)
+            np.copyto(grad, 0.0, where=bad[:, None])  # frozen points feed the solver a zero gradient
         self.t = t + 1
         self._x, self._grad = x_new, grad
         self._points[t + 1] = x_new

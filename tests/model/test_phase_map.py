@@ -106,6 +106,20 @@ def test_toy_classifier_cells_run_in_all_nine_parameters():
         assert pm.final_gap[i, j] == pytest.approx(one.losses[-1] - pm.f_star, rel=1e-12, abs=1e-15)
 
 
+def test_typed_surface_with_f_star_from_the_map():
+    """A typed formula has no known minimum: f* is the least loss anywhere on the map."""
+    f = landscapes.from_expression("x^2 + 3*y^2 + x*y + sin(x)")
+    start = (1.5, -1.0)
+    pm = phase_map(f, "nesterov", x_axis=("lr", [0.01, 0.05, 0.2]), y_axis=("momentum", [0.5, 0.9]), start=start,
+                   steps=60)
+    assert not pm.f_star_known
+    runs = {(i, j): single(f, "nesterov", pm.settings(i, j), start, 60) for i in range(2) for j in range(3)}
+    assert pm.f_star == min(r.losses.min() for r in runs.values())
+    for (i, j), one in runs.items():
+        assert pm.values[i, j] == pytest.approx(one.losses[-1] - pm.f_star, rel=1e-12, abs=1e-15)
+    assert pm.values[pm.best] == pm.values[~pm.diverged].min()
+
+
 class NoisyBowl:
     """f = ½|p|², minibatch gradient p + N(0, 1/batch): a batch-size axis that matters."""
 

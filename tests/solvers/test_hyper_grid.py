@@ -126,3 +126,19 @@ def test_flags_and_scalar_only_params_refuse_arrays():
         solvers.make("adam", amsgrad=np.array([True, False]))
     with pytest.raises(ValueError, match="random_search's weight_decay must be a single value"):
         solvers.make("random_search", weight_decay=np.array([0.0, 0.1]))
+
+
+def test_set_solver_keeps_a_grid_a_grid():
+    """Retuning a grid mid-run continues every setting (same kind: state kept), as a single run does."""
+    f = Rosenbrock()
+    starts = np.broadcast_to(START, SHAPE + (2,))
+    stepper = solvers.Stepper(solvers.make("momentum", lr=LR), f, starts).step(10)
+    stepper.set_solver(solvers.make("momentum", lr=2 * LR))
+    stepper.step(10)
+    one = solvers.Stepper(solvers.make("momentum", lr=float(LR[1, 2])), f, START).step(10)
+    one.set_solver(solvers.make("momentum", lr=float(2 * LR[1, 2])))
+    one.step(10)
+    np.testing.assert_allclose(stepper.points[:, 1, 2], one.points, rtol=1e-13, atol=1e-15)
+    assert stepper.lrs[-1, 1, 2] == 2 * LR[1, 2]
+    with pytest.raises(ValueError, match="cannot switch between one learning rate and an array"):
+        stepper.set_solver(solvers.make("momentum", lr=0.01))

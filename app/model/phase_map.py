@@ -157,10 +157,13 @@ def _f_star(f: Any) -> float | None:
 
 
 def _lr_limit(target: Any, start: Floats, name: str, hyper: Mapping[str, Any], axes: tuple[Axis, Axis]) -> float | None:
-    """2/(λmax + λ) at the start, for gradient descent (or momentum 0) with lr on an axis."""
-    names = {a.name for a in axes}
-    if "lr" not in names or "weight_decay" in names or "momentum" in names:
-        return None
+    """2/(λmax + λ) at the start, for gradient descent (or momentum 0) with lr on an axis
+    and one weight decay λ for the whole map."""
+    names = {a.name: a for a in axes}
+    decay = names.get("weight_decay")
+    if "lr" not in names or "momentum" in names or (decay is not None and len(decay.values) > 1):
+        return None   # no lr axis, or no one line: it moves with momentum and weight decay
+    wd = float(decay.values[0]) if decay is not None else float(hyper.get("weight_decay", 0.0))
     if name not in _NO_MOMENTUM and not (name == "momentum" and hyper.get("momentum") == 0.0):
         return None
     hessian = getattr(target, "hessian", None)
@@ -168,7 +171,7 @@ def _lr_limit(target: Any, start: Floats, name: str, hyper: Mapping[str, Any], a
         return None
     try:
         h = np.asarray(hessian(start), dtype=np.float64)
-        lam = float(np.linalg.eigvalsh(h).max()) + float(hyper.get("weight_decay", 0.0))
+        lam = float(np.linalg.eigvalsh(h).max()) + wd
     except (ValueError, TypeError, NotImplementedError, np.linalg.LinAlgError):
         return None
     return 2.0 / lam if np.isfinite(lam) and lam > 0 else None
@@ -200,7 +203,8 @@ def phase_map(f: Any, solver: solvers.Solver | str, x_axis: tuple[str, Any], y_a
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}{did_you_mean(outcome, OUTCOMES)}; "
                          f"known: {', '.join(OUTCOMES)}")
-    if outcome == "steps_to_tol" and (tol is None or not np.isfinite(tol) or tol <= 0):
+    finite_tol = isinstance(tol, (int, float)) and not isinstance(tol, bool) and bool(np.isfinite(tol))
+    if outcome == "steps_to_tol" and not (finite_tol and tol is not None and tol > 0):
         raise ValueError(f"steps_to_tol needs a tolerance tol > 0, got {short_repr(tol)}")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a whole number >= 1, got {short_repr(steps)}")
@@ -227,6 +231,9 @@ def phase_map(f: Any, solver: solvers.Solver | str, x_axis: tuple[str, Any], y_a
     if lifted.ndim != 1:
         raise ValueError(f"start must be one point, got shape {lifted.shape}")
     starts = np.broadcast_to(lifted, shape + lifted.shape)
+    if batch is not None and getattr(target, "minibatch_grad", None) is None:
+        raise ValueError("a batch_size axis needs a surface with minibatch gradients (a dataset), "
+                         "and this one has none")
 
     runs = int(len(batch.values)) if batch is not None else 1
     done = [0]

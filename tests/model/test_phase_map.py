@@ -68,11 +68,15 @@ def test_gd_stability_line_is_two_over_lambda_max():
     f = landscapes.get("rosenbrock")
     start = np.array([-1.2, 1.0])
     lrs = np.geomspace(1e-5, 1e-2, 12)
-    pm = phase_map(f, "gd", x_axis=("lr", lrs), y_axis=("weight_decay", [0.0]), start=start, steps=5)
-    assert pm.lr_limit is None                       # weight decay on an axis: no single line
-    pm = phase_map(f, "gd", x_axis=("lr", lrs), y_axis=("batch_size", [1]), start=start, steps=5)
+    pm = phase_map(f, "gd", x_axis=("lr", lrs), y_axis=("weight_decay", [0.0, 0.5]), start=start, steps=5)
+    assert pm.lr_limit is None                       # weight decay varies over the map: no single line
     lam = np.linalg.eigvalsh(np.asarray(f.hessian(start))).max()
-    assert pm.lr_limit == pytest.approx(2.0 / lam, rel=1e-12)
+    for wd in (0.0, 3.0):
+        pm = phase_map(f, "gd", x_axis=("lr", lrs), y_axis=("weight_decay", [wd]), start=start, steps=5)
+        assert pm.lr_limit == pytest.approx(2.0 / (lam + wd), rel=1e-12)
+    pm = phase_map(f, solvers.make("momentum", momentum=0.0, weight_decay=1.0), x_axis=("lr", lrs),
+                   y_axis=("dampening", [0.0, 0.5]), start=start, steps=5)
+    assert pm.lr_limit == pytest.approx(2.0 / (lam + 1.0), rel=1e-12)
     momentum = phase_map(f, "momentum", x_axis=("lr", lrs), y_axis=("momentum", [0.0, 0.5]), start=start,
                          steps=5)
     assert momentum.lr_limit is None
@@ -162,6 +166,8 @@ def test_batch_size_axis_is_a_loop_of_runs():
     ({"y_axis": ("batch_size", [0.5])}, r"^y_axis \(batch_size\) values must be whole numbers"),
     ({"outcome": "final"}, r"^unknown outcome 'final' \(did you mean 'final_gap'\?\)"),
     ({"outcome": "steps_to_tol"}, r"^steps_to_tol needs a tolerance"),
+    ({"outcome": "steps_to_tol", "tol": "small"}, r"^steps_to_tol needs a tolerance"),
+    ({"y_axis": ("batch_size", [8])}, r"^a batch_size axis needs a surface with minibatch gradients"),
     ({"steps": 0}, r"^steps must be a whole number >= 1"),
 ])
 def test_bad_input_one_line(kwargs, match):

@@ -17,6 +17,13 @@ coordinate): 2 for a surface, 9 for the toy classifier's full parameters.
 Start points have shape (..., P) and gradient norms are Euclidean over the
 last axis.
 
+Hyper-parameters may be arrays of settings (solvers.make("momentum",
+lr=np.array(...))), each broadcastable against the starts' leading shape S:
+the Stepper broadcasts and flattens them like the starts, to (n, 1), so one
+run steps a whole grid of settings, point i with setting i (a single start
+broadcast to S gives every setting the same start). The recorded lrs are then
+(T, *S); explaining a step (LastStep) is for single settings.
+
 A point diverges when its new position, loss or gradient is not finite, or
 it leaves the far box (bounds centre ± box_scale × half-span, in every
 coordinate): it then stops

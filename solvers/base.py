@@ -63,6 +63,8 @@ class ParamSpec:
                 raise ValueError(f"{name} must be a tuple of {len(self.components)} numbers, got {short_repr(value)}")
             return tuple(c.check(f"{name}[{i}]", v)
                          for i, (c, v) in enumerate(zip(self.components, value, strict=True)))
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            return self._check_array(name, value)
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise ValueError(f"{name} must be a number, got {short_repr(value)}")
         try:
@@ -73,6 +75,31 @@ class ParamSpec:
         too_high = v > self.high or (self.high_open and v == self.high)
         if not np.isfinite(v) or too_low or too_high:
             raise ValueError(f"{name}={value!r} is out of range: allowed {self.allowed()}")
+        return v
+
+    def _check_array(self, name: str, value: FloatArray) -> FloatArray:
+        """An array of settings (one per point of a swarm): real numbers, finite, every one in range.
+
+        Returned as a read-only float64 copy; the Stepper broadcasts it against the swarm.
+        """
+        if self.kind != "float":
+            raise ValueError(f"{name} must be a single value, not an array of {value.shape}")
+        if value.dtype.kind not in "iuf":
+            raise ValueError(f"{name} must be an array of real numbers, got dtype {value.dtype}")
+        if value.size == 0:
+            raise ValueError(f"{name} is an empty array: give at least one value")
+        with np.errstate(over="ignore"):
+            v = np.array(value, dtype=np.float64)
+        bad = ~np.isfinite(v) | (v < self.low) | (v > self.high)
+        if self.low_open:
+            bad |= v == self.low
+        if self.high_open:
+            bad |= v == self.high
+        if bad.any():
+            first = float(v.reshape(-1)[int(np.argmax(bad.reshape(-1)))])
+            raise ValueError(f"{name} has {int(bad.sum())} value(s) out of range (e.g. {first:g}): "
+                             f"allowed {self.allowed()}")
+        v.flags.writeable = False
         return v
 
 
@@ -105,6 +132,7 @@ class SolverSpec:
     explain_step: Callable[[StepView], Breakdown] | None = None
     suggest_hyper: Callable[[SurfaceScale], dict[str, Any]] | None = None
     velocity_state: Callable[[Any, Mapping[str, Any]], FloatArray | None] | None = None
+    scalar_only: frozenset[str] = frozenset()  # hyper-parameters that cannot be an array of settings
 
     @property
     def rule_latex(self) -> str:
@@ -131,6 +159,9 @@ class SolverSpec:
                 raise ValueError(f"{self.name} has no hyper-parameter {key!r}{did_you_mean(key, self.params)}; "
                                  f"its parameters: {', '.join(self.params)}")
         full = {k: p.check(k, hyper.get(k, p.default)) for k, p in self.params.items()}
+        for key in self.scalar_only:
+            if _is_array(full[key]):
+                raise ValueError(f"{self.name}'s {key} must be a single value, not an array of settings")
         if self.check is not None:
             self.check(full)
         return full
@@ -179,7 +210,15 @@ class Solver:
 
     @property
     def lr(self) -> float:
+        """The learning rate of a single setting (an array of settings has no one lr)."""
+        if _is_array(self.hyper["lr"]):
+            raise ValueError(f"{self.name} has an array of learning rates: read hyper['lr']")
         return float(self.hyper["lr"])
+
+    @property
+    def is_grid(self) -> bool:
+        """True if some hyper-parameter is an array of settings (one per point of the swarm)."""
+        return any(_is_array(v) for v in self.hyper.values())
 
     def replace(self, **hyper: Any) -> Solver:
         """A new solver of the same kind with some hyper-parameters changed."""
@@ -188,8 +227,17 @@ class Solver:
         return self.spec.make(**{**self.hyper, **hyper})
 
     def label(self) -> str:
-        """Short display label, e.g. 'adam (lr 1.0e-02)'."""
+        """Short display label, e.g. 'adam (lr 1.0e-02)' ('adam (lr grid)' for an array of settings)."""
+        if _is_array(self.hyper["lr"]):
+            return f"{self.name} (lr grid)"
         return f"{self.name} (lr {self.lr:.1e})"
+
+
+def _is_array(value: Any) -> bool:
+    """An array of settings: an ndarray, or a pair (betas) with an ndarray component."""
+    if isinstance(value, tuple):
+        return any(isinstance(v, np.ndarray) for v in value)
+    return isinstance(value, np.ndarray)
 
 
 @dataclass
@@ -199,7 +247,7 @@ class Trajectory:
     points     (T, *S, P)  never NaN: a diverged run repeats its last finite point
     losses     (T, *S)     loss at each point (finite, see points)
     grad_norms (T, *S)     |grad| at each point
-    lrs        (T,)        effective learning rate used for the step from t
+    lrs        (T,)        effective learning rate used for the step from t ((T, *S) for an lr array)
     diverged   (*S,) bool  the run left the far box or hit inf/NaN
     diverged_at (*S,) int  the step at which it diverged, -1 if it did not
     """

@@ -17,6 +17,13 @@ coordinate): 2 for a surface, 9 for the toy classifier's full parameters.
 Start points have shape (..., P) and gradient norms are Euclidean over the
 last axis.
 
+Hyper-parameters may be arrays of settings (solvers.make("momentum",
+lr=np.array(...))), each broadcastable against the starts' leading shape S:
+the Stepper broadcasts and flattens them like the starts, to (n, 1), so one
+run steps a whole grid of settings, point i with setting i (a single start
+broadcast to S gives every setting the same start). The recorded lrs are then
+(T, *S); explaining a step (LastStep) is for single settings.
+
 A point diverges when its new position, loss or gradient is not finite, or
 it leaves the far box (bounds centre ± box_scale × half-span, in every
 coordinate): it then stops
@@ -25,6 +32,8 @@ histories never hold NaN and one bad point never poisons the others.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -65,9 +74,22 @@ def _finite(value: Any) -> float | None:
 
 def _norms(grad: np.ndarray) -> np.ndarray:
     """Euclidean norms over the last axis; hypot folds the components in, so no square
-    overflows for a huge gradient (for P = 2 exactly hypot(g₀, g₁))."""
+    overflows for a huge gradient (for P = 2 exactly hypot(g₀, g₁), computed so: a reduce
+    over an axis of two is several times slower on a big swarm)."""
+    if grad.shape[-1] == 2:
+        pair: np.ndarray = np.hypot(grad[..., 0], grad[..., 1])
+        return pair
     norms: np.ndarray = np.hypot.reduce(grad, axis=-1, initial=0.0)
     return norms
+
+
+def _any_last(mask: np.ndarray) -> np.ndarray:
+    """mask.any(axis=-1), by one | for P = 2 (the reduce is slow over an axis of two)."""
+    if mask.shape[-1] == 2:
+        pair: np.ndarray = mask[..., 0] | mask[..., 1]
+        return pair
+    out: np.ndarray = np.asarray(mask.any(axis=-1))
+    return out
 
 
 def _box(bounds: Any, scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +122,38 @@ def _start_points(start: Any, dim: int) -> FloatArray:
     return x
 
 
+def _lr_of(opt: Solver, shape: tuple[int, ...]) -> Any:
+    lr = opt.hyper["lr"]
+    return np.broadcast_to(lr, shape).reshape(-1) if isinstance(lr, np.ndarray) else float(lr)
+
+
+def _flat(name: str, value: Any, shape: tuple[int, ...]) -> Any:
+    """One hyper-parameter as the flat swarm sees it: an array of settings broadcast against
+    the starts' leading shape S and flattened like them to (n, 1), so it multiplies (n, P)."""
+    if isinstance(value, tuple):
+        return tuple(_flat(f"{name}[{i}]", v, shape) for i, v in enumerate(value))
+    if not isinstance(value, np.ndarray):
+        return value
+    try:
+        full = np.broadcast_to(value, shape)
+    except ValueError:
+        raise ValueError(f"{name} has shape {value.shape}, which does not broadcast against the starts' "
+                         f"leading shape {shape}") from None
+    return full.reshape(-1, 1)
+
+
+def _flat_solver(opt: Solver, shape: tuple[int, ...]) -> Solver:
+    """The solver the flat swarm steps: ``opt`` itself for single settings; for arrays of
+    settings the same rule built on the flattened arrays (the caller's solver keeps shape S)."""
+    if not opt.is_grid:
+        return opt
+    if opt.spec is None:
+        raise ValueError(f"solver {opt.name!r} has arrays of settings but no SolverSpec to build them")
+    flat = {k: _flat(k, v, shape) for k, v in opt.hyper.items()}
+    init, update = opt.spec.build(flat)
+    return replace(opt, hyper=MappingProxyType(flat), init=init, update=update)
+
+
 class Stepper:
     """Steps a swarm of points with one solver, keeping the history so far.
 
@@ -128,6 +182,7 @@ class Stepper:
 
         start = _start_points(start, self.dim)
         self._shape = start.shape[:-1]  # S; inside, the swarm is flat (n, P)
+        self._core = _flat_solver(opt, self._shape)
         x = start.reshape(-1, self.dim)
         self.t = 0
         self._diverged = np.zeros(len(x), dtype=bool)
@@ -139,14 +194,14 @@ class Stepper:
         self._diverged_at[bad] = 0
         grad[bad] = 0.0
         self._x, self._grad = x, grad
-        self.state = self._init_state(opt, x)
+        self.state = self._init_state(self._core, x)
         self.last_step: LastStep | None = None  # what step t was given (None before the first)
 
         cap = max(int(reserve), 2)
         self._points = np.empty((cap,) + x.shape)
         self._losses = np.empty((cap, len(x)))
         self._gnorms = np.empty((cap, len(x)))
-        self._lrs = np.empty(cap)
+        self._lrs = np.empty((cap,) + np.shape(self._lr_at(0)))
         self._points[0] = x
         self._losses[0] = loss
         self._gnorms[0] = _norms(grad)
@@ -165,19 +220,23 @@ class Stepper:
 
     def _bad(self, x: np.ndarray, loss: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """Points whose position, loss or gradient is non-finite, or that left the far box."""
-        out = (np.abs(x - self._centre) > self._half).any(axis=-1)  # NaN compares False ...
-        out |= ~np.isfinite(x).all(axis=-1)                        # ... so test finiteness too
+        out = _any_last(np.abs(x - self._centre) > self._half)  # NaN compares False ...
+        out |= _any_last(~np.isfinite(x))                        # ... so test finiteness too
         out |= ~np.isfinite(loss)
-        out |= ~np.isfinite(grad).all(axis=-1)
+        out |= _any_last(~np.isfinite(grad))
         bad: np.ndarray = out
         return bad
 
     def _init_state(self, opt: Solver, x: np.ndarray) -> Any:
         return opt.init(x, seed=self._solver_seed) if opt.needs_loss else opt.init(x)
 
-    def _lr_at(self, t: int) -> float:
+    def _lr_at(self, t: int) -> Any:
+        """The effective lr of step t: a float, or (n,) for an array of learning rates."""
         scale = 1.0 if self.schedule is None else float(self.schedule(t))
-        return self.solver.lr * scale
+        lr = self.solver.hyper["lr"]
+        if isinstance(lr, np.ndarray):
+            return np.broadcast_to(lr, self._shape).reshape(-1) * scale
+        return float(lr) * scale
 
     def _grow(self, need: int) -> None:
         cap = self._points.shape[0]
@@ -206,8 +265,8 @@ class Stepper:
         lr_scale = 1.0 if self.schedule is None else float(self.schedule(t))
         if self.solver.needs_loss:
             self.last_step = LastStep(self.solver, x, None, None, self.state, lr_scale)
-            updates, self.state = self.solver.update(None, self.state, x, loss_fn=f.value,
-                                                     lr_scale=lr_scale)
+            updates, self.state = self._core.update(None, self.state, x, loss_fn=f.value,
+                                                    lr_scale=lr_scale)
             self._finish_step(t, x, x + updates)
             return
         if self._minibatch is not None:
@@ -216,10 +275,10 @@ class Stepper:
             g = self._grad + self._noise_scale * self.rng.standard_normal(x.shape)
         else:
             g = self._grad
-        hessian = f.hessian(x) if self.solver.needs_hessian else None
+        hessian = f.hessian(x) if self._core.needs_hessian else None
         self.last_step = LastStep(self.solver, x, g, hessian, self.state, lr_scale)
-        updates, self.state = self.solver.update(g, self.state, x, hessian=hessian,
-                                                 lr_scale=lr_scale)
+        updates, self.state = self._core.update(g, self.state, x, hessian=hessian,
+                                                lr_scale=lr_scale)
         self._finish_step(t, x, x + updates)
 
     def _finish_step(self, t: int, x: np.ndarray, x_new: np.ndarray) -> None:
@@ -232,10 +291,11 @@ class Stepper:
             newly = bad & ~self._diverged
             self._diverged_at[newly] = t + 1
             self._diverged |= newly
-            x_new[bad] = x[bad]
-            loss[bad] = self._losses[t][bad]
-            gnorm[bad] = self._gnorms[t][bad]
-            grad[bad] = 0.0  # frozen points feed the solver a zero gradient
+            # copyto with a mask, not fancy indexing: the same values, much faster on a big swarm
+            np.copyto(x_new, x, where=bad[:, None])
+            np.copyto(loss, self._losses[t], where=bad)
+            np.copyto(gnorm, self._gnorms[t], where=bad)
+            np.copyto(grad, 0.0, where=bad[:, None])  # frozen points feed the solver a zero gradient
         self.t = t + 1
         self._x, self._grad = x_new, grad
         self._points[t + 1] = x_new
@@ -270,9 +330,12 @@ class Stepper:
         state starts afresh at the current points.
         """
         same = opt.name == self.solver.name
-        self.solver = opt
+        core = _flat_solver(opt, self._shape)
+        if np.shape(self._lr_at(self.t)) != np.shape(_lr_of(opt, self._shape)):
+            raise ValueError("set_solver cannot switch between one learning rate and an array of them mid-run")
+        self.solver, self._core = opt, core
         if not same:
-            self.state = self._init_state(opt, self._x)
+            self.state = self._init_state(core, self._x)
         self._lrs[self.t] = self._lr_at(self.t)
 
     def _view(self, arr: np.ndarray, tail: tuple[int, ...] = ()) -> np.ndarray:
@@ -310,7 +373,10 @@ class Stepper:
 
     @property
     def lrs(self) -> np.ndarray:
+        """(t+1,) effective lr per step; (t+1, *S) when lr is an array of settings."""
         v = self._lrs[: self.t + 1]
+        if v.ndim > 1:
+            v = v.reshape((self.t + 1,) + self._shape)
         v.flags.writeable = False
         return v
 

@@ -115,7 +115,7 @@ def decay_terms(view: StepView) -> tuple[Term, ...]:
 
 def momentum_velocity(state: Any, hyper: Mapping[str, Any]) -> FloatArray | None:
     """The momentum buffer, for solvers whose momentum is on (μ > 0)."""
-    if float(hyper.get("momentum", 0.0)) > 0.0:
+    if np.any(np.asarray(hyper.get("momentum", 0.0)) > 0.0):
         buffer: FloatArray = np.asarray(state.momentum_buffer, dtype=np.float64)
         return buffer
     return None

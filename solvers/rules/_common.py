@@ -5,6 +5,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..base import ParamSpec
 from ..teaching import FloatArray, RuleLine, SurfaceScale
 
@@ -37,19 +39,30 @@ def flag(default: bool, label: str) -> ParamSpec:
     return ParamSpec(default, 0, 1, label=label, kind="bool")
 
 
-def lerp(start: FloatArray, end: FloatArray, weight: float) -> FloatArray:
+def lerp(start: FloatArray, end: FloatArray, weight: float | FloatArray) -> FloatArray:
     """torch.lerp, with its two branches (aten LerpKernel) so rounding matches.
 
-    start + w (end − start) for |w| < 0.5, else end − (end − start)(1 − w).
+    start + w (end − start) for |w| < 0.5, else end − (end − start)(1 − w);
+    an array of weights (one per point) takes each point's branch.
     """
-    if abs(weight) < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)
+    if isinstance(weight, float):
+        if abs(weight) < 0.5:
+            return start + weight * (end - start)
+        return end - (end - start) * (1.0 - weight)
+    diff = end - start
+    low: FloatArray = np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1.0 - weight))
+    return low
 
 
-def with_weight_decay(grad: FloatArray, params: FloatArray, weight_decay: float) -> FloatArray:
-    """g + λx (torch's coupled L2 weight decay); the input is never modified."""
-    if weight_decay != 0.0:
+def any_nonzero(value: float | FloatArray) -> bool:
+    """A term switched on for some setting (a scalar, or an array of settings)."""
+    return bool(np.any(value != 0.0))
+
+
+def with_weight_decay(grad: FloatArray, params: FloatArray, weight_decay: float | FloatArray) -> FloatArray:
+    """g + λx (torch's coupled L2 weight decay); the input is never modified.
+    (Settings with λ = 0 in an array get g + 0·x, which is g.)"""
+    if any_nonzero(weight_decay):
         return grad + weight_decay * params
     return grad
 

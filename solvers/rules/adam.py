@@ -29,7 +29,7 @@ import numpy as np
 
 from ..base import ParamSpec, SolverSpec
 from ..teaching import Breakdown, FloatArray, RuleLine, StepView, Term, decay_terms, one
-from ._common import DECAY_LINE, WEIGHT_DECAY, eps_spec, flag, lerp, lr_spec, view_width_lr
+from ._common import DECAY_LINE, WEIGHT_DECAY, any_nonzero, eps_spec, flag, lerp, lr_spec, view_width_lr
 
 
 class AdamState(NamedTuple):
@@ -53,7 +53,7 @@ def build(hyper: dict[str, Any], *, decoupled: bool = False) -> tuple[Any, Any]:
         lr_t = lr * lr_scale
         count = state.count + 1
         g = grad
-        if wd != 0.0 and not decoupled:
+        if not decoupled and any_nonzero(wd):
             g = grad + wd * params
         m = lerp(state.exp_avg, g, 1.0 - beta1)
         v = state.exp_avg_sq * beta2 + (1.0 - beta2) * (g * g)
@@ -64,7 +64,7 @@ def build(hyper: dict[str, Any], *, decoupled: bool = False) -> tuple[Any, Any]:
         bc2_sqrt = (1.0 - beta2 ** count) ** 0.5 if corrected else 1.0
         denom = np.sqrt(v_max if amsgrad else v) / bc2_sqrt + eps
         updates = -(lr_t / bc1) * (m / denom)
-        if wd != 0.0 and decoupled:
+        if decoupled and any_nonzero(wd):
             # torch decays x first, then adds the Adam step to the decayed x
             updates = updates - (lr_t * wd) * params
         return updates, AdamState(count, m, v, v_max)

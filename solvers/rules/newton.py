@@ -27,7 +27,7 @@ import numpy as np
 
 from ..base import ParamSpec, SolverSpec
 from ..teaching import Breakdown, FloatArray, RuleLine, StepView, SurfaceScale, Term, decay_terms
-from ._common import WEIGHT_DECAY, lr_spec, with_weight_decay
+from ._common import WEIGHT_DECAY, any_nonzero, lr_spec, with_weight_decay
 
 
 class NewtonState(NamedTuple):
@@ -84,8 +84,8 @@ def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
             raise ValueError("newton needs the Hessian: call update(..., hessian=H)")
         g = with_weight_decay(grad, params, wd)
         h = hessian
-        if shift != 0.0:
-            h = h + shift * np.eye(g.shape[-1])
+        if any_nonzero(shift):   # (n, 1) settings become (n, 1, 1), one shift per point's H
+            h = h + np.asarray(shift)[..., None] * np.eye(g.shape[-1])
         return -(lr * lr_scale) * solve(h, g), NewtonState(state.count + 1)
 
     return init, update

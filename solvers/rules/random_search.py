@@ -107,5 +107,5 @@ SPEC = SolverSpec(
     params={"lr": ParamSpec(0.1, 0.0, INF, log=True, label="step size", symbol="σ",
                             low_open=True, high_open=True, slider=(1e-4, 10.0)),
             "weight_decay": WEIGHT_DECAY},
-    build=build, needs_loss=True, explain_step=explain, suggest_hyper=view_width_lr(0.02),
+    build=build, needs_loss=True, scalar_only=frozenset({"weight_decay"}), explain_step=explain, suggest_hyper=view_width_lr(0.02),
     summary="Guesses a nearby point and keeps it only if the loss is lower; no gradients.")

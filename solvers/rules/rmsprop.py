@@ -49,7 +49,11 @@ def build(hyper: dict[str, Any]) -> tuple[Any, Any]:
         else:
             avg = np.sqrt(square_avg) + eps
         buf = state.momentum_buffer
-        if mu > 0.0:
+        if np.ndim(mu) > 0 and np.any(mu > 0.0):   # an array of settings: μ = 0 ones take g / d
+            on = mu > 0.0
+            buf = np.where(on, buf * mu + g / avg, buf)
+            step = np.where(on, buf, g / avg)
+        elif np.ndim(mu) == 0 and mu > 0.0:
             buf = buf * mu + g / avg
             step = buf
         else:

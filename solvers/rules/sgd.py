@@ -34,7 +34,7 @@ from ..teaching import (
     momentum_velocity,
     one,
 )
-from ._common import DAMPENING, DECAY_LINE, MOMENTUM, WEIGHT_DECAY, lr_spec, with_weight_decay
+from ._common import DAMPENING, DECAY_LINE, MOMENTUM, WEIGHT_DECAY, any_nonzero, lr_spec, with_weight_decay
 
 
 class SGDState(NamedTuple):
@@ -56,10 +56,15 @@ def build(hyper: dict[str, Any], *, nesterov: bool = False) -> tuple[Any, Any]:
                lr_scale: float = 1.0) -> tuple[FloatArray, SGDState]:
         g = with_weight_decay(grad, params, wd)
         buf = state.momentum_buffer
-        if mu != 0.0:
+        if any_nonzero(mu):
             # torch initialises the buffer to the first gradient (no (1 − τ) factor)
-            buf = np.array(g, dtype=np.float64) if state.count == 0 else buf * mu + (1.0 - damp) * g
-            g = g + mu * buf if nesterov else buf
+            new = np.array(g, dtype=np.float64) if state.count == 0 else buf * mu + (1.0 - damp) * g
+            step = g + mu * new if nesterov else new
+            if np.ndim(mu) == 0:
+                buf, g = new, step
+            else:   # an array of settings: those with μ = 0 are plain gradient descent, as in torch
+                on = mu != 0.0
+                buf, g = np.where(on, new, buf), np.where(on, step, g)
         return -(lr * lr_scale) * g, SGDState(state.count + 1, buf)
 
     return init, update
@@ -67,7 +72,7 @@ def build(hyper: dict[str, Any], *, nesterov: bool = False) -> tuple[Any, Any]:
 
 def check_nesterov(hyper: dict[str, Any]) -> None:
     """torch's rule: Nesterov needs momentum > 0 and zero dampening."""
-    if hyper["momentum"] <= 0.0 or hyper["dampening"] != 0.0:
+    if np.any(hyper["momentum"] <= 0.0) or any_nonzero(hyper["dampening"]):
         raise ValueError(
             f"nesterov needs momentum > 0 and dampening = 0, got momentum={hyper['momentum']!r}, "
             f"dampening={hyper['dampening']!r}")

@@ -239,7 +239,7 @@ class RaceEdits:
         def put(states: list[RunState], text: Text) -> Callable[[], None]:
             def apply() -> None:
                 for i, state in zip(indexes, states, strict=True):
-                    race.restore(i, state, "restart")
+                    race.restore(i, state, self.mode)
                 scene.caption, scene.tuning = text[0], copy.deepcopy(text[1])
                 self._changed(True)
             return apply

@@ -104,3 +104,14 @@ def test_a_surface_without_minima_refuses_the_distance_objective_in_one_line(mak
     assert dialog.status.text() == ("not tuned: objective distance_to_minimum needs the surface's known minima; "
                                     "saddle lists none")
     assert _state(w) == before
+
+
+def test_an_edit_while_tuning_keeps_the_result_out(make_app, qtbot):
+    w, features = make_app()
+    dialog = _dialog(features, SMALL)
+    assert dialog.tune()
+    w.host.edit_run(0, {"hyper": {"lr": 0.2}}, "lr")   # before the result reaches the GUI thread
+    qtbot.waitUntil(lambda: not dialog.jobs.busy, timeout=60000)
+    assert dialog.status.text() == "not applied: the scene changed while tuning; tune again"
+    assert w.race.scene.runs[0].hyper == {"lr": 0.2} and w.race.scene.tuning is None
+    assert w.race.scene.caption == "test"

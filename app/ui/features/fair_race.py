@@ -57,6 +57,7 @@ class TuneDialog(QDialog):
         super().__init__(feature.host.window)
         self.feature = feature
         self.setWindowTitle("Tune all — Loss Lab")
+        self.setMinimumWidth(480)
         self.trials = QSpinBox()
         self.trials.setRange(1, MAX_TRIALS)          # check_budget says why 6 is refused
         self.trials.setSingleStep(TUNE_SECOND_VALUES)
@@ -179,8 +180,8 @@ class FairRace(QObject):
             dialog.status.setText("not applied: the scene changed while tuning; tune again")
             return
         if self.host.retune(fair_race.apply(race.scene, result), UNDO_TEXT):
-            dialog.status.setText(f"tuned {len(result.runs)} runs (Ctrl+Z undoes): "
-                                  f"{fair_race.fine_print(result)}")
+            dialog.status.setText(f"tuned {len(result.runs)} runs: the caption ends with the fine print "
+                                  f"(Ctrl+Z undoes)")
         else:
             dialog.status.setText("not applied: see the status bar")
 

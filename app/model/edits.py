@@ -1,5 +1,5 @@
 """Undoable edits of a race (Qt-free): move starts, change a run's settings, add,
-duplicate and remove runs, switch the landscape.
+duplicate and remove runs, switch the landscape, put in a fair race's tuning.
 
 Rows are positions in ``race.runs`` (the enabled runs, as the Runs panel lists
 them); the race addresses runs by their scene index, and the translation
@@ -10,6 +10,7 @@ the run editor must show new fields (another solver, a new colour or label).
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -18,7 +19,7 @@ from landscapes import Landscape
 
 from .history import UndoStack
 from .race import Race, RunState
-from .scene import LandscapeSpec, RunSpec
+from .scene import LandscapeSpec, RunSpec, Scene, TuneBudget
 from .suggest import suggest_hyper
 
 RELOADING = ("solver", "colour", "label", "schedule")   # edits after which the run editor is rebuilt
@@ -209,6 +210,41 @@ class RaceEdits:
             self._changed(True)
 
         self.history.push(f"change {what}", undo, redo)
+        self._changed(True)
+
+    def retune(self, tuned: Scene, what: str) -> None:
+        """Give every run the hyper-parameters it has in ``tuned`` (the race's scene after
+        app.model.fair_race.apply) and the scene its caption and tuning budget, as one undoable
+        edit. The changed runs restart: their tuned values were scored from step 0."""
+        race = self._race()
+        scene = race.scene
+        if len(tuned.runs) != len(scene.runs):
+            raise ValueError(f"the tuned scene has {len(tuned.runs)} runs, the race {len(scene.runs)}")
+        indexes = [i for i, (old, new) in enumerate(zip(scene.runs, tuned.runs, strict=True))
+                   if old.hyper != new.hyper]
+        Text = tuple[str, TuneBudget | None]
+        before = [race.snapshot(i) for i in indexes]
+        before_text: Text = (scene.caption, copy.deepcopy(scene.tuning))
+        try:
+            for i in indexes:
+                race.set_run(i, mode="restart", hyper=copy.deepcopy(tuned.runs[i].hyper))
+        except BaseException:
+            for i, state in zip(indexes, before, strict=True):   # nothing half tuned
+                race.restore(i, state, "restart")
+            raise
+        scene.caption, scene.tuning = tuned.caption, copy.deepcopy(tuned.tuning)
+        after = [race.snapshot(i) for i in indexes]
+        after_text: Text = (scene.caption, copy.deepcopy(scene.tuning))
+
+        def put(states: list[RunState], text: Text) -> Callable[[], None]:
+            def apply() -> None:
+                for i, state in zip(indexes, states, strict=True):
+                    race.restore(i, state, self.mode)
+                scene.caption, scene.tuning = text[0], copy.deepcopy(text[1])
+                self._changed(True)
+            return apply
+
+        self.history.push(what, put(before, before_text), put(after, after_text))
         self._changed(True)
 
     # ------------------------------------------------------------------ history

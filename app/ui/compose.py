@@ -19,6 +19,7 @@ from app.ui.features import (
     cifar_training,
     curvature,
     export_dialog,
+    fair_race,
     help,
     landmarks,
     lecture,
@@ -40,6 +41,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("cifar_training", cifar_training.install),  # CIFAR-10 → Training race… (after the CIFAR-10 menu)
     ("cifar_curvature", cifar_curvature.install),  # CIFAR-10 → curvature window (Ctrl+H)
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
+    ("fair_race", fair_race.install),          # Swarm → Tune all… (Ctrl+Shift+U) under one budget
     ("export", export_dialog.install),         # File → Export… (images, videos)
     ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run
     ("toy_lab", toy_lab.install),              # linear-classifier lab: data view and its table

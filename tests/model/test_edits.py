@@ -1,13 +1,15 @@
 """Undoable race edits without a display: starts, run settings, slider merges, add/remove, landscapes."""
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 import landscapes
 from app.model.edits import RaceEdits
 from app.model.race import Race
-from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
+from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene, TuneBudget
 
 
 def bowl_race() -> Race:
@@ -130,3 +132,40 @@ def test_switching_the_landscape_restarts_and_forgets(edits):
 def test_no_race_is_a_clear_error():
     with pytest.raises(ValueError, match="no race"):
         RaceEdits().set_start(0, (0.0, 0.0))
+
+
+def test_retune_puts_in_hyper_caption_and_tuning_as_one_undo_step(edits):
+    race = edits.race
+    race.scene.caption = "two runs"
+    race.step(3)
+    tuned = copy.deepcopy(race.scene)
+    tuned.runs[0].hyper = {"lr": 0.25}
+    tuned.caption = "two runs Tuned fairly: ..."
+    tuned.tuning = TuneBudget(trials=8, steps=50)
+    edits.retune(tuned, "tune all")
+    assert race.scene.runs[0].hyper == {"lr": 0.25} and race.scene.runs[1].hyper == {"lr": 0.05}
+    assert race.scene.caption == "two runs Tuned fairly: ..." and race.scene.tuning == TuneBudget(trials=8, steps=50)
+    x0 = np.array([-1.5, 1.2])
+    np.testing.assert_allclose(race.runs[0].points[1], x0 - 0.25 * 2 * x0, rtol=1e-12)   # restarted: gd by hand
+    assert len(race.runs[0].points) == 4                # caught up to step 3
+    assert edits.undo() == "undid tune all"
+    assert race.scene.runs[0].hyper == {"lr": 0.1} and race.scene.caption == "two runs"
+    assert race.scene.tuning is None
+    np.testing.assert_allclose(race.runs[0].points[1], x0 - 0.1 * 2 * x0, rtol=1e-12)
+    edits.redo()
+    assert race.scene.runs[0].hyper == {"lr": 0.25} and race.scene.tuning is not None
+
+
+def test_a_bad_retune_changes_nothing(edits):
+    race = edits.race
+    tuned = copy.deepcopy(race.scene)
+    tuned.runs[0].hyper = {"lr": 0.25}
+    tuned.runs[1].hyper = {"lr": -1.0}                  # refused by the solver: run 0 goes back too
+    tuned.caption = "changed"
+    with pytest.raises(ValueError):
+        edits.retune(tuned, "tune all")
+    assert [r.hyper for r in race.scene.runs] == [{"lr": 0.1}, {"lr": 0.05}] and race.scene.caption == ""
+    assert not edits.history.can_undo
+    tuned.runs.pop()
+    with pytest.raises(ValueError, match="the tuned scene has 1 runs, the race 2"):
+        edits.retune(tuned, "tune all")

@@ -260,6 +260,12 @@ class Host(QObject):
         """An undoable edit of the run in ``row`` (as the Runs panel makes them)."""
         self._w.on_run_edit(row, changes, what)
 
+    def retune(self, tuned: Scene, what: str) -> bool:
+        """Put in a fair race's result (``tuned``: app.model.fair_race.apply of the race's scene) as
+        one undoable edit: every run's hyper-parameters, the caption and the tuning budget. False
+        if it was refused (the reason is in the status bar)."""
+        return bool(self._w.retune(tuned, what))
+
     def set_scene_text(self, title: str, caption: str) -> None:
         """The scene's own title and caption (saved with it), shown in the window title and caption."""
         race = self._w.race

@@ -320,6 +320,8 @@ class MainWindow(QMainWindow):
         if self.race.landscape is not self._drawn_landscape:   # an undoable landscape edit, or its undo
             self.rebuild_surface()
             self._show_title()
+        if self.caption.text() != self.race.scene.caption:   # a fair race's tuning, or its undo
+            self.host.set_scene_text(self.race.scene.title, self.race.scene.caption)
         if reload_editor:
             self.runs_panel.set_race(self.race)
         self.runs_panel.show_start()       # a click, a drag or an undo moved it: the fields follow
@@ -361,6 +363,18 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.edits.edit_landscape(spec, landscape, what, clear_starts=clear_starts, from_start=from_start)
+        except ValueError as e:
+            self.show_message(f"not applied: {e}")
+            return False
+        return True
+
+    def retune(self, tuned, what: str) -> bool:
+        """A fair race's tuned scene as one undoable edit (app.model.edits.retune); False, with the
+        reason in the status bar, if it was refused."""
+        if self.race is None:
+            return False
+        try:
+            self.edits.retune(tuned, what)
         except ValueError as e:
             self.show_message(f"not applied: {e}")
             return False

@@ -1,0 +1,153 @@
+"""Phase map window: the map it computes, what a click and Best do to the run, the marks, saving."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage
+
+import solvers
+from app.model.phase_map import phase_map
+from app.model.scene import RunSpec
+from app.ui.features import phase_map as feature_module
+from app.ui.views.phase_map_view import DIVERGED_RGBA
+from tests.ui.conftest import pixel_std, race_scene
+
+
+def opened(make_window, qtbot, run: RunSpec, landscape: str, n: int = 16, steps: int = 100, setup=None):
+    """(main window, phase map window) with the map of ``run`` computed at n × n."""
+    w = make_window(race_scene(runs=[run], landscape=landscape, resolution=40))
+    feature = feature_module.install(w.host)
+    pw = feature.dialog()
+    pw.sync_from_window()
+    pw.resolution.setValue(n)
+    pw.steps.setValue(steps)
+    if setup is not None:
+        setup(pw)
+    pw.show()
+    qtbot.waitExposed(pw)
+    pw.compute_map()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)
+    return w, pw
+
+
+def pixel_of(pw, x: float, y: float) -> tuple[int, int]:
+    """Widget pixel of the plot point (x, y) (plot units: log10 on a log axis)."""
+    scene_pt = pw.view.plot.getViewBox().mapViewToScene(QPointF(x, y))
+    p = pw.view.mapFromScene(scene_pt)
+    return p.x(), p.y()
+
+
+def test_the_menu_entry_has_a_free_shortcut(make_app):
+    w, features = make_app()
+    act = features["phase_map"].act
+    assert act.shortcut().toString() == "Ctrl+Shift+M"
+    swarm = next(a.menu() for a in w.menuBar().actions() if a.text() == "S&warm")
+    assert "Phase map…" in [a.text() for a in swarm.actions()]
+    keys = [a.shortcut().toString() for a in w.findChildren(type(act)) if a.shortcut().toString()]
+    assert keys.count("Ctrl+Shift+M") == 1
+
+
+def test_the_window_computes_the_same_map_as_phase_map(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    # the defaults: lr on a log range around the run's lr, momentum its second axis
+    assert pw.x.name.currentText() == "lr" and pw.y.name.currentText() == "momentum"
+    expected = phase_map(w.race.landscape, solvers.make("momentum", lr=0.01, momentum=0.5),
+                         x_axis=("lr", np.geomspace(1e-4, 0.3, 16)), y_axis=("momentum", np.linspace(0.0, 0.999, 16)),
+                         start=(-0.3, -0.9), steps=100, seed=int(w.race.scene.seed))
+    pm = pw.pm
+    np.testing.assert_allclose(pm.x.values, expected.x.values, rtol=1e-12)
+    np.testing.assert_allclose(pm.y.values, expected.y.values, rtol=1e-12)
+    np.testing.assert_array_equal(pm.values, expected.values)
+    np.testing.assert_array_equal(pm.diverged, expected.diverged)
+    assert pm.best == expected.best and pm.best is not None
+    # the best cell's star sits on the best cell
+    i, j = pm.best
+    xs, ys = pw.view.best.getData()
+    assert xs[0] == pytest.approx(np.log10(pm.x.values[j])) and ys[0] == pytest.approx(pm.y.values[i])
+    # the selected run's own settings are marked
+    xs, ys = pw.view.current.getData()
+    assert xs[0] == pytest.approx(np.log10(0.01)) and ys[0] == pytest.approx(0.5)
+
+
+def test_clicking_a_cell_sets_exactly_its_settings_and_undo_takes_them_back(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    pm = pw.pm
+    i, j = 3, 11
+    x, y = np.log10(pm.x.values[j]), pm.y.values[i]
+    qtbot.mouseClick(pw.view.viewport(), Qt.MouseButton.LeftButton, pos=pw.view.mapFromScene(
+        pw.view.plot.getViewBox().mapViewToScene(QPointF(x, y))))
+    hyper = w.race.scene.runs[0].hyper
+    assert hyper["lr"] == pm.x.values[j] and hyper["momentum"] == pm.y.values[i]
+    assert w.race.runs[0].solver.lr == pytest.approx(pm.x.values[j])
+    assert w.race.runs[0].solver.hyper["dampening"] == 0.0          # nothing else changed
+    xs, ys = pw.view.current.getData()
+    assert xs[0] == pytest.approx(x) and ys[0] == pytest.approx(y)
+    w.undo()
+    hyper = w.race.scene.runs[0].hyper
+    assert hyper["lr"] == pytest.approx(0.01) and hyper["momentum"] == pytest.approx(0.5)
+
+
+def test_best_snaps_the_run_to_the_best_cell(make_window, qtbot):
+    run = RunSpec("adam", {"lr": 0.05}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    pm = pw.pm
+    assert pw.y.name.currentText() == "beta2" and pm.best is not None and pw.best.isEnabled()
+    pw.best.click()
+    i, j = pm.best
+    solver = w.race.runs[0].solver
+    assert solver.lr == pytest.approx(pm.x.values[j])
+    assert solver.hyper["betas"] == pytest.approx((0.9, pm.y.values[i]))
+    # independently: no finite, non-diverged cell beats it
+    ok = ~pm.diverged & np.isfinite(pm.values)
+    assert pm.values[i, j] == pm.values[ok].min()
+
+
+def dampening_axis(pw) -> None:
+    pw.y.name.setCurrentText("dampening")       # momentum 0: plain gradient descent, dampening changes nothing
+    pw.x.lo.setText("0.001")
+    pw.x.hi.setText("3")
+
+
+def test_diverged_cells_are_grey_and_the_stability_line_sits_at_2_over_lambda_max(make_window, qtbot, tmp_path):
+    # gd on x² + y² (Hessian 2·I): |1 − 2η| > 1 grows without bound past η = 2/λmax = 1
+    run = RunSpec("momentum", {"lr": 0.1, "momentum": 0.0}, start=(-1.5, 1.2))
+    w, pw = opened(make_window, qtbot, run, "quadratic_bowl", steps=2000, setup=dampening_axis)
+    pm = pw.pm
+    lrs = pm.x.values
+    assert pm.lr_limit == pytest.approx(1.0)
+    assert pw.view.limit.isVisible() and pw.view.limit.value() == pytest.approx(0.0)   # log10(1)
+    assert not pm.diverged[:, lrs < 1.0].any() and pm.diverged[:, lrs > 1.3].all()
+    img = pw.view.image.image
+    assert (img[pm.diverged] == DIVERGED_RGBA).all()
+    assert not (img[~pm.diverged] == DIVERGED_RGBA).all(axis=-1).any()
+    # on screen: the centre of a diverged cell is the diverged grey
+    grab = pw.view.grab().toImage()
+    j = int(np.flatnonzero(lrs > 1.3)[0])
+    px, py = pixel_of(pw, np.log10(lrs[j]), pm.y.values[5])
+    assert QColor(grab.pixel(px, py)).getRgb() == DIVERGED_RGBA
+    px, py = pixel_of(pw, np.log10(lrs[2]), pm.y.values[5])
+    assert QColor(grab.pixel(px, py)).getRgb() != DIVERGED_RGBA
+    assert pixel_std(grab) > 20
+    if os.environ.get("LOSSLAB_SHOTS"):
+        pw.grab().save(str(tmp_path / "phase_map.png"))
+
+
+def test_png_and_svg_save_and_an_unwritable_path_is_one_line(make_window, qtbot, tmp_path):
+    run = RunSpec("momentum", {"lr": 0.1, "momentum": 0.0}, start=(-1.5, 1.2))
+    w, pw = opened(make_window, qtbot, run, "quadratic_bowl", setup=dampening_axis)
+    png, svg = tmp_path / "map.png", tmp_path / "map.svg"
+    assert pw.save_image(str(png))
+    img = QImage(str(png))
+    assert img.width() == pw.view.width() and pixel_std(img) > 20
+    assert pw.save_image(str(svg))
+    text = svg.read_text()
+    assert text.rstrip().endswith("</svg>") and "<image" in text
+    assert not pw.save_image(str(tmp_path / "no such folder" / "map.png"))
+    assert pw.status.text().startswith("not saved:") and "\n" not in pw.status.text()
+    assert not pw.save_image(str(tmp_path / "map.jpg"))
+    assert "png or .svg" in pw.status.text()

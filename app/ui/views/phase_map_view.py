@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.model.phase_map import Axis, PhaseMap
 from app.ui.common import theme
+from app.ui.common.log_ticks import use_log_ticks
 
 DIVERGED_RGBA = (85, 85, 85, 255)       # #555555, as the swarm window's diverged class
 NEVER_RGBA = (221, 221, 221, 255)       # #DDDDDD: never reached the tolerance
@@ -92,8 +93,11 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         p.hideButtons()
         p.getViewBox().setMouseEnabled(x=False, y=False)
         for side in ("bottom", "left"):
-            p.getAxis(side).setTextPen(th.foreground)
-            p.getAxis(side).setStyle(tickFont=_font(11))
+            axis = p.getAxis(side)
+            axis.setTextPen(th.foreground)
+            axis.setStyle(tickFont=_font(11))
+            axis.enableAutoSIPrefix(False)    # "(x0.001)" after the name would be one more thing to decode
+            use_log_ticks(axis)               # decades or 1-2-5 labels, never 0.2 0.3 ... 0.9 run together
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         p.addItem(self.image)
@@ -104,22 +108,35 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self.best = pg.ScatterPlotItem(symbol="star", size=theme.STAR_SIZE + 6, brush=pg.mkBrush(th.star),
                                        pen=pg.mkPen(th.halo, width=1.5))
         self.best.setZValue(10)
+        # the selected run: a white ring inside a black one, seen on the lightest and the darkest cells
+        self.current_halo = pg.ScatterPlotItem(symbol="o", size=theme.START_SIZE + 8, brush=pg.mkBrush(None),
+                                               pen=pg.mkPen("#000000", width=2))
         self.current = pg.ScatterPlotItem(symbol="o", size=theme.START_SIZE + 4, brush=pg.mkBrush(None),
                                           pen=pg.mkPen("#FFFFFF", width=3))
-        self.current.setZValue(11)
-        for item in (self.best, self.current):
+        self.current_halo.setZValue(11)
+        self.current.setZValue(12)
+        for item in (self.best, self.current_halo, self.current):
             p.addItem(item)
-        self.legend = p.addLegend(offset=(10, 10), labelTextSize="11pt", brush=(255, 255, 255, 210))
-        self.legend.setLabelTextColor("#000000")
+        # the legend in a row of its own under the map, where it hides no cell
+        self.legend = pg.LegendItem(colCount=4, labelTextSize="11pt", labelTextColor=th.foreground)
+        self.addItem(self.legend, row=1, col=0)
         swatch = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(DIVERGED_RGBA), pen=pg.mkPen("#FFFFFF"))
         self.legend.addItem(swatch, "diverged")
         self.legend.addItem(self.best, "best cell")
-        self.legend.addItem(self.current, "selected run")
+        self.legend.addItem(self.current_halo, "selected run")
+        self._limit_sample = self.limit_sample(th)   # in the legend while the line is drawn
+        self._limit_listed = False
         cmap = pg.colormap.get(COLORMAP)
         self.bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=cmap, interactive=False, width=18)
         self.bar.getAxis("right").setTextPen(th.foreground)
         self.addItem(self.bar, row=0, col=1)
-        self.image.mouseClickEvent = self._on_click   # a click on a cell, not on the axes
+        # the scene's clicks, not the image's: a click on the star or the ring still picks its cell
+        self.scene().sigMouseClicked.connect(self._on_click)
+
+    @staticmethod
+    def limit_sample(th: theme.Theme) -> pg.PlotDataItem:
+        """A legend sample of the 2/λmax line (an InfiniteLine has none of its own)."""
+        return pg.PlotDataItem([], [], pen=pg.mkPen(th.foreground, width=2, style=Qt.PenStyle.DashLine))
 
     def show_map(self, pm: PhaseMap) -> None:
         self.pm = pm
@@ -130,28 +147,38 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         p = self.plot
         p.getAxis("bottom").setLogMode(pm.x.log)
         p.getAxis("left").setLogMode(pm.y.log)
-        p.setLabel("bottom", AXIS_LABELS.get(pm.x.name, pm.x.name) + (" (log)" if pm.x.log else ""))
-        p.setLabel("left", AXIS_LABELS.get(pm.y.name, pm.y.name) + (" (log)" if pm.y.log else ""))
+        p.setLabel("bottom", AXIS_LABELS.get(pm.x.name, pm.x.name), **{"font-size": "12pt"})
+        p.setLabel("left", AXIS_LABELS.get(pm.y.name, pm.y.name), **{"font-size": "12pt"})
         p.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.bar.setLevels((lo, hi))
-        self.bar.getAxis("right").setLabel(label)
+        self.bar.getAxis("right").setLabel(label, **{"font-size": "12pt"})
         if pm.best is None:
             self.best.setData([], [])
         else:
             i, j = pm.best
             self.best.setData([display(pm.x, pm.x.values[j])], [display(pm.y, pm.y.values[i])])
-        on_x = pm.lr_limit is not None and pm.x.name == "lr"
-        self.limit.setVisible(on_x)
-        if on_x:
-            self.limit.setValue(float(display(pm.x, pm.lr_limit)))
-        self.current.setData([], [])
+        # 2/λmax: a vertical line when lr is the x axis, a horizontal one when it is the y axis
+        lr_axis = next((a for a in (pm.x, pm.y) if a.name == "lr"), None)
+        drawn = pm.lr_limit is not None and lr_axis is not None
+        self.limit.setVisible(drawn)
+        if drawn:
+            self.limit.setAngle(90 if lr_axis is pm.x else 0)
+            self.limit.setValue(float(display(lr_axis, pm.lr_limit)))
+        if drawn != self._limit_listed:
+            if drawn:
+                self.legend.addItem(self._limit_sample, "2/λmax: gradient-descent stability edge")
+            else:
+                self.legend.removeItem(self._limit_sample)
+            self._limit_listed = drawn
+        self.show_current(None)
 
     def show_current(self, xy: tuple[float, float] | None) -> None:
         """Mark the selected run's (x, y) settings (None: no mark)."""
-        if self.pm is None or xy is None:
-            self.current.setData([], [])
-            return
-        self.current.setData([display(self.pm.x, xy[0])], [display(self.pm.y, xy[1])])
+        points: tuple[list, list] = ([], [])
+        if self.pm is not None and xy is not None:
+            points = ([display(self.pm.x, xy[0])], [display(self.pm.y, xy[1])])
+        for item in (self.current_halo, self.current):
+            item.setData(*points)
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         """(i, j) of the cell under the plot point (x, y) in plot units, None off the map."""
@@ -166,9 +193,10 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         return i, j
 
     def _on_click(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
+        vb = self.plot.getViewBox()
+        if event.button() != Qt.MouseButton.LeftButton or not vb.sceneBoundingRect().contains(event.scenePos()):
             return
-        pos = self.image.mapToView(event.pos())
+        pos = vb.mapSceneToView(event.scenePos())
         cell = self.cell_at(pos.x(), pos.y())
         if cell is not None:
             event.accept()

@@ -33,11 +33,13 @@ def opened(make_window, qtbot, run: RunSpec, landscape: str, n: int = 16, steps:
     return w, pw
 
 
-def pixel_of(pw, x: float, y: float) -> tuple[int, int]:
-    """Widget pixel of the plot point (x, y) (plot units: log10 on a log axis)."""
-    scene_pt = pw.view.plot.getViewBox().mapViewToScene(QPointF(x, y))
-    p = pw.view.mapFromScene(scene_pt)
-    return p.x(), p.y()
+def pixel_of(pw, x: float, y: float):
+    """Widget pixel (QPoint) of the plot point (x, y) (plot units: log10 on a log axis)."""
+    return pw.view.mapFromScene(pw.view.plot.getViewBox().mapViewToScene(QPointF(x, y)))
+
+
+def click(qtbot, pw, x: float, y: float) -> None:
+    qtbot.mouseClick(pw.view.viewport(), Qt.MouseButton.LeftButton, pos=pixel_of(pw, x, y))
 
 
 def test_the_menu_entry_has_a_free_shortcut(make_app):
@@ -79,8 +81,7 @@ def test_clicking_a_cell_sets_exactly_its_settings_and_undo_takes_them_back(make
     pm = pw.pm
     i, j = 3, 11
     x, y = np.log10(pm.x.values[j]), pm.y.values[i]
-    qtbot.mouseClick(pw.view.viewport(), Qt.MouseButton.LeftButton, pos=pw.view.mapFromScene(
-        pw.view.plot.getViewBox().mapViewToScene(QPointF(x, y))))
+    click(qtbot, pw, x, y)
     hyper = w.race.scene.runs[0].hyper
     assert hyper["lr"] == pm.x.values[j] and hyper["momentum"] == pm.y.values[i]
     assert w.race.runs[0].solver.lr == pytest.approx(pm.x.values[j])
@@ -128,10 +129,8 @@ def test_diverged_cells_are_grey_and_the_stability_line_sits_at_2_over_lambda_ma
     # on screen: the centre of a diverged cell is the diverged grey
     grab = pw.view.grab().toImage()
     j = int(np.flatnonzero(lrs > 1.3)[0])
-    px, py = pixel_of(pw, np.log10(lrs[j]), pm.y.values[5])
-    assert QColor(grab.pixel(px, py)).getRgb() == DIVERGED_RGBA
-    px, py = pixel_of(pw, np.log10(lrs[2]), pm.y.values[5])
-    assert QColor(grab.pixel(px, py)).getRgb() != DIVERGED_RGBA
+    assert QColor(grab.pixel(pixel_of(pw, np.log10(lrs[j]), pm.y.values[5]))).getRgb() == DIVERGED_RGBA
+    assert QColor(grab.pixel(pixel_of(pw, np.log10(lrs[2]), pm.y.values[5]))).getRgb() != DIVERGED_RGBA
     assert pixel_std(grab) > 20
     if os.environ.get("LOSSLAB_SHOTS"):
         pw.grab().save(str(tmp_path / "phase_map.png"))
@@ -151,3 +150,40 @@ def test_png_and_svg_save_and_an_unwritable_path_is_one_line(make_window, qtbot,
     assert pw.status.text().startswith("not saved:") and "\n" not in pw.status.text()
     assert not pw.save_image(str(tmp_path / "map.jpg"))
     assert "png or .svg" in pw.status.text()
+
+
+def test_a_click_on_the_best_star_picks_the_best_cell(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    i, j = pw.pm.best
+    xs, ys = pw.view.best.getData()
+    click(qtbot, pw, xs[0], ys[0])
+    hyper = w.race.scene.runs[0].hyper
+    assert (hyper["lr"], hyper["momentum"]) == (pw.pm.x.values[j], pw.pm.y.values[i])
+
+
+def test_bad_axis_values_are_one_line_and_compute_nothing(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    before = pw.pm
+    pw.x.lo.setText("abc")
+    pw.compute_map()
+    assert pw.status.text() == "cannot compute: x from must be a number, got 'abc'"
+    pw.x.lo.setText("-1")
+    pw.compute_map()
+    assert pw.status.text() == "cannot compute: x (lr): a log axis needs values > 0"
+    assert pw.pm is before and not pw.busy
+
+
+def test_a_big_map_runs_in_the_background_and_can_be_cancelled(make_window, qtbot):
+    w = make_window(race_scene(runs=[RunSpec("momentum", {"lr": 0.01}, start=(-0.3, -0.9))], landscape="himmelblau"))
+    pw = feature_module.install(w.host).dialog()
+    pw.sync_from_window()
+    pw.show()
+    pw.resolution.setValue(128)
+    pw.steps.setValue(5000)
+    pw.compute_map()
+    assert pw.busy and pw.progress.isVisible()
+    pw.cancel.click()
+    qtbot.waitUntil(lambda: not pw.busy, timeout=30_000)
+    assert "cancelled" in pw.status.text() and pw.pm is None

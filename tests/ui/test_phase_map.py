@@ -91,6 +91,8 @@ def test_clicking_a_cell_sets_exactly_its_settings_and_undo_takes_them_back(make
     w.undo()
     hyper = w.race.scene.runs[0].hyper
     assert hyper["lr"] == pytest.approx(0.01) and hyper["momentum"] == pytest.approx(0.5)
+    xs, ys = pw.view.current.getData()                                # the ring follows the undo
+    assert xs[0] == pytest.approx(np.log10(0.01)) and ys[0] == pytest.approx(0.5)
 
 
 def test_best_snaps_the_run_to_the_best_cell(make_window, qtbot):

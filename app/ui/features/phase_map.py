@@ -183,6 +183,7 @@ class PhaseMapWindow(QDialog):
                                   progress=self.progress, cancel_button=self.cancel)
         self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
         host.closing.connect(self.jobs.shutdown)   # the main window closing stops a running job first
+        host.race_changed.connect(self.show_current)   # an edit or an undo moves the run's ring
         self._sync_buttons()
 
     # ------------------------------------------------------------------ inputs

@@ -32,7 +32,7 @@ OUTCOME_LABELS = {
     "auc": "area under the loss − f* curve",
 }
 _LOG_OUTCOMES = ("final_gap", "auc")
-AXIS_LABELS = {"lr": "learning rate η", "momentum": "momentum β", "beta1": "β₁", "beta2": "β₂",
+AXIS_LABELS = {"lr": "learning rate η", "momentum": "momentum μ", "beta1": "β₁", "beta2": "β₂",
                "alpha": "α (RMSprop decay)", "weight_decay": "weight decay λ"}
 
 

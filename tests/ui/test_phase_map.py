@@ -9,8 +9,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 
 import solvers
+from app.model import build
 from app.model.phase_map import phase_map
-from app.model.scene import RunSpec
+from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
 from app.ui.features import phase_map as feature_module
 from app.ui.views.phase_map_view import DIVERGED_RGBA
 from tests.ui.conftest import pixel_std, race_scene
@@ -189,3 +190,23 @@ def test_a_big_map_runs_in_the_background_and_can_be_cancelled(make_window, qtbo
     pw.cancel.click()
     qtbot.waitUntil(lambda: not pw.busy, timeout=30_000)
     assert "cancelled" in pw.status.text() and pw.pm is None
+
+
+def test_the_toy_classifier_plane_maps_like_phase_map(make_window, qtbot):
+    # a plane through a bigger weight space: every cell steps all the weights from the lifted start
+    scene = Scene(title="toy", landscape=LandscapeSpec("toy_classifier", params={"loss": "ww", "reg": 0.1},
+                                                       resolution=30),
+                  runs=[RunSpec("momentum", {"lr": 0.05, "momentum": 0.9})], playback=PlaybackSpec(steps=40))
+    w = make_window(scene)
+    pw = feature_module.install(w.host).dialog()
+    pw.sync_from_window()
+    pw.resolution.setValue(8)
+    pw.steps.setValue(40)
+    pw.compute_map()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)
+    f = w.race.landscape
+    expected = phase_map(f, solvers.make("momentum", lr=0.05, momentum=0.9),
+                         x_axis=("lr", np.geomspace(0.0005, 1.5, 8)), y_axis=("momentum", np.linspace(0, 0.999, 8)),
+                         start=build.start_of(w.race.scene.runs[0], f), steps=40, seed=int(w.race.scene.seed))
+    np.testing.assert_array_equal(pw.pm.values, expected.values)
+    assert pw.pm.best == expected.best

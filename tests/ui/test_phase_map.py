@@ -13,7 +13,7 @@ from app.model import build
 from app.model.phase_map import phase_map
 from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
 from app.ui.features import phase_map as feature_module
-from app.ui.views.phase_map_view import DIVERGED_RGBA
+from app.ui.views.phase_map_view import DIVERGED_RGBA, NEVER_RGBA
 from tests.ui.conftest import pixel_std, race_scene
 
 
@@ -210,3 +210,20 @@ def test_the_toy_classifier_plane_maps_like_phase_map(make_window, qtbot):
                          start=build.start_of(w.race.scene.runs[0], f), steps=40, seed=int(w.race.scene.seed))
     np.testing.assert_array_equal(pw.pm.values, expected.values)
     assert pw.pm.best == expected.best
+
+
+def test_cells_that_never_reach_the_tolerance_are_light_grey_and_in_the_legend(make_window, qtbot):
+    def steps_to_tol(pw):
+        pw.outcome.setCurrentIndex(pw.outcome.findData("steps_to_tol"))
+        pw.tol.setText("1e-3")
+
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau", steps=30, setup=steps_to_tol)
+    pm = pw.pm
+    assert pm.outcome == "steps_to_tol" and pm.tol == 1e-3
+    never = ~np.isfinite(pm.values) & ~pm.diverged
+    assert never.any() and np.isfinite(pm.values).any()
+    img = pw.view.image.image
+    assert (img[never] == NEVER_RGBA).all()
+    labels = [label.text for _sample, label in pw.view.legend.items]
+    assert "never reached the tolerance" in labels and "diverged" in labels

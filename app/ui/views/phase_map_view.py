@@ -126,6 +126,9 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self.legend.addItem(self.current_halo, "selected run")
         self._limit_sample = self.limit_sample(th)   # in the legend while the line is drawn
         self._limit_listed = False
+        self._never_sample = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(NEVER_RGBA),
+                                                pen=pg.mkPen("#888888"))
+        self._never_listed = False       # in the legend while some cell never reached the tolerance
         cmap = pg.colormap.get(COLORMAP)
         self.bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=cmap, interactive=False, width=18)
         self.bar.getAxis("right").setTextPen(th.foreground)
@@ -170,6 +173,13 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
             else:
                 self.legend.removeItem(self._limit_sample)
             self._limit_listed = drawn
+        never = bool((~np.isfinite(pm.values) & ~pm.diverged).any())
+        if never != self._never_listed:
+            if never:
+                self.legend.addItem(self._never_sample, "never reached the tolerance")
+            else:
+                self.legend.removeItem(self._never_sample)
+            self._never_listed = never
         self.show_current(None)
 
     def show_current(self, xy: tuple[float, float] | None) -> None:

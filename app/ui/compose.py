@@ -24,6 +24,7 @@ from app.ui.features import (
     landmarks,
     lecture,
     lr_inset,
+    phase_map,
     scene_editor,
     swarm_window,
     toy_lab,
@@ -41,6 +42,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], QObject]], ...] = (
     ("cifar_training", cifar_training.install),  # CIFAR-10 → Training race… (after the CIFAR-10 menu)
     ("cifar_curvature", cifar_curvature.install),  # CIFAR-10 → curvature window (Ctrl+H)
     ("swarm", swarm_window.install),           # basins of attraction, learning-rate sweep
+    ("phase_map", phase_map.install),          # Swarm → Phase map… (Ctrl+Shift+M): outcome over two hyper-parameters
     ("fair_race", fair_race.install),          # Swarm → Tune all… (Ctrl+Shift+U) under one budget
     ("export", export_dialog.install),         # File → Export… (images, videos)
     ("scene_editor", scene_editor.install),    # Ctrl+T title and caption, M reveals the next run

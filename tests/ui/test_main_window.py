@@ -285,7 +285,7 @@ def test_step_schedule_from_the_panel_halves_the_learning_rate(make_window):
 def test_features_compose_and_the_window_still_plays(make_app):
     w, features = make_app()
     assert list(features) == ["annotations", "lr_inset", "landmarks", "curvature", "lecture", "cifar", "cifar_training",
-                              "cifar_curvature", "swarm", "fair_race", "export", "scene_editor", "toy_lab", "help"]
+                              "cifar_curvature", "swarm", "phase_map", "fair_race", "export", "scene_editor", "toy_lab", "help"]
     menus = [a.text() for a in w.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Playback", "&View", "&Annotations", "&Lecture", "CIFAR-&10", "S&warm", "&Help"]
     tools = [a.text() for a in w.toolbar.actions() if a.isVisible() and not a.isSeparator() and a.text()]

@@ -1,0 +1,378 @@
+"""Phase map window: an outcome of the selected run's solver over two of its hyper-parameters.
+
+    install(host)   adds Swarm → Phase map… (Ctrl+Shift+M)
+
+The map is app.model.phase_map (Qt-free, one vectorised run over the grid),
+computed as a background job on the current surface from the selected run's
+start, and drawn by app.ui.views.phase_map_view. Clicking a cell loads its
+settings into the selected run (one undoable edit); Best snaps to the best
+cell; Save image… writes the map as PNG or SVG through app.model.safe_output.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+import solvers
+from app.model import build
+from app.model.phase_map import OUTCOMES, PhaseMap, phase_map
+from app.ui.common.lazy_window import LazyWindow
+from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
+from app.ui.window.host import Host
+
+MAX_RESOLUTION = 128
+MAX_STEPS = 5000
+# the second axis, in order of preference: the solver's other knob that matters most
+_SECOND = ("momentum", "beta2", "alpha", "weight_decay")
+
+
+def axis_names(spec: solvers.SolverSpec) -> list[str]:
+    """The hyper-parameters a map can sweep: the float ones, and β₁/β₂ for a solver with betas."""
+    names = [k for k, p in spec.params.items() if p.kind == "float"]
+    if "betas" in spec.params:
+        names[1:1] = ["beta1", "beta2"]
+    return names
+
+
+def current_value(hyper: dict[str, Any], name: str) -> float:
+    if name in ("beta1", "beta2"):
+        return float(hyper["betas"][0 if name == "beta1" else 1])
+    return float(hyper[name])
+
+
+def default_range(spec: solvers.SolverSpec, hyper: dict[str, Any], name: str) -> tuple[float, float, bool]:
+    """(low, high, log) a map starts with for this hyper-parameter."""
+    if name == "lr":
+        lr = float(hyper["lr"])
+        return lr / 100.0, lr * 30.0, True          # from sure-but-slow to past the stability edge
+    if name == "beta1":
+        return 0.0, 0.99, False
+    if name == "beta2":
+        return 0.9, 0.9999, False
+    if name == "weight_decay":
+        return 1e-4, 1.0, True
+    p = spec.params[name]
+    lo, hi = p.slider if p.slider is not None else (p.low, p.high)
+    return float(lo), float(hi), bool(p.log)
+
+
+def axis_values(lo: float, hi: float, n: int, log: bool) -> np.ndarray:
+    return np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{what} must be a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {text!r}")
+    return value
+
+
+class AxisRow:
+    """One axis's controls: which hyper-parameter, from, to, log or linear."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.name = QComboBox()
+        self.lo, self.hi = QLineEdit(), QLineEdit()
+        for e in (self.lo, self.hi):
+            e.setMaximumWidth(110)
+        self.log = QComboBox()
+        self.log.addItems(["log", "linear"])
+
+    def widgets(self) -> list:
+        return [QLabel(self.title), self.name, QLabel("from"), self.lo, QLabel("to"), self.hi, self.log]
+
+    def set(self, name: str, lo: float, hi: float, log: bool) -> None:
+        self.name.setCurrentText(name)
+        self.lo.setText(f"{lo:.6g}")
+        self.hi.setText(f"{hi:.6g}")
+        self.log.setCurrentIndex(0 if log else 1)
+
+    def axis(self, n: int) -> tuple[str, np.ndarray]:
+        name = self.name.currentText()
+        lo = _number(self.lo.text(), f"{self.title} from")
+        hi = _number(self.hi.text(), f"{self.title} to")
+        log = self.log.currentIndex() == 0
+        if log and (lo <= 0 or hi <= 0):
+            raise ValueError(f"{self.title} ({name}): a log axis needs values > 0")
+        return name, axis_values(lo, hi, n, log)
+
+
+class PhaseMapWindow(QDialog):
+    """Non-modal window: the controls, the map and what a click does with it."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.setWindowTitle("Phase map — Loss Lab")
+        big = QFont()
+        big.setPointSize(12)
+        self.setFont(big)
+        self.pm: PhaseMap | None = None
+        self.x, self.y = AxisRow("x"), AxisRow("y")
+        for axis_row in (self.x, self.y):
+            axis_row.name.currentTextChanged.connect(lambda n, r=axis_row: self._axis_changed(r, n))
+        self.resolution = QSpinBox()
+        self.resolution.setRange(2, MAX_RESOLUTION)
+        self.resolution.setValue(64)
+        self.resolution.setToolTip(f"cells per side (up to {MAX_RESOLUTION})")
+        self.steps = QSpinBox()
+        self.steps.setRange(1, MAX_STEPS)
+        self.steps.setValue(300)
+        self.outcome = QComboBox()
+        for name in OUTCOMES:
+            self.outcome.addItem(OUTCOME_LABELS[name], name)
+        self.tol = QLineEdit("1e-6")
+        self.tol.setMaximumWidth(90)
+        self.tol.setToolTip("tolerance on loss − f* for 'steps to reach the tolerance'")
+        self.compute = QPushButton("Compute")
+        self.compute.setDefault(True)
+        self.compute.setShortcut(QKeySequence("Ctrl+Return"))
+        self.compute.clicked.connect(self.compute_map)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(200)
+        self.cancel = QPushButton("Cancel")
+        self.best = QPushButton("Best")
+        self.best.setToolTip("Load the best cell's settings into the selected run")
+        self.best.clicked.connect(self.snap_to_best)
+        self.save = QPushButton("Save image…")
+        self.save.clicked.connect(self.ask_save)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.view = PhaseMapView(host.theme)
+        self.view.cell_clicked.connect(self.load_cell)
+        self.status = QLabel()
+
+        lay = QVBoxLayout(self)
+        for widgets in (self.x.widgets() + self.y.widgets(),
+                        [QLabel("Cells"), self.resolution, QLabel("Steps"), self.steps, QLabel("Outcome"),
+                         self.outcome, QLabel("tol"), self.tol]):
+            row = QHBoxLayout()
+            for w in widgets:
+                row.addWidget(w)
+            row.addStretch(1)
+            lay.addLayout(row)
+        lay.addWidget(self.title)
+        lay.addWidget(self.view, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        for w in (self.best, self.save, self.progress, self.cancel, self.compute):
+            bottom.addWidget(w)
+        lay.addLayout(bottom)
+        self.resize(1100, 820)
+        self.jobs = host.new_jobs(self, lambda text, _error: self.status.setText(text),
+                                  progress=self.progress, cancel_button=self.cancel)
+        self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
+        host.closing.connect(self.jobs.shutdown)   # the main window closing stops a running job first
+        host.race_changed.connect(self.show_current)   # an edit or an undo moves the run's ring
+        self._sync_buttons()
+
+    # ------------------------------------------------------------------ inputs
+    def _selected_row(self) -> int | None:
+        race = self.host.race
+        if race is None or not race.runs:
+            return None
+        i = self.host.selected_row
+        return i if 0 <= i < len(race.runs) else 0
+
+    def _run_solver(self) -> solvers.Solver | None:
+        row = self._selected_row()
+        if row is None:
+            return None
+        spec = self.host.race.scene.runs[row]
+        return solvers.make(spec.solver, **spec.hyper)
+
+    def sync_from_window(self) -> None:
+        """Axes for the selected run's solver: lr on a log range around its lr, and its second knob
+        (momentum, β₂, α or weight decay)."""
+        opt = self._run_solver()
+        if opt is None or opt.spec is None:
+            self.status.setText("no run to map: add a run first")
+            return
+        spec, hyper = opt.spec, dict(opt.hyper)
+        names = axis_names(spec)
+        second = next((n for n in _SECOND if n in names), names[-1])
+        for row, name in ((self.x, "lr"), (self.y, second)):
+            row.name.blockSignals(True)     # the ranges below are the run's, not a new axis's defaults
+            row.name.clear()
+            row.name.addItems(names)
+            row.set(name, *default_range(spec, hyper, name))
+            row.name.blockSignals(False)
+        race = self.host.race
+        if race is not None and race.total_steps > 0:
+            self.steps.setValue(min(race.total_steps, MAX_STEPS))
+
+    def _axis_changed(self, row: AxisRow, name: str) -> None:
+        opt = self._run_solver()
+        if opt is not None and opt.spec is not None and name:
+            row.set(name, *default_range(opt.spec, dict(opt.hyper), name))
+
+    def inputs(self) -> dict[str, Any]:
+        """phase_map's keyword arguments from the controls and the selected run (ValueError when unusable)."""
+        row = self._selected_row()
+        if row is None:
+            raise ValueError("no run to map: add a run first")
+        race = self.host.race
+        spec = race.scene.runs[row]
+        n = int(self.resolution.value())
+        outcome = str(self.outcome.currentData())
+        tol = _number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
+        return dict(f=race.landscape, solver=solvers.make(spec.solver, **spec.hyper),
+                    x_axis=self.x.axis(n), y_axis=self.y.axis(n), start=build.start_of(spec, race.landscape),
+                    steps=int(self.steps.value()), outcome=outcome, tol=tol, noise=float(spec.noise),
+                    seed=int(race.scene.seed))
+
+    # ------------------------------------------------------------------ compute
+    def compute_map(self) -> None:
+        try:
+            a = self.inputs()
+        except ValueError as e:
+            self.status.setText(f"cannot compute: {e}")
+            return
+
+        def fn(progress=None, cancel=None):
+            return phase_map(**a, progress=progress, cancel=cancel)
+
+        self.jobs.run("phase map", fn, self.show_map,
+                      on_failed=lambda text: self.status.setText(f"phase map: {text}"))
+
+    @property
+    def busy(self) -> bool:
+        return self.jobs.busy
+
+    def show_map(self, pm: PhaseMap) -> None:
+        self.pm = pm
+        self.view.show_map(pm)
+        self.show_current()
+        f = self.host.race.landscape
+        n_div = int(pm.diverged.sum())
+        text = (f"<b>{getattr(f, 'title', 'surface')}</b>: {pm.solver}, {pm.x.values.size} × {pm.y.values.size} "
+                f"settings, {pm.steps} steps; f* = {pm.f_star:.4g} "
+                f"({'known' if pm.f_star_known else 'least loss on the map'}). ")
+        if pm.best is not None:
+            best = pm.settings(*pm.best)
+            text += f"Best: {self._describe(best)}. "
+        if pm.lr_limit is not None:
+            text += f"2/λmax = {pm.lr_limit:.3g}. "
+        text += "Click a cell to load its settings into the selected run."
+        self.title.setText(text)
+        self.status.setText(f"{n_div} of {pm.diverged.size} settings diverged")
+        self._sync_buttons()
+
+    def _describe(self, settings: dict[str, Any]) -> str:
+        pm = self.pm
+        assert pm is not None
+        return ", ".join(f"{a.name} = {current_value(settings, a.name):.3g}" for a in (pm.x, pm.y))
+
+    def show_current(self) -> None:
+        """Mark the selected run's settings on the map (when it runs the map's solver)."""
+        row = self._selected_row()
+        pm = self.pm
+        if pm is None or row is None:
+            return
+        spec = self.host.race.scene.runs[row]
+        if spec.solver != pm.solver:
+            self.view.show_current(None)
+            return
+        hyper = dict(solvers.make(spec.solver, **spec.hyper).hyper)
+        self.view.show_current((current_value(hyper, pm.x.name), current_value(hyper, pm.y.name)))
+
+    def _sync_buttons(self) -> None:
+        self.best.setEnabled(self.pm is not None and self.pm.best is not None)
+        self.save.setEnabled(self.pm is not None)
+
+    # ------------------------------------------------------------------ edits
+    def load_cell(self, i: int, j: int) -> None:
+        """Give the selected run cell (i, j)'s settings: one undoable edit."""
+        pm, row = self.pm, self._selected_row()
+        if pm is None or row is None:
+            return
+        settings = pm.settings(i, j)
+        keys = {"betas" if a.name in ("beta1", "beta2") else a.name for a in (pm.x, pm.y)}
+        changes = {"hyper": {k: settings[k] for k in keys}}
+        if self.host.race.scene.runs[row].solver != pm.solver:
+            changes["solver"] = pm.solver
+            changes["hyper"] = dict(settings)
+        self.host.edit_run(row, changes, "phase map")
+        self.show_current()
+        self.status.setText(f"{self.host.race.runs[row].label}: {self._describe(settings)}")
+
+    def snap_to_best(self) -> None:
+        if self.pm is not None and self.pm.best is not None:
+            self.load_cell(*self.pm.best)
+
+    # ------------------------------------------------------------------ saving
+    def ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the phase map", "phase_map.png",
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            self.save_image(path)
+
+    def save_image(self, path: str) -> bool:
+        """Write the map (with its axes and colour bar) as .png or .svg; a failure is one status line."""
+        from app.ui.export.image_io import save_png, save_svg
+
+        try:
+            suffix = path.lower().rsplit(".", 1)[-1] if "." in path else ""
+            if suffix not in ("png", "svg"):
+                raise ValueError(f"the phase map saves as .png or .svg, got {path!r}")
+            if suffix == "svg":
+                size = (self.view.width(), self.view.height())
+                save_svg(path, size, size, "Phase map", lambda p: self.view.render(p))
+            else:
+                save_png(self.view.grab().toImage(), path)
+        except (OSError, ValueError) as e:
+            self.status.setText(f"not saved: {e}")
+            return False
+        self.status.setText(f"saved {path}")
+        return True
+
+    def closeEvent(self, event) -> None:
+        self.jobs.shutdown()
+        super().closeEvent(event)
+
+
+class PhaseMapFeature(QObject):
+    """Swarm → Phase map… and its window (made on first use)."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.windows = LazyWindow(lambda: PhaseMapWindow(host))
+        self.act = host.add_action("Phase map…", "Ctrl+Shift+M", self.open,
+                                   "An outcome over two hyper-parameters of the selected run's solver",
+                                   menu=host.add_menu("S&warm"))
+
+    def dialog(self) -> PhaseMapWindow:
+        return self.windows.get()
+
+    def open(self) -> PhaseMapWindow:
+        """Show the window for the selected run and compute its map."""
+        w = self.dialog()
+        w.sync_from_window()
+        self.windows.show()
+        w.compute_map()
+        return w
+
+
+def install(host: Host) -> PhaseMapFeature:
+    return PhaseMapFeature(host)

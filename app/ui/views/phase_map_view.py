@@ -1,0 +1,221 @@
+"""Drawing of a phase map (app.model.phase_map): a heatmap over two hyper-parameters, reusable by exporters.
+
+    view = PhaseMapView(theme)
+    view.show_map(pm)                 # heatmap, colour bar, diverged cells, best cell, 2/λmax line
+    view.show_current((x, y))         # the selected run's settings (axis values, not log10)
+    view.cell_clicked.connect(slot)   # slot(i, j): row i (y value), column j (x value)
+
+A log axis is drawn in log10 units with 10^k tick labels, so every cell is the
+same size on screen. The image is coloured here (one RGBA array): outcome values
+through the colour map, diverged cells a flat dark grey and cells that never
+reached the tolerance a light grey, so neither can be read as a good value.
+Final gap and area under the curve span decades and are coloured by log10.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QWidget
+
+from app.model.phase_map import Axis, PhaseMap
+from app.ui.common import theme
+from app.ui.common.log_ticks import use_log_ticks
+
+DIVERGED_RGBA = (85, 85, 85, 255)       # #555555, as the swarm window's diverged class
+NEVER_RGBA = (221, 221, 221, 255)       # #DDDDDD: never reached the tolerance
+COLORMAP = "viridis"
+OUTCOME_LABELS = {
+    "final_gap": "final loss − f*",
+    "steps_to_tol": "steps to reach the tolerance",
+    "diverged": "diverged (1) or not (0)",
+    "auc": "area under the loss − f* curve",
+}
+_LOG_OUTCOMES = ("final_gap", "auc")
+AXIS_LABELS = {"lr": "learning rate η", "momentum": "momentum μ", "beta1": "β₁", "beta2": "β₂",
+               "alpha": "α (RMSprop decay)", "weight_decay": "weight decay λ"}
+
+
+def display(axis: Axis, values) -> np.ndarray:
+    """Axis values in plot units: log10 on a log axis."""
+    v = np.asarray(values, dtype=np.float64)
+    return np.log10(v) if axis.log else v
+
+
+def shown_values(pm: PhaseMap) -> tuple[np.ndarray, str]:
+    """The numbers the colours stand for and the colour bar's label (log10 of gaps that span decades)."""
+    label = OUTCOME_LABELS[pm.outcome]
+    values = np.array(pm.values, dtype=np.float64)
+    if pm.outcome in _LOG_OUTCOMES:
+        ok = np.isfinite(values) & ~pm.diverged
+        positive = values[ok & (values > 0)]
+        floor = float(positive.min()) if positive.size else 1e-16
+        # a gap of 0 (the least loss on the map is f*) is drawn at the smallest positive gap
+        values = np.log10(np.maximum(values, floor))
+        label = f"log₁₀({label})"
+    return values, label
+
+
+def cell_colors(pm: PhaseMap) -> tuple[np.ndarray, tuple[float, float], str]:
+    """(ny, nx, 4) uint8 RGBA of the map, the (low, high) of the colour scale, and its label."""
+    values, label = shown_values(pm)
+    ok = np.isfinite(values) & ~pm.diverged
+    lo, hi = (float(values[ok].min()), float(values[ok].max())) if ok.any() else (0.0, 1.0)
+    if hi <= lo:
+        hi = lo + 1.0
+    cmap = pg.colormap.get(COLORMAP)
+    t = np.clip((np.where(ok, values, lo) - lo) / (hi - lo), 0.0, 1.0)
+    rgba = np.asarray(cmap.map(t.ravel(), mode="byte"), dtype=np.uint8).reshape(values.shape + (4,))
+    rgba[~np.isfinite(values) & ~pm.diverged] = NEVER_RGBA
+    rgba[pm.diverged] = DIVERGED_RGBA
+    return rgba, (lo, hi), label
+
+
+def _edges(axis: Axis) -> tuple[float, float]:
+    """Plot-unit extent of the image: cell centres on the values, half a cell beyond the ends."""
+    d = display(axis, axis.values)
+    step = (d[-1] - d[0]) / (len(d) - 1) if len(d) > 1 else 1.0
+    return float(d[0] - step / 2), float(d[-1] + step / 2)
+
+
+class PhaseMapView(pg.GraphicsLayoutWidget):
+    """The heatmap with its colour bar and marks; emits cell_clicked(i, j)."""
+
+    cell_clicked = Signal(int, int)
+
+    def __init__(self, th: theme.Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setBackground(th.background)
+        self.pm: PhaseMap | None = None
+        self.plot = self.addPlot(row=0, col=0)
+        p = self.plot
+        p.setMenuEnabled(False)
+        p.hideButtons()
+        p.getViewBox().setMouseEnabled(x=False, y=False)
+        for side in ("bottom", "left"):
+            axis = p.getAxis(side)
+            axis.setTextPen(th.foreground)
+            axis.setStyle(tickFont=_font(11))
+            axis.enableAutoSIPrefix(False)    # "(x0.001)" after the name would be one more thing to decode
+            use_log_ticks(axis)               # decades or 1-2-5 labels, never 0.2 0.3 ... 0.9 run together
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        p.addItem(self.image)
+        self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen(th.foreground, width=2, style=Qt.PenStyle.DashLine),
+                                     label="2/λmax", labelOpts={"position": 0.95, "color": th.foreground,
+                                                                 "fill": (255, 255, 255, 200)})
+        p.addItem(self.limit, ignoreBounds=True)
+        self.best = pg.ScatterPlotItem(symbol="star", size=theme.STAR_SIZE + 6, brush=pg.mkBrush(th.star),
+                                       pen=pg.mkPen(th.halo, width=1.5))
+        self.best.setZValue(10)
+        # the selected run: a white ring inside a black one, seen on the lightest and the darkest cells
+        self.current_halo = pg.ScatterPlotItem(symbol="o", size=theme.START_SIZE + 8, brush=pg.mkBrush(None),
+                                               pen=pg.mkPen("#000000", width=2))
+        self.current = pg.ScatterPlotItem(symbol="o", size=theme.START_SIZE + 4, brush=pg.mkBrush(None),
+                                          pen=pg.mkPen("#FFFFFF", width=3))
+        self.current_halo.setZValue(11)
+        self.current.setZValue(12)
+        for item in (self.best, self.current_halo, self.current):
+            p.addItem(item)
+        # the legend in a row of its own under the map, where it hides no cell
+        self.legend = pg.LegendItem(colCount=4, labelTextSize="11pt", labelTextColor=th.foreground)
+        self.addItem(self.legend, row=1, col=0)
+        swatch = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(DIVERGED_RGBA), pen=pg.mkPen("#FFFFFF"))
+        self.legend.addItem(swatch, "diverged")
+        self.legend.addItem(self.best, "best cell")
+        self.legend.addItem(self.current_halo, "selected run")
+        self._limit_sample = self.limit_sample(th)   # in the legend while the line is drawn
+        self._limit_listed = False
+        self._never_sample = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(NEVER_RGBA),
+                                                pen=pg.mkPen("#888888"))
+        self._never_listed = False       # in the legend while some cell never reached the tolerance
+        cmap = pg.colormap.get(COLORMAP)
+        self.bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=cmap, interactive=False, width=18)
+        self.bar.getAxis("right").setTextPen(th.foreground)
+        self.addItem(self.bar, row=0, col=1)
+        # the scene's clicks, not the image's: a click on the star or the ring still picks its cell
+        self.scene().sigMouseClicked.connect(self._on_click)
+
+    @staticmethod
+    def limit_sample(th: theme.Theme) -> pg.PlotDataItem:
+        """A legend sample of the 2/λmax line (an InfiniteLine has none of its own)."""
+        return pg.PlotDataItem([], [], pen=pg.mkPen(th.foreground, width=2, style=Qt.PenStyle.DashLine))
+
+    def show_map(self, pm: PhaseMap) -> None:
+        self.pm = pm
+        rgba, (lo, hi), label = cell_colors(pm)
+        self.image.setImage(rgba, levels=(0, 255))
+        (x0, x1), (y0, y1) = _edges(pm.x), _edges(pm.y)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        p = self.plot
+        p.getAxis("bottom").setLogMode(pm.x.log)
+        p.getAxis("left").setLogMode(pm.y.log)
+        p.setLabel("bottom", AXIS_LABELS.get(pm.x.name, pm.x.name), **{"font-size": "12pt"})
+        p.setLabel("left", AXIS_LABELS.get(pm.y.name, pm.y.name), **{"font-size": "12pt"})
+        p.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.bar.setLevels((lo, hi))
+        self.bar.getAxis("right").setLabel(label, **{"font-size": "12pt"})
+        if pm.best is None:
+            self.best.setData([], [])
+        else:
+            i, j = pm.best
+            self.best.setData([display(pm.x, pm.x.values[j])], [display(pm.y, pm.y.values[i])])
+        # 2/λmax: a vertical line when lr is the x axis, a horizontal one when it is the y axis
+        lr_axis = next((a for a in (pm.x, pm.y) if a.name == "lr"), None)
+        drawn = pm.lr_limit is not None and lr_axis is not None
+        self.limit.setVisible(drawn)
+        if drawn:
+            self.limit.setAngle(90 if lr_axis is pm.x else 0)
+            self.limit.setValue(float(display(lr_axis, pm.lr_limit)))
+        if drawn != self._limit_listed:
+            if drawn:
+                self.legend.addItem(self._limit_sample, "2/λmax: gradient-descent stability edge")
+            else:
+                self.legend.removeItem(self._limit_sample)
+            self._limit_listed = drawn
+        never = bool((~np.isfinite(pm.values) & ~pm.diverged).any())
+        if never != self._never_listed:
+            if never:
+                self.legend.addItem(self._never_sample, "never reached the tolerance")
+            else:
+                self.legend.removeItem(self._never_sample)
+            self._never_listed = never
+        self.show_current(None)
+
+    def show_current(self, xy: tuple[float, float] | None) -> None:
+        """Mark the selected run's (x, y) settings (None: no mark)."""
+        points: tuple[list, list] = ([], [])
+        if self.pm is not None and xy is not None:
+            points = ([display(self.pm.x, xy[0])], [display(self.pm.y, xy[1])])
+        for item in (self.current_halo, self.current):
+            item.setData(*points)
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(i, j) of the cell under the plot point (x, y) in plot units, None off the map."""
+        pm = self.pm
+        if pm is None:
+            return None
+        (x0, x1), (y0, y1) = _edges(pm.x), _edges(pm.y)
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            return None
+        j = int(np.argmin(np.abs(display(pm.x, pm.x.values) - x)))
+        i = int(np.argmin(np.abs(display(pm.y, pm.y.values) - y)))
+        return i, j
+
+    def _on_click(self, event) -> None:
+        vb = self.plot.getViewBox()
+        if event.button() != Qt.MouseButton.LeftButton or not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        pos = vb.mapSceneToView(event.scenePos())
+        cell = self.cell_at(pos.x(), pos.y())
+        if cell is not None:
+            event.accept()
+            self.cell_clicked.emit(*cell)
+
+
+def _font(pt: int):
+    from PySide6.QtGui import QFont
+
+    f = QFont()
+    f.setPointSize(pt)
+    return f

@@ -1,0 +1,229 @@
+"""Phase map window: the map it computes, what a click and Best do to the run, the marks, saving."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage
+
+import solvers
+from app.model import build
+from app.model.phase_map import phase_map
+from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
+from app.ui.features import phase_map as feature_module
+from app.ui.views.phase_map_view import DIVERGED_RGBA, NEVER_RGBA
+from tests.ui.conftest import pixel_std, race_scene
+
+
+def opened(make_window, qtbot, run: RunSpec, landscape: str, n: int = 16, steps: int = 100, setup=None):
+    """(main window, phase map window) with the map of ``run`` computed at n × n."""
+    w = make_window(race_scene(runs=[run], landscape=landscape, resolution=40))
+    feature = feature_module.install(w.host)
+    pw = feature.dialog()
+    pw.sync_from_window()
+    pw.resolution.setValue(n)
+    pw.steps.setValue(steps)
+    if setup is not None:
+        setup(pw)
+    pw.show()
+    qtbot.waitExposed(pw)
+    pw.compute_map()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)
+    return w, pw
+
+
+def pixel_of(pw, x: float, y: float):
+    """Widget pixel (QPoint) of the plot point (x, y) (plot units: log10 on a log axis)."""
+    return pw.view.mapFromScene(pw.view.plot.getViewBox().mapViewToScene(QPointF(x, y)))
+
+
+def click(qtbot, pw, x: float, y: float) -> None:
+    qtbot.mouseClick(pw.view.viewport(), Qt.MouseButton.LeftButton, pos=pixel_of(pw, x, y))
+
+
+def test_the_menu_entry_has_a_free_shortcut(make_app):
+    w, features = make_app()
+    act = features["phase_map"].act
+    assert act.shortcut().toString() == "Ctrl+Shift+M"
+    swarm = next(a.menu() for a in w.menuBar().actions() if a.text() == "S&warm")
+    assert "Phase map…" in [a.text() for a in swarm.actions()]
+    keys = [a.shortcut().toString() for a in w.findChildren(type(act)) if a.shortcut().toString()]
+    assert keys.count("Ctrl+Shift+M") == 1
+
+
+def test_the_window_computes_the_same_map_as_phase_map(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    # the defaults: lr on a log range around the run's lr, momentum its second axis
+    assert pw.x.name.currentText() == "lr" and pw.y.name.currentText() == "momentum"
+    expected = phase_map(w.race.landscape, solvers.make("momentum", lr=0.01, momentum=0.5),
+                         x_axis=("lr", np.geomspace(1e-4, 0.3, 16)), y_axis=("momentum", np.linspace(0.0, 0.999, 16)),
+                         start=(-0.3, -0.9), steps=100, seed=int(w.race.scene.seed))
+    pm = pw.pm
+    np.testing.assert_allclose(pm.x.values, expected.x.values, rtol=1e-12)
+    np.testing.assert_allclose(pm.y.values, expected.y.values, rtol=1e-12)
+    np.testing.assert_array_equal(pm.values, expected.values)
+    np.testing.assert_array_equal(pm.diverged, expected.diverged)
+    assert pm.best == expected.best and pm.best is not None
+    # the best cell's star sits on the best cell
+    i, j = pm.best
+    xs, ys = pw.view.best.getData()
+    assert xs[0] == pytest.approx(np.log10(pm.x.values[j])) and ys[0] == pytest.approx(pm.y.values[i])
+    # the selected run's own settings are marked
+    xs, ys = pw.view.current.getData()
+    assert xs[0] == pytest.approx(np.log10(0.01)) and ys[0] == pytest.approx(0.5)
+
+
+def test_clicking_a_cell_sets_exactly_its_settings_and_undo_takes_them_back(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    pm = pw.pm
+    i, j = 3, 11
+    x, y = np.log10(pm.x.values[j]), pm.y.values[i]
+    click(qtbot, pw, x, y)
+    hyper = w.race.scene.runs[0].hyper
+    assert hyper["lr"] == pm.x.values[j] and hyper["momentum"] == pm.y.values[i]
+    assert w.race.runs[0].solver.lr == pytest.approx(pm.x.values[j])
+    assert w.race.runs[0].solver.hyper["dampening"] == 0.0          # nothing else changed
+    xs, ys = pw.view.current.getData()
+    assert xs[0] == pytest.approx(x) and ys[0] == pytest.approx(y)
+    w.undo()
+    hyper = w.race.scene.runs[0].hyper
+    assert hyper["lr"] == pytest.approx(0.01) and hyper["momentum"] == pytest.approx(0.5)
+    xs, ys = pw.view.current.getData()                                # the ring follows the undo
+    assert xs[0] == pytest.approx(np.log10(0.01)) and ys[0] == pytest.approx(0.5)
+
+
+def test_best_snaps_the_run_to_the_best_cell(make_window, qtbot):
+    run = RunSpec("adam", {"lr": 0.05}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    pm = pw.pm
+    assert pw.y.name.currentText() == "beta2" and pm.best is not None and pw.best.isEnabled()
+    pw.best.click()
+    i, j = pm.best
+    solver = w.race.runs[0].solver
+    assert solver.lr == pytest.approx(pm.x.values[j])
+    assert solver.hyper["betas"] == pytest.approx((0.9, pm.y.values[i]))
+    # independently: no finite, non-diverged cell beats it
+    ok = ~pm.diverged & np.isfinite(pm.values)
+    assert pm.values[i, j] == pm.values[ok].min()
+
+
+def dampening_axis(pw) -> None:
+    pw.y.name.setCurrentText("dampening")       # momentum 0: plain gradient descent, dampening changes nothing
+    pw.x.lo.setText("0.001")
+    pw.x.hi.setText("3")
+
+
+def test_diverged_cells_are_grey_and_the_stability_line_sits_at_2_over_lambda_max(make_window, qtbot, tmp_path):
+    # gd on x² + y² (Hessian 2·I): |1 − 2η| > 1 grows without bound past η = 2/λmax = 1
+    run = RunSpec("momentum", {"lr": 0.1, "momentum": 0.0}, start=(-1.5, 1.2))
+    w, pw = opened(make_window, qtbot, run, "quadratic_bowl", steps=2000, setup=dampening_axis)
+    pm = pw.pm
+    lrs = pm.x.values
+    assert pm.lr_limit == pytest.approx(1.0)
+    assert pw.view.limit.isVisible() and pw.view.limit.value() == pytest.approx(0.0)   # log10(1)
+    assert not pm.diverged[:, lrs < 1.0].any() and pm.diverged[:, lrs > 1.3].all()
+    img = pw.view.image.image
+    assert (img[pm.diverged] == DIVERGED_RGBA).all()
+    assert not (img[~pm.diverged] == DIVERGED_RGBA).all(axis=-1).any()
+    # on screen: the centre of a diverged cell is the diverged grey
+    grab = pw.view.grab().toImage()
+    j = int(np.flatnonzero(lrs > 1.3)[0])
+    assert QColor(grab.pixel(pixel_of(pw, np.log10(lrs[j]), pm.y.values[5]))).getRgb() == DIVERGED_RGBA
+    assert QColor(grab.pixel(pixel_of(pw, np.log10(lrs[2]), pm.y.values[5]))).getRgb() != DIVERGED_RGBA
+    assert pixel_std(grab) > 20
+    if os.environ.get("LOSSLAB_SHOTS"):
+        pw.grab().save(str(tmp_path / "phase_map.png"))
+
+
+def test_png_and_svg_save_and_an_unwritable_path_is_one_line(make_window, qtbot, tmp_path):
+    run = RunSpec("momentum", {"lr": 0.1, "momentum": 0.0}, start=(-1.5, 1.2))
+    w, pw = opened(make_window, qtbot, run, "quadratic_bowl", setup=dampening_axis)
+    png, svg = tmp_path / "map.png", tmp_path / "map.svg"
+    assert pw.save_image(str(png))
+    img = QImage(str(png))
+    assert img.width() == pw.view.width() and pixel_std(img) > 20
+    assert pw.save_image(str(svg))
+    text = svg.read_text()
+    assert text.rstrip().endswith("</svg>") and "<image" in text
+    assert not pw.save_image(str(tmp_path / "no such folder" / "map.png"))
+    assert pw.status.text().startswith("not saved:") and "\n" not in pw.status.text()
+    assert not pw.save_image(str(tmp_path / "map.jpg"))
+    assert "png or .svg" in pw.status.text()
+
+
+def test_a_click_on_the_best_star_picks_the_best_cell(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    i, j = pw.pm.best
+    xs, ys = pw.view.best.getData()
+    click(qtbot, pw, xs[0], ys[0])
+    hyper = w.race.scene.runs[0].hyper
+    assert (hyper["lr"], hyper["momentum"]) == (pw.pm.x.values[j], pw.pm.y.values[i])
+
+
+def test_bad_axis_values_are_one_line_and_compute_nothing(make_window, qtbot):
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau")
+    before = pw.pm
+    pw.x.lo.setText("abc")
+    pw.compute_map()
+    assert pw.status.text() == "cannot compute: x from must be a number, got 'abc'"
+    pw.x.lo.setText("-1")
+    pw.compute_map()
+    assert pw.status.text() == "cannot compute: x (lr): a log axis needs values > 0"
+    assert pw.pm is before and not pw.busy
+
+
+def test_a_big_map_runs_in_the_background_and_can_be_cancelled(make_window, qtbot):
+    w = make_window(race_scene(runs=[RunSpec("momentum", {"lr": 0.01}, start=(-0.3, -0.9))], landscape="himmelblau"))
+    pw = feature_module.install(w.host).dialog()
+    pw.sync_from_window()
+    pw.show()
+    pw.resolution.setValue(128)
+    pw.steps.setValue(5000)
+    pw.compute_map()
+    assert pw.busy and pw.progress.isVisible()
+    pw.cancel.click()
+    qtbot.waitUntil(lambda: not pw.busy, timeout=30_000)
+    assert "cancelled" in pw.status.text() and pw.pm is None
+
+
+def test_the_toy_classifier_plane_maps_like_phase_map(make_window, qtbot):
+    # a plane through a bigger weight space: every cell steps all the weights from the lifted start
+    scene = Scene(title="toy", landscape=LandscapeSpec("toy_classifier", params={"loss": "ww", "reg": 0.1},
+                                                       resolution=30),
+                  runs=[RunSpec("momentum", {"lr": 0.05, "momentum": 0.9})], playback=PlaybackSpec(steps=40))
+    w = make_window(scene)
+    pw = feature_module.install(w.host).dialog()
+    pw.sync_from_window()
+    pw.resolution.setValue(8)
+    pw.steps.setValue(40)
+    pw.compute_map()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)
+    f = w.race.landscape
+    expected = phase_map(f, solvers.make("momentum", lr=0.05, momentum=0.9),
+                         x_axis=("lr", np.geomspace(0.0005, 1.5, 8)), y_axis=("momentum", np.linspace(0, 0.999, 8)),
+                         start=build.start_of(w.race.scene.runs[0], f), steps=40, seed=int(w.race.scene.seed))
+    np.testing.assert_array_equal(pw.pm.values, expected.values)
+    assert pw.pm.best == expected.best
+
+
+def test_cells_that_never_reach_the_tolerance_are_light_grey_and_in_the_legend(make_window, qtbot):
+    def steps_to_tol(pw):
+        pw.outcome.setCurrentIndex(pw.outcome.findData("steps_to_tol"))
+        pw.tol.setText("1e-3")
+
+    run = RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))
+    w, pw = opened(make_window, qtbot, run, "himmelblau", steps=30, setup=steps_to_tol)
+    pm = pw.pm
+    assert pm.outcome == "steps_to_tol" and pm.tol == 1e-3
+    never = ~np.isfinite(pm.values) & ~pm.diverged
+    assert never.any() and np.isfinite(pm.values).any()
+    img = pw.view.image.image
+    assert (img[never] == NEVER_RGBA).all()
+    labels = [label.text for _sample, label in pw.view.legend.items]
+    assert "never reached the tolerance" in labels and "diverged" in labels

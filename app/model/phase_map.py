@@ -88,15 +88,7 @@ class PhaseMap:
         out = dict(self.base)
         for axis, k in ((self.x, j), (self.y, i)):
             value: Any = float(axis.values[k])
-            if axis.name == BATCH:
-                out[BATCH] = int(value)
-            elif axis.name in _PAIR_ALIASES:
-                key, c = _PAIR_ALIASES[axis.name]
-                pair = list(out[key])
-                pair[c] = value
-                out[key] = tuple(pair)
-            else:
-                out[axis.name] = value
+            _put(out, axis.name, int(value) if axis.name == BATCH else value)
         return out
 
 
@@ -136,16 +128,20 @@ def _axis(which: str, given: Any, spec: solvers.SolverSpec) -> Axis:
     return Axis(name, values, _is_log(values))
 
 
+def _put(hyper: dict[str, Any], name: str, value: Any) -> None:
+    """Set one axis's value in ``hyper``: beta1/beta2 are the two halves of Adam's betas pair."""
+    if name in _PAIR_ALIASES:
+        key, c = _PAIR_ALIASES[name]
+        pair = list(hyper[key])
+        pair[c] = value
+        hyper[key] = tuple(pair)
+    else:
+        hyper[name] = value
+
+
 def _gridded(base: dict[str, Any], axis: Axis, shape: tuple[int, ...]) -> None:
     """Put the axis's values into ``base`` as an array shaped to broadcast along its side of the grid."""
-    values = axis.values.reshape(shape)
-    if axis.name in _PAIR_ALIASES:
-        key, c = _PAIR_ALIASES[axis.name]
-        pair = list(base[key])
-        pair[c] = values
-        base[key] = tuple(pair)
-    else:
-        base[axis.name] = values
+    _put(base, axis.name, axis.values.reshape(shape))
 
 
 def _f_star(f: Any) -> float | None:

@@ -86,12 +86,17 @@ def test_lr_past_the_bound_is_marked(training, qtbot):
     assert win.table.lr_field(0).styleSheet() == ""
 
 
-def test_plane_shows_the_paths_on_the_race_own_loss(training, qtbot):
-    _, _, win = training
-    train(qtbot, win, 8)
+def show_plane_after(qtbot, win, steps):
+    """Train ``steps`` steps, then show the Plane tab and wait for its plane."""
+    train(qtbot, win, steps)
     win.tabs.setCurrentWidget(win.plane)
     win.show_plane()
     qtbot.waitUntil(lambda: win.plane.result is not None, timeout=WAIT)
+
+
+def test_plane_shows_the_paths_on_the_race_own_loss(training, qtbot):
+    _, _, win = training
+    show_plane_after(qtbot, win, 8)
     view, grid = win.plane.result.view, win.plane.result.loss
     m = win.plane.loss_map
     assert len(m._tracks) == len(view.paths) == 4
@@ -124,10 +129,7 @@ def test_plane_shows_the_paths_on_the_race_own_loss(training, qtbot):
 @pytest.mark.gl
 def test_the_3d_tab_draws_the_plane_and_its_paths(training, qtbot):
     _, _, win = training
-    train(qtbot, win, 5)
-    win.tabs.setCurrentWidget(win.plane)
-    win.show_plane()
-    qtbot.waitUntil(lambda: win.plane.result is not None, timeout=WAIT)
+    show_plane_after(qtbot, win, 5)
     assert win.plane.surface is None                  # no GL context until the tab is shown
     win.plane.loss_tabs.setCurrentIndex(1)
     s = win.plane.surface

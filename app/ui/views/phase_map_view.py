@@ -167,20 +167,20 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         if drawn:
             self.limit.setAngle(90 if lr_axis is pm.x else 0)
             self.limit.setValue(float(display(lr_axis, pm.lr_limit)))
-        if drawn != self._limit_listed:
-            if drawn:
-                self.legend.addItem(self._limit_sample, "2/λmax: gradient-descent stability edge")
-            else:
-                self.legend.removeItem(self._limit_sample)
-            self._limit_listed = drawn
+        self._limit_listed = self._list(self._limit_sample, "2/λmax: gradient-descent stability edge", drawn,
+                                        self._limit_listed)
         never = bool((~np.isfinite(pm.values) & ~pm.diverged).any())
-        if never != self._never_listed:
-            if never:
-                self.legend.addItem(self._never_sample, "never reached the tolerance")
-            else:
-                self.legend.removeItem(self._never_sample)
-            self._never_listed = never
+        self._never_listed = self._list(self._never_sample, "never reached the tolerance", never, self._never_listed)
         self.show_current(None)
+
+    def _list(self, sample, text: str, wanted: bool, listed: bool) -> bool:
+        """Add or remove a legend entry that only some maps have; returns whether it is listed now."""
+        if wanted != listed:
+            if wanted:
+                self.legend.addItem(sample, text)
+            else:
+                self.legend.removeItem(sample)
+        return wanted
 
     def show_current(self, xy: tuple[float, float] | None) -> None:
         """Mark the selected run's (x, y) settings (None: no mark)."""

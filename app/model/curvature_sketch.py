@@ -64,9 +64,10 @@ def _num(v: float) -> str:
     return text.replace("-", "−")
 
 
-def curvature_text(curv: LocalCurvature) -> str:
-    """``"λmin 2  λmax 40  κ 20"`` (κ = |λ|max/|λ|min, ∞ when one is 0)."""
-    return f"λmin {_num(curv.lambda_min)}  λmax {_num(curv.lambda_max)}  κ {_num(curv.condition)}"
+def curvature_text(curv: LocalCurvature, kappa_sep: str = "  ") -> str:
+    """``"λmin 2  λmax 40  κ 20"`` (κ = |λ|max/|λ|min, ∞ when one is 0); kappa_sep "\n" puts κ
+    on a line of its own (a narrow map)."""
+    return f"λmin {_num(curv.lambda_min)}  λmax {_num(curv.lambda_max)}{kappa_sep}κ {_num(curv.condition)}"
 
 
 @dataclass(frozen=True)

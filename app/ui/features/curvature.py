@@ -306,7 +306,7 @@ class Curvature(QObject):
             self.cursor_label.hide()
             return
         # κ on a line of its own: one line of the three numbers is wider than a narrow map
-        self.cursor_label.setText(curvature_text(c).replace("  κ", "\nκ"))
+        self.cursor_label.setText(curvature_text(c, kappa_sep="\n"))
         self._place(self.cursor_label, c.point, below=False)
 
     def _label_head(self, race, row: int) -> None:

@@ -22,9 +22,15 @@ Ties in the best cell are broken by the final gap.
 
 On a plane through a bigger space (the toy classifier's weight plane) every
 cell starts at the lifted start and steps all P parameters, as the race does
-(lifted.py). ``lr_limit`` is the gradient-descent stability bound 2/λmax of the
-Hessian at the start (plus weight decay), given for solvers without momentum
-when lr is an axis and the surface has a Hessian; None otherwise.
+(lifted.py).
+
+Where the theory of a quadratic applies it is drawn on the map (app.model.stability):
+``lr_bound`` is the lr stability bound at each value of the other axis, from the
+Hessian at the start (plus weight decay): 2/λmax for gd, 2(1+μ)/λmax for momentum,
+2(1+μ)/((1+2μ)λmax) for nesterov, so on an lr × momentum map it is a curve and on
+lr × weight decay 2/(λmax + λ); ``lr_limit`` is that bound when it is one number.
+``theory`` is Polyak's optimal heavy-ball (lr, μ) on an lr × momentum map of a
+quadratic surface (the Hessian the same everywhere), where it is exact; None elsewhere.
 """
 from __future__ import annotations
 
@@ -39,6 +45,7 @@ import solvers
 from landscapes.cifar.errors import Cancelled, check_cancel
 from solvers.naming import did_you_mean, short_repr
 
+from . import stability
 from .lifted import stepper_target
 
 Floats = NDArray[np.float64]
@@ -50,7 +57,6 @@ BATCH = "batch_size"
 # the two components of Adam's betas, by the names people use for them
 _PAIR_ALIASES = {"beta1": ("betas", 0), "beta2": ("betas", 1)}
 _CHUNK = 50  # steps between progress reports and cancel checks
-_NO_MOMENTUM = ("gd", "sgd")
 
 __all__ = ["OUTCOMES", "Axis", "PhaseMap", "phase_map", "Cancelled"]
 
@@ -78,7 +84,10 @@ class PhaseMap:
     f_star: float
     f_star_known: bool         # True: the surface's minimum value; False: the least loss on the map
     best: tuple[int, int] | None
-    lr_limit: float | None
+    lr_bound: Floats | None    # the lr stability bound at each value of the other axis (None: no bound)
+    lr_limit: float | None     # that bound when it is one number over the whole map
+    bound_text: str            # how it is written: "2/λmax", "2(1+μ)/λmax", ...
+    theory: tuple[float, float] | None   # heavy-ball theory's best (x, y) setting, where it is exact
     steps: int
     tol: float | None
     base: Mapping[str, Any] = field(default_factory=dict)  # the solver's other hyper-parameters
@@ -152,25 +161,61 @@ def _f_star(f: Any) -> float | None:
     return None
 
 
-def _lr_limit(target: Any, start: Floats, name: str, hyper: Mapping[str, Any], axes: tuple[Axis, Axis]) -> float | None:
-    """2/(λmax + λ) at the start, for gradient descent (or momentum 0) with lr on an axis
-    and one weight decay λ for the whole map."""
-    names = {a.name: a for a in axes}
-    decay = names.get("weight_decay")
-    if "lr" not in names or "momentum" in names or (decay is not None and len(decay.values) > 1):
-        return None   # no lr axis, or no one line: it moves with momentum and weight decay
-    wd = float(decay.values[0]) if decay is not None else float(hyper.get("weight_decay", 0.0))
-    if name not in _NO_MOMENTUM and not (name == "momentum" and hyper.get("momentum") == 0.0):
-        return None
+def _hessian(target: Any, start: Floats) -> Floats | None:
     hessian = getattr(target, "hessian", None)
     if hessian is None:
         return None
     try:
         h = np.asarray(hessian(start), dtype=np.float64)
-        lam = float(np.linalg.eigvalsh(h).max()) + wd
     except (ValueError, TypeError, NotImplementedError, np.linalg.LinAlgError):
         return None
-    return 2.0 / lam if np.isfinite(lam) and lam > 0 else None
+    return h if h.ndim == 2 and np.isfinite(h).all() else None
+
+
+def _is_quadratic(target: Any, start: Floats, h: Floats) -> bool:
+    """The Hessian is the same at the start and at two other points: the theory is exact here."""
+    others = (0.5 * start + 0.25, -1.3 * start + 0.7)
+    return all((hk := _hessian(target, p)) is not None and np.allclose(hk, h, rtol=1e-9, atol=1e-12)
+               for p in others)
+
+
+def _stability(target: Any, start: Floats, name: str, hyper: Mapping[str, Any],
+               axes: tuple[Axis, Axis]) -> tuple[Floats | None, float | None, str, tuple[float, float] | None]:
+    """(lr bound along the other axis, the bound when it is one number, its text, heavy-ball theory (x, y)).
+
+    The bound is stability.lr_factor / (λmax + λ) from the Hessian at the start, for gd, momentum
+    and nesterov with lr on an axis; theory is Polyak's optimum on an lr × momentum map of a
+    quadratic (the Hessian the same everywhere), where it is exact."""
+    names = {a.name: a for a in axes}
+    lr_axis = names.get("lr")
+    if lr_axis is None or stability.lr_factor(name, hyper) is None:
+        return None, None, "", None
+    h = _hessian(target, start)
+    if h is None:
+        return None, None, "", None
+    eigs = np.linalg.eigvalsh(0.5 * (h + h.T))
+    other = axes[1] if axes[0] is lr_axis else axes[0]
+    setting = dict(hyper)
+    if other.name != BATCH:
+        _put(setting, other.name, other.values)
+    factor = np.broadcast_to(np.asarray(stability.lr_factor(name, setting), dtype=np.float64), other.values.shape)
+    wd = np.broadcast_to(np.asarray(setting.get("weight_decay", 0.0), dtype=np.float64), other.values.shape)
+    lam = float(eigs.max()) + wd
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = np.where(lam > 0, factor / lam, np.nan)
+    if not np.isfinite(bound).any():
+        return None, None, "", None
+    bound.flags.writeable = False
+    one = float(bound[0]) if np.allclose(bound, bound[0], rtol=1e-12, atol=0.0) else None
+    text = stability.bound_text(name, bool(np.any(wd != 0.0)))
+    theory = None
+    if name == "momentum" and other.name == "momentum" and not np.any(np.asarray(hyper.get("dampening", 0.0)))\
+            and np.ndim(hyper.get("weight_decay", 0.0)) == 0 and _is_quadratic(target, start, h):
+        wd0 = float(hyper.get("weight_decay", 0.0))
+        best = stability.heavy_ball_optimum(float(eigs.min()) + wd0, float(eigs.max()) + wd0)
+        if best is not None:
+            theory = best if axes[0] is lr_axis else (best[1], best[0])
+    return bound, one, text, theory
 
 
 def _run(opt: solvers.Solver, target: Any, starts: Floats, steps: int, noise: float, seed: int,
@@ -257,10 +302,11 @@ def phase_map(f: Any, solver: solvers.Solver | str, x_axis: tuple[str, Any], y_a
     gaps = losses - f_star
     final = np.asarray(gaps[-1], dtype=np.float64)
     values = _outcome(outcome, gaps, diverged, tol)
+    bound, one, text, theory = _stability(target, lifted, opt.name, opt.hyper, (x, y))
     return PhaseMap(solver=opt.name, outcome=outcome, x=x, y=y, values=values, diverged=diverged,
                     final_gap=final, f_star=f_star, f_star_known=known is not None,
                     best=None if outcome == "diverged" else _best(values, final, diverged),
-                    lr_limit=_lr_limit(target, lifted, opt.name, opt.hyper, (x, y)),
+                    lr_bound=bound, lr_limit=one, bound_text=text, theory=theory,
                     steps=int(steps), tol=tol, base=dict(opt.hyper))
 
 

@@ -192,3 +192,82 @@ def test_progress_and_cancel():
     with pytest.raises(Cancelled):
         phase_map(landscapes.get("ravine"), "gd", x_axis=("lr", [0.01]), y_axis=("weight_decay", [0.0]),
                   start=RAVINE_START, steps=120, cancel=lambda: True)
+
+
+# ---------------------------------------------------------------- the stability bound and the theory mark
+def _spectral_radius(solver: str, lr: float, mu: float, h: float) -> float:
+    """Largest |eigenvalue| of one step's linear map on curvature h, written from solvers/rules/sgd.py's
+    update (state x and η·v), independently of app.model.stability's closed forms."""
+    if solver == "momentum":      # v' = μv + hx, x' = x − ηv'
+        m = np.array([[1 - lr * h, -mu], [lr * h, mu]])
+    else:                         # nesterov: v' = μv + hx, x' = x − η(hx + μv')
+        m = np.array([[1 - lr * h * (1 + mu), -mu * mu], [lr * h, mu]])
+    return float(np.abs(np.linalg.eigvals(m)).max())
+
+
+@pytest.mark.parametrize("solver", ["momentum", "nesterov"])
+def test_momentum_bound_is_a_curve_where_the_spectral_radius_reaches_one(solver):
+    """On the ravine the lr bound at each μ is where the step's linear map stops contracting
+    (bisection on its eigenvalues), and single runs at 0.95× converge and at 1.05× diverge."""
+    f = landscapes.get("ravine", condition=20.0)
+    mus = np.array([0.1, 0.5, 0.9])
+    pm = phase_map(f, solver, x_axis=("lr", np.geomspace(1e-3, 0.5, 5)), y_axis=("momentum", mus),
+                   start=RAVINE_START, steps=2)
+    lam = float(np.linalg.eigvalsh(f.hessian(np.array(RAVINE_START))).max())
+    assert pm.lr_limit is None and pm.lr_bound is not None and pm.lr_bound.shape == (3,)
+    assert pm.bound_text == {"momentum": "2(1+μ)/λmax", "nesterov": "2(1+μ)/((1+2μ)λmax)"}[solver]
+    for mu, bound in zip(mus, pm.lr_bound, strict=True):
+        lo, hi = 1e-6, 10.0
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if _spectral_radius(solver, mid, mu, lam) < 1 else (lo, mid)
+        assert bound == pytest.approx(lo, rel=1e-9)
+        for scale, diverges in ((0.95, False), (1.05, True)):
+            one = solvers.run(solvers.make(solver, lr=scale * bound, momentum=float(mu)), f, RAVINE_START,
+                              steps=3000)
+            assert bool(one.diverged) == diverges
+            if not diverges:
+                assert one.losses[-1] < 1e-3 * one.losses[0]
+
+
+def test_weight_decay_axis_bound_is_two_over_lambda_max_plus_lambda_per_row():
+    f = landscapes.get("rosenbrock")
+    start = np.array([-1.2, 1.0])
+    wds = np.array([0.0, 0.5, 30.0])
+    pm = phase_map(f, "gd", x_axis=("lr", np.geomspace(1e-5, 1e-2, 4)), y_axis=("weight_decay", wds),
+                   start=start, steps=3)
+    lam = np.linalg.eigvalsh(np.asarray(f.hessian(start))).max()
+    np.testing.assert_allclose(pm.lr_bound, 2.0 / (lam + wds), rtol=1e-12)
+    assert pm.bound_text == "2/(λmax+λ)" and pm.theory is None    # theory: only lr × momentum
+    # the bound on the y side when lr is the y axis, and a fixed μ makes it one number
+    pm = phase_map(f, solvers.make("momentum", momentum=0.5), x_axis=("dampening", [0.0]),
+                   y_axis=("lr", [1e-4, 1e-3]), start=start, steps=3)
+    assert pm.lr_limit == pytest.approx(2 * 1.5 / lam, rel=1e-12)
+
+
+def test_theory_mark_is_polyaks_optimum_and_only_where_the_surface_is_quadratic():
+    kappa = 20.0
+    f = landscapes.get("ravine", condition=kappa)
+    lrs, mus = np.geomspace(0.01, 0.2, 4), np.linspace(0.0, 0.9, 4)
+    pm = phase_map(f, "momentum", x_axis=("lr", lrs), y_axis=("momentum", mus), start=RAVINE_START, steps=2)
+    lr_star, mu_star = pm.theory
+    # the optimum of the worst-case rate over the two curvatures, by brute force over a fine grid
+    grid_lr, grid_mu = np.geomspace(0.03, 0.12, 301), np.linspace(0.2, 0.6, 401)
+    rates = np.array([[max(_spectral_radius("momentum", a, b, 2.0), _spectral_radius("momentum", a, b, 2 * kappa))
+                       for a in grid_lr] for b in grid_mu])
+    i, j = np.unravel_index(np.argmin(rates), rates.shape)
+    assert lr_star == pytest.approx(grid_lr[j], rel=0.01) and mu_star == pytest.approx(grid_mu[i], abs=0.002)
+    assert rates.min() == pytest.approx((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1), rel=1e-3)
+    swapped = phase_map(f, "momentum", x_axis=("momentum", mus), y_axis=("lr", lrs), start=RAVINE_START, steps=2)
+    assert swapped.theory == pytest.approx((mu_star, lr_star), rel=1e-12)
+    wd = phase_map(f, solvers.make("momentum", weight_decay=2.0), x_axis=("lr", lrs), y_axis=("momentum", mus),
+                   start=RAVINE_START, steps=2)
+    assert wd.theory == pytest.approx(((2 / (math.sqrt(2 * kappa + 2) + 2)) ** 2,
+                                       ((math.sqrt(2 * kappa + 2) - 2) / (math.sqrt(2 * kappa + 2) + 2)) ** 2))
+    # not on Rosenbrock (its Hessian changes from point to point), nor for nesterov or Adam
+    assert phase_map(landscapes.get("rosenbrock"), "momentum", x_axis=("lr", lrs), y_axis=("momentum", mus),
+                     start=(-1.2, 1.0), steps=2).theory is None
+    assert phase_map(f, "nesterov", x_axis=("lr", lrs), y_axis=("momentum", mus + 0.05), start=RAVINE_START,
+                     steps=2).theory is None
+    adam = phase_map(f, "adam", x_axis=("lr", lrs), y_axis=("beta2", [0.9, 0.99]), start=RAVINE_START, steps=2)
+    assert adam.theory is None and adam.lr_bound is None and adam.bound_text == ""

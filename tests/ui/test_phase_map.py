@@ -1,6 +1,7 @@
 """Phase map window: the map it computes, what a click and Best do to the run, the marks, saving."""
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -124,7 +125,8 @@ def test_diverged_cells_are_grey_and_the_stability_line_sits_at_2_over_lambda_ma
     pm = pw.pm
     lrs = pm.x.values
     assert pm.lr_limit == pytest.approx(1.0)
-    assert pw.view.limit.isVisible() and pw.view.limit.value() == pytest.approx(0.0)   # log10(1)
+    xs, ys = pw.view.limit.getData()
+    assert len(xs) == 2 and np.allclose(xs, 0.0) and pw.view.limit_label.isVisible()   # log10(1), top to bottom
     assert not pm.diverged[:, lrs < 1.0].any() and pm.diverged[:, lrs > 1.3].all()
     img = pw.view.image.image
     assert (img[pm.diverged] == DIVERGED_RGBA).all()
@@ -227,3 +229,51 @@ def test_cells_that_never_reach_the_tolerance_are_light_grey_and_in_the_legend(m
     assert (img[never] == NEVER_RGBA).all()
     labels = [label.text for _sample, label in pw.view.legend.items]
     assert "never reached the tolerance" in labels and "diverged" in labels
+
+
+def _near(grab, at, rgb, reach: int = 6, within: int = 40) -> bool:
+    """Some pixel within ``reach`` px of ``at`` has colour ``rgb`` (to ``within`` per channel)."""
+    for dx in range(-reach, reach + 1):
+        for dy in range(-reach, reach + 1):
+            c = QColor(grab.pixel(at.x() + dx, at.y() + dy))
+            if max(abs(c.red() - rgb[0]), abs(c.green() - rgb[1]), abs(c.blue() - rgb[2])) <= within:
+                return True
+    return False
+
+
+def test_momentum_edge_is_a_curve_and_theory_is_a_diamond_on_the_ravine(make_window, qtbot):
+    """Momentum's stability edge 2(1+μ)/λmax bends across an lr × μ map; heavy-ball theory's best
+    setting is the diamond, both where phase_map() puts them, and both in the legend."""
+    run = RunSpec("momentum", {"lr": 0.004, "momentum": 0.85}, start=(-2.5, 0.6))
+
+    def ranges(pw):
+        pw.x.lo.setText("0.001")
+        pw.x.hi.setText("0.1")
+
+    w, pw = opened(make_window, qtbot, run, "ravine", n=24, steps=300, setup=ranges)
+    pm = pw.pm
+    lam_min, lam = np.linalg.eigvalsh(w.race.landscape.hessian(np.array([-2.5, 0.6])))
+    np.testing.assert_allclose(pm.lr_bound, 2 * (1 + pm.y.values) / lam, rtol=1e-12)
+    xs, ys = pw.view.limit.getData()
+    inside = np.isfinite(xs)
+    assert inside.sum() >= 10                      # the edge crosses most of the map's rows
+    np.testing.assert_allclose(10 ** xs[1:-1][inside[1:-1]], (2 * (1 + pm.y.values) / lam)[inside[1:-1]],
+                               rtol=1e-12)
+    lr_star, mu_star = pm.theory
+    kappa = lam / lam_min
+    assert lr_star == pytest.approx(4 / (math.sqrt(lam) + math.sqrt(lam_min)) ** 2, rel=1e-12)
+    assert mu_star == pytest.approx(((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)) ** 2, rel=1e-12)
+    tx, ty = pw.view.theory.getData()
+    assert tx[0] == pytest.approx(np.log10(lr_star)) and ty[0] == pytest.approx(mu_star)
+    labels = [label.text for _sample, label in pw.view.legend.items]
+    assert "heavy-ball theory's best" in labels
+    assert "2(1+μ)/λmax: stability edge (Hessian at the start)" in labels
+    assert "heavy-ball theory" in pw.title.text() and "2(1+μ)/λmax" in pw.title.text()
+    # on screen: the diamond's white outline beside its centre, the dashed edge near a row's bound
+    grab = pw.view.grab().toImage()
+    assert _near(grab, pixel_of(pw, np.log10(lr_star), mu_star), (255, 255, 255), reach=12, within=10)
+    k = int(np.flatnonzero(inside[1:-1])[len(np.flatnonzero(inside[1:-1])) // 2])
+    fg = QColor(w.host.theme.foreground)
+    assert _near(grab, pixel_of(pw, xs[1 + k], ys[1 + k]), (fg.red(), fg.green(), fg.blue()), reach=8)
+    if os.environ.get("LOSSLAB_SHOTS"):
+        pw.grab().save(os.path.join(os.environ["LOSSLAB_SHOTS"], "phase_map_ravine.png"))

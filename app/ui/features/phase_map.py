@@ -158,6 +158,8 @@ class PhaseMapWindow(QDialog):
         self.save.clicked.connect(self.ask_save)
         self.title = QLabel()
         self.title.setWordWrap(True)
+        # room for its lines before the first map: a label that grows later can be drawn clipped
+        self.title.setMinimumHeight(4 * self.title.fontMetrics().height())
         self.view = PhaseMapView(host.theme)
         self.view.cell_clicked.connect(self.load_cell)
         self.status = QLabel()
@@ -267,16 +269,25 @@ class PhaseMapWindow(QDialog):
         n_div = int(pm.diverged.sum())
         text = (f"<b>{getattr(f, 'title', 'surface')}</b>: {pm.solver}, {pm.x.values.size} × {pm.y.values.size} "
                 f"settings, {pm.steps} steps; f* = {pm.f_star:.4g} "
-                f"({'known' if pm.f_star_known else 'least loss on the map'}). ")
+                f"({'known' if pm.f_star_known else 'least loss on the map'}).<br>")
         if pm.best is not None:
             best = pm.settings(*pm.best)
             text += f"Best: {self._describe(best)}. "
         if pm.lr_limit is not None:
-            text += f"2/λmax = {pm.lr_limit:.3g}. "
+            text += f"{pm.bound_text} = {pm.lr_limit:.3g}. "
+        elif pm.lr_bound is not None:
+            text += f"Dashed: the stability edge {pm.bound_text}. "
+        if pm.theory is not None:
+            text += f"Diamond: heavy-ball theory, {self._describe(self._theory_settings(pm))}. "
         text += "Click a cell to load its settings into the selected run."
         self.title.setText(text)
         self.status.setText(f"{n_div} of {pm.diverged.size} settings diverged")
         self._sync_buttons()
+
+    @staticmethod
+    def _theory_settings(pm: PhaseMap) -> dict[str, Any]:
+        assert pm.theory is not None
+        return {pm.x.name: pm.theory[0], pm.y.name: pm.theory[1]}
 
     def _describe(self, settings: dict[str, Any]) -> str:
         pm = self.pm

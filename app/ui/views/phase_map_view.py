@@ -1,7 +1,8 @@
 """Drawing of a phase map (app.model.phase_map): a heatmap over two hyper-parameters, reusable by exporters.
 
     view = PhaseMapView(theme)
-    view.show_map(pm)                 # heatmap, colour bar, diverged cells, best cell, 2/λmax line
+    view.show_map(pm)                 # heatmap, colour bar, diverged cells, best cell, stability bound,
+                                      # heavy-ball theory's best setting
     view.show_current((x, y))         # the selected run's settings (axis values, not log10)
     view.cell_clicked.connect(slot)   # slot(i, j): row i (y value), column j (x value)
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from app.model.phase_map import Axis, PhaseMap
@@ -78,6 +80,22 @@ def _edges(axis: Axis) -> tuple[float, float]:
     return float(d[0] - step / 2), float(d[-1] + step / 2)
 
 
+class _RowLegend(pg.LegendItem):
+    """A legend anchored in a row of its own under the map. (In the layout itself pyqtgraph's
+    updateSize moves a legend to the layout's (0, 0), over the map's top row.) The row is as tall
+    as the legend's entries."""
+
+    def __init__(self, row: pg.GraphicsLayout, **kwargs) -> None:
+        super().__init__(offset=(8, 1), **kwargs)
+        self.row = row
+        self.setParentItem(row)
+
+    def updateSize(self) -> None:
+        super().updateSize()
+        self.row.setMinimumHeight(self.height() + 10)
+        self.row.setMaximumHeight(self.height() + 10)
+
+
 class PhaseMapView(pg.GraphicsLayoutWidget):
     """The heatmap with its colour bar and marks; emits cell_clicked(i, j)."""
 
@@ -98,13 +116,28 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
             axis.setStyle(tickFont=_font(11))
             axis.enableAutoSIPrefix(False)    # "(x0.001)" after the name would be one more thing to decode
             use_log_ticks(axis)               # decades or 1-2-5 labels, never 0.2 0.3 ... 0.9 run together
+        # room under the bottom tick labels for the axis label (pyqtgraph's default lets "0.01" touch it)
+        p.getAxis("bottom").setHeight(int(2.6 * QFontMetrics(_font(12)).height()))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         p.addItem(self.image)
-        self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen(th.foreground, width=2, style=Qt.PenStyle.DashLine),
-                                     label="2/λmax", labelOpts={"position": 0.95, "color": th.foreground,
-                                                                 "fill": (255, 255, 255, 200)})
+        # the lr stability bound: a vertical (or horizontal) line, or a curve when it moves with μ or λ
+        self.limit = pg.PlotDataItem([], [], pen=self.limit_pen(th))
+        self.limit.setZValue(5)
         p.addItem(self.limit, ignoreBounds=True)
+        self.limit_label = pg.TextItem(color="#000000", fill=(255, 255, 255, 210), anchor=(0.5, 0.0))
+        self.limit_label.setFont(_font(11))
+        self.limit_label.setZValue(6)
+        p.addItem(self.limit_label, ignoreBounds=True)
+        # heavy-ball theory's best setting: an open diamond, where the theory of a quadratic is exact
+        self.theory = pg.ScatterPlotItem(symbol="d", size=theme.STAR_SIZE + 6, brush=pg.mkBrush(None),
+                                         pen=pg.mkPen("#FFFFFF", width=3))
+        self.theory_halo = pg.ScatterPlotItem(symbol="d", size=theme.STAR_SIZE + 10, brush=pg.mkBrush(None),
+                                              pen=pg.mkPen("#000000", width=2))
+        self.theory.setZValue(9)
+        self.theory_halo.setZValue(8)
+        p.addItem(self.theory_halo)
+        p.addItem(self.theory)
         self.best = pg.ScatterPlotItem(symbol="star", size=theme.STAR_SIZE + 6, brush=pg.mkBrush(th.star),
                                        pen=pg.mkPen(th.halo, width=1.5))
         self.best.setZValue(10)
@@ -118,14 +151,15 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         for item in (self.best, self.current_halo, self.current):
             p.addItem(item)
         # the legend in a row of its own under the map, where it hides no cell
-        self.legend = pg.LegendItem(colCount=4, labelTextSize="11pt", labelTextColor=th.foreground)
-        self.addItem(self.legend, row=1, col=0)
+        self.legend = _RowLegend(self.addLayout(row=1, col=0), colCount=3, labelTextSize="11pt",
+                                 labelTextColor=th.foreground)
         swatch = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(DIVERGED_RGBA), pen=pg.mkPen("#FFFFFF"))
         self.legend.addItem(swatch, "diverged")
         self.legend.addItem(self.best, "best cell")
         self.legend.addItem(self.current_halo, "selected run")
-        self._limit_sample = self.limit_sample(th)   # in the legend while the line is drawn
+        self._limit_sample = pg.PlotDataItem([], [], pen=self.limit_pen(th))   # in the legend while drawn
         self._limit_listed = False
+        self._theory_listed = False      # in the legend while the theory mark is drawn
         self._never_sample = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(NEVER_RGBA),
                                                 pen=pg.mkPen("#888888"))
         self._never_listed = False       # in the legend while some cell never reached the tolerance
@@ -137,9 +171,8 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self.scene().sigMouseClicked.connect(self._on_click)
 
     @staticmethod
-    def limit_sample(th: theme.Theme) -> pg.PlotDataItem:
-        """A legend sample of the 2/λmax line (an InfiniteLine has none of its own)."""
-        return pg.PlotDataItem([], [], pen=pg.mkPen(th.foreground, width=2, style=Qt.PenStyle.DashLine))
+    def limit_pen(th: theme.Theme):
+        return pg.mkPen(th.foreground, width=2, style=Qt.PenStyle.DashLine)
 
     def show_map(self, pm: PhaseMap) -> None:
         self.pm = pm
@@ -160,18 +193,54 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         else:
             i, j = pm.best
             self.best.setData([display(pm.x, pm.x.values[j])], [display(pm.y, pm.y.values[i])])
-        # 2/λmax: a vertical line when lr is the x axis, a horizontal one when it is the y axis
-        lr_axis = next((a for a in (pm.x, pm.y) if a.name == "lr"), None)
-        drawn = pm.lr_limit is not None and lr_axis is not None
-        self.limit.setVisible(drawn)
-        if drawn:
-            self.limit.setAngle(90 if lr_axis is pm.x else 0)
-            self.limit.setValue(float(display(lr_axis, pm.lr_limit)))
-        self._limit_listed = self._list(self._limit_sample, "2/λmax: gradient-descent stability edge", drawn,
-                                        self._limit_listed)
+        drawn = self._draw_bound(pm)
+        self._limit_listed = self._list(self._limit_sample, f"{pm.bound_text}: stability edge (Hessian at the start)",
+                                        drawn, self._limit_listed)
+        if pm.theory is None:
+            points: tuple[list, list] = ([], [])
+        else:
+            points = ([display(pm.x, pm.theory[0])], [display(pm.y, pm.theory[1])])
+        for item in (self.theory_halo, self.theory):
+            item.setData(*points)
+        self._theory_listed = self._list(self.theory_halo, "heavy-ball theory's best", pm.theory is not None,
+                                         self._theory_listed)
         never = bool((~np.isfinite(pm.values) & ~pm.diverged).any())
         self._never_listed = self._list(self._never_sample, "never reached the tolerance", never, self._never_listed)
         self.show_current(None)
+
+    def _draw_bound(self, pm: PhaseMap) -> bool:
+        """The lr bound through every value of the other axis (a straight line when it is one number),
+        clipped to the map; returns whether any of it is drawn."""
+        lr_axis = pm.x if pm.x.name == "lr" else pm.y if pm.y.name == "lr" else None
+        bound = pm.lr_bound
+        if lr_axis is None or bound is None:
+            self.limit.setData([], [])
+            self.limit_label.setVisible(False)
+            return False
+        other = pm.y if lr_axis is pm.x else pm.x
+        lo, hi = _edges(other)
+        along = display(other, other.values)
+        if len(along) == 1 or pm.lr_limit is not None:     # one number: across the whole map
+            along, bound = np.array([lo, hi]), np.full(2, float(bound[0]))
+        else:                                               # the ends reach the map's edges
+            along = np.concatenate([[lo], along, [hi]])
+            bound = np.concatenate([[bound[0]], bound, [bound[-1]]])
+        lr_lo, lr_hi = _edges(lr_axis)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = display(lr_axis, bound)
+        inside = np.isfinite(at) & (at >= lr_lo) & (at <= lr_hi)
+        at = np.where(inside, at, np.nan)                   # a gap where the bound leaves the map
+        xs, ys = (at, along) if lr_axis is pm.x else (along, at)
+        self.limit.setData(xs, ys, connect="finite")
+        shown = bool(inside.any())
+        self.limit_label.setVisible(shown)
+        if shown:
+            k = int(np.flatnonzero(inside)[-1])             # the label at the far end of the drawn part
+            self.limit_label.setText(pm.bound_text)
+            # beside the line's far end, towards the map's middle, so that the map's edge clips nothing
+            self.limit_label.setAnchor((1.0, 0.0) if lr_axis is pm.x else (0.0, 1.0))
+            self.limit_label.setPos(float(xs[k]), float(ys[k]))
+        return shown
 
     def _list(self, sample, text: str, wanted: bool, listed: bool) -> bool:
         """Add or remove a legend entry that only some maps have; returns whether it is listed now."""

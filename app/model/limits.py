@@ -56,3 +56,9 @@ MAX_TUNE_STEPS = 20_000_000    # runs × trials × seeds × steps: minutes of wo
 # Playback speed (steps per frame) and contour lines of the 2-D view.
 MAX_SPEED = 10_000
 MAX_CONTOUR_LEVELS = 500
+# A phase map (app.model.phase_map): cells per side and steps of each cell, in a scene, the window
+# and the command line; the outcomes it can show.
+MapOutcome = Literal["final_gap", "steps_to_tol", "diverged", "auc"]
+MAP_OUTCOMES: tuple[str, ...] = get_args(MapOutcome)
+MAX_MAP_CELLS = 128
+MAX_MAP_STEPS = 5000

@@ -47,18 +47,19 @@ from solvers.naming import did_you_mean, short_repr
 
 from . import stability
 from .lifted import stepper_target
+from .limits import MAP_OUTCOMES
 
 Floats = NDArray[np.float64]
 Progress = Callable[[float, str], object]
 Cancel = Callable[[], bool]
 
-OUTCOMES = ("final_gap", "steps_to_tol", "diverged", "auc")
+OUTCOMES = MAP_OUTCOMES
 BATCH = "batch_size"
 # the two components of Adam's betas, by the names people use for them
 _PAIR_ALIASES = {"beta1": ("betas", 0), "beta2": ("betas", 1)}
 _CHUNK = 50  # steps between progress reports and cancel checks
 
-__all__ = ["OUTCOMES", "Axis", "PhaseMap", "phase_map", "Cancelled"]
+__all__ = ["OUTCOMES", "Axis", "PhaseMap", "phase_map", "map_axis_names", "Cancelled"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,15 @@ class PhaseMap:
         return out
 
 
+def map_axis_names(spec: solvers.SolverSpec, batch: bool = False) -> list[str]:
+    """The hyper-parameters a map can sweep: the float ones, β₁/β₂ for a solver with betas (after
+    lr), and with ``batch`` the batch size (on a surface with minibatches)."""
+    names = [k for k, p in spec.params.items() if p.kind == "float"]
+    pairs = [a for a, (k, _) in _PAIR_ALIASES.items() if k in spec.params]
+    names[1:1] = pairs
+    return names + [BATCH] if batch else names
+
+
 def _is_log(values: Floats) -> bool:
     """Log axis when the values are positive, span a factor of 10 or more and are not evenly
     spaced (np.geomspace, or 1e-3, 3e-3, 1e-2, ...); evenly spaced values are a linear axis."""
@@ -115,9 +125,7 @@ def _axis(which: str, given: Any, spec: solvers.SolverSpec) -> Axis:
     if not (isinstance(given, tuple) and len(given) == 2 and isinstance(given[0], str)):
         raise ValueError(f"{which} must be (hyper-parameter name, values), got {short_repr(given)}")
     name, raw = given
-    floats = [k for k, p in spec.params.items() if p.kind == "float"]
-    pairs = [a for a, (k, _) in _PAIR_ALIASES.items() if k in spec.params]
-    known = floats + pairs + [BATCH]
+    known = map_axis_names(spec, batch=True)
     if name not in known:
         raise ValueError(f"{which}: {spec.name} has no hyper-parameter {name!r}{did_you_mean(name, known)}; "
                          f"its axes: {', '.join(known)}")

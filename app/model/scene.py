@@ -34,6 +34,8 @@ from .limits import (
     MAX_CONTOUR_LEVELS,
     MAX_EXPRESSION_CHARS,
     MAX_LABEL_CHARS,
+    MAX_MAP_CELLS,
+    MAX_MAP_STEPS,
     MAX_RESOLUTION,
     MAX_RUNS,
     MAX_SEED,
@@ -45,6 +47,7 @@ from .limits import (
     MIN_RESOLUTION,
     TUNE_SECOND_VALUES,
     ColorBy,
+    MapOutcome,
     TuneObjective,
     ViewMode,
 )
@@ -316,6 +319,47 @@ class TuneBudget:
     loss over the steps) or the final distance to the nearest known minimum."""
 
 
+Positive = Annotated[Number, Field(gt=0)]
+
+
+@dataclass
+class MapAxis:
+    """One axis of a phase map: a hyper-parameter of the mapped run's solver and its range."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    name: Text = "lr"
+    """A float hyper-parameter of the solver ("lr", "momentum", "weight_decay", ...), "beta1" or
+    "beta2" of Adam's betas, or "batch_size" on a surface with minibatches."""
+    low: Number = 1e-3
+    """The first value."""
+    high: Number = 1.0
+    """The last value."""
+    cells: Annotated[int, Field(ge=2, le=MAX_MAP_CELLS), Strict(), WHOLE] = 64
+    """How many values, from low to high."""
+    log: Annotated[bool, Strict()] = True
+    """Log-spaced values (low and high > 0); false: evenly spaced."""
+
+
+@dataclass
+class MapSpec:
+    """A phase map shown with the scene (app.model.phase_map): one outcome of a run's solver over
+    two of its hyper-parameters, from that run's start, the run's other settings kept."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = FORMAT
+
+    run: Annotated[int, Field(ge=0), Strict(), WHOLE] = 0
+    """Which run (0 = the first) gives the solver, its other settings and the start."""
+    x: MapAxis = field(default_factory=MapAxis)
+    y: MapAxis = field(default_factory=lambda: MapAxis("momentum", 0.0, 0.99, 64, False))
+    steps: Annotated[int, Field(ge=1, le=MAX_MAP_STEPS), Strict(), WHOLE] = 300
+    """Steps of every cell."""
+    outcome: MapOutcome = "final_gap"
+    """final_gap (loss − f* after the last step), steps_to_tol, diverged, or auc (mean loss − f*)."""
+    tol: Positive | None = None
+    """The tolerance on loss − f* of steps_to_tol; null otherwise."""
+
+
 @dataclass
 class Scene:
     """A Loss Lab scene: a landscape, how it is shown, and the runs racing on it."""
@@ -335,5 +379,7 @@ class Scene:
     """Seeds every run's gradient noise and minibatches: a saved scene replays exactly."""
     tuning: TuneBudget | None = None
     """The budget the runs' hyper-parameters were tuned under (a fair race); null: not tuned."""
+    phase_map: MapSpec | None = None
+    """A phase map of one run's solver that goes with the scene; null: none."""
     version: Annotated[int, Field(ge=1, le=SCENE_VERSION), Strict(), WHOLE] = SCENE_VERSION
     """The format's version."""

@@ -30,6 +30,7 @@ from .landscape_kinds import SPECIAL_LANDSCAPES
 from .limits import MAX_SCENE_BYTES
 from .scene import SCENE_VERSION, Scene
 from .scene_checks import check_run
+from .scene_map import map_problems
 from .scene_problems import describe, is_int, json_type, raw_problems, show, work_problem
 from .scene_schema import scene_adapter
 
@@ -170,9 +171,13 @@ def scene_from_dict(d: Any) -> Scene:
     if problems:
         raise SceneError(problems)
     try:
-        return scene_adapter().validate_python(d)
+        scene = scene_adapter().validate_python(d)
     except ValidationError as e:
         raise SceneError([line for err in e.errors() for line in describe(err)]) from None
+    problems = map_problems(scene)      # the map against the runs it maps: after both are valid
+    if problems:
+        raise SceneError(problems)
+    return scene
 
 
 def validate_scene(scene: Scene) -> None:

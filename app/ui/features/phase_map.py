@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 import solvers
 from app.model import build
-from app.model.phase_map import OUTCOMES, PhaseMap, phase_map
+from app.model.phase_map import OUTCOMES, PhaseMap, map_axis_names, phase_map
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
 from app.ui.window.host import Host
@@ -43,10 +43,7 @@ _SECOND = ("momentum", "beta2", "alpha", "weight_decay")
 
 def axis_names(spec: solvers.SolverSpec) -> list[str]:
     """The hyper-parameters a map can sweep: the float ones, and β₁/β₂ for a solver with betas."""
-    names = [k for k, p in spec.params.items() if p.kind == "float"]
-    if "betas" in spec.params:
-        names[1:1] = ["beta1", "beta2"]
-    return names
+    return map_axis_names(spec)
 
 
 def current_value(hyper: dict[str, Any], name: str) -> float:

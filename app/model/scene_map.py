@@ -1,0 +1,83 @@
+"""A scene's phase map (Scene.phase_map, a MapSpec) as phase_map()'s arguments, and its checks.
+
+    problems = map_problems(scene)            # one line each, e.g. "phase_map.y.name: adam has no ..."
+    kwargs = map_arguments(scene, landscape)  # phase_map(**kwargs) computes the scene's map
+    values = axis_values(spec.x)              # the axis's values (whole, distinct batch sizes)
+
+The map is of run ``spec.run``: its solver with its other hyper-parameters, its
+start, its noise, and the scene's seed, as the phase map window maps the
+selected run. No Qt here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import solvers
+
+from .build import start_of
+from .phase_map import BATCH, map_axis_names
+from .scene import MapAxis, Scene
+
+
+def axis_values(axis: MapAxis) -> NDArray[np.float64]:
+    """``cells`` values from low to high, log- or evenly spaced; batch sizes rounded to whole
+    numbers, each once (so a batch axis may have fewer values than cells)."""
+    if axis.log:
+        values = np.geomspace(axis.low, axis.high, axis.cells)
+    else:
+        values = np.linspace(axis.low, axis.high, axis.cells)
+    if axis.name == BATCH:
+        values = np.unique(np.round(values))
+    return np.asarray(values, dtype=np.float64)
+
+
+def map_problems(scene: Scene) -> list[str]:
+    """What is wrong with the scene's phase map (nothing when it has none)."""
+    spec = scene.phase_map
+    if spec is None:
+        return []
+    if not 0 <= spec.run < len(scene.runs):
+        return [f"phase_map.run: the scene has {len(scene.runs)} run(s), so run {spec.run} does not exist "
+                f"(0 is the first)"]
+    run = scene.runs[spec.run]
+    try:
+        opt = solvers.make(run.solver, **run.hyper)
+    except (ValueError, TypeError, KeyError):
+        return []          # the run's own problem is reported where the run is checked
+    assert opt.spec is not None
+    known = map_axis_names(opt.spec, batch=True)
+    problems = []
+    for side, axis in (("x", spec.x), ("y", spec.y)):
+        where = f"phase_map.{side}"
+        if axis.name not in known:
+            problems.append(f"{where}.name: {run.solver} has no hyper-parameter {axis.name!r}"
+                            f"{solvers.naming.did_you_mean(axis.name, known)}; its axes: {', '.join(known)}")
+        if axis.log and (axis.low <= 0 or axis.high <= 0):
+            problems.append(f"{where}: a log axis needs low and high > 0, got {axis.low:g} and {axis.high:g}")
+        if axis.name == BATCH and axis.low < 1:
+            problems.append(f"{where}: batch sizes start at 1, got low = {axis.low:g}")
+    if spec.x.name == spec.y.name:
+        problems.append(f"phase_map: x and y are both {spec.x.name!r}: choose two different hyper-parameters")
+    if spec.outcome == "steps_to_tol" and spec.tol is None:
+        problems.append("phase_map.tol: steps_to_tol needs a tolerance (a number > 0)")
+    return problems
+
+
+def map_arguments(scene: Scene, landscape: Any) -> dict[str, Any]:
+    """phase_map()'s keyword arguments for the scene's map on ``landscape`` (built from the scene).
+    Raises ValueError (one line) when the scene has no map or its map does not fit its runs."""
+    spec = scene.phase_map
+    if spec is None:
+        raise ValueError("this scene has no phase map")
+    problems = map_problems(scene)
+    if problems:
+        raise ValueError(problems[0])
+    run = scene.runs[spec.run]
+    return dict(f=landscape, solver=solvers.make(run.solver, **run.hyper),
+                x_axis=(spec.x.name, axis_values(spec.x)), y_axis=(spec.y.name, axis_values(spec.y)),
+                start=start_of(run, landscape), steps=spec.steps, outcome=spec.outcome,
+                tol=spec.tol if spec.outcome == "steps_to_tol" else None, noise=float(run.noise),
+                seed=int(scene.seed))

@@ -1,0 +1,62 @@
+"""A scene's phase map: it loads and saves, bad maps are one line each, and it computes the map of its run."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import solvers
+from app.model.build import build_landscape, start_of
+from app.model.phase_map import phase_map
+from app.model.presets import load_builtin
+from app.model.scene import MapAxis, MapSpec
+from app.model.scene_io import SceneError, scene_from_dict, scene_to_dict
+from app.model.scene_map import axis_values, map_arguments, map_problems
+
+
+def ravine_with_map(**changes):
+    d = scene_to_dict(load_builtin("ravine"))
+    d["phase_map"] = {"run": 1, "x": {"name": "lr", "low": 1e-3, "high": 0.1, "cells": 12},
+                      "y": {"name": "momentum", "low": 0.0, "high": 0.99, "cells": 10, "log": False}, "steps": 200}
+    for key, value in changes.items():
+        d["phase_map"][key] = value
+    return d
+
+
+def test_a_map_saves_and_loads_back_and_computes_the_map_of_its_run():
+    scene = scene_from_dict(ravine_with_map())
+    assert scene_from_dict(scene_to_dict(scene)) == scene
+    f = build_landscape(scene.landscape)
+    pm = phase_map(**map_arguments(scene, f))
+    run = scene.runs[1]
+    expected = phase_map(f, solvers.make(run.solver, **run.hyper), x_axis=("lr", np.geomspace(1e-3, 0.1, 12)),
+                         y_axis=("momentum", np.linspace(0.0, 0.99, 10)), start=start_of(run, f), steps=200)
+    np.testing.assert_array_equal(pm.values, expected.values)
+    assert pm.solver == run.solver == "momentum" and pm.values.shape == (10, 12)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"run": 3}, "phase_map.run: the scene has 3 run(s), so run 3 does not exist (0 is the first)"),
+    ({"y": {"name": "momentm", "low": 0, "high": 0.9, "cells": 4, "log": False}},
+     "phase_map.y.name: momentum has no hyper-parameter 'momentm' (did you mean 'momentum'?)"),
+    ({"y": {"name": "momentum", "low": 0, "high": 0.9, "cells": 4}}, "phase_map.y: a log axis needs low and high > 0"),
+    ({"y": {"name": "lr", "low": 0.1, "high": 1, "cells": 4}}, "phase_map: x and y are both 'lr'"),
+    ({"outcome": "steps_to_tol"}, "phase_map.tol: steps_to_tol needs a tolerance"),
+    ({"outcome": "best"}, "phase_map.outcome"),
+    ({"steps": 0}, "phase_map.steps"),
+    ({"x": {"name": "lr", "low": 1e-3, "high": 0.1, "cells": 129}}, "phase_map.x.cells: must be at most 128"),
+])
+def test_a_bad_map_is_one_line_that_names_it(change, message):
+    with pytest.raises(SceneError) as e:
+        scene_from_dict(ravine_with_map(**change))
+    assert message in str(e.value) and "\n" not in str(e.value).split(": ", 1)[1].strip()
+
+
+def test_batch_axis_values_are_whole_and_distinct_and_no_map_is_no_problem():
+    values = axis_values(MapAxis("batch_size", 1, 64, 20, True))
+    assert values[0] == 1 and values[-1] == 64 and (values == np.round(values)).all()
+    assert len(np.unique(values)) == len(values) < 20
+    scene = load_builtin("ravine")
+    assert scene.phase_map is None and map_problems(scene) == []
+    with pytest.raises(ValueError, match="this scene has no phase map"):
+        map_arguments(scene, build_landscape(scene.landscape))
+    assert MapSpec().y.name == "momentum"

@@ -3,6 +3,7 @@
     problems = map_problems(scene)            # one line each, e.g. "phase_map.y.name: adam has no ..."
     kwargs = map_arguments(scene, landscape)  # phase_map(**kwargs) computes the scene's map
     values = axis_values(spec.x)              # the axis's values (whole, distinct batch sizes)
+    low, high, log = default_range(opt.spec, opt.hyper, "momentum")  # where a new axis starts
 
 The map is of run ``spec.run``: its solver with its other hyper-parameters, its
 start, its noise, and the scene's seed, as the phase map window maps the
@@ -20,6 +21,24 @@ import solvers
 from .build import start_of
 from .phase_map import BATCH, map_axis_names
 from .scene import MapAxis, Scene
+
+
+def default_range(spec: solvers.SolverSpec, hyper: dict[str, Any], name: str) -> tuple[float, float, bool]:
+    """(low, high, log) a map starts with for this hyper-parameter of a solver with ``hyper``."""
+    if name == "lr":
+        lr = float(hyper["lr"])
+        return lr / 100.0, lr * 30.0, True          # from sure-but-slow to past the stability edge
+    if name == "beta1":
+        return 0.0, 0.99, False
+    if name == "beta2":
+        return 0.9, 0.9999, False
+    if name == "weight_decay":
+        return 1e-4, 1.0, True
+    if name == BATCH:
+        return 8.0, 512.0, True                     # the lecture's 32..256 and beyond on both sides
+    p = spec.params[name]
+    lo, hi = p.slider if p.slider is not None else (p.low, p.high)
+    return float(lo), float(hi), bool(p.log)
 
 
 def axis_values(axis: MapAxis) -> NDArray[np.float64]:

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 import solvers
 from app.model import build
 from app.model.phase_map import OUTCOMES, PhaseMap, map_axis_names, phase_map
+from app.model.scene import MapAxis
+from app.model.scene_map import axis_values, default_range
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
 from app.ui.window.host import Host
@@ -50,26 +52,6 @@ def current_value(hyper: dict[str, Any], name: str) -> float:
     if name in ("beta1", "beta2"):
         return float(hyper["betas"][0 if name == "beta1" else 1])
     return float(hyper[name])
-
-
-def default_range(spec: solvers.SolverSpec, hyper: dict[str, Any], name: str) -> tuple[float, float, bool]:
-    """(low, high, log) a map starts with for this hyper-parameter."""
-    if name == "lr":
-        lr = float(hyper["lr"])
-        return lr / 100.0, lr * 30.0, True          # from sure-but-slow to past the stability edge
-    if name == "beta1":
-        return 0.0, 0.99, False
-    if name == "beta2":
-        return 0.9, 0.9999, False
-    if name == "weight_decay":
-        return 1e-4, 1.0, True
-    p = spec.params[name]
-    lo, hi = p.slider if p.slider is not None else (p.low, p.high)
-    return float(lo), float(hi), bool(p.log)
-
-
-def axis_values(lo: float, hi: float, n: int, log: bool) -> np.ndarray:
-    return np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)
 
 
 def _number(text: str, what: str) -> float:
@@ -110,7 +92,7 @@ class AxisRow:
         log = self.log.currentIndex() == 0
         if log and (lo <= 0 or hi <= 0):
             raise ValueError(f"{self.title} ({name}): a log axis needs values > 0")
-        return name, axis_values(lo, hi, n, log)
+        return name, axis_values(MapAxis(name, lo, hi, n, log))
 
 
 class PhaseMapWindow(QDialog):

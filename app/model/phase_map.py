@@ -103,12 +103,26 @@ class PhaseMap:
 
 
 def map_axis_names(spec: solvers.SolverSpec, batch: bool = False) -> list[str]:
-    """The hyper-parameters a map can sweep: the float ones, β₁/β₂ for a solver with betas (after
-    lr), and with ``batch`` the batch size (on a surface with minibatches)."""
-    names = [k for k, p in spec.params.items() if p.kind == "float"]
+    """The hyper-parameters a map can sweep: the float ones the rule lets vary per cell (not a
+    scalar-only one, not nesterov's dampening, which must stay 0), β₁/β₂ for a solver with betas
+    (after lr), and with ``batch`` the batch size (on a surface with minibatches)."""
+    names = [k for k, p in spec.params.items()
+             if p.kind == "float" and k not in spec.scalar_only and _can_vary(spec, k)]
     pairs = [a for a, (k, _) in _PAIR_ALIASES.items() if k in spec.params]
     names[1:1] = pairs
     return names + [BATCH] if batch else names
+
+
+def _can_vary(spec: solvers.SolverSpec, name: str) -> bool:
+    """Whether the rule takes a value inside the parameter's range (nesterov's dampening must stay 0)."""
+    p = spec.params[name]
+    lo, hi = p.slider_range()
+    middle = float(np.sqrt(lo * hi)) if p.log and lo > 0 else 0.5 * (lo + hi)
+    try:
+        spec.make(**{name: middle})
+    except ValueError:
+        return False
+    return True
 
 
 def _is_log(values: Floats) -> bool:

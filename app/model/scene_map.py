@@ -38,6 +38,10 @@ def default_range(spec: solvers.SolverSpec, hyper: dict[str, Any], name: str) ->
         return 8.0, 512.0, True                     # the lecture's 32..256 and beyond on both sides
     p = spec.params[name]
     lo, hi = p.slider if p.slider is not None else (p.low, p.high)
+    try:
+        spec.make(**{**hyper, name: float(lo)})
+    except ValueError:      # the rule excludes its slider's end (nesterov needs μ > 0): start a step in
+        lo = lo + (hi - lo) / 20
     return float(lo), float(hi), bool(p.log)
 
 

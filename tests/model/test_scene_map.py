@@ -6,11 +6,11 @@ import pytest
 
 import solvers
 from app.model.build import build_landscape, start_of
-from app.model.phase_map import phase_map
+from app.model.phase_map import map_axis_names, phase_map
 from app.model.presets import load_builtin
 from app.model.scene import MapAxis, MapSpec
 from app.model.scene_io import SceneError, scene_from_dict, scene_to_dict
-from app.model.scene_map import axis_values, map_arguments, map_problems
+from app.model.scene_map import axis_values, default_range, map_arguments, map_problems
 
 
 def ravine_with_map(**changes):
@@ -60,3 +60,36 @@ def test_batch_axis_values_are_whole_and_distinct_and_no_map_is_no_problem():
     with pytest.raises(ValueError, match="this scene has no phase map"):
         map_arguments(scene, build_landscape(scene.landscape))
     assert MapSpec().y.name == "momentum"
+
+
+def test_every_default_range_is_a_range_the_solver_takes():
+    """A map's first values must be settings the rule accepts: nesterov refuses μ = 0."""
+    for name in solvers.names():
+        opt = solvers.make(name)
+        assert opt.spec is not None
+        for axis in map_axis_names(opt.spec):
+            low, high, log = default_range(opt.spec, dict(opt.hyper), axis)
+            assert low < high and (not log or low > 0)
+            if axis not in ("beta1", "beta2"):
+                for value in (low, high):
+                    opt.spec.make(**{**opt.hyper, axis: value})
+    spec = solvers.make("nesterov").spec
+    assert default_range(spec, dict(solvers.make("nesterov").hyper), "momentum")[0] > 0
+
+
+@pytest.mark.parametrize("name", solvers.names())
+def test_every_offered_axis_pair_computes_from_its_default_ranges(name):
+    """Whatever two axes the window or a scene may choose for a solver, the map computes."""
+    import landscapes
+
+    f = landscapes.get("quadratic_bowl")
+    opt = solvers.make(name)
+    axes = map_axis_names(opt.spec)
+    for other in axes[1:]:
+        ranges = {}
+        for axis in ("lr", other):
+            low, high, log = default_range(opt.spec, dict(opt.hyper), axis)
+            ranges[axis] = axis_values(MapAxis(axis, low, high, 3, log))
+        pm = phase_map(f, opt, x_axis=("lr", ranges["lr"]), y_axis=(other, ranges[other]), start=(1.0, -0.5),
+                       steps=3)
+        assert pm.values.shape == (3, 3) and np.isfinite(pm.final_gap).all()

@@ -31,7 +31,8 @@ def computed(pw, qtbot, cells: int, steps: int) -> None:
     pw.resolution.setValue(cells)
     pw.steps.setValue(steps)
     pw.compute_map()
-    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=WAIT)
+    qtbot.waitUntil(lambda: (pw.pm is not None and not pw.busy) or "cannot" in pw.status.text(), timeout=WAIT)
+    assert pw.pm is not None, pw.status.text()
 
 
 def tuned(features, qtbot, budget: TuneBudget) -> None:
@@ -76,3 +77,20 @@ def test_the_toy_classifier_tunes_in_the_window(make_app, qtbot):
     tuned(features, qtbot, budget)
     assert [r.hyper for r in w.race.scene.runs] == [t.hyper for t in expect.runs]
     assert {t.solver for t in expect.runs} == {"gd", "adam"} and all(np.isfinite(t.score) for t in expect.runs)
+
+
+def test_a_typed_formula_maps_in_the_window_with_f_star_from_the_map(make_app, qtbot):
+    scene = Scene(title="typed", landscape=LandscapeSpec("expression", expression="x^2 + 3*y^2 + x*y + sin(3*x)",
+                                                         resolution=21),
+                  runs=[RunSpec("nesterov", {"lr": 0.02, "momentum": 0.8}, start=(1.5, -1.0))],
+                  playback=PlaybackSpec(steps=10))
+    w, features = make_app(scene)
+    pw = features["phase_map"].dialog()
+    computed(pw, qtbot, cells=6, steps=40)
+    f = w.race.landscape
+    expected = phase_map(f, solvers.make("nesterov", lr=0.02, momentum=0.8), x_axis=("lr", pw.pm.x.values),
+                         y_axis=("momentum", pw.pm.y.values), start=(1.5, -1.0), steps=40,
+                         seed=int(w.race.scene.seed))
+    np.testing.assert_array_equal(pw.pm.values, expected.values)
+    assert not pw.pm.f_star_known and "least loss on the map" in pw.title.text()
+    assert pw.pm.bound_text == "2(1+μ)/((1+2μ)λmax)" and pw.pm.theory is None    # not a quadratic

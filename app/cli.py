@@ -334,7 +334,7 @@ def _numbers_text(f: dict) -> str:
 def cmd_map(args) -> int:
     """Compute a phase map as the phase map window does, draw it offscreen, print its summary."""
     from app.model.cli_curvature import check_json_out
-    from app.model.cli_logic import UsageError, parse_size
+    from app.model.cli_logic import parse_size
     from app.model.cli_map import (
         MapOptions,
         check_picture_out,
@@ -347,9 +347,7 @@ def cmd_map(args) -> int:
 
     size = parse_size(args.size)
     out = check_picture_out(args.out, overwrite=args.overwrite)
-    json_out = check_json_out(args.json, overwrite=args.overwrite)
-    if json_out is not None and json_out.resolve() == out.resolve():
-        raise UsageError("--json and --out must be different files")
+    json_out = check_json_out(args.json, overwrite=args.overwrite)   # .json: never the picture itself
     scene = map_scene(MapOptions(args.scene, args.landscape, args.solver, args.run, args.x, args.y,
                                  args.cells, args.steps, args.outcome, args.tol))
     bar = _ProgressBar("phase map")

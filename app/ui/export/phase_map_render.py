@@ -52,18 +52,24 @@ class PhaseMapPicture:
         QApplication.processEvents()
         self.size = size
 
-    def cell_centre(self, i: int, j: int) -> tuple[int, int]:
-        """The picture's pixel (column, row) at the centre of cell (i, j) (row i = y value i)."""
+    def pixel_of(self, x: float, y: float) -> tuple[int, int]:
+        """The picture's pixel (column, row) of the setting (x, y) (axis values, not log10)."""
         from PySide6.QtCore import QPointF
 
         from app.ui.views.phase_map_view import display
 
         pm = self.view.pm
         assert pm is not None
-        at = QPointF(float(display(pm.x, pm.x.values[j])), float(display(pm.y, pm.y.values[i])))
+        at = QPointF(float(display(pm.x, x)), float(display(pm.y, y)))
         scene = self.view.plot.getViewBox().mapViewToScene(at)
         local = self.view.mapTo(self.root, self.view.mapFromScene(scene))
         return local.x(), local.y()
+
+    def cell_centre(self, i: int, j: int) -> tuple[int, int]:
+        """The pixel at the centre of cell (i, j) (row i = y value i, column j = x value j)."""
+        pm = self.view.pm
+        assert pm is not None
+        return self.pixel_of(float(pm.x.values[j]), float(pm.y.values[i]))
 
     def image(self):
         from PySide6.QtWidgets import QApplication

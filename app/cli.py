@@ -9,6 +9,13 @@
     losslab curvature [--loss softmax|svm] [--reg l2|l1] [--strength S] [--images N]
                    [--pair batch|loss|reg|solver] [--size WxH] [--cifar-root DIR]
                    --out FILE.png|FILE.svg [--json FILE.json] [--overwrite]
+    losslab map [SCENE] [--landscape NAME] [--solver NAME] [--run K] [--x NAME:LOW:HIGH[:log|lin]]
+                   [--y ...] [--cells N] [--steps N] [--outcome final_gap|steps_to_tol|diverged|auc]
+                   [--tol T] [--size WxH] --out FILE.png|FILE.svg [--json FILE.json] [--overwrite]
+                   [--cifar-root DIR]
+    losslab tune SCENE [--trials N] [--steps N] [--seeds 0,1,...]
+                   [--objective final_loss|auc|distance_to_minimum] --out TUNED.json [--overwrite]
+                   [--cifar-root DIR]
     losslab cifar fetch [--dir DIR]
 
 CIFAR-10 scenes read the data from --cifar-root, else $LOSSLAB_CIFAR_ROOT, else
@@ -42,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Loss Lab: see optimization on 2-D loss surfaces.")
     p.add_argument("--scene", metavar="NAME|FILE", help="open the window on a built-in scene or a scene file")
     p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
-    sub = p.add_subparsers(dest="command", metavar="{list,render,curvature,cifar}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{list,render,curvature,map,tune,cifar}", parser_class=_Parser)
 
     sub.add_parser("list", help="list landscapes, solvers and built-in scenes")
 
@@ -76,12 +83,51 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--cifar-root", metavar="DIR", help="the CIFAR-10 data (cifar-10-batches-py folder or archive)")
     k.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    _add_map_parser(sub)
+    _add_tune_parser(sub)
+
     c = sub.add_parser("cifar", help="CIFAR-10 data")
     csub = c.add_subparsers(dest="cifar_command", metavar="{fetch}", parser_class=_Parser)
     f = csub.add_parser("fetch", help="download and verify the official CIFAR-10 archive")
     f.add_argument("--dir", metavar="DIR", help="where to keep it (default: the user cache dir)")
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
+
+
+def _add_map_parser(sub) -> None:
+    m = sub.add_parser("map", help="a phase map (an outcome over two hyper-parameters), headless, to .png or .svg")
+    m.add_argument("scene", nargs="?", metavar="SCENE", help="built-in scene name or scene file (its phase map, "
+                                                           "else its run K)")
+    m.add_argument("--landscape", metavar="NAME", help="landscape name (see 'losslab list')")
+    m.add_argument("--solver", metavar="NAME", help="map this solver (its defaults) instead of run K's")
+    m.add_argument("--run", type=int, metavar="K", help="which run of the scene to map (default 0, the first)")
+    m.add_argument("--x", metavar="NAME:LOW:HIGH[:log|lin]", help="the x axis (default lr around the run's lr)")
+    m.add_argument("--y", metavar="NAME:LOW:HIGH[:log|lin]",
+                   help="the y axis (default the solver's second knob: momentum, beta2, alpha or weight_decay)")
+    m.add_argument("--cells", type=int, metavar="N", help="values per axis, 2..128 (default 64)")
+    m.add_argument("--steps", type=int, metavar="N", help="steps of every cell (default the scene's)")
+    m.add_argument("--outcome", metavar="NAME", help="final_gap (default), steps_to_tol, diverged or auc")
+    m.add_argument("--tol", metavar="T", help="the tolerance on loss - f* of steps_to_tol (default 1e-6)")
+    m.add_argument("--size", default="1100x820", metavar="WxH", help="image size (default 1100x820)")
+    m.add_argument("--out", required=True, metavar="FILE", help="output .png or .svg")
+    m.add_argument("--json", metavar="FILE", help="also write the map's numbers to this .json file")
+    m.add_argument("--overwrite", action="store_true", help="replace existing read-only output files")
+    m.add_argument("--cifar-root", metavar="DIR", help="the CIFAR-10 data for CIFAR-10 scenes")
+    m.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def _add_tune_parser(sub) -> None:
+    t = sub.add_parser("tune", help="a fair race: tune every run of a scene under one budget, write the scene")
+    t.add_argument("scene", metavar="SCENE", help="built-in scene name or scene file")
+    t.add_argument("--trials", type=int, metavar="N", help="settings each solver tries, a multiple of 4 "
+                                                         "(default the scene's tuning, else 16)")
+    t.add_argument("--steps", type=int, metavar="N", help="steps of every trial (default the scene's, else 300)")
+    t.add_argument("--seeds", metavar="0,1,...", help="seeds each trial is averaged over (default 0)")
+    t.add_argument("--objective", metavar="NAME", help="final_loss (default), auc or distance_to_minimum")
+    t.add_argument("--out", required=True, metavar="TUNED.json", help="the tuned scene file to write")
+    t.add_argument("--overwrite", action="store_true", help="replace an existing read-only output file")
+    t.add_argument("--cifar-root", metavar="DIR", help="the CIFAR-10 data for CIFAR-10 scenes")
+    t.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_render(args)
         if args.command == "curvature":
             return cmd_curvature(args)
+        if args.command == "map":
+            return cmd_map(args)
+        if args.command == "tune":
+            return cmd_tune(args)
         if args.command == "cifar":
             if args.cifar_command != "fetch":
                 raise UsageError("usage: losslab cifar fetch [--dir DIR]")
@@ -123,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
 # Options whose value may start with "-": argparse would take "--size -5x3" for two flags
 # and say "expected one argument"; "--size=-5x3" reaches our own check instead.
 _VALUE_OPTIONS = ("--size", "--out", "--dir", "--scene", "--landscape", "--solvers", "--view", "--cifar-root",
-                  "--strength", "--images", "--pair", "--loss", "--reg", "--json")
+                  "--strength", "--images", "--pair", "--loss", "--reg", "--json", "--solver", "--x", "--y",
+                  "--tol", "--outcome", "--seeds", "--objective")
 
 
 def _glue_dash_values(argv: list[str]) -> list[str]:
@@ -278,6 +329,76 @@ def _numbers_text(f: dict) -> str:
         lines.append(f"{name} = {sol['label']} (t = {sol['t']:g}): λmax {sol['lmax']:.6g}; loss {losses}; "
                      f"train accuracy {sol['train_accuracy']:.4f}, validation {sol['val_accuracy']:.4f}")
     return "\n".join(lines)
+
+
+def cmd_map(args) -> int:
+    """Compute a phase map as the phase map window does, draw it offscreen, print its summary."""
+    from app.model.cli_curvature import check_json_out
+    from app.model.cli_logic import parse_size
+    from app.model.cli_map import (
+        MapOptions,
+        check_picture_out,
+        current_setting,
+        map_kwargs,
+        map_numbers,
+        map_scene,
+        map_summary,
+    )
+
+    size = parse_size(args.size)
+    out = check_picture_out(args.out, overwrite=args.overwrite)
+    json_out = check_json_out(args.json, overwrite=args.overwrite)   # .json: never the picture itself
+    scene = map_scene(MapOptions(args.scene, args.landscape, args.solver, args.run, args.x, args.y,
+                                 args.cells, args.steps, args.outcome, args.tol))
+    bar = _ProgressBar("phase map")
+    landscape, done = _surface(scene, args.cifar_root, bar)
+
+    from app.model.phase_map import phase_map
+
+    pm = phase_map(**map_kwargs(scene, landscape), progress=lambda f, m="": bar(done + (0.95 - done) * f, m))
+    surface = str(getattr(landscape, "title", scene.landscape.name))
+    summary = map_summary(pm, surface)
+
+    from app.ui.export.phase_map_render import render_phase_map
+
+    render_phase_map(pm, out, summary, size, current=current_setting(scene),
+                     progress=lambda f, m="": bar(0.95 + 0.05 * f, m), overwrite=args.overwrite)
+    if json_out is not None:
+        _write_json(map_numbers(pm, surface), json_out, args.overwrite)
+    print(summary)
+    print(f"wrote {out}" + (f" and {json_out}" if json_out is not None else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_tune(args) -> int:
+    """Tune every run of a scene under one budget (a fair race) and write the tuned scene."""
+    from app.model import fair_race
+    from app.model.cli_tune import TuneOptions, check_scene_out, tune_request
+    from app.model.scene_io import save_scene
+
+    out = check_scene_out(args.out, overwrite=args.overwrite)
+    scene, budget = tune_request(TuneOptions(args.scene, args.trials, args.steps, args.seeds, args.objective))
+    bar = _ProgressBar("tuning")
+    landscape, done = _surface(scene, args.cifar_root, bar)
+    result = fair_race.tune_all(scene, budget, landscape=landscape,
+                                progress=lambda f, m="": bar(done + (1.0 - done) * f, m))
+    save_scene(fair_race.apply(scene, result), out, overwrite=args.overwrite)
+    print(fair_race.fine_print(result))
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _surface(scene, cifar_root: str | None, bar: _ProgressBar):
+    """The scene's landscape, built with the bar when that is slow (a CIFAR-10 slice trains first);
+    returns it and the share of the bar the building took."""
+    from app.model.build import build_landscape
+    from app.model.landscape_kinds import kind_of, set_cifar_root
+
+    if cifar_root:
+        set_cifar_root(Path(cifar_root).expanduser())
+    if not kind_of(scene.landscape).slow:
+        return build_landscape(scene.landscape), 0.0
+    return build_landscape(scene.landscape, progress=lambda f, m="": bar(0.3 * f, m)), 0.3
 
 
 def cmd_cifar_fetch(args) -> int:

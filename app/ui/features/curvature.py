@@ -5,7 +5,9 @@ gradient descent's lr bound 2/λmax on the lr slider, and the 2-D map coloured b
   quadratic ½ dᵀHd (app.model.curvature_sketch), solid where it rises, dashed where it falls,
   with its axes along the eigenvectors, in the map's data coordinates and as a line on the
   3-D surface (the cursor's white, each head's in its run's colour). The cursor's λmin, λmax
-  and κ are written over its curve, the selected run's under its head.
+  and κ are written over its curve, the selected run's under its head. While H is on, the
+  window's exports (pictures and videos from the Export dialog) draw the heads' curves in their
+  2-D map too (app.ui.export.ellipses); a scene rendered from its file does not (no scene field).
 - The selected run's lr slider marks 2/λmax at its head and says when lr is past it, for the
   solvers whose bound it is (gd, sgd, momentum-free momentum and Nesterov).
 - View → Colour 2-D map (K cycles): loss, λmin or |λmin/λmax|, saved in the scene's view

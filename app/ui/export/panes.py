@@ -8,9 +8,10 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QVector3D
 
 from app.ui.common.log_ticks import use_log_ticks
+from app.ui.export.ellipses import HeadEllipses
 from app.ui.export.errors import NEEDS_DISPLAY, RenderError
 from app.ui.export.layout import GAP, LABEL_PX, TICK_PX, font
-from app.ui.export.pg_paint import paint_item, static_leaves, style_axis, style_plot, transparent
+from app.ui.export.pg_paint import lay_out, paint_item, static_leaves, style_axis, style_plot, transparent
 from app.ui.gl.framebuffers import GLUnavailable
 from app.ui.gl.offscreen import OffscreenView
 from app.ui.views.contour_view import ContourView
@@ -96,9 +97,11 @@ class Surface3D:
 
 
 class Contour2D:
-    """A hidden ContourView with export fonts."""
+    """A hidden ContourView with export fonts; ``ellipses``: the curvature ellipses at the heads
+    (app.ui.export.ellipses), drawn for the map's painted view range."""
 
-    def __init__(self, th, grid, vspec, minima, names: tuple[str, str] = ("x", "y"), landscape=None) -> None:
+    def __init__(self, th, grid, vspec, minima, names: tuple[str, str] = ("x", "y"), landscape=None,
+                 ellipses: bool = False) -> None:
         self.view = ContourView(th=th)
         self.view.set_surface(grid, vspec.colormap, vspec.contour_levels, minima)
         self.view.set_axis_names(*names)      # before the export's axis style, which keeps the text
@@ -114,9 +117,19 @@ class Contour2D:
         self.plot.setContentsMargins(2, TICK_PX * 0.6, 2, 2)    # room for the top tick label
         self._layer = None
         self._layer_key = None
+        self._landscape, self._runs = landscape, []
+        self.ellipses = HeadEllipses(self.plot, th) if ellipses and landscape is not None else None
 
     def set_tracks(self, runs) -> None:
         self.view.set_tracks(runs)
+        self._runs = list(runs)
+
+    def _draw_ellipses(self, rect) -> None:
+        """The heads' curves sized for the view range the map is painted with (known once laid out)."""
+        if self.ellipses is None:
+            return
+        lay_out(self.plot, QRectF(0, 0, rect.width(), rect.height()))
+        self.ellipses.draw(self._landscape, self._runs, self.plot.getViewBox().viewRange(), self.view.grid.bounds)
 
     def set_surface(self, grid, vspec, minima) -> None:
         """Another surface (a plane redrawn through a moving run): the cached map layer is redrawn."""
@@ -129,9 +142,10 @@ class Contour2D:
     def paint(self, painter, rect, pen_scale: float, dpr: float, cached: bool = False) -> None:
         """Paint the map into rect; ``cached`` (videos): heatmap, contours, axes once, then only the runs.
 
-        Runs are the items above the contour layer (z >= RUNS_Z); everything
-        else is drawn once into a layer image and hidden (opacity 0) per frame.
+        Runs are the items above the contour layer (z >= RUNS_Z), and so are the heads' ellipses;
+        everything else is drawn once into a layer image and hidden (opacity 0) per frame.
         """
+        self._draw_ellipses(rect)
         if not cached:
             paint_item(painter, self.plot, rect, pen_scale)
             return

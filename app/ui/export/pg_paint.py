@@ -56,8 +56,8 @@ def restore_pens(saved: list) -> None:
             d["picture"] = None               # an axis: redraw with its own pen next time
 
 
-def paint_item(painter, item, rect, pen_scale: float = 1.0) -> None:
-    """Lay a pyqtgraph item (PlotItem) out at rect's logical size and paint its scene there."""
+def lay_out(item, rect) -> None:
+    """Give a pyqtgraph item (PlotItem) rect's logical size now: its view range is then the one painted."""
     from PySide6.QtCore import QRectF
 
     w, h = rect.width(), rect.height()
@@ -65,6 +65,14 @@ def paint_item(painter, item, rect, pen_scale: float = 1.0) -> None:
         item.setGeometry(QRectF(0, 0, w, h))
     item.layout.activate()      # apply the new geometry now, not on the next event loop turn
     flush_layouts()
+
+
+def paint_item(painter, item, rect, pen_scale: float = 1.0) -> None:
+    """Lay a pyqtgraph item (PlotItem) out at rect's logical size and paint its scene there."""
+    from PySide6.QtCore import QRectF
+
+    lay_out(item, rect)
+    w, h = rect.width(), rect.height()
     scene = item.scene()
     # export mode: markers are drawn as vector symbols, not cached 1x pixmaps (crisp at 4K, vector in SVG)
     exporting = [it for it in scene.items() if hasattr(it, "setExportMode")]

@@ -50,7 +50,9 @@ from app.model.cifar_training_data import SUBSETS, load_race_data
 from app.model.landscape_kinds import cifar_root
 from app.model.scene import PALETTE, Scene
 from app.ui.common.lazy_window import LazyWindow
+from app.ui.common.theme import Theme
 from app.ui.views.plane_pane import PlanePane, compute_plane
+from app.ui.views.plot_look import follow_palette
 from app.ui.views.templates_view import TemplatesView
 from app.ui.views.training_loss_box import TrainingLossBox
 from app.ui.views.training_plots import TrainingPlots
@@ -193,7 +195,16 @@ class CifarTrainingWindow(QDialog):
                                   cancel_button=self.cancel)
         self.bound_jobs = host.new_jobs(self, lambda text, _e: self.status.setText(text))
         host.closing.connect(self.stop)
+        host.look_changed.connect(self.apply_look)
+        follow_palette(self, host.theme)
         self.plane.set_runs([s.label for s in self.table_settings_or_empty()])
+
+    def apply_look(self, th: Theme, _presentation: bool = False) -> None:
+        """The main window's new theme (D, F11) on the widgets, plots, templates and plane."""
+        follow_palette(self, th)
+        self.plots.set_theme(th)
+        self.templates.set_colors(th.foreground, th.background)
+        self.plane.set_theme(th)
 
     # ------------------------------------------------------------------ runs
     def table_settings_or_empty(self) -> list[RunSettings]:

@@ -5,7 +5,9 @@ gradient descent's lr bound 2/λmax on the lr slider, and the 2-D map coloured b
   quadratic ½ dᵀHd (app.model.curvature_sketch), solid where it rises, dashed where it falls,
   with its axes along the eigenvectors, in the map's data coordinates and as a line on the
   3-D surface (the cursor's white, each head's in its run's colour). The cursor's λmin, λmax
-  and κ are written over its curve, the selected run's under its head.
+  and κ are written over its curve, the selected run's under its head. While H is on, the
+  window's exports (pictures and videos from the Export dialog) draw the heads' curves in their
+  2-D map too (app.ui.export.ellipses); a scene rendered from its file does not (no scene field).
 - The selected run's lr slider marks 2/λmax at its head and says when lr is past it, for the
   solvers whose bound it is (gd, sgd, momentum-free momentum and Nesterov).
 - View → Colour 2-D map (K cycles): loss, λmin or |λmin/λmax|, saved in the scene's view
@@ -18,97 +20,28 @@ import html
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
 
-from app.model.curvature import LocalCurvature, local_curvature
+from app.model.curvature import LocalCurvature
 from app.model.curvature_colour import LABELS
-from app.model.curvature_sketch import BOUND_SOLVERS_TEXT, WARNING, Sketch, curvature_text, lr_bound, sketch
+from app.model.curvature_sketch import BOUND_SOLVERS_TEXT, WARNING, curvature_text, lr_bound, sketch
 from app.model.landscape_kinds import kind_of
 from app.model.limits import COLOR_BY
 from app.ui.common import theme
 from app.ui.common.widgets import MARK_COLOR
-from app.ui.views.clip import clip_path
+from app.ui.export.ellipses import show_on
+from app.ui.views.curvature_curves import PRESENTATION_WIDTH, WIDTH, CurveItems, curvature_at, curve_size
 from app.ui.views.curvature_layer import CurvatureLayer
 from app.ui.views.surface_view import MARKER_GL_OPTIONS
 from app.ui.window.host import Host
 
 CURSOR_COLOR = "#FFFFFF"   # the heads' curves take their runs' colours
-SIZE = 0.09          # the widest semi-axis of a drawn curve, as a fraction of the map's visible span
-DASH_PX = (9.0, 6.0)  # dash and gap of the falling branches, pixels
 LIFT = 0.1           # the 3-D curves float this far above the surface (world units)
 HEAD_WARNING = "lr > 2/λmax: diverges on a quadratic"   # the slider's note says it in full
 BOUND_TIP = (f"2/λmax at the run's head: on the local quadratic, gradient descent with a larger lr "
              f"diverges. It is the bound of {BOUND_SOLVERS_TEXT} (weight decay λ adds λ to λmax); "
              "adaptive solvers and Newton rescale the step, so no mark is shown for them.")
-
-
-def _joined(lines: list[np.ndarray], bounds) -> np.ndarray:
-    """Polylines clipped to the map's box, NaN-separated into one (k, 2) array."""
-    parts = []
-    for p in lines:
-        parts += [clip_path(p, bounds), np.full((1, 2), np.nan)]
-    return np.concatenate(parts) if parts else np.empty((0, 2))
-
-
-def _dashed(color: str, width: float):
-    """A dashed pen whose dashes are DASH_PX long whatever its width (Qt counts dashes in widths),
-    so a wide halo's dashes lie exactly under a thin line's."""
-    pen = pg.mkPen(color, width=width)
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    pen.setDashPattern([DASH_PX[0] / width, DASH_PX[1] / width])
-    return pen
-
-
-def _segments(poly: np.ndarray, dashed: bool) -> np.ndarray:
-    """A NaN-separated polyline as GL 'lines' pairs (every other one for a dashed line)."""
-    if len(poly) < 2:
-        return np.empty((0, 2))
-    a, b = poly[:-1], poly[1:]
-    keep = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-    if dashed:
-        keep &= (np.arange(len(a)) // 3) % 2 == 0
-    return np.stack([a[keep], b[keep]], axis=1).reshape(-1, 2)
-
-
-class CurveItems:
-    """One colour's curves on the map: solid (rising) and dashed (falling) lines, the axes, their halos."""
-
-    NAMES = (("halo", 24), ("dashed_halo", 24), ("axes", 25), ("falling", 26), ("rising", 27))
-
-    def __init__(self, plot: pg.PlotItem, color: str) -> None:
-        self.color = color
-        self.items: dict[str, pg.PlotCurveItem] = {}
-        for name, z in self.NAMES:
-            self.items[name] = it = pg.PlotCurveItem(connect="finite")
-            it.setZValue(z)
-            plot.addItem(it)
-
-    def set_look(self, th: theme.Theme, width: float, color: str | None = None) -> None:
-        self.color = color or self.color
-        halo = width + 3
-        self.items["halo"].setPen(pg.mkPen(th.halo, width=halo))
-        self.items["dashed_halo"].setPen(_dashed(th.halo, halo))
-        self.items["rising"].setPen(pg.mkPen(self.color, width=width))
-        self.items["falling"].setPen(_dashed(self.color, width))
-        self.items["axes"].setPen(pg.mkPen(self.color, width=width * 0.75))
-
-    def set_sketch(self, s: Sketch | None, bounds) -> np.ndarray:
-        """Draw ``s`` (None: nothing); returns its GL 'lines' segment pairs (k, 2)."""
-        parts = {"rising": [], "falling": [], "axes": []} if s is None else {
-            "rising": s.rising, "falling": s.falling, "axes": s.axes}
-        polys = {name: _joined(lines, bounds) for name, lines in parts.items()}
-        polys["halo"] = np.concatenate([polys["rising"], polys["axes"]])
-        polys["dashed_halo"] = polys["falling"]
-        for name, poly in polys.items():
-            it = self.items[name]
-            it.setData(poly[:, 0], poly[:, 1], connect="finite") if len(poly) else it.setData([], [])
-        return np.concatenate([_segments(polys["rising"], False), _segments(polys["falling"], True),
-                               _segments(polys["axes"], False)])
-
-    def remove(self, plot: pg.PlotItem) -> None:
-        for it in self.items.values():
-            plot.removeItem(it)
 
 
 class Curvature(QObject):
@@ -145,7 +78,7 @@ class Curvature(QObject):
     # --- look ---------------------------------------------------------------------
     def apply_look(self, th: theme.Theme, presentation: bool) -> None:
         self.theme = th
-        self.width = 3.5 if presentation else 2.0
+        self.width = PRESENTATION_WIDTH if presentation else WIDTH
         for items in [self.cursor_items, *self.head_items]:
             items.set_look(th, self.width)
         font = self.cursor_label.textItem.font()
@@ -236,22 +169,16 @@ class Curvature(QObject):
         self.update()
 
     def _curvature(self, point) -> LocalCurvature | None:
-        race = self.host.race
-        try:
-            with np.errstate(all="ignore"):
-                return local_curvature(race.landscape, point)
-        except (ValueError, AttributeError, NotImplementedError, ArithmeticError, RuntimeError):
-            return None          # no finite Hessian there (a diverged head, an undefined region),
-                                 # or a CIFAR-10 slice's worker pool already shut down at exit
+        return curvature_at(self.host.race.landscape, point)
 
     def _size(self) -> float:
-        (x0, x1), (y0, y1) = self.host.contour_view.plot.getViewBox().viewRange()
-        return SIZE * min(abs(x1 - x0), abs(y1 - y0))
+        return curve_size(self.host.contour_view.plot.getViewBox().viewRange())
 
     def update(self) -> None:
         race, grid = self.host.race, self.host.grid
         if race is None or grid is None or self._closed:
             return
+        show_on(race.landscape, self.show_heads)    # a GUI export draws them too (export/ellipses)
         size = self._size()
         self.cursor_curvature = None
         if self.show_cursor and self.cursor is not None:

@@ -39,6 +39,7 @@ from app.model.scene import PALETTE
 from app.ui.common import theme
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.common.widgets import swatch
+from app.ui.views.plot_look import follow_palette, recolor_plot
 from app.ui.views.surface_grid import sample
 from app.ui.window.host import Host
 
@@ -86,8 +87,6 @@ class SwarmWindow(QDialog):
         self.basins: swarm.BasinMap | None = None
         self.sweep: swarm.LRSweep | None = None
         self._run_index = -1
-        th = host.theme
-        self.theme = th
         big = QFont()
         big.setPointSize(12)
         self.setFont(big)
@@ -141,16 +140,13 @@ class SwarmWindow(QDialog):
         self.basin_contours = pg.PlotDataItem(connect="finite", pen=pg.mkPen((0, 0, 0, 95), width=1.0))
         self.basin_contours.setZValue(-5)
         bp.addItem(self.basin_contours)
-        self.basin_stars = pg.ScatterPlotItem(symbol="star", size=theme.STAR_SIZE + 4,
-                                              pen=pg.mkPen(th.halo, width=1.5))
+        self.basin_stars = pg.ScatterPlotItem(symbol="star", size=theme.STAR_SIZE + 4)   # pens: apply_look
         self.basin_stars.setZValue(10)
         bp.addItem(self.basin_stars)
-        self.basin_saddles = pg.ScatterPlotItem(symbol="+", size=theme.STAR_SIZE,
-                                                pen=pg.mkPen(th.halo, width=2.5), brush=pg.mkBrush(th.halo))
+        self.basin_saddles = pg.ScatterPlotItem(symbol="+", size=theme.STAR_SIZE)
         self.basin_saddles.setZValue(10)
         bp.addItem(self.basin_saddles)
-        self.basin_start = pg.ScatterPlotItem(symbol="o", size=theme.START_SIZE + 2,
-                                              brush=pg.mkBrush("#FFFFFF"), pen=pg.mkPen(th.halo, width=2))
+        self.basin_start = pg.ScatterPlotItem(symbol="o", size=theme.START_SIZE + 2, brush=pg.mkBrush("#FFFFFF"))
         self.basin_start.setZValue(11)
         bp.addItem(self.basin_start)
         self.legend = QListWidget()
@@ -190,8 +186,7 @@ class SwarmWindow(QDialog):
                                             pen=pg.mkPen(PALETTE[3], width=1))
         sp.addItem(self.sweep_div)
         sp.legend.addItem(self.sweep_div, "diverged")
-        self.sweep_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(th.foreground, width=2),
-                                          label="selected η", labelOpts={"position": 0.08, "color": th.foreground})
+        self.sweep_line = pg.InfiniteLine(angle=90, label="selected η", labelOpts={"position": 0.08})
         self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(PALETTE[2], width=2, style=Qt.PenStyle.DashLine),
                                          label="best η", labelOpts={"position": 0.92, "color": PALETTE[2]})
         for line in (self.sweep_line, self.best_line):
@@ -218,6 +213,23 @@ class SwarmWindow(QDialog):
                                   progress=self.progress, cancel_button=self.cancel)
         self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
         host.closing.connect(self.stop_job)   # the main window closing stops a running job first
+        host.look_changed.connect(self.apply_look)
+        self.apply_look(host.theme)
+
+    def apply_look(self, th: theme.Theme, _presentation: bool = False) -> None:
+        """The main window's theme (now, and after D or F11) on the widgets, both plots and their marks."""
+        self.theme = th
+        follow_palette(self, th)
+        for widget in (self.basin_plot, self.sweep_plot):
+            widget.setBackground(th.background)
+            recolor_plot(widget.getPlotItem(), th)
+        self.basin_stars.setPen(pg.mkPen(th.halo, width=1.5))
+        self.basin_stars.setBrush(pg.mkBrush(th.star))
+        self.basin_saddles.setPen(pg.mkPen(th.halo, width=2.5))
+        self.basin_saddles.setBrush(pg.mkBrush(th.halo))
+        self.basin_start.setPen(pg.mkPen(th.halo, width=2))
+        self.sweep_line.setPen(pg.mkPen(th.foreground, width=2))
+        self.sweep_line.label.setColor(th.foreground)
 
     def stop_job(self) -> None:
         """Cancel a running job and wait for its thread (polled every 25 steps: a short wait)."""

@@ -1,6 +1,10 @@
 """Landscape panel (left dock): pick the surface, its parameters, a custom f(x, y),
 grid resolution, bounds, L1/L2 strength; shows the formula and a gradient check.
 
+The formula is written over the surface's own axes (surface_formula): f(x, y) for
+a surface of x and y, L(W[0,0], W[0,1]) for the toy classifier's weight plane, and a
+CIFAR-10 slice's own "L(W* + a·D₁ + b·D₂) = …" as it is.
+
 The panel emits ``spec_changed(LandscapeSpec)``; the main window rebuilds (a typed
 formula off the GUI thread: parsing one may take long). A bad custom expression is
 reported inline (red, with the position, through show_expression_error) and nothing changes.
@@ -29,9 +33,30 @@ import landscapes
 from app.model.landscape_kinds import TOY_CLASSIFIER
 from app.model.scene import LandscapeSpec
 from app.ui.common.math_label import MathLabel
+from app.ui.views.surface_grid import axis_names
 
 EXPRESSION = "expression"
 SPIN_MIN_WIDTH = 64     # px: a bound spin box still shows "-2.00" and its arrows
+_SUBSCRIPTS = str.maketrans({chr(0x2080 + d): f"_{d}" for d in range(10)})   # d₁ -> d_1 for mathtext
+
+
+def surface_formula(landscape) -> tuple[list[str], str]:
+    """What the surface is, in its axes' own names: ([mathtext line] or [], the Unicode line).
+
+    A formula that starts with the loss of its own plane ("L(W* + a·D₁ + b·D₂) = …", the
+    CIFAR-10 slices) already says it and is shown as it is; a surface over named axes
+    (the toy classifier's weights) is the loss L of those two; any other is f(x, y).
+    """
+    formula, latex = landscape.formula or "?", (landscape.latex or "").strip("$")
+    if formula.startswith("L("):
+        return ([f"${latex}$"] if latex else []), formula
+    names = axis_names(landscape)
+    if names == ("x", "y"):
+        left, tex_left = "f(x, y)", "f(x, y)"
+    else:
+        left = f"L({names[0]}, {names[1]})"
+        tex_left = left.translate(_SUBSCRIPTS)
+    return ([f"${tex_left} = {latex}$"] if latex else []), f"{left} = {formula}"
 
 
 def _shrinkable(combo: QComboBox) -> QComboBox:
@@ -175,8 +200,8 @@ class LandscapePanel(QWidget):
         if spec.name == EXPRESSION and spec.expression:
             self.expression.setText(spec.expression)
         self.title.setText(landscape.title)
-        latex = [f"$f(x, y) = {landscape.latex.strip('$')}$"] if landscape.latex else []
-        self.formula.set_math(latex, ["f(x, y) = " + (landscape.formula or "?")])
+        latex, text = surface_formula(landscape)
+        self.formula.set_math(latex, [text])
         self.description.setText(landscape.description)
         self.description.setVisible(bool(landscape.description))
         self._build_params(landscape)

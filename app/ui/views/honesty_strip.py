@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.ui.common import theme
 from app.ui.common.log_ticks import use_log_ticks
+from app.ui.views.plot_look import recolor_plot
 
 GAP_WARN = 0.10      # relative |true − surface| from which the picture is flagged as misleading
 WARN_COLOR = "#D00000"
@@ -71,6 +72,13 @@ class HonestyStrip(QWidget):
         lay.addWidget(self.summary)
         self.theme = th
         self.flag_count = 0
+
+    def set_theme(self, th: theme.Theme) -> None:
+        """Recolour in place: background, axes, titles (set_view draws the next curves in it)."""
+        self.theme = th
+        self.canvas.setBackground(th.background)
+        for p in (self.loss_plot, self.gap_plot, self.off_plot):
+            recolor_plot(p, th)
 
     def set_view(self, view, colors: list[str]) -> None:
         for p in (self.loss_plot, self.gap_plot, self.off_plot):

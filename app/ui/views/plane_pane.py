@@ -40,6 +40,7 @@ from app.model.cifar_race import CifarRace, class_templates
 from app.ui.common import theme
 from app.ui.views.contour_view import ContourView
 from app.ui.views.honesty_strip import WARN_COLOR, HonestyStrip, flagged_points
+from app.ui.views.plot_look import recolor_plot
 from app.ui.views.surface_grid import SurfaceGrid, sample
 from app.ui.views.templates_view import TemplatesView
 
@@ -224,6 +225,26 @@ class PlanePane(QWidget):
         self.caption.setText(f.description)
         self._show_3d()
 
+    def set_theme(self, th: theme.Theme) -> None:
+        """Recolour in place: both maps with their titles and colour bars, the strip, the templates
+        under the mouse and the 3-D view; a plane on screen is drawn again in the new look."""
+        self.theme = th
+        for m in (self.loss_map, self.acc_map):
+            m.set_theme(th)
+            recolor_plot(m.plot, th)
+            recolor_plot(m.colorbar, th)
+        self.honesty.set_theme(th)
+        self.hover.set_colors(th.foreground, th.background)
+        if self.surface is not None:
+            self.surface.set_theme(th)
+        if self.result is not None:
+            tracks = tracks_of(self.result.view, self.colors)
+            for m, grid in ((self.loss_map, self.result.loss), (self.acc_map, self.result.accuracy)):
+                if grid is not None:
+                    m.set_tracks(tracks)
+            self.honesty.set_view(self.result.view, [self.colors[i % len(self.colors)] for i in self.result.view.runs])
+            self._show_3d()
+
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.surface is None:
             from app.ui.views.surface_view import SurfaceView
@@ -252,5 +273,5 @@ class PlanePane(QWidget):
         if self.result is None or not (np.isfinite(a) and np.isfinite(b)):
             return
         W = self.result.view.landscape.weights(a, b)
-        self.hover.set_rows([("W(a, b)", theme.LIGHT.foreground, class_templates(W))],
+        self.hover.set_rows([("W(a, b)", self.theme.foreground, class_templates(W))],
                             title=f"class templates of W at (a, b) = ({a:.3g}, {b:.3g})")

@@ -22,11 +22,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import theme
 from app.ui.common.log_ticks import use_log_ticks
+from app.ui.views.plot_look import recolor_legend, recolor_plot
 
 TINY = 1e-30      # floor for the log axes (an exact zero would vanish)
 CHANCE = 10.0     # % validation accuracy of guessing one of 10 classes
@@ -39,6 +40,10 @@ PLOTS = (   # name, title (short: a pane a third of a 700-px column wide holds i
     ("lr", "learning rate η", True),
 )
 FONT_PT = 11       # ticks and titles: a 1280-px export read from the back of a lecture room
+
+
+def _chance_pen(th: theme.Theme) -> QPen:
+    return pg.mkPen(th.foreground, width=1, style=Qt.PenStyle.DashLine)
 
 
 def _font(pt: int) -> QFont:
@@ -71,7 +76,7 @@ class TrainingPlots(QWidget):
             p.setClipToView(True)
             p.disableAutoRange()
             self.plots[name] = p
-        self.plots["val"].addLine(y=CHANCE, pen=pg.mkPen(th.foreground, width=1, style=Qt.PenStyle.DashLine))
+        self.chance = self.plots["val"].addLine(y=CHANCE, pen=_chance_pen(th))
         for name in ("train", "val", "grad", "lr"):
             self.plots[name].setXLink(self.plots["batch"])
         self.legend = pg.LegendItem(labelTextSize=f"{FONT_PT + 1}pt", verSpacing=-2)
@@ -141,11 +146,10 @@ class TrainingPlots(QWidget):
         self.plots[name].setYRange(lo - pad, hi + pad, padding=0)
 
     def set_theme(self, th: theme.Theme) -> None:
+        """Recolour in place: background, axes, titles, the chance line and the legend."""
         self.theme = th
         self.canvas.setBackground(th.background)
         for p in self.plots.values():
-            for side in ("left", "bottom"):
-                ax = p.getAxis(side)
-                ax.setPen(pg.mkPen(th.foreground))
-                ax.setTextPen(pg.mkPen(th.foreground))
-            p.setTitle(p.titleLabel.text, color=th.foreground, size=f"{FONT_PT + 1}pt")
+            recolor_plot(p, th)
+        self.chance.setPen(_chance_pen(th))
+        recolor_legend(self.legend, th)

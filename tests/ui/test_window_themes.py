@@ -1,0 +1,140 @@
+"""The swarm and training race windows follow the main window's theme (D toggles dark / light through
+the lecture feature), also when it changes while they are open: plot backgrounds, axes, titles,
+legends and the windows' own widgets, read back from the items and from the painted pixels."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor, QImage, QPalette
+
+WAIT = 120_000   # ms: loading CIFAR-10 on a shared machine (never a speed assertion)
+
+
+def corner(widget) -> str:
+    """The colour painted 3 px inside the widget's top-left corner (outside every axis and box)."""
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    return QColor(img.pixel(3, 3)).name()
+
+
+def window_colour(w) -> str:
+    return w.palette().color(QPalette.ColorRole.Window).name()
+
+
+def check_plot(plot, th) -> None:
+    """Axes, tick text, axis label, title and legend of a pyqtgraph PlotItem in the theme's ink."""
+    ink = th.foreground.lower()
+    for side in ("left", "bottom"):
+        ax = plot.getAxis(side)
+        assert ax.pen().color().name() == ink and ax.textPen().color().name() == ink
+        assert ax.labelStyle["color"] == ink
+    if plot.titleLabel.isVisible():
+        assert QColor(plot.titleLabel.opts["color"]).name() == ink
+    if plot.legend is not None:
+        check_legend(plot.legend, th)
+
+
+def check_legend(legend, th) -> None:
+    ink = f"color:{QColor(th.foreground).name()}"      # as Qt writes the label's html back
+    assert legend.items and all(ink in label.item.toHtml() for _s, label in legend.items)
+
+
+def switch(features, qtbot):
+    """Press D (the lecture feature's dark / light toggle) and return the theme it set."""
+    lecture = features["lecture"]
+    lecture.act_theme.trigger()
+    qtbot.wait(20)
+    return lecture.host.theme
+
+
+def test_the_swarm_window_follows_the_theme_while_open(make_app, qtbot):
+    from app.ui.common import theme
+
+    w, features = make_app()
+    swarm = features["swarm"].open(1)          # the sweep: its legend and the selected-η line
+    features["swarm"].open(0)                   # the basin map drawn too
+    qtbot.waitExposed(swarm)
+    app_window = QColor(w.palette().color(QPalette.ColorRole.Window)).name()
+    assert corner(swarm.basin_plot) == theme.LIGHT.background.lower()
+    dark = switch(features, qtbot)
+    assert dark.name == "dark" and dark.background.lower() != theme.LIGHT.background.lower()
+    for widget in (swarm.basin_plot, swarm.sweep_plot):
+        assert widget.backgroundBrush().color().name() == dark.background.lower()
+        check_plot(widget.getPlotItem(), dark)
+    assert corner(swarm.basin_plot) == dark.background.lower()
+    assert window_colour(swarm) == dark.background.lower()
+    assert swarm.sweep_line.pen.color().name() == dark.foreground.lower()
+    assert swarm.basin_stars.opts["pen"].color().name() == dark.halo.lower()
+
+    light = switch(features, qtbot)
+    assert light.name != "dark"
+    check_plot(swarm.sweep_plot.getPlotItem(), light)
+    assert corner(swarm.sweep_plot) == light.background.lower()
+    assert window_colour(swarm) == app_window        # the application's own palette again
+
+
+def test_a_swarm_window_made_in_the_dark_is_dark(make_app, qtbot):
+    w, features = make_app()
+    dark = switch(features, qtbot)
+    swarm = features["swarm"].open(1)
+    qtbot.waitExposed(swarm)
+    assert window_colour(swarm) == dark.background.lower()
+    check_plot(swarm.sweep_plot.getPlotItem(), dark)
+    assert corner(swarm.sweep_plot) == dark.background.lower()
+
+
+@pytest.fixture
+def training(make_app, qtbot, monkeypatch, cifar_root):
+    """The app and its training window open on 1,000 images."""
+    monkeypatch.setenv("LOSSLAB_CIFAR_ROOT", str(cifar_root))
+    w, features = make_app()
+    feature = features["cifar_training"]
+    win = feature.window()
+    win.subset.setCurrentIndex(win.subset.findData(1000))
+    feature.open()
+    qtbot.waitUntil(lambda: win.race is not None, timeout=WAIT)
+    yield w, features, win
+    win.stop()
+
+
+def test_the_training_window_follows_the_theme_while_open(training, qtbot):
+    from app.ui.common import theme
+
+    w, features, win = training
+    qtbot.waitExposed(win)
+    plots = win.plots
+    assert corner(plots.canvas) == theme.LIGHT.background.lower()
+    dark = switch(features, qtbot)
+    assert plots.canvas.backgroundBrush().color().name() == dark.background.lower()
+    assert corner(plots.canvas) == dark.background.lower()
+    for p in plots.plots.values():
+        check_plot(p, dark)
+    check_legend(plots.legend, dark)
+    assert plots.chance.pen.color().name() == dark.foreground.lower()
+    assert win.templates.background.name() == dark.background.lower()
+    assert win.templates.foreground.name() == dark.foreground.lower()
+    assert window_colour(win) == dark.background.lower()
+    plane = win.plane
+    for m in (plane.loss_map, plane.acc_map):
+        assert m.plot_widget.backgroundBrush().color().name() == dark.background.lower()
+        check_plot(m.plot, dark)
+    for p in (plane.honesty.loss_plot, plane.honesty.gap_plot):
+        check_plot(p, dark)
+    assert plane.honesty.canvas.backgroundBrush().color().name() == dark.background.lower()
+
+    light = switch(features, qtbot)
+    assert corner(plots.canvas) == light.background.lower()
+    check_legend(plots.legend, light)
+
+
+def test_a_plane_on_screen_is_drawn_again_in_the_new_theme(training, qtbot):
+    w, features, win = training
+    win.steps.setValue(4)
+    win.start()
+    qtbot.waitUntil(lambda: not win.playing, timeout=WAIT)
+    win.tabs.setCurrentWidget(win.plane)
+    win.show_plane()
+    qtbot.waitUntil(lambda: win.plane.result is not None, timeout=WAIT)
+    dark = switch(features, qtbot)
+    m = win.plane.loss_map
+    # the theme drops the path items (they take the look when made): they are made again
+    assert len(m._tracks) == len(win.plane.result.view.paths) > 0
+    assert QColor(m.plot.titleLabel.opts["color"]).name() == dark.foreground.lower()

@@ -1,5 +1,6 @@
 """Undoable edits of a race (Qt-free): move starts, change a run's settings, add,
-duplicate and remove runs, switch the landscape, put in a fair race's tuning.
+duplicate and remove runs, switch the landscape, put in a fair race's tuning, keep a phase
+map with the scene.
 
 Rows are positions in ``race.runs`` (the enabled runs, as the Runs panel lists
 them); the race addresses runs by their scene index, and the translation
@@ -19,7 +20,8 @@ from landscapes import Landscape
 
 from .history import UndoStack
 from .race import Race, RunState
-from .scene import LandscapeSpec, RunSpec, Scene, TuneBudget
+from .scene import LandscapeSpec, MapSpec, RunSpec, Scene, TuneBudget
+from .scene_map import map_problems
 from .suggest import suggest_hyper
 
 RELOADING = ("solver", "colour", "label", "schedule")   # edits after which the run editor is rebuilt
@@ -246,6 +248,27 @@ class RaceEdits:
 
         self.history.push(what, put(before, before_text), put(after, after_text))
         self._changed(True)
+
+    def set_phase_map(self, spec: MapSpec | None, what: str = "keep the phase map with the scene") -> None:
+        """Make ``spec`` the scene's phase map (None: no map), as one undoable edit; a map that does
+        not fit the scene's runs raises ValueError (its first problem) and changes nothing."""
+        scene = self._race().scene
+        before = copy.deepcopy(scene.phase_map)
+        scene.phase_map = copy.deepcopy(spec)
+        problems = map_problems(scene)
+        if problems:
+            scene.phase_map = before
+            raise ValueError(problems[0])
+        after = copy.deepcopy(scene.phase_map)
+
+        def put(value: MapSpec | None) -> Callable[[], None]:
+            def apply() -> None:
+                scene.phase_map = copy.deepcopy(value)
+                self._changed(False)
+            return apply
+
+        self.history.push(what, put(before), put(after))
+        self._changed(False)
 
     # ------------------------------------------------------------------ history
     def undo(self) -> str:

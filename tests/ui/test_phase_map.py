@@ -24,7 +24,7 @@ def opened(make_window, qtbot, run: RunSpec, landscape: str, n: int = 16, steps:
     feature = feature_module.install(w.host)
     pw = feature.dialog()
     pw.sync_from_window()
-    pw.resolution.setValue(n)
+    set_cells(pw, n)
     pw.steps.setValue(steps)
     if setup is not None:
         setup(pw)
@@ -33,6 +33,11 @@ def opened(make_window, qtbot, run: RunSpec, landscape: str, n: int = 16, steps:
     pw.compute_map()
     qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)
     return w, pw
+
+
+def set_cells(pw, n: int) -> None:
+    pw.x.cells.setValue(n)
+    pw.y.cells.setValue(n)
 
 
 def pixel_of(pw, x: float, y: float):
@@ -185,7 +190,7 @@ def test_a_big_map_runs_in_the_background_and_can_be_cancelled(make_window, qtbo
     pw = feature_module.install(w.host).dialog()
     pw.sync_from_window()
     pw.show()
-    pw.resolution.setValue(128)
+    set_cells(pw, 128)
     pw.steps.setValue(5000)
     pw.compute_map()
     assert pw.busy and pw.progress.isVisible()
@@ -202,7 +207,7 @@ def test_the_toy_classifier_plane_maps_like_phase_map(make_window, qtbot):
     w = make_window(scene)
     pw = feature_module.install(w.host).dialog()
     pw.sync_from_window()
-    pw.resolution.setValue(8)
+    set_cells(pw, 8)
     pw.steps.setValue(40)
     pw.compute_map()
     qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)

@@ -58,13 +58,19 @@ def test_scene_20_is_the_ravine_map_with_a_64_by_64_lr_by_momentum_map(scene, cu
     assert (lam_min, lam_max) == pytest.approx((2.0, 100.0), rel=1e-12)
     assert "f = x² + 50·y² (Hessian eigenvalues λmin = 2 and λmax = 100, κ = 50)" in scene.caption
     spec = scene.phase_map
-    assert spec is not None and spec.run == 0 and spec.outcome == "final_gap" and spec.steps == 300
+    assert spec is not None and spec.run == 1 and spec.outcome == "final_gap" and spec.steps == 300
     assert (spec.x.name, spec.x.log, spec.x.cells) == ("lr", True, 64)
+    # under two decades of lr (0.002 .. 0.08): the axis gets 1-2-5 ticks (0.005, 0.01, 0.02, 0.05), not one decade
+    assert (spec.x.low, spec.x.high) == (0.002, 0.08)
     assert (spec.y.name, spec.y.log, spec.y.cells) == ("momentum", False, 64)
     assert (spec.y.low, spec.y.high) == (0.0, 0.99)
     assert "each of the 64 × 64 cells is a heavy-ball run of 300 steps from (−2.5, 0.6)" in scene.caption
-    assert tuple(scene.runs[spec.run].start or build_landscape(scene.landscape).default_start) == (-2.5, 0.6)
-    assert scene.runs[spec.run].solver == "momentum"
+    # the map is of the μ 0.9 run (the ring); the theory run has the same solver, start and other settings
+    mapped, theory = scene.runs[spec.run], scene.runs[0]
+    assert mapped.hyper == {"lr": 0.01, "momentum": 0.9} and "the ring is the run with the common μ 0.9" in scene.caption
+    assert mapped.solver == theory.solver == "momentum" and mapped.start == theory.start is None
+    assert (mapped.noise, mapped.schedule, mapped.batch_size) == (theory.noise, theory.schedule, theory.batch_size)
+    assert tuple(build_landscape(scene.landscape).default_start) == (-2.5, 0.6)
 
 
 def test_the_diamond_is_heavy_ball_theory_from_the_hessians_eigenvalues(scene, pm, curvatures):
@@ -126,7 +132,7 @@ def test_theorys_run_reaches_the_tolerance_first(scene, surface):
     theory, common, gd = scene.runs
     steps = [steps_to_tol(r.solver, r.hyper, surface) for r in (theory, common, gd)]
     assert steps == [37, 147, 210]
-    assert "brings the loss below 1e-6 in 37 steps; the common μ 0.9 (lr 0.01) needs 147" in scene.caption
+    assert "brings the loss below 1e-6 in 37 steps; μ 0.9 (lr 0.01) needs 147" in scene.caption
     assert "= 0.0196 needs 210" in scene.caption
     # the race plays the same runs: none diverges, and theory's run ends lowest
     race = Race(scene)

@@ -306,12 +306,12 @@ def test_scene_20_opens_the_map_of_its_phase_map_section_with_theory_and_the_edg
     spec = w.race.scene.phase_map
     assert (pw.x.spec(), pw.y.spec()) == (spec.x, spec.y)
     assert pw.steps.value() == spec.steps == 300 and pw.outcome.currentData() == spec.outcome
-    assert w.host.selected_row == spec.run == 0
+    assert w.host.selected_row == spec.run == 1
     assert "batch_size" not in [pw.x.name.itemText(k) for k in range(pw.x.name.count())]   # no minibatches
     assert pw.map_spec() == spec                     # what Keep with scene would write back: the same map
     expected = phase_map(**map_arguments(w.race.scene, w.race.landscape))
     pm = pw.pm
-    np.testing.assert_array_equal(pm.x.values, np.geomspace(1e-3, 0.1, 64))
+    np.testing.assert_array_equal(pm.x.values, np.geomspace(0.002, 0.08, 64))
     np.testing.assert_array_equal(pm.y.values, np.linspace(0.0, 0.99, 64))
     np.testing.assert_array_equal(pm.values, expected.values)
     np.testing.assert_array_equal(pm.diverged, expected.diverged)
@@ -333,9 +333,13 @@ def test_scene_20_opens_the_map_of_its_phase_map_section_with_theory_and_the_edg
     assert f"lr = {pm.x.values[j]:.3g}, momentum = {pm.y.values[i]:.3g}" in pw.title.text()
     for number in (f"{lr_star:.3g}", f"{mu_star:.3g}", f"lr {pm.x.values[j]:.3g}, μ {pm.y.values[i]:.3g}"):
         assert number in w.race.scene.caption
-    # the first run (the mapped one) is the ring, beside the diamond
+    # the ring is the mapped run, μ 0.9
     cx, cy = pw.view.current.getData()
-    assert (10 ** cx[0], cy[0]) == pytest.approx((0.03, 0.57))
+    assert (10 ** cx[0], cy[0]) == pytest.approx((0.01, 0.9))
+    # 1-2-5 ticks on the lr axis (0.005 .. 0.05 labelled): the edge's foot and the diamond can be read off
+    ticks = pw.view.plot.getAxis("bottom").tickValues(*pw.view.plot.getViewBox().viewRange()[0],
+                                                        pw.view.plot.getAxis("bottom").width())
+    assert ticks[0][1] == pytest.approx(np.log10([0.002, 0.005, 0.01, 0.02, 0.05]))
     if os.environ.get("LOSSLAB_SHOTS"):
         pw.grab().save(os.path.join(os.environ["LOSSLAB_SHOTS"], "phase_map_scene_20.png"))
 

@@ -7,6 +7,8 @@ from solvers.run (not from the race that plays them).
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 
 import numpy as np
@@ -14,6 +16,7 @@ import pytest
 
 import solvers
 from app.model.build import build_landscape
+from app.model.edits import RaceEdits
 from app.model.phase_map import phase_map
 from app.model.presets import builtin_scene_names, load_builtin
 from app.model.race import Race
@@ -155,3 +158,24 @@ def test_rounding_the_lr_up_past_lr_star_costs_steps(scene, pm, surface, curvatu
     rounded = np.roots([1.0, -(1.0 + mu - 0.03 * lam_max), mu])
     assert np.abs(rounded) == pytest.approx([math.sqrt(mu)] * 2, rel=1e-9)
     assert "at lr 0.031, just past lr*, the same momentum needs 86 steps" in scene.caption
+
+
+def test_the_scenes_map_is_one_undoable_edit_and_a_map_that_does_not_fit_changes_nothing(scene):
+    edits = RaceEdits()
+    race = Race(copy.deepcopy(scene))
+    edits.use(race)
+    kept = race.scene.phase_map
+    with pytest.raises(ValueError) as e:
+        edits.set_phase_map(dataclasses.replace(kept, run=5))
+    assert str(e.value) == "phase_map.run: the scene has 3 run(s), so run 5 does not exist (0 is the first)"
+    assert race.scene.phase_map == kept and not edits.history.can_undo
+    wider = dataclasses.replace(kept, steps=500)
+    edits.set_phase_map(wider)
+    assert race.scene.phase_map == wider and race.scene.phase_map is not wider   # a copy: nothing shared
+    edits.set_phase_map(None, "drop the phase map")
+    assert race.scene.phase_map is None
+    assert edits.undo() == "undid drop the phase map"
+    assert race.scene.phase_map == wider
+    assert edits.undo() == "undid keep the phase map with the scene"
+    assert race.scene.phase_map == kept
+    assert edits.redo() == "redid keep the phase map with the scene" and race.scene.phase_map == wider

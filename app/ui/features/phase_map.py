@@ -16,6 +16,7 @@ undoable edit, so saving the scene keeps the map.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -440,7 +441,7 @@ class PhaseMapFeature(QObject):
         self.act = host.add_action("Phase map…", "Ctrl+Shift+M", self.open,
                                    "An outcome over two hyper-parameters of the selected run's solver",
                                    menu=host.add_menu("S&warm"))
-        self._race_seen: object = None       # the race whose scene's map was last followed
+        self._race_seen: weakref.ref[Any] | None = None   # the race last followed (not kept alive)
         self._opened_by_scene = False
         host.scene_loaded.connect(self.follow_scene)
         QTimer.singleShot(0, self.follow_scene)   # the scene the window started on came before this feature
@@ -460,9 +461,9 @@ class PhaseMapFeature(QObject):
         """A newly loaded scene with a phase map opens the window set to that map and computes it;
         one without hides the window if the previous scene opened it."""
         race = self.host.race
-        if race is None or race is self._race_seen:
+        if race is None or (self._race_seen is not None and self._race_seen() is race):
             return      # the same race again (a standalone scene leaves the window's race alone)
-        self._race_seen = race
+        self._race_seen = weakref.ref(race)
         spec = race.scene.phase_map
         if spec is None:
             if self._opened_by_scene and self.windows.made is not None:

@@ -454,3 +454,5 @@ def test_a_batch_size_axis_on_a_cifar_slice_maps_like_phase_map_and_draws_each_s
     assert run.batch_size == int(sizes[i]) and run.hyper["lr"] == pm.x.values[j] and "batch_size" not in run.hyper
     cx, cy = pw.view.current.getData()
     assert (cx[0], cy[0]) == pytest.approx((np.log10(pm.x.values[j]), np.log10(sizes[i])))
+    if os.environ.get("LOSSLAB_SHOTS"):
+        pw.grab().save(os.path.join(os.environ["LOSSLAB_SHOTS"], "phase_map_batch.png"))

@@ -12,6 +12,7 @@ the run editor must show new fields (another solver, a new colour or label).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -21,7 +22,7 @@ from landscapes import Landscape
 from .history import UndoStack
 from .race import Race, RunState
 from .scene import LandscapeSpec, MapSpec, RunSpec, Scene, TuneBudget
-from .scene_map import map_problems
+from .scene_io import SceneError, validate_scene
 from .suggest import suggest_hyper
 
 RELOADING = ("solver", "colour", "label", "schedule")   # edits after which the run editor is rebuilt
@@ -250,16 +251,16 @@ class RaceEdits:
         self._changed(True)
 
     def set_phase_map(self, spec: MapSpec | None, what: str = "keep the phase map with the scene") -> None:
-        """Make ``spec`` the scene's phase map (None: no map), as one undoable edit; a map that does
-        not fit the scene's runs raises ValueError (its first problem) and changes nothing."""
+        """Make ``spec`` the scene's phase map (None: no map), as one undoable edit. A map the scene
+        file could not load back (a bad value, or one that does not fit the scene's runs) raises
+        ValueError (its first problem, one line) and changes nothing."""
         scene = self._race().scene
-        before = copy.deepcopy(scene.phase_map)
-        scene.phase_map = copy.deepcopy(spec)
-        problems = map_problems(scene)
-        if problems:
-            scene.phase_map = before
-            raise ValueError(problems[0])
-        after = copy.deepcopy(scene.phase_map)
+        try:
+            validate_scene(dataclasses.replace(scene, phase_map=spec))   # as saving and loading it would
+        except SceneError as e:
+            raise ValueError(e.problems[0]) from None
+        before, after = copy.deepcopy(scene.phase_map), copy.deepcopy(spec)
+        scene.phase_map = copy.deepcopy(after)
 
         def put(value: MapSpec | None) -> Callable[[], None]:
             def apply() -> None:

@@ -390,6 +390,11 @@ def test_keep_with_scene_writes_the_map_into_the_scene_one_undo_step_and_a_saved
     assert not pw.keep_with_scene()
     assert pw.status.text() == "not kept: x from must be a number, got 'abc'"
     assert w.race.scene.phase_map == kept
+    pw.x.lo.setText("0.001")
+    pw.y.name.setCurrentText("lr")
+    assert not pw.keep_with_scene()
+    assert pw.status.text() == "not kept: phase_map: x and y are both 'lr': choose two different hyper-parameters"
+    assert w.race.scene.phase_map == kept
     w.undo()
     assert w.race.scene.phase_map is None
     # File → Open of the saved scene opens the window on the kept map, for the run it maps
@@ -456,3 +461,17 @@ def test_a_batch_size_axis_on_a_cifar_slice_maps_like_phase_map_and_draws_each_s
     assert (cx[0], cy[0]) == pytest.approx((np.log10(pm.x.values[j]), np.log10(sizes[i])))
     if os.environ.get("LOSSLAB_SHOTS"):
         pw.grab().save(os.path.join(os.environ["LOSSLAB_SHOTS"], "phase_map_batch.png"))
+
+
+def test_a_scene_whose_mapped_run_is_kept_back_maps_the_selected_run_and_says_so(make_app, qtbot):
+    scene = load_builtin("ravine_map")
+    scene.runs[1].enabled = False                      # a story that reveals its runs one at a time
+    w, features = make_app(scene)
+    pw = scene_map_window(qtbot, features["phase_map"])
+    assert pw.status.text().startswith("the scene's map is of run 2, which is kept back: this is the selected run's;")
+    assert w.host.selected_row == 0 and (pw.x.spec(), pw.y.spec()) == (scene.phase_map.x, scene.phase_map.y)
+    run = scene.runs[0]
+    expected = phase_map(w.race.landscape, solvers.make(run.solver, **run.hyper),
+                         x_axis=("lr", axis_values(scene.phase_map.x)), y_axis=("momentum", axis_values(scene.phase_map.y)),
+                         start=w.race.landscape.default_start, steps=300)
+    np.testing.assert_array_equal(pw.pm.values, expected.values)

@@ -16,6 +16,7 @@ undoable edit, so saving the scene keeps the map.
 """
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from typing import Any
 
@@ -40,6 +41,7 @@ from app.model import build
 from app.model.lifted import stepper_target
 from app.model.phase_map import BATCH, OUTCOMES, PhaseMap, map_axis_names, phase_map
 from app.model.scene import MapAxis, MapSpec, RunSpec
+from app.model.scene_io import SceneError, validate_scene
 from app.model.scene_map import axis_values, default_range
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
@@ -141,6 +143,7 @@ class PhaseMapWindow(QDialog):
         big.setPointSize(12)
         self.setFont(big)
         self.pm: PhaseMap | None = None
+        self.note = ""          # said with the next map's status line (a scene's map of a run kept back)
         self.x, self.y = AxisRow("x"), AxisRow("y")
         for axis_row in (self.x, self.y):
             axis_row.name.currentTextChanged.connect(lambda n, r=axis_row: self._axis_changed(r, n))
@@ -251,10 +254,9 @@ class PhaseMapWindow(QDialog):
         """Set the controls to a scene's map and select the run it maps (as Compute will map it)."""
         race = self.host.race
         rows = [k for k, tr in enumerate(race.runs) if tr.index == spec.run] if race is not None else []
-        if not rows:
-            self.status.setText(f"the scene's map is of run {spec.run + 1}, which is kept back: "
-                                "mapping the selected run")
-        elif rows[0] != self.host.selected_row:
+        self.note = "" if rows else (f"the scene's map is of run {spec.run + 1}, which is kept back: "
+                                     "this is the selected run's")
+        if rows and rows[0] != self.host.selected_row:
             self.host.select_run(rows[0])
         opt, run = self._run_solver(), self._run_spec()
         if opt is None or run is None:
@@ -337,7 +339,8 @@ class PhaseMapWindow(QDialog):
             text += f"Diamond: heavy-ball theory, {self._describe(self._theory_settings(pm))}. "
         text += "Click a cell to load its settings into the selected run."
         self.title.setText(text)
-        self.status.setText(f"{n_div} of {pm.diverged.size} settings diverged")
+        self.status.setText("; ".join(s for s in (self.note, f"{n_div} of {pm.diverged.size} settings diverged") if s))
+        self.note = ""
         self._sync_buttons()
 
     @staticmethod
@@ -386,11 +389,14 @@ class PhaseMapWindow(QDialog):
         reason in the status line, when they are unusable or do not fit the scene."""
         try:
             spec = self.map_spec()
+            validate_scene(dataclasses.replace(self.host.race.scene, phase_map=spec))  # as the edit checks it
+        except SceneError as e:
+            self.status.setText(f"not kept: {e.problems[0]}")
+            return False
         except ValueError as e:
             self.status.setText(f"not kept: {e}")
             return False
         if not self.host.set_phase_map(spec, KEEP_TEXT):
-            self.status.setText("not kept: see the status bar")
             return False
         self.status.setText(f"kept with the scene: {spec.x.name} × {spec.y.name}, {spec.steps} steps "
                             "(saving the scene keeps the map; Ctrl+Z takes it back)")

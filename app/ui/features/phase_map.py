@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 import solvers
 from app.model import build
 from app.model.lifted import stepper_target
+from app.model.limits import MAX_MAP_CELLS, MAX_MAP_STEPS
 from app.model.phase_map import BATCH, OUTCOMES, PhaseMap, map_axis_names, phase_map
 from app.model.scene import MapAxis, MapSpec, RunSpec
 from app.model.scene_io import SceneError, validate_scene
@@ -47,19 +48,14 @@ from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
 from app.ui.window.host import Host
 
-MAX_RESOLUTION = 128
-MAX_STEPS = 5000
+# a scene's limits (app.model.limits), so that every map the window computes can be kept with the scene
+MAX_RESOLUTION = MAX_MAP_CELLS
+MAX_STEPS = MAX_MAP_STEPS
 # the second axis, in order of preference: the solver's other knob that matters most
 _SECOND = ("momentum", "beta2", "alpha", "weight_decay")
 
 
 KEEP_TEXT = "keep the phase map with the scene"
-
-
-def axis_names(spec: solvers.SolverSpec, batch: bool = False) -> list[str]:
-    """The hyper-parameters a map can sweep: the float ones, β₁/β₂ for a solver with betas, and
-    with ``batch`` the batch size."""
-    return map_axis_names(spec, batch=batch)
 
 
 def has_minibatches(landscape: Any, start: Any) -> bool:
@@ -225,7 +221,7 @@ class PhaseMapWindow(QDialog):
         """Both axes' choices for the run's solver (the batch size where the surface has minibatches)."""
         assert opt.spec is not None
         landscape = self.host.race.landscape
-        names = axis_names(opt.spec, batch=has_minibatches(landscape, build.start_of(run, landscape)))
+        names = map_axis_names(opt.spec, batch=has_minibatches(landscape, build.start_of(run, landscape)))
         for row in (self.x, self.y):
             row.name.blockSignals(True)     # the caller sets the ranges, not a new axis's defaults
             row.name.clear()

@@ -367,6 +367,7 @@ def test_keep_with_scene_writes_the_map_into_the_scene_one_undo_step_and_a_saved
     w, features = make_app(race_scene(runs=runs, landscape="himmelblau", resolution=40))
     w.host.select_run(1)
     pw = features["phase_map"].open()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=WAIT)
     pw.x.lo.setText("0.001")
     pw.x.hi.setText("0.05")
     pw.x.cells.setValue(12)
@@ -398,7 +399,9 @@ def test_keep_with_scene_writes_the_map_into_the_scene_one_undo_step_and_a_saved
     w.undo()
     assert w.race.scene.phase_map is None
     # File → Open of the saved scene opens the window on the kept map, for the run it maps
+    assert len(pw.view.current.getData()[0]) == 1
     w.host.select_run(0)
+    assert len(pw.view.current.getData()[0]) == 0       # gd's run is not on a momentum map: no ring
     pw.x.lo.setText("0.002")
     assert w.files.open(path)
     qtbot.waitUntil(lambda: pw.pm is not None and pw.pm.steps == 150 and not pw.busy, timeout=WAIT)

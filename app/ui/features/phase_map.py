@@ -198,6 +198,7 @@ class PhaseMapWindow(QDialog):
         self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
         host.closing.connect(self.jobs.shutdown)   # the main window closing stops a running job first
         host.race_changed.connect(self.show_current)   # an edit or an undo moves the run's ring
+        host.selection_changed.connect(lambda _row: self.show_current())   # the ring is the selected run's
         self._sync_buttons()
 
     # ------------------------------------------------------------------ inputs

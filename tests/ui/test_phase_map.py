@@ -478,3 +478,39 @@ def test_a_scene_whose_mapped_run_is_kept_back_maps_the_selected_run_and_says_so
                          x_axis=("lr", axis_values(scene.phase_map.x)), y_axis=("momentum", axis_values(scene.phase_map.y)),
                          start=w.race.landscape.default_start, steps=300)
     np.testing.assert_array_equal(pw.pm.values, expected.values)
+
+
+def test_an_unevenly_spaced_axis_draws_each_cell_around_its_own_value(qtbot):
+    """Whole batch sizes are not evenly spaced even in log10: every value's own position on screen
+    shows its cell's colour, and a click there picks that cell (no CIFAR-10 needed)."""
+    from app.model.phase_map import Axis, PhaseMap
+    from app.ui.common import theme
+    from app.ui.views.phase_map_view import PhaseMapView, cell_edges
+
+    sizes = axis_values(MapAxis("batch_size", 1, 300, 20, True))   # 18 sizes: 1, 2, 3, 4, 6, 8, 11, ...
+    assert len(sizes) == 18
+    lrs = np.array([0.01, 0.1, 1.0])
+    values = np.arange(len(sizes) * 3, dtype=np.float64).reshape(len(sizes), 3) + 1.0
+    pm = PhaseMap(solver="sgd", outcome="steps_to_tol", x=Axis("lr", lrs, True), y=Axis("batch_size", sizes, True),
+                  values=values, diverged=np.zeros(values.shape, dtype=bool), final_gap=values, f_star=0.0,
+                  f_star_known=True, best=None, lr_bound=None, lr_limit=None, bound_text="", theory=None, steps=10,
+                  tol=1e-3)
+    d = np.log10(sizes)
+    assert not np.allclose(np.diff(d), np.diff(d)[0], rtol=1e-3)     # the case at hand: uneven
+    edges = cell_edges(pm.y)
+    np.testing.assert_allclose(edges[1:-1], (d[1:] + d[:-1]) / 2)
+    view = PhaseMapView(theme.LIGHT)
+    qtbot.addWidget(view)
+    view.resize(700, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_map(pm)
+    qtbot.wait(50)
+    colours, _, _ = cell_colors(pm)
+    grab = view.grab().toImage()
+    vb = view.plot.getViewBox()
+    for i in range(len(sizes)):
+        for j in range(3):
+            at = view.mapFromScene(vb.mapViewToScene(QPointF(np.log10(lrs[j]), d[i])))
+            assert QColor(grab.pixel(at)).getRgb()[:3] == tuple(int(c) for c in colours[i, j, :3]), (i, j)
+            assert view.cell_at(np.log10(lrs[j]), d[i]) == (i, j)

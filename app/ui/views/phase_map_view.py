@@ -7,12 +7,14 @@
     view.cell_clicked.connect(slot)   # slot(i, j): row i (y value), column j (x value)
 
 A log axis is drawn in log10 units with 10^k tick labels, so every cell is the
-same size on screen. Batch sizes (whole numbers, each once) are not evenly spaced
-even in log10: there each cell reaches halfway to its neighbours, so the cell
-drawn under a point is the value nearest to it, the one a click picks. The image is coloured here (one RGBA array): outcome values
-through the colour map, diverged cells a flat dark grey and cells that never
-reached the tolerance a light grey, so neither can be read as a good value.
-Final gap and area under the curve span decades and are coloured by log10.
+same size on screen. Batch sizes (whole numbers, each once) are not evenly
+spaced even in log10: there each cell reaches halfway to its neighbours, so the
+cell drawn under a point is the value nearest to it, the one a click picks.
+
+The image is coloured here (one RGBA array): outcome values through the colour
+map, diverged cells a flat dark grey and cells that never reached the
+tolerance a light grey, so neither can be read as a good value. Final gap and
+area under the curve span decades and are coloured by log10.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Undoable edits of a race (Qt-free): move starts, change a run's settings, add,
-duplicate and remove runs, switch the landscape, put in a fair race's tuning.
+duplicate and remove runs, switch the landscape, put in a fair race's tuning, keep a phase
+map with the scene.
 
 Rows are positions in ``race.runs`` (the enabled runs, as the Runs panel lists
 them); the race addresses runs by their scene index, and the translation
@@ -11,6 +12,7 @@ the run editor must show new fields (another solver, a new colour or label).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -19,7 +21,8 @@ from landscapes import Landscape
 
 from .history import UndoStack
 from .race import Race, RunState
-from .scene import LandscapeSpec, RunSpec, Scene, TuneBudget
+from .scene import LandscapeSpec, MapSpec, RunSpec, Scene, TuneBudget
+from .scene_io import SceneError, validate_scene
 from .suggest import suggest_hyper
 
 RELOADING = ("solver", "colour", "label", "schedule")   # edits after which the run editor is rebuilt
@@ -246,6 +249,27 @@ class RaceEdits:
 
         self.history.push(what, put(before, before_text), put(after, after_text))
         self._changed(True)
+
+    def set_phase_map(self, spec: MapSpec | None, what: str = "keep the phase map with the scene") -> None:
+        """Make ``spec`` the scene's phase map (None: no map), as one undoable edit. A map the scene
+        file could not load back (a bad value, or one that does not fit the scene's runs) raises
+        ValueError (its first problem, one line) and changes nothing."""
+        scene = self._race().scene
+        try:
+            validate_scene(dataclasses.replace(scene, phase_map=spec))   # as saving and loading it would
+        except SceneError as e:
+            raise ValueError(e.problems[0]) from None
+        before, after = copy.deepcopy(scene.phase_map), copy.deepcopy(spec)
+        scene.phase_map = copy.deepcopy(after)
+
+        def put(value: MapSpec | None) -> Callable[[], None]:
+            def apply() -> None:
+                scene.phase_map = copy.deepcopy(value)
+                self._changed(False)
+            return apply
+
+        self.history.push(what, put(before), put(after))
+        self._changed(False)
 
     # ------------------------------------------------------------------ history
     def undo(self) -> str:

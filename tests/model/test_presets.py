@@ -35,7 +35,7 @@ def test_names_follow_the_numeric_prefix():
     names = builtin_scene_names()
     assert names[0] == "default"
     files = sorted(p.name for p in scenes_dir().glob("*.json"))
-    assert len(names) == len(files) == 21  # default, 16 lecture scenes, linear_classifier, cifar_training, cifar_batch_size, fair_race
+    assert len(names) == len(files) == 22  # default, 16 lecture scenes, linear_classifier, cifar_training, cifar_batch_size, ravine_map, fair_race
     assert names[1:3] == ["learning_rate", "ravine"]
 
 

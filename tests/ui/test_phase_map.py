@@ -1,4 +1,5 @@
-"""Phase map window: the map it computes, what a click and Best do to the run, the marks, saving."""
+"""Phase map window: the map it computes, what a click and Best do to the run, the marks, saving,
+a scene's map both ways (loading opens it, Keep with scene writes it back), the batch-size axis."""
 from __future__ import annotations
 
 import math
@@ -12,9 +13,12 @@ from PySide6.QtGui import QColor, QImage
 import solvers
 from app.model import build
 from app.model.phase_map import phase_map
-from app.model.scene import LandscapeSpec, PlaybackSpec, RunSpec, Scene
+from app.model.presets import load_builtin
+from app.model.scene import LandscapeSpec, MapAxis, MapSpec, PlaybackSpec, RunSpec, Scene
+from app.model.scene_io import load_scene
+from app.model.scene_map import axis_values, map_arguments
 from app.ui.features import phase_map as feature_module
-from app.ui.views.phase_map_view import DIVERGED_RGBA, NEVER_RGBA
+from app.ui.views.phase_map_view import DIVERGED_RGBA, NEVER_RGBA, cell_colors
 from tests.ui.conftest import pixel_std, race_scene
 
 
@@ -24,7 +28,7 @@ def opened(make_window, qtbot, run: RunSpec, landscape: str, n: int = 16, steps:
     feature = feature_module.install(w.host)
     pw = feature.dialog()
     pw.sync_from_window()
-    pw.resolution.setValue(n)
+    set_cells(pw, n)
     pw.steps.setValue(steps)
     if setup is not None:
         setup(pw)
@@ -33,6 +37,11 @@ def opened(make_window, qtbot, run: RunSpec, landscape: str, n: int = 16, steps:
     pw.compute_map()
     qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)
     return w, pw
+
+
+def set_cells(pw, n: int) -> None:
+    pw.x.cells.setValue(n)
+    pw.y.cells.setValue(n)
 
 
 def pixel_of(pw, x: float, y: float):
@@ -185,7 +194,7 @@ def test_a_big_map_runs_in_the_background_and_can_be_cancelled(make_window, qtbo
     pw = feature_module.install(w.host).dialog()
     pw.sync_from_window()
     pw.show()
-    pw.resolution.setValue(128)
+    set_cells(pw, 128)
     pw.steps.setValue(5000)
     pw.compute_map()
     assert pw.busy and pw.progress.isVisible()
@@ -202,7 +211,7 @@ def test_the_toy_classifier_plane_maps_like_phase_map(make_window, qtbot):
     w = make_window(scene)
     pw = feature_module.install(w.host).dialog()
     pw.sync_from_window()
-    pw.resolution.setValue(8)
+    set_cells(pw, 8)
     pw.steps.setValue(40)
     pw.compute_map()
     qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=60_000)
@@ -277,3 +286,231 @@ def test_momentum_edge_is_a_curve_and_theory_is_a_diamond_on_the_ravine(make_win
     assert _near(grab, pixel_of(pw, xs[1 + k], ys[1 + k]), (fg.red(), fg.green(), fg.blue()), reach=8)
     if os.environ.get("LOSSLAB_SHOTS"):
         pw.grab().save(os.path.join(os.environ["LOSSLAB_SHOTS"], "phase_map_ravine.png"))
+
+
+# ---------------------------------------------------------------- a scene's map (scene 20) both ways
+WAIT = 120_000   # ms, a shared machine (never a speed assertion)
+
+
+def scene_map_window(qtbot, feature):
+    """The window a loaded scene's map opened, once its map is computed."""
+    qtbot.waitUntil(lambda: feature.windows.made is not None and feature.windows.made.pm is not None
+                    and not feature.windows.made.busy, timeout=WAIT)
+    return feature.windows.made
+
+
+def test_scene_20_opens_the_map_of_its_phase_map_section_with_theory_and_the_edge(make_app, qtbot):
+    w, features = make_app(load_builtin("ravine_map"))
+    pw = scene_map_window(qtbot, features["phase_map"])
+    assert pw.isVisible()
+    spec = w.race.scene.phase_map
+    assert (pw.x.spec(), pw.y.spec()) == (spec.x, spec.y)
+    assert pw.steps.value() == spec.steps == 300 and pw.outcome.currentData() == spec.outcome
+    assert w.host.selected_row == spec.run == 1
+    assert "batch_size" not in [pw.x.name.itemText(k) for k in range(pw.x.name.count())]   # no minibatches
+    assert pw.map_spec() == spec                     # what Keep with scene would write back: the same map
+    expected = phase_map(**map_arguments(w.race.scene, w.race.landscape))
+    pm = pw.pm
+    np.testing.assert_array_equal(pm.x.values, np.geomspace(0.002, 0.08, 64))
+    np.testing.assert_array_equal(pm.y.values, np.linspace(0.0, 0.99, 64))
+    np.testing.assert_array_equal(pm.values, expected.values)
+    np.testing.assert_array_equal(pm.diverged, expected.diverged)
+    assert pm.best == expected.best
+    # the diamond at Polyak's optimum from numpy's eigenvalues, the dashed edge at 2(1+μ)/λmax
+    lam_min, lam_max = np.linalg.eigvalsh(w.race.landscape.hessian(np.array(w.race.landscape.default_start)))
+    lr_star = 4 / (math.sqrt(lam_max) + math.sqrt(lam_min)) ** 2
+    mu_star = ((math.sqrt(lam_max / lam_min) - 1) / (math.sqrt(lam_max / lam_min) + 1)) ** 2
+    tx, ty = pw.view.theory.getData()
+    assert tx[0] == pytest.approx(np.log10(lr_star), rel=1e-12) and ty[0] == pytest.approx(mu_star, rel=1e-12)
+    xs, ys = pw.view.limit.getData()
+    inside = np.isfinite(xs[1:-1])
+    assert inside.all()                               # 0.02 .. 0.04: the edge crosses every row of the map
+    np.testing.assert_allclose(10 ** xs[1:-1], 2 * (1 + pm.y.values) / lam_max, rtol=1e-12)
+    np.testing.assert_allclose(ys[1:-1], pm.y.values)
+    # the window's line says what the caption says
+    i, j = pm.best
+    assert f"lr = {lr_star:.3g}, momentum = {mu_star:.3g}" in pw.title.text()
+    assert f"lr = {pm.x.values[j]:.3g}, momentum = {pm.y.values[i]:.3g}" in pw.title.text()
+    for number in (f"{lr_star:.3g}", f"{mu_star:.3g}", f"lr {pm.x.values[j]:.3g}, μ {pm.y.values[i]:.3g}"):
+        assert number in w.race.scene.caption
+    # the ring is the mapped run, μ 0.9
+    cx, cy = pw.view.current.getData()
+    assert (10 ** cx[0], cy[0]) == pytest.approx((0.01, 0.9))
+    # 1-2-5 ticks on the lr axis (0.005 .. 0.05 labelled): the edge's foot and the diamond can be read off
+    ticks = pw.view.plot.getAxis("bottom").tickValues(*pw.view.plot.getViewBox().viewRange()[0],
+                                                        pw.view.plot.getAxis("bottom").width())
+    assert ticks[0][1] == pytest.approx(np.log10([0.002, 0.005, 0.01, 0.02, 0.05]))
+    if os.environ.get("LOSSLAB_SHOTS"):
+        pw.grab().save(os.path.join(os.environ["LOSSLAB_SHOTS"], "phase_map_scene_20.png"))
+
+
+def test_lecture_steps_open_the_map_with_scene_20_and_put_it_away_after(make_app, qtbot):
+    w, features = make_app(race_scene())
+    feature = features["phase_map"]
+    qtbot.wait(50)                                    # the start's check has run: this scene has no map
+    assert feature.windows.made is None
+    assert w.host.load_scene(load_builtin("fair_race"), "fair_race")
+    assert feature.windows.made is None
+    features["lecture"].previous_scene()              # 21 → 20, as a clicker's PageUp does
+    assert w.race.scene.title == load_builtin("ravine_map").title
+    pw = scene_map_window(qtbot, feature)
+    assert pw.isVisible() and pw.pm.theory is not None
+    features["lecture"].next_scene()                  # 20 → 21: no map there, the window goes
+    assert w.race.scene.title == load_builtin("fair_race").title
+    assert not pw.isVisible()
+
+
+def test_keep_with_scene_writes_the_map_into_the_scene_one_undo_step_and_a_saved_file_reopens_it(
+        make_app, qtbot, tmp_path):
+    runs = [RunSpec("gd", {"lr": 0.01}, start=(1.0, 1.0)),
+            RunSpec("momentum", {"lr": 0.01, "momentum": 0.5}, start=(-0.3, -0.9))]
+    w, features = make_app(race_scene(runs=runs, landscape="himmelblau", resolution=40))
+    w.host.select_run(1)
+    pw = features["phase_map"].open()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=WAIT)
+    pw.x.lo.setText("0.001")
+    pw.x.hi.setText("0.05")
+    pw.x.cells.setValue(12)
+    pw.y.cells.setValue(9)
+    pw.steps.setValue(150)
+    pw.outcome.setCurrentIndex(pw.outcome.findData("steps_to_tol"))
+    pw.tol.setText("1e-3")
+    pw.keep.click()
+    kept = MapSpec(run=1, x=MapAxis("lr", 0.001, 0.05, 12, True), y=MapAxis("momentum", 0.0, 0.999, 9, False),
+                   steps=150, outcome="steps_to_tol", tol=1e-3)
+    assert w.race.scene.phase_map == kept
+    assert pw.status.text().startswith("kept with the scene: lr × momentum, 150 steps")
+    path = w.files.save(tmp_path / "kept.json")
+    assert load_scene(path).phase_map == kept         # saving the scene keeps the map
+    w.undo()
+    assert w.race.scene.phase_map is None and w.status_label.text().endswith("undid keep the phase map with the scene")
+    w.redo()
+    assert w.race.scene.phase_map == kept
+    # unusable settings keep nothing and add no undo step
+    pw.x.lo.setText("abc")
+    assert not pw.keep_with_scene()
+    assert pw.status.text() == "not kept: x from must be a number, got 'abc'"
+    assert w.race.scene.phase_map == kept
+    pw.x.lo.setText("0.001")
+    pw.y.name.setCurrentText("lr")
+    assert not pw.keep_with_scene()
+    assert pw.status.text() == "not kept: phase_map: x and y are both 'lr': choose two different hyper-parameters"
+    assert w.race.scene.phase_map == kept
+    w.undo()
+    assert w.race.scene.phase_map is None
+    # File → Open of the saved scene opens the window on the kept map, for the run it maps
+    assert len(pw.view.current.getData()[0]) == 1
+    w.host.select_run(0)
+    assert len(pw.view.current.getData()[0]) == 0       # gd's run is not on a momentum map: no ring
+    pw.x.lo.setText("0.002")
+    assert w.files.open(path)
+    qtbot.waitUntil(lambda: pw.pm is not None and pw.pm.steps == 150 and not pw.busy, timeout=WAIT)
+    assert w.host.selected_row == 1 and pw.map_spec() == kept
+    expected = phase_map(**map_arguments(w.race.scene, w.race.landscape))
+    np.testing.assert_array_equal(pw.pm.values, expected.values)
+    assert pw.pm.outcome == "steps_to_tol" and pw.pm.values.shape == (9, 12)
+
+
+def test_a_batch_size_axis_on_a_cifar_slice_maps_like_phase_map_and_draws_each_size_where_it_is(
+        make_window, qtbot, cifar_root):
+    params = {"subset": 300, "root": str(cifar_root)}
+    scene = Scene(title="slice", landscape=LandscapeSpec("cifar_slice", params=params, resolution=21),
+                  runs=[RunSpec("sgd", {"lr": 0.1}, batch_size=32)], playback=PlaybackSpec(steps=20))
+    w = make_window(race_scene())
+    w.load_scene(scene)
+    qtbot.waitUntil(lambda: w.race.scene.landscape.name == "cifar_slice" or "failed" in w.status_label.text(),
+                    timeout=WAIT)
+    assert w.race.scene.landscape.name == "cifar_slice", w.status_label.text()
+    pw = feature_module.install(w.host).dialog()
+    pw.sync_from_window()
+    names = [pw.y.name.itemText(k) for k in range(pw.y.name.count())]
+    assert names[-1] == "batch_size"
+    pw.y.name.setCurrentText("batch_size")
+    assert (pw.y.lo.text(), pw.y.hi.text(), pw.y.log.currentText()) == ("8", "512", "log")
+    pw.x.cells.setValue(5)
+    pw.y.cells.setValue(20)
+    pw.steps.setValue(20)
+    pw.show()
+    qtbot.waitExposed(pw)
+    pw.compute_map()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=WAIT)
+    f = w.race.landscape
+    sizes = axis_values(MapAxis("batch_size", 8, 512, 20, True))
+    assert (sizes == np.round(sizes)).all() and len(np.unique(sizes)) == len(sizes) == 20
+    expected = phase_map(f, solvers.make("sgd", lr=0.1), x_axis=("lr", np.geomspace(0.001, 3.0, 5)),
+                         y_axis=("batch_size", sizes), start=build.start_of(w.race.scene.runs[0], f), steps=20,
+                         seed=int(w.race.scene.seed))
+    pm = pw.pm
+    np.testing.assert_array_equal(pm.y.values, sizes)
+    np.testing.assert_array_equal(pm.values, expected.values)
+    assert pm.best == expected.best
+    # the sizes are not evenly spaced even in log10: each row is drawn where its size is
+    assert not np.allclose(np.diff(np.log10(sizes)), np.diff(np.log10(sizes))[0], rtol=1e-3)
+    colours, _, _ = cell_colors(pm)
+    grab = pw.view.grab().toImage()
+    j = next(k for k in range(5) if pm.best[1] != k)     # a column without the best star
+    ring = np.log10(32.0)
+    for i, b in enumerate(sizes):
+        if abs(np.log10(b) - ring) < 0.15:              # the selected run's ring (batch 32) covers these
+            continue
+        at = pixel_of(pw, np.log10(pm.x.values[j]), np.log10(b))
+        assert QColor(grab.pixel(at)).getRgb()[:3] == tuple(int(c) for c in colours[i, j, :3]), b
+    # a click loads the lr and the batch size of its cell into the run
+    i = 3
+    click(qtbot, pw, np.log10(pm.x.values[j]), np.log10(sizes[i]))
+    run = w.race.scene.runs[0]
+    assert run.batch_size == int(sizes[i]) and run.hyper["lr"] == pm.x.values[j] and "batch_size" not in run.hyper
+    cx, cy = pw.view.current.getData()
+    assert (cx[0], cy[0]) == pytest.approx((np.log10(pm.x.values[j]), np.log10(sizes[i])))
+    if os.environ.get("LOSSLAB_SHOTS"):
+        pw.grab().save(os.path.join(os.environ["LOSSLAB_SHOTS"], "phase_map_batch.png"))
+
+
+def test_a_scene_whose_mapped_run_is_kept_back_maps_the_selected_run_and_says_so(make_app, qtbot):
+    scene = load_builtin("ravine_map")
+    scene.runs[1].enabled = False                      # a story that reveals its runs one at a time
+    w, features = make_app(scene)
+    pw = scene_map_window(qtbot, features["phase_map"])
+    assert pw.status.text().startswith("the scene's map is of run 2, which is kept back: this is the selected run's;")
+    assert w.host.selected_row == 0 and (pw.x.spec(), pw.y.spec()) == (scene.phase_map.x, scene.phase_map.y)
+    run = scene.runs[0]
+    expected = phase_map(w.race.landscape, solvers.make(run.solver, **run.hyper),
+                         x_axis=("lr", axis_values(scene.phase_map.x)), y_axis=("momentum", axis_values(scene.phase_map.y)),
+                         start=w.race.landscape.default_start, steps=300)
+    np.testing.assert_array_equal(pw.pm.values, expected.values)
+
+
+def test_an_unevenly_spaced_axis_draws_each_cell_around_its_own_value(qtbot):
+    """Whole batch sizes are not evenly spaced even in log10: every value's own position on screen
+    shows its cell's colour, and a click there picks that cell (no CIFAR-10 needed)."""
+    from app.model.phase_map import Axis, PhaseMap
+    from app.ui.common import theme
+    from app.ui.views.phase_map_view import PhaseMapView, cell_edges
+
+    sizes = axis_values(MapAxis("batch_size", 1, 300, 20, True))   # 18 sizes: 1, 2, 3, 4, 6, 8, 11, ...
+    assert len(sizes) == 18
+    lrs = np.array([0.01, 0.1, 1.0])
+    values = np.arange(len(sizes) * 3, dtype=np.float64).reshape(len(sizes), 3) + 1.0
+    pm = PhaseMap(solver="sgd", outcome="steps_to_tol", x=Axis("lr", lrs, True), y=Axis("batch_size", sizes, True),
+                  values=values, diverged=np.zeros(values.shape, dtype=bool), final_gap=values, f_star=0.0,
+                  f_star_known=True, best=None, lr_bound=None, lr_limit=None, bound_text="", theory=None, steps=10,
+                  tol=1e-3)
+    d = np.log10(sizes)
+    assert not np.allclose(np.diff(d), np.diff(d)[0], rtol=1e-3)     # the case at hand: uneven
+    edges = cell_edges(pm.y)
+    np.testing.assert_allclose(edges[1:-1], (d[1:] + d[:-1]) / 2)
+    view = PhaseMapView(theme.LIGHT)
+    qtbot.addWidget(view)
+    view.resize(700, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_map(pm)
+    qtbot.wait(50)
+    colours, _, _ = cell_colors(pm)
+    grab = view.grab().toImage()
+    vb = view.plot.getViewBox()
+    for i in range(len(sizes)):
+        for j in range(3):
+            at = view.mapFromScene(vb.mapViewToScene(QPointF(np.log10(lrs[j]), d[i])))
+            assert QColor(grab.pixel(at)).getRgb()[:3] == tuple(int(c) for c in colours[i, j, :3]), (i, j)
+            assert view.cell_at(np.log10(lrs[j]), d[i]) == (i, j)

@@ -7,13 +7,21 @@ computed as a background job on the current surface from the selected run's
 start, and drawn by app.ui.views.phase_map_view. Clicking a cell loads its
 settings into the selected run (one undoable edit); Best snaps to the best
 cell; Save image… writes the map as PNG or SVG through app.model.safe_output.
+On a surface with minibatch gradients (a dataset) the batch size is an axis too.
+
+A scene goes with its map both ways: loading a scene with a ``phase_map``
+section (app.model.scene.MapSpec) opens the window set to it and computes it,
+and Keep with scene writes the window's settings into the scene as one
+undoable edit, so saving the scene keeps the map.
 """
 from __future__ import annotations
 
+import dataclasses
+import weakref
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,28 +38,43 @@ from PySide6.QtWidgets import (
 
 import solvers
 from app.model import build
-from app.model.phase_map import OUTCOMES, PhaseMap, map_axis_names, phase_map
-from app.model.scene import MapAxis
+from app.model.lifted import stepper_target
+from app.model.limits import MAX_MAP_CELLS, MAX_MAP_STEPS
+from app.model.phase_map import BATCH, OUTCOMES, PhaseMap, map_axis_names, phase_map
+from app.model.scene import MapAxis, MapSpec, RunSpec
+from app.model.scene_io import SceneError, validate_scene
 from app.model.scene_map import axis_values, default_range
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
 from app.ui.window.host import Host
 
-MAX_RESOLUTION = 128
-MAX_STEPS = 5000
+# a scene's limits (app.model.limits), so that every map the window computes can be kept with the scene
+MAX_RESOLUTION = MAX_MAP_CELLS
+MAX_STEPS = MAX_MAP_STEPS
 # the second axis, in order of preference: the solver's other knob that matters most
 _SECOND = ("momentum", "beta2", "alpha", "weight_decay")
 
 
-def axis_names(spec: solvers.SolverSpec) -> list[str]:
-    """The hyper-parameters a map can sweep: the float ones, and β₁/β₂ for a solver with betas."""
-    return map_axis_names(spec)
+KEEP_TEXT = "keep the phase map with the scene"
+
+
+def has_minibatches(landscape: Any, start: Any) -> bool:
+    """Whether what a run steps on ``landscape`` has minibatch gradients (a batch-size axis applies)."""
+    target, _ = stepper_target(landscape, start)
+    return getattr(target, "minibatch_grad", None) is not None
 
 
 def current_value(hyper: dict[str, Any], name: str) -> float:
     if name in ("beta1", "beta2"):
         return float(hyper["betas"][0 if name == "beta1" else 1])
     return float(hyper[name])
+
+
+def run_value(run: RunSpec, name: str) -> float | None:
+    """The run's own value on axis ``name`` (None: a full-batch run on a batch-size axis)."""
+    if name == BATCH:
+        return None if run.batch_size is None else float(run.batch_size)
+    return current_value(dict(solvers.make(run.solver, **run.hyper).hyper), name)
 
 
 def _number(text: str, what: str) -> float:
@@ -65,7 +88,7 @@ def _number(text: str, what: str) -> float:
 
 
 class AxisRow:
-    """One axis's controls: which hyper-parameter, from, to, log or linear."""
+    """One axis's controls: which hyper-parameter, from, to, log or linear, how many cells."""
 
     def __init__(self, title: str) -> None:
         self.title = title
@@ -75,9 +98,14 @@ class AxisRow:
             e.setMaximumWidth(110)
         self.log = QComboBox()
         self.log.addItems(["log", "linear"])
+        self.cells = QSpinBox()
+        self.cells.setRange(2, MAX_RESOLUTION)
+        self.cells.setValue(64)
+        self.cells.setToolTip(f"values on this axis (up to {MAX_RESOLUTION}; batch sizes each once)")
 
     def widgets(self) -> list:
-        return [QLabel(self.title), self.name, QLabel("from"), self.lo, QLabel("to"), self.hi, self.log]
+        return [QLabel(self.title), self.name, QLabel("from"), self.lo, QLabel("to"), self.hi, self.log,
+                QLabel("cells"), self.cells]
 
     def set(self, name: str, lo: float, hi: float, log: bool) -> None:
         self.name.setCurrentText(name)
@@ -85,14 +113,19 @@ class AxisRow:
         self.hi.setText(f"{hi:.6g}")
         self.log.setCurrentIndex(0 if log else 1)
 
-    def axis(self, n: int) -> tuple[str, np.ndarray]:
+    def spec(self) -> MapAxis:
+        """The axis as the scene writes it (ValueError when a field is unusable)."""
         name = self.name.currentText()
         lo = _number(self.lo.text(), f"{self.title} from")
         hi = _number(self.hi.text(), f"{self.title} to")
         log = self.log.currentIndex() == 0
         if log and (lo <= 0 or hi <= 0):
             raise ValueError(f"{self.title} ({name}): a log axis needs values > 0")
-        return name, axis_values(MapAxis(name, lo, hi, n, log))
+        return MapAxis(name, lo, hi, int(self.cells.value()), log)
+
+    def axis(self) -> tuple[str, np.ndarray]:
+        spec = self.spec()
+        return spec.name, axis_values(spec)
 
 
 class PhaseMapWindow(QDialog):
@@ -106,13 +139,10 @@ class PhaseMapWindow(QDialog):
         big.setPointSize(12)
         self.setFont(big)
         self.pm: PhaseMap | None = None
+        self.note = ""          # said with the next map's status line (a scene's map of a run kept back)
         self.x, self.y = AxisRow("x"), AxisRow("y")
         for axis_row in (self.x, self.y):
             axis_row.name.currentTextChanged.connect(lambda n, r=axis_row: self._axis_changed(r, n))
-        self.resolution = QSpinBox()
-        self.resolution.setRange(2, MAX_RESOLUTION)
-        self.resolution.setValue(64)
-        self.resolution.setToolTip(f"cells per side (up to {MAX_RESOLUTION})")
         self.steps = QSpinBox()
         self.steps.setRange(1, MAX_STEPS)
         self.steps.setValue(300)
@@ -135,6 +165,10 @@ class PhaseMapWindow(QDialog):
         self.best.clicked.connect(self.snap_to_best)
         self.save = QPushButton("Save image…")
         self.save.clicked.connect(self.ask_save)
+        self.keep = QPushButton("Keep with scene")
+        self.keep.setToolTip("Write these map settings into the scene (one undo step): saving the scene keeps "
+                             "the map, and loading it opens the map")
+        self.keep.clicked.connect(self.keep_with_scene)
         self.title = QLabel()
         self.title.setWordWrap(True)
         # room for its lines before the first map: a label that grows later can be drawn clipped
@@ -144,9 +178,8 @@ class PhaseMapWindow(QDialog):
         self.status = QLabel()
 
         lay = QVBoxLayout(self)
-        for widgets in (self.x.widgets() + self.y.widgets(),
-                        [QLabel("Cells"), self.resolution, QLabel("Steps"), self.steps, QLabel("Outcome"),
-                         self.outcome, QLabel("tol"), self.tol]):
+        for widgets in (self.x.widgets(), self.y.widgets(),
+                        [QLabel("Steps"), self.steps, QLabel("Outcome"), self.outcome, QLabel("tol"), self.tol]):
             row = QHBoxLayout()
             for w in widgets:
                 row.addWidget(w)
@@ -156,7 +189,7 @@ class PhaseMapWindow(QDialog):
         lay.addWidget(self.view, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
-        for w in (self.best, self.save, self.progress, self.cancel, self.compute):
+        for w in (self.best, self.keep, self.save, self.progress, self.cancel, self.compute):
             bottom.addWidget(w)
         lay.addLayout(bottom)
         self.resize(1100, 820)
@@ -165,42 +198,86 @@ class PhaseMapWindow(QDialog):
         self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
         host.closing.connect(self.jobs.shutdown)   # the main window closing stops a running job first
         host.race_changed.connect(self.show_current)   # an edit or an undo moves the run's ring
+        host.selection_changed.connect(lambda _row: self.show_current())   # the ring is the selected run's
         self._sync_buttons()
 
     # ------------------------------------------------------------------ inputs
     def _selected_row(self) -> int | None:
+        """The selected run's row in race.runs (the enabled runs, as the Runs panel lists them)."""
         race = self.host.race
         if race is None or not race.runs:
             return None
         i = self.host.selected_row
         return i if 0 <= i < len(race.runs) else 0
 
-    def _run_solver(self) -> solvers.Solver | None:
+    def _run_spec(self) -> RunSpec | None:
         row = self._selected_row()
-        if row is None:
-            return None
-        spec = self.host.race.scene.runs[row]
-        return solvers.make(spec.solver, **spec.hyper)
+        return None if row is None else self.host.race.runs[row].spec
+
+    def _run_solver(self) -> solvers.Solver | None:
+        spec = self._run_spec()
+        return None if spec is None else solvers.make(spec.solver, **spec.hyper)
+
+    def _fill_names(self, opt: solvers.Solver, run: RunSpec) -> list[str]:
+        """Both axes' choices for the run's solver (the batch size where the surface has minibatches)."""
+        assert opt.spec is not None
+        landscape = self.host.race.landscape
+        names = map_axis_names(opt.spec, batch=has_minibatches(landscape, build.start_of(run, landscape)))
+        for row in (self.x, self.y):
+            row.name.blockSignals(True)     # the caller sets the ranges, not a new axis's defaults
+            row.name.clear()
+            row.name.addItems(names)
+            row.name.blockSignals(False)
+        return names
 
     def sync_from_window(self) -> None:
         """Axes for the selected run's solver: lr on a log range around its lr, and its second knob
         (momentum, β₂, α or weight decay)."""
-        opt = self._run_solver()
-        if opt is None or opt.spec is None:
+        opt, run = self._run_solver(), self._run_spec()
+        if opt is None or opt.spec is None or run is None:
             self.status.setText("no run to map: add a run first")
             return
-        spec, hyper = opt.spec, dict(opt.hyper)
-        names = axis_names(spec)
+        names = self._fill_names(opt, run)
         second = next((n for n in _SECOND if n in names), names[-1])
         for row, name in ((self.x, "lr"), (self.y, second)):
-            row.name.blockSignals(True)     # the ranges below are the run's, not a new axis's defaults
-            row.name.clear()
-            row.name.addItems(names)
-            row.set(name, *default_range(spec, hyper, name))
+            row.name.blockSignals(True)
+            row.set(name, *default_range(opt.spec, dict(opt.hyper), name))
             row.name.blockSignals(False)
         race = self.host.race
         if race is not None and race.total_steps > 0:
             self.steps.setValue(min(race.total_steps, MAX_STEPS))
+
+    def use_spec(self, spec: MapSpec) -> None:
+        """Set the controls to a scene's map and select the run it maps (as Compute will map it)."""
+        race = self.host.race
+        rows = [k for k, tr in enumerate(race.runs) if tr.index == spec.run] if race is not None else []
+        self.note = "" if rows else (f"the scene's map is of run {spec.run + 1}, which is kept back: "
+                                     "this is the selected run's")
+        if rows and rows[0] != self.host.selected_row:
+            self.host.select_run(rows[0])
+        opt, run = self._run_solver(), self._run_spec()
+        if opt is None or run is None:
+            return
+        self._fill_names(opt, run)
+        for row, axis in ((self.x, spec.x), (self.y, spec.y)):
+            row.name.blockSignals(True)
+            row.set(axis.name, axis.low, axis.high, axis.log)
+            row.cells.setValue(axis.cells)
+            row.name.blockSignals(False)
+        self.steps.setValue(spec.steps)
+        self.outcome.setCurrentIndex(self.outcome.findData(spec.outcome))
+        if spec.tol is not None:
+            self.tol.setText(f"{spec.tol:.6g}")
+
+    def map_spec(self) -> MapSpec:
+        """The controls as a scene's phase map of the selected run (ValueError when unusable)."""
+        row = self._selected_row()
+        if row is None:
+            raise ValueError("no run to map: add a run first")
+        outcome = str(self.outcome.currentData())
+        tol = _number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
+        return MapSpec(run=self.host.race.runs[row].index, x=self.x.spec(), y=self.y.spec(),
+                       steps=int(self.steps.value()), outcome=outcome, tol=tol)
 
     def _axis_changed(self, row: AxisRow, name: str) -> None:
         opt = self._run_solver()
@@ -213,12 +290,11 @@ class PhaseMapWindow(QDialog):
         if row is None:
             raise ValueError("no run to map: add a run first")
         race = self.host.race
-        spec = race.scene.runs[row]
-        n = int(self.resolution.value())
+        spec = race.runs[row].spec
         outcome = str(self.outcome.currentData())
         tol = _number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
         return dict(f=race.landscape, solver=solvers.make(spec.solver, **spec.hyper),
-                    x_axis=self.x.axis(n), y_axis=self.y.axis(n), start=build.start_of(spec, race.landscape),
+                    x_axis=self.x.axis(), y_axis=self.y.axis(), start=build.start_of(spec, race.landscape),
                     steps=int(self.steps.value()), outcome=outcome, tol=tol, noise=float(spec.noise),
                     seed=int(race.scene.seed))
 
@@ -260,7 +336,8 @@ class PhaseMapWindow(QDialog):
             text += f"Diamond: heavy-ball theory, {self._describe(self._theory_settings(pm))}. "
         text += "Click a cell to load its settings into the selected run."
         self.title.setText(text)
-        self.status.setText(f"{n_div} of {pm.diverged.size} settings diverged")
+        self.status.setText("; ".join(s for s in (self.note, f"{n_div} of {pm.diverged.size} settings diverged") if s))
+        self.note = ""
         self._sync_buttons()
 
     @staticmethod
@@ -275,16 +352,11 @@ class PhaseMapWindow(QDialog):
 
     def show_current(self) -> None:
         """Mark the selected run's settings on the map (when it runs the map's solver)."""
-        row = self._selected_row()
-        pm = self.pm
-        if pm is None or row is None:
+        spec, pm = self._run_spec(), self.pm
+        if pm is None or spec is None:
             return
-        spec = self.host.race.scene.runs[row]
-        if spec.solver != pm.solver:
-            self.view.show_current(None)
-            return
-        hyper = dict(solvers.make(spec.solver, **spec.hyper).hyper)
-        self.view.show_current((current_value(hyper, pm.x.name), current_value(hyper, pm.y.name)))
+        x, y = (run_value(spec, pm.x.name), run_value(spec, pm.y.name)) if spec.solver == pm.solver else (None, None)
+        self.view.show_current(None if x is None or y is None else (x, y))
 
     def _sync_buttons(self) -> None:
         self.best.setEnabled(self.pm is not None and self.pm.best is not None)
@@ -297,14 +369,35 @@ class PhaseMapWindow(QDialog):
         if pm is None or row is None:
             return
         settings = pm.settings(i, j)
-        keys = {"betas" if a.name in ("beta1", "beta2") else a.name for a in (pm.x, pm.y)}
-        changes = {"hyper": {k: settings[k] for k in keys}}
-        if self.host.race.scene.runs[row].solver != pm.solver:
+        batch = settings.pop(BATCH, None)      # a property of the run's gradient, not of its solver
+        keys = {"betas" if a.name in ("beta1", "beta2") else a.name for a in (pm.x, pm.y) if a.name != BATCH}
+        changes: dict[str, Any] = {"hyper": {k: settings[k] for k in keys}}
+        if self.host.race.runs[row].spec.solver != pm.solver:
             changes["solver"] = pm.solver
             changes["hyper"] = dict(settings)
+        if batch is not None:
+            changes["batch_size"] = int(batch)
         self.host.edit_run(row, changes, "phase map")
         self.show_current()
-        self.status.setText(f"{self.host.race.runs[row].label}: {self._describe(settings)}")
+        self.status.setText(f"{self.host.race.runs[row].label}: {self._describe(pm.settings(i, j))}")
+
+    def keep_with_scene(self) -> bool:
+        """Write the controls into the scene's phase map (one undoable edit); False, with the
+        reason in the status line, when they are unusable or do not fit the scene."""
+        try:
+            spec = self.map_spec()
+            validate_scene(dataclasses.replace(self.host.race.scene, phase_map=spec))  # as the edit checks it
+        except SceneError as e:
+            self.status.setText(f"not kept: {e.problems[0]}")
+            return False
+        except ValueError as e:
+            self.status.setText(f"not kept: {e}")
+            return False
+        if not self.host.set_phase_map(spec, KEEP_TEXT):
+            return False
+        self.status.setText(f"kept with the scene: {spec.x.name} × {spec.y.name}, {spec.steps} steps "
+                            "(saving the scene keeps the map; Ctrl+Z takes it back)")
+        return True
 
     def snap_to_best(self) -> None:
         if self.pm is not None and self.pm.best is not None:
@@ -351,6 +444,10 @@ class PhaseMapFeature(QObject):
         self.act = host.add_action("Phase map…", "Ctrl+Shift+M", self.open,
                                    "An outcome over two hyper-parameters of the selected run's solver",
                                    menu=host.add_menu("S&warm"))
+        self._race_seen: weakref.ref[Any] | None = None   # the race last followed (not kept alive)
+        self._opened_by_scene = False
+        host.scene_loaded.connect(self.follow_scene)
+        QTimer.singleShot(0, self.follow_scene)   # the scene the window started on came before this feature
 
     def dialog(self) -> PhaseMapWindow:
         return self.windows.get()
@@ -362,6 +459,29 @@ class PhaseMapFeature(QObject):
         self.windows.show()
         w.compute_map()
         return w
+
+    def follow_scene(self) -> None:
+        """A newly loaded scene with a phase map opens the window set to that map and computes it;
+        one without hides the window if the previous scene opened it."""
+        race = self.host.race
+        if race is None or (self._race_seen is not None and self._race_seen() is race):
+            return      # the same race again (a standalone scene leaves the window's race alone)
+        self._race_seen = weakref.ref(race)
+        spec = race.scene.phase_map
+        if spec is None:
+            if self._opened_by_scene and self.windows.made is not None:
+                self.windows.made.hide()
+            self._opened_by_scene = False
+            return
+        w = self.dialog()
+        w.use_spec(spec)
+        # shown without taking the focus: the lecture's keys (PageDown) stay with the main window
+        w.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        w.show()
+        w.raise_()
+        w.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        self._opened_by_scene = True
+        w.compute_map()
 
 
 def install(host: Host) -> PhaseMapFeature:

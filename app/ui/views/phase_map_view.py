@@ -7,10 +7,14 @@
     view.cell_clicked.connect(slot)   # slot(i, j): row i (y value), column j (x value)
 
 A log axis is drawn in log10 units with 10^k tick labels, so every cell is the
-same size on screen. The image is coloured here (one RGBA array): outcome values
-through the colour map, diverged cells a flat dark grey and cells that never
-reached the tolerance a light grey, so neither can be read as a good value.
-Final gap and area under the curve span decades and are coloured by log10.
+same size on screen. Batch sizes (whole numbers, each once) are not evenly
+spaced even in log10: there each cell reaches halfway to its neighbours, so the
+cell drawn under a point is the value nearest to it, the one a click picks.
+
+The image is coloured here (one RGBA array): outcome values through the colour
+map, diverged cells a flat dark grey and cells that never reached the
+tolerance a light grey, so neither can be read as a good value. Final gap and
+area under the curve span decades and are coloured by log10.
 """
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ OUTCOME_LABELS = {
 }
 _LOG_OUTCOMES = ("final_gap", "auc")
 AXIS_LABELS = {"lr": "learning rate η", "momentum": "momentum μ", "beta1": "β₁", "beta2": "β₂",
-               "alpha": "α (RMSprop decay)", "weight_decay": "weight decay λ"}
+               "alpha": "α (RMSprop decay)", "weight_decay": "weight decay λ", "batch_size": "batch size B"}
+_FINE = 2048     # the most image columns (or rows) an unevenly spaced axis is drawn with
 
 
 def display(axis: Axis, values) -> np.ndarray:
@@ -73,11 +78,32 @@ def cell_colors(pm: PhaseMap) -> tuple[np.ndarray, tuple[float, float], str]:
     return rgba, (lo, hi), label
 
 
-def _edges(axis: Axis) -> tuple[float, float]:
-    """Plot-unit extent of the image: cell centres on the values, half a cell beyond the ends."""
+def cell_edges(axis: Axis) -> np.ndarray:
+    """The n + 1 plot-unit borders of the axis's cells: halfway between neighbouring values, and
+    half the end spacing beyond the first and the last value."""
     d = display(axis, axis.values)
-    step = (d[-1] - d[0]) / (len(d) - 1) if len(d) > 1 else 1.0
-    return float(d[0] - step / 2), float(d[-1] + step / 2)
+    if len(d) == 1:
+        return np.array([d[0] - 0.5, d[0] + 0.5])
+    mids = 0.5 * (d[1:] + d[:-1])
+    return np.concatenate([[d[0] - (d[1] - d[0]) / 2], mids, [d[-1] + (d[-1] - d[-2]) / 2]])
+
+
+def _edges(axis: Axis) -> tuple[float, float]:
+    """Plot-unit extent of the image."""
+    e = cell_edges(axis)
+    return float(e[0]), float(e[-1])
+
+
+def _spread(axis: Axis) -> np.ndarray | None:
+    """For an unevenly spaced axis, the cell of each column of a finer even grid over its extent
+    (each cell at least about 4 columns wide); None when the cells are even already."""
+    e = cell_edges(axis)
+    widths = np.diff(e)
+    if np.allclose(widths, widths[0], rtol=1e-6, atol=0.0):
+        return None
+    n = int(min(_FINE, np.ceil(4.0 * (e[-1] - e[0]) / widths.min())))
+    centres = e[0] + (np.arange(n) + 0.5) * (e[-1] - e[0]) / n
+    return np.clip(np.searchsorted(e, centres, side="right") - 1, 0, len(widths) - 1)
 
 
 class _RowLegend(pg.LegendItem):
@@ -177,7 +203,12 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
     def show_map(self, pm: PhaseMap) -> None:
         self.pm = pm
         rgba, (lo, hi), label = cell_colors(pm)
-        self.image.setImage(rgba, levels=(0, 255))
+        cols, rows = _spread(pm.x), _spread(pm.y)
+        if cols is not None:
+            rgba = rgba[:, cols]
+        if rows is not None:
+            rgba = rgba[rows]
+        self.image.setImage(np.ascontiguousarray(rgba), levels=(0, 255))
         (x0, x1), (y0, y1) = _edges(pm.x), _edges(pm.y)
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         p = self.plot

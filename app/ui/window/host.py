@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 
 from app.model.playback import Playback
 from app.model.race import Race
-from app.model.scene import LandscapeSpec, Scene
+from app.model.scene import LandscapeSpec, MapSpec, Scene
 from app.ui.common import theme
 from app.ui.common.actions import window_action
 from app.ui.common.jobs import JobRunner
@@ -265,6 +265,22 @@ class Host(QObject):
         one undoable edit: every run's hyper-parameters, the caption and the tuning budget. False
         if it was refused (the reason is in the status bar)."""
         return bool(self._w.retune(tuned, what))
+
+    def set_phase_map(self, spec: MapSpec | None, what: str) -> bool:
+        """Make ``spec`` (None: no map) the scene's phase map as one undoable edit, so saving
+        the scene keeps it. False if it was refused (the reason is in the status bar)."""
+        if self._w.race is None:
+            return False
+        try:
+            self._w.edits.set_phase_map(spec, what)
+        except ValueError as e:
+            self.show_message(f"not applied: {e}")
+            return False
+        return True
+
+    def select_run(self, row: int) -> None:
+        """Select the run in ``row`` of race.runs in the Runs panel (selection_changed follows)."""
+        self._w.runs_panel.list.setCurrentRow(row)
 
     def set_scene_text(self, title: str, caption: str) -> None:
         """The scene's own title and caption (saved with it), shown in the window title and caption."""

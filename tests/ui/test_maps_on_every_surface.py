@@ -28,7 +28,8 @@ def cifar_scene(root) -> Scene:
 
 def computed(pw, qtbot, cells: int, steps: int) -> None:
     pw.sync_from_window()
-    pw.resolution.setValue(cells)
+    for row in (pw.x, pw.y):
+        row.cells.setValue(cells)
     pw.steps.setValue(steps)
     pw.compute_map()
     qtbot.waitUntil(lambda: (pw.pm is not None and not pw.busy) or "cannot" in pw.status.text(), timeout=WAIT)

@@ -233,6 +233,9 @@ class ViewSpec:
     color_by: ColorBy = "loss"
     """What colours the 2-D map: the loss, the Hessian's λmin (blue where negative: a saddle or
     maximum region) or |λmin/λmax| (Li et al. 2018); the contour lines stay the loss's."""
+    ellipses: Annotated[bool, Strict()] = False
+    """Draw the local quadratic's ellipse (a hyperbola at a saddle) at each run's head on the 2-D
+    map (the H key), on screen and in exports."""
     log_z: Annotated[bool, Strict()] | None = None
     """Logarithmic height; null: follow the landscape's log_scale."""
     contour_levels: Annotated[int, Field(ge=0, le=MAX_CONTOUR_LEVELS), Strict(), WHOLE] = 20

@@ -1,5 +1,5 @@
-"""The curvature ellipses at the heads (H) in exports of the window that shows them: a PNG from the
-Export dialog and a video's frames, read back as pixels at the ellipse's known reach.
+"""The curvature ellipses at the heads (H) in exports: a PNG from the Export dialog, a video's frames
+and a render of the scene's file (H is kept in its view), read back as pixels at the ellipse's known reach.
 
 The rotated ravine x² + 4y² (rotated by 30°) has eigenvalues 2 and 8 everywhere, eigenvectors at
 30° and 120°: the curve is an ellipse whose semi-axes are ``size`` along 30° and size/2 along 120°
@@ -137,26 +137,43 @@ def test_a_video_frame_draws_each_heads_ellipse_where_it_is_then(make_app, qtbot
         renderer.close()
 
 
-def test_a_scene_rendered_from_its_file_has_no_ellipses(make_app, qtbot, tmp_path):
-    """The scene format has no field for them: losslab render (a landscape of its own) never draws them,
-    whatever a window in the same process shows."""
+def test_h_is_kept_in_the_scene_and_a_render_from_its_file_draws_what_it_says(make_app, qtbot, tmp_path):
+    """H sets the scene's view.ellipses; a saved scene keeps it, loading it turns H on, and
+    losslab render's render_scene (a landscape of its own) draws the ellipses exactly when it is on."""
+    from app.model.build import build_landscape
+    from app.model.race import Race
+    from app.model.scene_io import load_scene, save_scene
     from app.ui.export.render import SceneRenderer, render_scene
 
     w, features = make_app(ravine_scene())
-    features["curvature"].set_shown("heads", True)
-    out = render_scene(w.race.scene, tmp_path / "file.png", size=SIZE_PX, view="2d", steps=5)
-    img = np.asarray(Image.open(out).convert("RGB"))
-    from app.model.build import build_landscape
-    from app.model.race import Race
+    cv = features["curvature"]
+    assert not w.race.scene.view.ellipses and not cv.actions["heads"].isChecked()
+    cv.actions["heads"].trigger()                                  # H
+    assert w.race.scene.view.ellipses and cv.show_heads
+    saved = load_scene(save_scene(w.race.scene, tmp_path / "with_h.json"))
+    assert saved.view.ellipses
+    cv.actions["heads"].trigger()                                  # H again: off, and so in the scene
+    assert not w.race.scene.view.ellipses
+    w.load_scene(saved)                                            # a scene that says on turns H on
+    assert cv.show_heads and cv.actions["heads"].isChecked()
 
-    race = Race(w.race.scene, build_landscape(w.race.scene.landscape))
+    race = Race(saved, build_landscape(saved.landscape))
     race.step(5)
     probe = SceneRenderer(race, SIZE_PX, "2d")
     try:
-        assert probe.contour.ellipses is None
+        assert probe.contour.ellipses is not None                  # the scene's choice
         probe.image()
-        at = pixel_map(probe)
-        for direction in (E1, -E1, E2, -E2):
-            assert reach(img, at, race.runs[0].head, direction) == 0.0
+        at, size = pixel_map(probe), curve_size(probe)
+        px = 1.0 / float(np.linalg.norm(at(*(race.runs[0].head + E1)) - at(*race.runs[0].head)))
+        for on in (True, False):
+            saved.view.ellipses = on
+            img = np.asarray(Image.open(render_scene(saved, tmp_path / f"file_{on}.png", size=SIZE_PX, view="2d",
+                                                     steps=5)).convert("RGB"))
+            for direction, semi in ((E1, size), (E2, size / 2)):
+                got = reach(img, at, race.runs[0].head, direction)
+                if on:
+                    assert abs(got - semi) <= 3 * px, (direction, got, semi)
+                else:
+                    assert got == 0.0
     finally:
         probe.close()

@@ -24,7 +24,6 @@ from app.model.export_options import ExportOptionError, check_view
 from app.ui.common import theme
 from app.ui.export import layout as canvas
 from app.ui.export.data_pane import DataPane, shows_data
-from app.ui.export.ellipses import shown_on
 from app.ui.export.errors import RenderError
 from app.ui.export.image_io import rgbx_view, save_svg
 from app.ui.export.panes import Contour2D, Plots, Surface3D
@@ -40,8 +39,7 @@ class SceneRenderer:
     ``frame()`` (RGB array) or ``save_svg(path)``; ``close()`` frees GL objects.
     ``cache`` (videos): the map's static parts are drawn once, then only the
     runs (the 3-D view always keeps its static layer). ``ellipses``: the curvature
-    ellipses at the heads on the 2-D map; None: as the window showing this landscape
-    draws them (app.ui.export.ellipses; never for a scene rendered from its file).
+    ellipses at the heads on the 2-D map; None: as the scene's view.ellipses says.
     """
 
     def __init__(self, race, size: tuple[int, int], view: str = "both", *, transparent: bool = False,
@@ -76,7 +74,7 @@ class SceneRenderer:
         try:
             self.surface = Surface3D(self.theme, grid, race.landscape, vspec, camera) \
                 if view in ("both", "3d") else None
-            shown = shown_on(race.landscape) if ellipses is None else ellipses
+            shown = race.scene.view.ellipses if ellipses is None else ellipses
             self.contour = Contour2D(self.theme, grid, vspec, minima, axis_names(race.landscape),
                                      race.landscape, ellipses=shown) \
                 if view in ("both", "2d") else None

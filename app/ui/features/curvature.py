@@ -5,9 +5,9 @@ gradient descent's lr bound 2/λmax on the lr slider, and the 2-D map coloured b
   quadratic ½ dᵀHd (app.model.curvature_sketch), solid where it rises, dashed where it falls,
   with its axes along the eigenvectors, in the map's data coordinates and as a line on the
   3-D surface (the cursor's white, each head's in its run's colour). The cursor's λmin, λmax
-  and κ are written over its curve, the selected run's under its head. While H is on, the
-  window's exports (pictures and videos from the Export dialog) draw the heads' curves in their
-  2-D map too (app.ui.export.ellipses); a scene rendered from its file does not (no scene field).
+  and κ are written over its curve, the selected run's under its head. H is kept in the
+  scene's view (``ellipses``), so exports, saved scenes and ``losslab render`` draw the
+  heads' curves in their 2-D map too (app.ui.export.ellipses).
 - The selected run's lr slider marks 2/λmax at its head and says when lr is past it, for the
   solvers whose bound it is (gd, sgd, momentum-free momentum and Nesterov).
 - View → Colour 2-D map (K cycles): loss, λmin or |λmin/λmax|, saved in the scene's view
@@ -30,7 +30,6 @@ from app.model.landscape_kinds import kind_of
 from app.model.limits import COLOR_BY
 from app.ui.common import theme
 from app.ui.common.widgets import MARK_COLOR
-from app.ui.export.ellipses import show_on
 from app.ui.views.curvature_curves import PRESENTATION_WIDTH, WIDTH, CurveItems, curvature_at, curve_size
 from app.ui.views.curvature_layer import CurvatureLayer
 from app.ui.views.surface_view import MARKER_GL_OPTIONS
@@ -95,6 +94,14 @@ class Curvature(QObject):
         if what not in ("heads", "cursor"):
             raise ValueError(f"unknown curvature overlay {what!r}; choose heads or cursor")
         setattr(self, f"show_{what}", bool(on))
+        race = self.host.race
+        if what == "heads" and race is not None:
+            race.scene.view.ellipses = bool(on)     # kept with the scene: exports and saved files draw them
+        act = self.actions.get(what)
+        if act is not None and act.isChecked() != bool(on):
+            act.blockSignals(True)
+            act.setChecked(bool(on))
+            act.blockSignals(False)
         self.update()
 
     def set_color_by(self, mode: str) -> bool:
@@ -157,10 +164,12 @@ class Curvature(QObject):
             act.blockSignals(False)
 
     def on_surface(self) -> None:
-        """A new surface (or a new look of it) is on screen: colour it as its scene says."""
+        """A new surface (or a new look of it) is on screen: colour it and draw the heads' ellipses
+        as its scene says."""
         race = self.host.race
         if race is not None:
             self.set_color_by(race.scene.view.color_by)
+            self.set_shown("heads", race.scene.view.ellipses)
         self.update()
 
     # --- per frame and per cursor move -------------------------------------------------
@@ -178,7 +187,6 @@ class Curvature(QObject):
         race, grid = self.host.race, self.host.grid
         if race is None or grid is None or self._closed:
             return
-        show_on(race.landscape, self.show_heads)    # a GUI export draws them too (export/ellipses)
         size = self._size()
         self.cursor_curvature = None
         if self.show_cursor and self.cursor is not None:

@@ -6,10 +6,11 @@ minimum is one solid ellipse, a maximum a dashed one, a saddle two solid and two
 hyperbola branches, a valley floor two parallel lines. The two axes run along the
 eigenvectors, each as long as the curve's semi-axis (or vertex distance) that way.
 
-The bound 2/λmax holds for plain gradient descent on a quadratic (and for SGD's mean
-step, and momentum or Nesterov with momentum 0); L2 weight decay λ adds λ to every
-eigenvalue, so the bound is 2/(λmax + λ). Adaptive solvers (Adagrad, RMSprop, Adam)
-rescale each step and Newton divides by the curvature, so it is not their bound.
+The lr bound is the linear-stability bound of the run's rule on the local quadratic
+(app.model.stability): 2/λmax for gradient descent (and SGD's mean step), 2(1+μ)/λmax for
+heavy-ball momentum, 2(1+μ)/((1+2μ)λmax) for Nesterov; L2 weight decay λ adds λ to every
+eigenvalue, so λmax becomes λmax + λ. Adaptive solvers (Adagrad, RMSprop, Adam) rescale
+each step and Newton divides by the curvature, so they have no such bound.
 """
 from __future__ import annotations
 
@@ -19,14 +20,13 @@ from typing import Any
 
 import numpy as np
 
+from . import stability
 from .curvature import FLAT, FloatArray, LocalCurvature, level_curve, level_for_size
 
 SPREAD = 1.0          # hyperbola branches run over t in [−SPREAD, SPREAD]: about 2.4 vertex distances long
 POINTS = 97
-PLAIN_GD = ("gd", "sgd")
-MOMENTUM = ("momentum", "nesterov")
-BOUND_SOLVERS_TEXT = "gd, sgd, and momentum or nesterov with momentum 0"
-WARNING = "lr above 2/λmax: will diverge on a quadratic"
+BOUND_SOLVERS_TEXT = "gd and sgd (2/λmax), momentum (2(1+μ)/λmax) and nesterov (2(1+μ)/((1+2μ)λmax))"
+WARNING = "lr above the bound: will diverge on a quadratic"
 
 
 @dataclass(frozen=True)
@@ -73,30 +73,31 @@ def curvature_text(curv: LocalCurvature, kappa_sep: str = "  ") -> str:
 @dataclass(frozen=True)
 class LrBound:
     """``value`` the largest stable lr (None: no bound, λmax + λ <= 0); ``lr`` the run's;
-    ``past`` True when lr > value; ``note`` the words under the lr slider."""
+    ``past`` True when lr > value; ``name`` how the bound is written ("2(1+μ)/λmax");
+    ``note`` the words under the lr slider."""
 
     value: float | None
     lr: float
     past: bool
     note: str
+    name: str = "2/λmax"
 
 
 def bound_applies(solver: str, hyper: Mapping[str, Any]) -> bool:
-    """Whether 2/λmax is this run's stability bound (see the module docstring)."""
-    if solver in PLAIN_GD:
-        return True
-    return solver in MOMENTUM and float(hyper.get("momentum", 0.0) or 0.0) == 0.0
+    """Whether the run's rule has a linear-stability lr bound (see the module docstring)."""
+    return stability.lr_factor(solver, hyper) is not None
 
 
 def lr_bound(solver: str, hyper: Mapping[str, Any], curv: LocalCurvature) -> LrBound | None:
-    """The run's lr bound at curv.point, or None where 2/λmax is not its bound."""
-    if not bound_applies(solver, hyper):
+    """The run's lr bound at curv.point, or None where its rule has none."""
+    factor = stability.lr_factor(solver, hyper)
+    if factor is None:
         return None
     lr = float(hyper.get("lr", 0.0))
     decay = float(hyper.get("weight_decay", 0.0) or 0.0)
     top = curv.lambda_max + decay
-    name = "2/(λmax + λ)" if decay else "2/λmax"
+    name = stability.bound_text(solver, hyper)
     if not top > 0:
-        return LrBound(None, lr, False, f"λmax{' + λ' if decay else ''} ≤ 0 here: no lr is unstable")
-    value = 2.0 / top
-    return LrBound(value, lr, lr > value, f"{name} = {_num(value)}")
+        return LrBound(None, lr, False, f"λmax{' + λ' if decay else ''} ≤ 0 here: no lr is unstable", name)
+    value = float(factor) / top
+    return LrBound(value, lr, lr > value, f"{name} = {_num(value)}", name)

@@ -229,7 +229,7 @@ def _stability(target: Any, start: Floats, name: str, hyper: Mapping[str, Any],
         return None, None, "", None
     bound.flags.writeable = False
     one = float(bound[0]) if np.allclose(bound, bound[0], rtol=1e-12, atol=0.0) else None
-    text = stability.bound_text(name, bool(np.any(wd != 0.0)))
+    text = stability.bound_text(name, setting)
     theory = None
     if name == "momentum" and other.name == "momentum" and not np.any(np.asarray(hyper.get("dampening", 0.0)))\
             and np.ndim(hyper.get("weight_decay", 0.0)) == 0 and _is_quadratic(target, start, h):

@@ -29,10 +29,6 @@ from numpy.typing import NDArray
 
 Floats = NDArray[np.float64]
 
-# the bound each rule's lr·curvature must stay under, written as the window and captions show it
-BOUND_TEXT = {"gd": "2/λmax", "sgd": "2/λmax", "momentum": "2(1+μ)/λmax", "nesterov": "2(1+μ)/((1+2μ)λmax)"}
-
-
 def lr_factor(solver: str, hyper: Mapping[str, Any]) -> Floats | None:
     """η·(λmax + λ) must stay below this for ``solver`` with ``hyper`` (arrays broadcast); None: no such bound."""
     if solver in ("gd", "sgd"):
@@ -49,9 +45,21 @@ def lr_factor(solver: str, hyper: Mapping[str, Any]) -> Floats | None:
     return None
 
 
-def bound_text(solver: str, weight_decay: bool) -> str:
-    text = BOUND_TEXT.get(solver, "")
-    return text.replace("λmax", "(λmax+λ)") if weight_decay and text else text
+def bound_text(solver: str, hyper: Mapping[str, Any]) -> str:
+    """How the bound is written for ``solver`` with ``hyper`` (arrays: any value decides), e.g.
+    "2/λmax", "2(1+μ)/λmax", "2(1+μ)/((1+2μ)(λmax+λ))"; "" where lr_factor has no bound."""
+    def some(name: str) -> bool:
+        return bool(np.any(np.asarray(hyper.get(name, 0.0), dtype=np.float64) != 0.0))
+
+    if solver in ("gd", "sgd") or (solver == "momentum" and not some("momentum")):
+        text = "2/λmax"
+    elif solver == "momentum":
+        text = "2(1+μ)/((1−τ)λmax)" if some("dampening") else "2(1+μ)/λmax"
+    elif solver == "nesterov":
+        text = "2(1+μ)/((1+2μ)λmax)"
+    else:
+        return ""
+    return text.replace("λmax", "(λmax+λ)") if some("weight_decay") else text
 
 
 def heavy_ball_optimum(lam_min: float, lam_max: float) -> tuple[float, float] | None:

@@ -61,7 +61,7 @@ def test_the_words_at_a_point():
 
 @pytest.mark.parametrize("solver, hyper, applies", [
     ("gd", {}, True), ("sgd", {"lr": 0.1}, True), ("momentum", {"momentum": 0.0}, True),
-    ("nesterov", {"momentum": 0.0}, True), ("momentum", {"momentum": 0.9}, False),
+    ("nesterov", {"momentum": 0.5}, True), ("momentum", {"momentum": 0.9}, True),
     ("adam", {}, False), ("rmsprop", {}, False), ("adagrad", {}, False), ("newton", {}, False),
 ])
 def test_which_solvers_the_bound_is_for(solver, hyper, applies):
@@ -79,7 +79,7 @@ def test_the_bound_with_weight_decay_is_checked_by_running_gd_on_both_sides():
     f = landscapes.get("quadratic_bowl")                         # λmax 2, decay 0.5: bound 2/2.5
     c = local_curvature(f, (1.0, 0.5))
     b = lr_bound("gd", {"lr": 0.1, "weight_decay": 0.5}, c)
-    assert b.value == pytest.approx(0.8) and "2/(λmax + λ)" in b.note and not b.past
+    assert b.value == pytest.approx(0.8) and "2/(λmax+λ)" in b.note and not b.past
     below = solvers.run(solvers.make("gd", lr=0.99 * b.value, weight_decay=0.5), f, (1.0, 0.5), steps=2000)
     above = solvers.run(solvers.make("gd", lr=1.01 * b.value, weight_decay=0.5), f, (1.0, 0.5), steps=2000)
     assert np.linalg.norm(below.points[-1]) < 1e-6 and (above.diverged or np.linalg.norm(above.points[-1]) > 10)
@@ -146,3 +146,25 @@ def test_a_slow_surface_field_comes_in_rows_with_progress_and_stops_when_cancell
     calls = []
     assert curvature_field(f, xs, ys, "lambda_min", cancel=lambda: calls.append(1) or len(calls) > 2) is None
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("solver, hyper, factor, name", [
+    ("momentum", {"momentum": 0.9}, 2 * 1.9, "2(1+μ)/λmax"),
+    ("momentum", {"momentum": 0.9, "dampening": 0.5}, 2 * 1.9 / 0.5, "2(1+μ)/((1−τ)λmax)"),
+    ("momentum", {"momentum": 0.0, "dampening": 0.5}, 2.0, "2/λmax"),        # μ = 0: torch steps plain gd
+    ("nesterov", {"momentum": 0.9}, 2 * 1.9 / 2.8, "2(1+μ)/((1+2μ)λmax)"),
+    ("momentum", {"momentum": 0.5, "weight_decay": 3.0}, 2 * 1.5, "2(1+μ)/(λmax+λ)"),
+])
+def test_momentum_bounds_are_checked_by_running_on_both_sides(solver, hyper, factor, name):
+    """The bound of each momentum form, by hand, and single runs at 0.97× converge and at 1.03× diverge."""
+    f = landscapes.get("ravine", condition=10.0)                 # λmax = 20 everywhere
+    c = local_curvature(f, (1.0, 0.5))
+    b = lr_bound(solver, {"lr": 0.01, **hyper}, c)
+    wd = hyper.get("weight_decay", 0.0)
+    assert b.value == pytest.approx(factor / (20.0 + wd), rel=1e-12) and b.name == name
+    assert b.note.startswith(name + " = ")
+    for scale, diverges in ((0.97, False), (1.03, True)):
+        run = solvers.run(solvers.make(solver, **{**hyper, "lr": scale * b.value}), f, (1.0, 0.5), steps=4000)
+        assert bool(run.diverged) == diverges, scale
+        if not diverges:
+            assert np.linalg.norm(run.points[-1]) < 1e-3

@@ -84,32 +84,37 @@ def test_the_past_the_bound_note_appears_exactly_when_lr_is_above_it(qtbot, make
         slider = w.runs_panel.slider("lr")               # remade or kept: ask again
         assert w.race.runs[0].solver.hyper["lr"] == float(typed)
         assert (WARNING in slider.note.text()) is past, typed
-        assert (feature.HEAD_WARNING in cv.head_label.textItem.toPlainText()) is past, typed
+        assert (feature.head_warning(cv.bound) in cv.head_label.textItem.toPlainText()) is past, typed
         assert cv.bound.value == pytest.approx(0.01, rel=1e-12) and cv.bound.past is past
 
 
 @pytest.mark.parametrize("solver, hyper, marked", [
     ("sgd", {"lr": 0.01}, True),
     ("momentum", {"lr": 0.01, "momentum": 0.0}, True),
-    ("momentum", {"lr": 0.01, "momentum": 0.9}, False),
+    ("momentum", {"lr": 0.01, "momentum": 0.9}, True),
+    ("nesterov", {"lr": 0.01, "momentum": 0.9}, True),
     ("adam", {"lr": 0.01}, False),
     ("newton", {"lr": 1.0}, False),
 ])
-def test_only_solvers_whose_bound_it_is_get_the_mark(qtbot, make_app, solver, hyper, marked):
+def test_only_solvers_with_a_stability_bound_get_the_mark(qtbot, make_app, solver, hyper, marked):
     land = LandscapeSpec("quadratic_bowl", resolution=40)
     w, _ = make_app(_scene(land, [RunSpec(solver, hyper, start=(1.0, 0.5))]))
     slider = w.runs_panel.slider("lr")
     assert (slider.mark_value is not None) is marked
     assert slider.note.isVisibleTo(slider) is marked
     if marked:
-        assert "momentum 0" in slider.note.toolTip() and "adaptive" in slider.note.toolTip()
+        assert "2(1+μ)/λmax" in slider.note.toolTip() and "Adaptive" in slider.note.toolTip()
+        # the bowl's λmax is 2: the mark is the rule's own bound there
+        mu = hyper.get("momentum", 0.0)
+        factor = {"sgd": 2.0, "momentum": 2 * (1 + mu), "nesterov": 2 * (1 + mu) / (1 + 2 * mu)}[solver]
+        assert slider.mark_value == pytest.approx(factor / 2.0, rel=1e-12)
 
 
 def test_weight_decay_adds_to_lambda_max(qtbot, make_app):
     land = LandscapeSpec("quadratic_bowl", resolution=40)
     w, _ = make_app(_scene(land, [RunSpec("gd", {"lr": 0.1, "weight_decay": 0.5}, start=(1.0, 0.5))]))
     slider = w.runs_panel.slider("lr")
-    assert slider.mark_value == pytest.approx(2.0 / 2.5) and "2/(λmax + λ)" in slider.note.text()
+    assert slider.mark_value == pytest.approx(2.0 / 2.5) and "2/(λmax+λ)" in slider.note.text()
 
 
 # --- the local quadratic's curve --------------------------------------------------------------------

@@ -514,3 +514,19 @@ def test_an_unevenly_spaced_axis_draws_each_cell_around_its_own_value(qtbot):
             at = view.mapFromScene(vb.mapViewToScene(QPointF(np.log10(lrs[j]), d[i])))
             assert QColor(grab.pixel(at)).getRgb()[:3] == tuple(int(c) for c in colours[i, j, :3]), (i, j)
             assert view.cell_at(np.log10(lrs[j]), d[i]) == (i, j)
+
+
+def test_the_runs_ring_and_its_legend_entry_only_where_the_map_can_show_it(make_window, qtbot):
+    """Weight decay 0 has no place on a log weight-decay axis: no ring, no legend entry, no log10(0)."""
+    for wd, shown in ((0.0, False), (0.01, True)):
+        run = RunSpec("gd", {"lr": 0.1, "weight_decay": wd}, start=(-1.5, 1.2))
+        w, pw = opened(make_window, qtbot, run, "quadratic_bowl", n=6, steps=20)
+        assert pw.pm.y.name == "weight_decay" and pw.pm.y.log
+        xs, _ys = pw.view.current.getData()
+        assert (len(xs) == 1) is shown
+        labels = [label.text for _sample, label in pw.view.legend.items]
+        assert ("the run's own setting" in labels) is shown
+        if shown:
+            assert xs[0] == pytest.approx(np.log10(0.1))
+        pw.close()
+        w.close()

@@ -8,8 +8,8 @@ gradient descent's lr bound 2/λmax on the lr slider, and the 2-D map coloured b
   and κ are written over its curve, the selected run's under its head. H is kept in the
   scene's view (``ellipses``), so exports, saved scenes and ``losslab render`` draw the
   heads' curves in their 2-D map too (app.ui.export.ellipses).
-- The selected run's lr slider marks 2/λmax at its head and says when lr is past it, for the
-  solvers whose bound it is (gd, sgd, momentum-free momentum and Nesterov).
+- The selected run's lr slider marks its rule's lr bound at its head and says when lr is past
+  it: 2/λmax for gd and sgd, 2(1+μ)/λmax for momentum, 2(1+μ)/((1+2μ)λmax) for Nesterov.
 - View → Colour 2-D map (K cycles): loss, λmin or |λmin/λmax|, saved in the scene's view
   (color_by), so sessions, scene files and exports keep it.
 """
@@ -25,7 +25,7 @@ from PySide6.QtGui import QAction, QActionGroup
 
 from app.model.curvature import LocalCurvature
 from app.model.curvature_colour import LABELS
-from app.model.curvature_sketch import BOUND_SOLVERS_TEXT, WARNING, curvature_text, lr_bound, sketch
+from app.model.curvature_sketch import BOUND_SOLVERS_TEXT, WARNING, LrBound, curvature_text, lr_bound, sketch
 from app.model.landscape_kinds import kind_of
 from app.model.limits import COLOR_BY
 from app.ui.common import theme
@@ -37,10 +37,14 @@ from app.ui.window.host import Host
 
 CURSOR_COLOR = "#FFFFFF"   # the heads' curves take their runs' colours
 LIFT = 0.1           # the 3-D curves float this far above the surface (world units)
-HEAD_WARNING = "lr > 2/λmax: diverges on a quadratic"   # the slider's note says it in full
-BOUND_TIP = (f"2/λmax at the run's head: on the local quadratic, gradient descent with a larger lr "
-             f"diverges. It is the bound of {BOUND_SOLVERS_TEXT} (weight decay λ adds λ to λmax); "
-             "adaptive solvers and Newton rescale the step, so no mark is shown for them.")
+BOUND_TIP = (f"The lr bound at the run's head: on the local quadratic, the run's rule with a larger lr "
+             f"diverges. Bounds: {BOUND_SOLVERS_TEXT}; weight decay λ adds λ to λmax. "
+             "Adaptive solvers and Newton rescale the step, so no mark is shown for them.")
+
+
+def head_warning(bound: LrBound) -> str:
+    """The head label's short warning (the slider's note says it in full)."""
+    return f"lr > {bound.name}: diverges on a quadratic"
 
 
 class Curvature(QObject):
@@ -253,7 +257,7 @@ class Curvature(QObject):
         text = html.escape(curvature_text(c))
         bound = lr_bound(race.runs[row].spec.solver, dict(race.runs[row].solver.hyper), c)
         if bound is not None and bound.past:
-            text += f"<br><b style='color:{MARK_COLOR}'>{html.escape(HEAD_WARNING)}</b>"
+            text += f"<br><b style='color:{MARK_COLOR}'>{html.escape(head_warning(bound))}</b>"
         self.head_label.setHtml(f"<span style='white-space:pre'>{text}</span>")
         self._place(self.head_label, c.point, below=True)
 

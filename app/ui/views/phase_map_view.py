@@ -182,7 +182,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         swatch = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(DIVERGED_RGBA), pen=pg.mkPen("#FFFFFF"))
         self.legend.addItem(swatch, "diverged")
         self.legend.addItem(self.best, "best cell")
-        self.legend.addItem(self.current_halo, "selected run")
+        self._current_listed = False     # in the legend while the ring is drawn
         self._limit_sample = pg.PlotDataItem([], [], pen=self.limit_pen(th))   # in the legend while drawn
         self._limit_listed = False
         self._theory_listed = False      # in the legend while the theory mark is drawn
@@ -283,12 +283,16 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         return wanted
 
     def show_current(self, xy: tuple[float, float] | None) -> None:
-        """Mark the selected run's (x, y) settings (None: no mark)."""
+        """Mark the run's own (x, y) settings (None: no mark; nor where a log axis cannot show it, e.g.
+        weight decay 0)."""
         points: tuple[list, list] = ([], [])
-        if self.pm is not None and xy is not None:
-            points = ([display(self.pm.x, xy[0])], [display(self.pm.y, xy[1])])
+        pm = self.pm
+        if pm is not None and xy is not None and all(v > 0 or not a.log for a, v in ((pm.x, xy[0]), (pm.y, xy[1]))):
+            points = ([display(pm.x, xy[0])], [display(pm.y, xy[1])])
         for item in (self.current_halo, self.current):
             item.setData(*points)
+        self._current_listed = self._list(self.current_halo, "the run's own setting", bool(points[0]),
+                                          self._current_listed)
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         """(i, j) of the cell under the plot point (x, y) in plot units, None off the map."""

@@ -275,15 +275,14 @@ def cmd_curvature(args) -> int:
     from app.model.cli_curvature import (
         RESOLUTION,
         check_json_out,
-        check_picture_out,
         checked_data_root,
         curvature_options,
     )
-    from app.model.cli_logic import UsageError, parse_size
+    from app.model.cli_logic import UsageError, check_picture_out, parse_size
 
     opts = curvature_options(args.loss, args.reg, args.strength, args.images, args.pair)
     size = parse_size(args.size)
-    out = check_picture_out(args.out, overwrite=args.overwrite)
+    out = check_picture_out(args.out, "the curvature figure", overwrite=args.overwrite)
     json_out = check_json_out(args.json, overwrite=args.overwrite)
     if json_out is not None and json_out.resolve() == out.resolve():
         raise UsageError("--json and --out must be different files")
@@ -334,10 +333,9 @@ def _numbers_text(f: dict) -> str:
 def cmd_map(args) -> int:
     """Compute a phase map as the phase map window does, draw it offscreen, print its summary."""
     from app.model.cli_curvature import check_json_out
-    from app.model.cli_logic import parse_size
+    from app.model.cli_logic import check_picture_out, parse_size
     from app.model.cli_map import (
         MapOptions,
-        check_picture_out,
         current_setting,
         map_kwargs,
         map_numbers,
@@ -346,7 +344,7 @@ def cmd_map(args) -> int:
     )
 
     size = parse_size(args.size)
-    out = check_picture_out(args.out, overwrite=args.overwrite)
+    out = check_picture_out(args.out, "a phase map", overwrite=args.overwrite)
     json_out = check_json_out(args.json, overwrite=args.overwrite)   # .json: never the picture itself
     scene = map_scene(MapOptions(args.scene, args.landscape, args.solver, args.run, args.x, args.y,
                                  args.cells, args.steps, args.outcome, args.tol))

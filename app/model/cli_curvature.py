@@ -70,15 +70,6 @@ def curvature_options(loss: str, reg: str, strength: str | float | None, images:
     return CurvatureOptions(loss, reg, value, n, pair)
 
 
-def check_picture_out(path: str, overwrite: bool = False) -> Path:
-    """--out: a .png or .svg we can write."""
-    out = Path(path).expanduser()
-    if out.suffix.lower() not in (".png", ".svg"):
-        got = f"{out.suffix!r}" if out.suffix else "no extension"
-        raise UsageError(f"--out must end in .png or .svg (the curvature figure is a picture); got {got} in '{out}'")
-    return check_writable(out, "--out", overwrite)
-
-
 def check_json_out(path: str | None, overwrite: bool = False) -> Path | None:
     """--json: a .json file we can write (None when not asked for)."""
     if path is None:

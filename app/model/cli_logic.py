@@ -63,6 +63,15 @@ def check_out(path: str | os.PathLike[str] | None, overwrite: bool = False) -> P
     return check_writable(out, "--out", overwrite)
 
 
+def check_picture_out(path: str, what: str, overwrite: bool = False) -> Path:
+    """--out: a .png or .svg we can write; ``what`` names the picture ("a phase map")."""
+    out = Path(path).expanduser()
+    if out.suffix.lower() not in (".png", ".svg"):
+        got = f"{out.suffix!r}" if out.suffix else "no extension"
+        raise UsageError(f"--out must end in .png or .svg ({what} is a picture); got {got} in '{out}'")
+    return check_writable(out, "--out", overwrite)
+
+
 def check_writable(out: Path, flag: str, overwrite: bool = False) -> Path:
     """``out`` can be written: a sane name, in an existing directory we can write, not a read-only file."""
     parent = out.parent if str(out.parent) else Path(".")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,13 +27,14 @@ import numpy as np
 import solvers
 from solvers.naming import did_you_mean
 
-from .cli_logic import UsageError, check_landscape_name, check_writable
+from .cli_logic import UsageError, check_landscape_name
 from .limits import MAP_OUTCOMES, MAX_MAP_CELLS, MAX_MAP_STEPS
 from .phase_map import BATCH, PhaseMap, map_axis_names
 from .presets import resolve_scene
 from .scene import LandscapeSpec, MapAxis, MapSpec, RunSpec, Scene
 from .scene_io import SceneError, _hint
 from .scene_map import default_range, map_arguments, map_problems
+from .typed_numbers import finite_number
 
 DEFAULT_SOLVER = "momentum"
 DEFAULT_CELLS = 64            # the phase map window's
@@ -91,12 +91,9 @@ def parse_axis(flag: str, text: str) -> AxisFlag:
 
 def _number(what: str, text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"{what} must be a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise UsageError(f"{what} must be a finite number, got {text!r}")
-    return value
+        return finite_number(text, what)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def _whole(flag: str, value: int | None, low: int, high: int) -> int | None:
@@ -309,12 +306,3 @@ def current_setting(scene: Scene) -> tuple[float, float] | None:
         return None
     # a setting of 0 (no weight decay) has no place on a log axis
     return None if any(a.log and v <= 0 for a, v in zip((spec.x, spec.y), xy, strict=True)) else xy
-
-
-def check_picture_out(path: str, overwrite: bool = False) -> Path:
-    """--out: a .png or .svg we can write."""
-    out = Path(path).expanduser()
-    if out.suffix.lower() not in (".png", ".svg"):
-        got = f"{out.suffix!r}" if out.suffix else "no extension"
-        raise UsageError(f"--out must end in .png or .svg (a phase map is a picture); got {got} in '{out}'")
-    return check_writable(out, "--out", overwrite)

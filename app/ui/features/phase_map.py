@@ -44,6 +44,7 @@ from app.model.phase_map import BATCH, OUTCOMES, PhaseMap, map_axis_names, phase
 from app.model.scene import MapAxis, MapSpec, RunSpec
 from app.model.scene_io import SceneError, validate_scene
 from app.model.scene_map import axis_values, default_range
+from app.model.typed_numbers import finite_number
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
 from app.ui.window.host import Host
@@ -77,16 +78,6 @@ def run_value(run: RunSpec, name: str) -> float | None:
     return current_value(dict(solvers.make(run.solver, **run.hyper).hyper), name)
 
 
-def _number(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{what} must be a number, got {text!r}") from None
-    if not np.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, got {text!r}")
-    return value
-
-
 class AxisRow:
     """One axis's controls: which hyper-parameter, from, to, log or linear, how many cells."""
 
@@ -116,8 +107,8 @@ class AxisRow:
     def spec(self) -> MapAxis:
         """The axis as the scene writes it (ValueError when a field is unusable)."""
         name = self.name.currentText()
-        lo = _number(self.lo.text(), f"{self.title} from")
-        hi = _number(self.hi.text(), f"{self.title} to")
+        lo = finite_number(self.lo.text(), f"{self.title} from")
+        hi = finite_number(self.hi.text(), f"{self.title} to")
         log = self.log.currentIndex() == 0
         if log and (lo <= 0 or hi <= 0):
             raise ValueError(f"{self.title} ({name}): a log axis needs values > 0")
@@ -275,7 +266,7 @@ class PhaseMapWindow(QDialog):
         if row is None:
             raise ValueError("no run to map: add a run first")
         outcome = str(self.outcome.currentData())
-        tol = _number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
+        tol = finite_number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
         return MapSpec(run=self.host.race.runs[row].index, x=self.x.spec(), y=self.y.spec(),
                        steps=int(self.steps.value()), outcome=outcome, tol=tol)
 
@@ -292,7 +283,7 @@ class PhaseMapWindow(QDialog):
         race = self.host.race
         spec = race.runs[row].spec
         outcome = str(self.outcome.currentData())
-        tol = _number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
+        tol = finite_number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
         return dict(f=race.landscape, solver=solvers.make(spec.solver, **spec.hyper),
                     x_axis=self.x.axis(), y_axis=self.y.axis(), start=build.start_of(spec, race.landscape),
                     steps=int(self.steps.value()), outcome=outcome, tol=tol, noise=float(spec.noise),

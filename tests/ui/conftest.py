@@ -59,3 +59,18 @@ def pixel_std(img) -> float:
     arr = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.sizeInBytes())
     arr = arr.reshape(h, img.bytesPerLine())[:, : 4 * w].reshape(h, w, 4)[..., :3]
     return float(arr.std())
+
+
+@pytest.fixture
+def training(make_app, qtbot, monkeypatch, cifar_root):
+    """(window, features, training window): every feature composed, the training race window open on
+    1,000 CIFAR-10 images (4 default runs)."""
+    monkeypatch.setenv("LOSSLAB_CIFAR_ROOT", str(cifar_root))
+    w, features = make_app()
+    feature = features["cifar_training"]
+    win = feature.window()
+    win.subset.setCurrentIndex(win.subset.findData(1000))
+    feature.open()
+    qtbot.waitUntil(lambda: win.race is not None, timeout=120_000)
+    yield w, features, win
+    win.stop()

@@ -13,20 +13,6 @@ from app.model.presets import load_builtin
 WAIT = 120_000   # ms: generous on a shared 2-core machine (never a speed assertion)
 
 
-@pytest.fixture
-def training(make_app, qtbot, monkeypatch, cifar_root):
-    """The app with every feature, the training window open on 1,000 images (4 default runs)."""
-    monkeypatch.setenv("LOSSLAB_CIFAR_ROOT", str(cifar_root))
-    w, features = make_app()
-    feature = features["cifar_training"]
-    win = feature.window()
-    win.subset.setCurrentIndex(win.subset.findData(1000))
-    feature.open()
-    qtbot.waitUntil(lambda: win.race is not None, timeout=WAIT)
-    yield w, feature, win
-    win.stop()
-
-
 def train(qtbot, win, steps):
     win.steps.setValue(win.race.t + steps)
     win.start()
@@ -47,7 +33,8 @@ def template_pixels(view, row):
 
 
 def test_menu_and_shortcut(training):
-    w, feature, _ = training
+    w, features, _ = training
+    feature = features["cifar_training"]
     assert feature.act.shortcut().toString() == "Ctrl+Shift+T"
     cifar = next(a.menu() for a in w.menuBar().actions() if a.text() == "CIFAR-&10")
     assert feature.act in cifar.actions()

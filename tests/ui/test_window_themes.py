@@ -3,7 +3,6 @@ the lecture feature), also when it changes while they are open: plot backgrounds
 legends and the windows' own widgets, read back from the items and from the painted pixels."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 
 WAIT = 120_000   # ms: loading CIFAR-10 on a shared machine (never a speed assertion)
@@ -79,20 +78,6 @@ def test_a_swarm_window_made_in_the_dark_is_dark(make_app, qtbot):
     assert window_colour(swarm) == dark.background.lower()
     check_plot(swarm.sweep_plot.getPlotItem(), dark)
     assert corner(swarm.sweep_plot) == dark.background.lower()
-
-
-@pytest.fixture
-def training(make_app, qtbot, monkeypatch, cifar_root):
-    """The app and its training window open on 1,000 images."""
-    monkeypatch.setenv("LOSSLAB_CIFAR_ROOT", str(cifar_root))
-    w, features = make_app()
-    feature = features["cifar_training"]
-    win = feature.window()
-    win.subset.setCurrentIndex(win.subset.findData(1000))
-    feature.open()
-    qtbot.waitUntil(lambda: win.race is not None, timeout=WAIT)
-    yield w, features, win
-    win.stop()
 
 
 def test_the_training_window_follows_the_theme_while_open(training, qtbot):

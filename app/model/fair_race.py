@@ -49,8 +49,8 @@ from .limits import (
     TUNE_OBJECTIVES,
     TUNE_SECOND_VALUES,
 )
-from .race import run_seed
 from .scene import RunSpec, Scene, TuneBudget
+from .seeds import run_seed
 from .suggest import suggest_hyper
 
 LR_DECADES = 1.5   # the lr grid spans lr₀·10^±1.5: wide enough to reach divergence on either side

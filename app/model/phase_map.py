@@ -241,9 +241,9 @@ def _stability(target: Any, start: Floats, name: str, hyper: Mapping[str, Any],
 
 
 def _run(opt: solvers.Solver, target: Any, starts: Floats, steps: int, noise: float, seed: int,
-         batch_size: int | None, report: Callable[[int], None]) -> solvers.Trajectory:
-    stepper = solvers.Stepper(opt, target, starts, noise=noise, seed=seed, batch_size=batch_size,
-                              reserve=steps + 1)
+         schedule: Any, batch_size: int | None, report: Callable[[int], None]) -> solvers.Trajectory:
+    stepper = solvers.Stepper(opt, target, starts, noise=noise, seed=seed, schedule=schedule,
+                              batch_size=batch_size, reserve=steps + 1)
     while stepper.t < steps:
         stepper.step(min(_CHUNK, steps - stepper.t))
         report(stepper.t)
@@ -252,12 +252,15 @@ def _run(opt: solvers.Solver, target: Any, starts: Floats, steps: int, noise: fl
 
 def phase_map(f: Any, solver: solvers.Solver | str, x_axis: tuple[str, Any], y_axis: tuple[str, Any],
               start: Any = None, steps: int = 300, outcome: str = "final_gap", tol: float | None = None,
-              noise: float = 0.0, seed: int = 0, progress: Progress | None = None,
-              cancel: Cancel | None = None) -> PhaseMap:
+              noise: float = 0.0, seed: int = 0, schedule: Any = None, batch_size: int | None = None,
+              progress: Progress | None = None, cancel: Cancel | None = None) -> PhaseMap:
     """The map of ``outcome`` for ``solver`` (its other hyper-parameters kept) over x_axis × y_axis.
 
-    ``start`` defaults to f.default_start. With noise > 0 every cell draws its own noise
-    (one stream for the whole grid), so a cell is then not the single run of the same seed.
+    ``start`` defaults to f.default_start. Every cell steps with ``schedule`` (a solvers
+    schedule of the lr) and minibatches of ``batch_size`` (None: full batch; a batch_size axis
+    replaces it), as a run with them does. With noise > 0 or minibatches every cell draws its
+    own noise and batches (one stream for the whole grid), so a cell is then a sample of its
+    setting, not the single run of the same seed (a one-cell map is).
     Raises ValueError (one line) for bad input, Cancelled when ``cancel()`` says so.
     """
     opt = solvers.make(solver) if isinstance(solver, str) else solver
@@ -307,7 +310,7 @@ def phase_map(f: Any, solver: solvers.Solver | str, x_axis: tuple[str, Any], y_a
             progress((done[0] * steps + t) / (runs * steps), f"phase map: step {t} of {steps}")
 
     if batch is None:
-        traj = _run(grid, target, starts, int(steps), noise, seed, None, report)
+        traj = _run(grid, target, starts, int(steps), noise, seed, schedule, batch_size, report)
         losses, diverged = traj.losses, traj.diverged
     else:
         losses = np.empty((int(steps) + 1, ny, nx))
@@ -315,7 +318,7 @@ def phase_map(f: Any, solver: solvers.Solver | str, x_axis: tuple[str, Any], y_a
         for k, b in enumerate(batch.values):
             done[0] = k
             # one run per batch size, over the other axis (a batch size is the gradient's, not the solver's)
-            traj = _run(grid, target, starts, int(steps), noise, seed, int(b), report)
+            traj = _run(grid, target, starts, int(steps), noise, seed, schedule, int(b), report)
             cells = (slice(None), k) if batch is x else (k, slice(None))
             losses[(slice(None),) + cells] = traj.losses
             diverged[cells] = traj.diverged

@@ -27,13 +27,9 @@ from .lifted import Plane, Projected, plane_of, stepper_target
 from .run_changes import with_changes
 from .scene import LandscapeSpec, RunSpec, Scene, palette_color
 from .scene_io import check_run
+from .seeds import run_seed as run_seed  # re-exported: code and tests read the race's seeds here
 
 _EDITABLE = {"hyper", "solver", "noise", "schedule", "batch_size", "color", "label", "enabled", "start"}
-
-
-def run_seed(scene_seed: int, index: int) -> int:
-    """The RNG seed of run ``index``: independent streams per run, fixed by the scene."""
-    return int(np.random.SeedSequence([int(scene_seed), int(index)]).generate_state(1)[0])
 
 
 Segment = tuple[int, RunSpec]   # (first step, the settings in force from it on)

@@ -6,8 +6,8 @@
     low, high, log = default_range(opt.spec, opt.hyper, "momentum")  # where a new axis starts
 
 The map is of run ``spec.run``: its solver with its other hyper-parameters, its
-start, its noise, and the scene's seed, as the phase map window maps the
-selected run. No Qt here.
+start, noise, schedule, batch size and seed, as the race steps it (the phase map
+window maps the selected run the same way). No Qt here.
 """
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from numpy.typing import NDArray
 
 import solvers
 
-from .build import start_of
+from .build import make_schedule, start_of
 from .phase_map import BATCH, map_axis_names
-from .scene import MapAxis, Scene
+from .scene import MapAxis, MapSpec, Scene
+from .seeds import run_seed
 
 
 def default_range(spec: solvers.SolverSpec, hyper: dict[str, Any], name: str) -> tuple[float, float, bool]:
@@ -57,9 +58,9 @@ def axis_values(axis: MapAxis) -> NDArray[np.float64]:
     return np.asarray(values, dtype=np.float64)
 
 
-def map_problems(scene: Scene) -> list[str]:
-    """What is wrong with the scene's phase map (nothing when it has none)."""
-    spec = scene.phase_map
+def map_problems(scene: Scene, spec: MapSpec | None = None) -> list[str]:
+    """What is wrong with the scene's phase map, or with ``spec`` as its map (nothing when none)."""
+    spec = scene.phase_map if spec is None else spec
     if spec is None:
         return []
     if not 0 <= spec.run < len(scene.runs):
@@ -89,13 +90,14 @@ def map_problems(scene: Scene) -> list[str]:
     return problems
 
 
-def map_arguments(scene: Scene, landscape: Any) -> dict[str, Any]:
-    """phase_map()'s keyword arguments for the scene's map on ``landscape`` (built from the scene).
-    Raises ValueError (one line) when the scene has no map or its map does not fit its runs."""
-    spec = scene.phase_map
+def map_arguments(scene: Scene, landscape: Any, spec: MapSpec | None = None) -> dict[str, Any]:
+    """phase_map()'s keyword arguments for the scene's map (or ``spec``) on ``landscape`` (built
+    from the scene): the run's solver, start, noise, schedule, batch size and its own seed, as the
+    race steps it. Raises ValueError (one line) when there is no map or it does not fit the runs."""
+    spec = scene.phase_map if spec is None else spec
     if spec is None:
         raise ValueError("this scene has no phase map")
-    problems = map_problems(scene)
+    problems = map_problems(scene, spec)
     if problems:
         raise ValueError(problems[0])
     run = scene.runs[spec.run]
@@ -103,4 +105,5 @@ def map_arguments(scene: Scene, landscape: Any) -> dict[str, Any]:
                 x_axis=(spec.x.name, axis_values(spec.x)), y_axis=(spec.y.name, axis_values(spec.y)),
                 start=start_of(run, landscape), steps=spec.steps, outcome=spec.outcome,
                 tol=spec.tol if spec.outcome == "steps_to_tol" else None, noise=float(run.noise),
-                seed=int(scene.seed))
+                seed=run_seed(scene.seed, spec.run), schedule=make_schedule(run.schedule),
+                batch_size=run.batch_size)

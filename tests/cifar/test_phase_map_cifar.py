@@ -44,3 +44,31 @@ def test_lr_batch_size_is_one_run_per_batch_size(plane):
                           batch_size=batch)
         np.testing.assert_allclose(pm.final_gap[i], ref.losses[-1] - pm.f_star, rtol=1e-10)
     assert pm.final_gap[0, 1] != pm.final_gap[1, 1]   # the batch size really changed the run
+
+
+def test_the_runs_own_cell_is_the_race_run_with_its_minibatches_and_seed(cifar_root):
+    """A minibatch run's map (scene_map) steps every cell with the run's batch size and seed. Each
+    cell draws its own minibatches from the one stream, so a one-cell map of the run's own setting
+    ends exactly where the race's run ends, and a bigger map's cell is a different sample of it."""
+    from app.model.build import build_landscape
+    from app.model.race import Race
+    from app.model.scene import LandscapeSpec, MapAxis, MapSpec, PlaybackSpec, RunSpec, Scene
+    from app.model.scene_map import map_arguments
+
+    scene = Scene(landscape=LandscapeSpec("cifar_slice", params={"plane": "random", "subset": 300,
+                                                                 "root": str(cifar_root)}, resolution=21),
+                  runs=[RunSpec("gd", {"lr": 0.05}, start=START),
+                        RunSpec("sgd", {"lr": 0.05}, start=START, batch_size=32)],
+                  playback=PlaybackSpec(steps=15), seed=7,
+                  phase_map=MapSpec(run=1, x=MapAxis("lr", 0.05, 0.5, 3), y=MapAxis("weight_decay", 0.0, 0.1, 2, False),
+                                    steps=15))
+    f = build_landscape(scene.landscape)
+    kwargs = map_arguments(scene, f)
+    one = phase_map(**dict(kwargs, x_axis=("lr", [0.05]), y_axis=("weight_decay", [0.0])))
+    race = Race(scene, f)
+    race.step(15)
+    assert race.runs[1].losses[-1] - one.f_star == pytest.approx(one.final_gap[0, 0], rel=1e-12)
+    assert race.runs[0].losses[-1] != pytest.approx(race.runs[1].losses[-1], rel=1e-6)   # minibatches matter
+    full = phase_map(**dict(kwargs, batch_size=None))
+    pm = phase_map(**kwargs)
+    assert not np.allclose(pm.values, full.values, rtol=1e-6)          # the cells really took minibatches

@@ -93,3 +93,23 @@ def test_every_offered_axis_pair_computes_from_its_default_ranges(name):
         pm = phase_map(f, opt, x_axis=("lr", ranges["lr"]), y_axis=(other, ranges[other]), start=(1.0, -0.5),
                        steps=3)
         assert pm.values.shape == (3, 3) and np.isfinite(pm.final_gap).all()
+
+
+def test_the_cell_of_the_runs_own_setting_is_the_run_as_the_race_steps_it():
+    """The run's schedule (a cosine decay) and seed go into every cell: the cell at the run's own
+    (lr, μ) ends where the race's run ends, to the last bit; without the schedule it would not."""
+    from app.model.race import Race
+
+    d = ravine_with_map(x={"name": "lr", "low": 0.004, "high": 0.1, "cells": 5},
+                        y={"name": "momentum", "low": 0.85, "high": 0.99, "cells": 3, "log": False}, steps=120)
+    d["runs"][1]["schedule"] = {"kind": "cosine", "warmup": 10}
+    d["runs"][1]["hyper"] = {"lr": 0.004, "momentum": 0.85}
+    scene = scene_from_dict(d)
+    f = build_landscape(scene.landscape)
+    pm = phase_map(**map_arguments(scene, f))
+    race = Race(scene, f)
+    race.step(120)
+    run = race.runs[1]
+    assert run.losses[-1] - pm.f_star == pytest.approx(pm.final_gap[0, 0], rel=1e-12, abs=1e-300)
+    plain = dict(map_arguments(scene, f), schedule=None)
+    assert phase_map(**plain).final_gap[0, 0] != pytest.approx(pm.final_gap[0, 0], rel=1e-3)

@@ -43,7 +43,7 @@ from app.model.limits import MAX_MAP_CELLS, MAX_MAP_STEPS
 from app.model.phase_map import BATCH, OUTCOMES, PhaseMap, map_axis_names, phase_map
 from app.model.scene import MapAxis, MapSpec, RunSpec
 from app.model.scene_io import SceneError, validate_scene
-from app.model.scene_map import axis_values, default_range
+from app.model.scene_map import axis_values, default_range, map_arguments
 from app.model.typed_numbers import finite_number
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
@@ -276,18 +276,10 @@ class PhaseMapWindow(QDialog):
             row.set(name, *default_range(opt.spec, dict(opt.hyper), name))
 
     def inputs(self) -> dict[str, Any]:
-        """phase_map's keyword arguments from the controls and the selected run (ValueError when unusable)."""
-        row = self._selected_row()
-        if row is None:
-            raise ValueError("no run to map: add a run first")
+        """phase_map's keyword arguments from the controls and the selected run, as a scene's map of
+        it (app.model.scene_map: its start, noise, schedule, batch size and seed); ValueError when unusable."""
         race = self.host.race
-        spec = race.runs[row].spec
-        outcome = str(self.outcome.currentData())
-        tol = finite_number(self.tol.text(), "tol") if outcome == "steps_to_tol" else None
-        return dict(f=race.landscape, solver=solvers.make(spec.solver, **spec.hyper),
-                    x_axis=self.x.axis(), y_axis=self.y.axis(), start=build.start_of(spec, race.landscape),
-                    steps=int(self.steps.value()), outcome=outcome, tol=tol, noise=float(spec.noise),
-                    seed=int(race.scene.seed))
+        return map_arguments(race.scene, race.landscape, self.map_spec())
 
     # ------------------------------------------------------------------ compute
     def compute_map(self) -> None:

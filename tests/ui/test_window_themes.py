@@ -123,3 +123,23 @@ def test_a_plane_on_screen_is_drawn_again_in_the_new_theme(training, qtbot):
     # the theme drops the path items (they take the look when made): they are made again
     assert len(m._tracks) == len(win.plane.result.view.paths) > 0
     assert QColor(m.plot.titleLabel.opts["color"]).name() == dark.foreground.lower()
+
+
+def test_the_phase_map_window_follows_the_theme_while_open(make_app, qtbot):
+    from app.ui.common import theme
+
+    w, features = make_app()
+    pw = features["phase_map"].open()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=WAIT)
+    qtbot.waitExposed(pw)
+    assert corner(pw.view) == theme.LIGHT.background.lower()
+    dark = switch(features, qtbot)
+    assert pw.view.backgroundBrush().color().name() == dark.background.lower()
+    check_plot(pw.view.plot, dark)
+    check_legend(pw.view.legend, dark)
+    assert corner(pw.view) == dark.background.lower()
+    assert window_colour(pw) == dark.background.lower()
+    assert pw.view.bar.getAxis("right").textPen().color().name() == dark.foreground.lower()
+    light = switch(features, qtbot)
+    check_plot(pw.view.plot, light)
+    assert corner(pw.view) == light.background.lower()

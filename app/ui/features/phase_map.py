@@ -189,6 +189,8 @@ class PhaseMapWindow(QDialog):
         self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
         host.closing.connect(self.jobs.shutdown)   # the main window closing stops a running job first
         host.race_changed.connect(self.show_current)   # an edit or an undo moves the run's ring
+        host.look_changed.connect(lambda th, _presentation: self.apply_theme(th))
+        self.apply_theme(host.theme)
         host.selection_changed.connect(lambda _row: self.show_current())   # the ring is the selected run's
         self._sync_buttons()
 
@@ -411,6 +413,13 @@ class PhaseMapWindow(QDialog):
             return False
         self.status.setText(f"saved {path}")
         return True
+
+    def apply_theme(self, th) -> None:
+        """The window's widgets and its map in the main window's theme (D dark / light)."""
+        from app.ui.views.plot_look import follow_palette
+
+        follow_palette(self, th)
+        self.view.apply_theme(th)
 
     def closeEvent(self, event) -> None:
         self.jobs.shutdown()

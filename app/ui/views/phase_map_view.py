@@ -186,6 +186,10 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self._limit_sample = pg.PlotDataItem([], [], pen=self.limit_pen(th))   # in the legend while drawn
         self._limit_listed = False
         self._theory_listed = False      # in the legend while the theory mark is drawn
+        # legend samples of the two outlined marks, in the theme's ink (a black outline vanishes on dark)
+        self._theory_sample = pg.ScatterPlotItem(symbol="d", size=16, brush=pg.mkBrush(None))
+        self._current_sample = pg.ScatterPlotItem(symbol="o", size=14, brush=pg.mkBrush(None))
+        self._ink_samples(th)
         self._never_sample = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(NEVER_RGBA),
                                                 pen=pg.mkPen("#888888"))
         self._never_listed = False       # in the legend while some cell never reached the tolerance
@@ -195,6 +199,25 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self.addItem(self.bar, row=0, col=1)
         # the scene's clicks, not the image's: a click on the star or the ring still picks its cell
         self.scene().sigMouseClicked.connect(self._on_click)
+
+    def apply_theme(self, th: theme.Theme) -> None:
+        """Recolour what is drawn for ``th`` (the window's D / F11): ground, axes, legend, marks."""
+        from app.ui.views.plot_look import recolor_legend, recolor_plot
+
+        self.setBackground(th.background)
+        recolor_plot(self.plot, th)
+        recolor_legend(self.legend, th)
+        self.bar.getAxis("right").setTextPen(th.foreground)
+        self.bar.getAxis("right").setPen(th.foreground)
+        for item in (self.limit, self._limit_sample):
+            item.setPen(self.limit_pen(th))
+        self.best.setBrush(pg.mkBrush(th.star))
+        self.best.setPen(pg.mkPen(th.halo, width=1.5))
+        self._ink_samples(th)
+
+    def _ink_samples(self, th: theme.Theme) -> None:
+        for sample in (self._theory_sample, self._current_sample):
+            sample.setPen(pg.mkPen(th.foreground, width=2))
 
     @staticmethod
     def limit_pen(th: theme.Theme):
@@ -233,7 +256,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
             points = ([display(pm.x, pm.theory[0])], [display(pm.y, pm.theory[1])])
         for item in (self.theory_halo, self.theory):
             item.setData(*points)
-        self._theory_listed = self._list(self.theory_halo, "heavy-ball theory's best", pm.theory is not None,
+        self._theory_listed = self._list(self._theory_sample, "heavy-ball theory's best", pm.theory is not None,
                                          self._theory_listed)
         never = bool((~np.isfinite(pm.values) & ~pm.diverged).any())
         self._never_listed = self._list(self._never_sample, "never reached the tolerance", never, self._never_listed)
@@ -291,7 +314,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
             points = ([display(pm.x, xy[0])], [display(pm.y, xy[1])])
         for item in (self.current_halo, self.current):
             item.setData(*points)
-        self._current_listed = self._list(self.current_halo, "the run's own setting", bool(points[0]),
+        self._current_listed = self._list(self._current_sample, "the run's own setting", bool(points[0]),
                                           self._current_listed)
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:

@@ -40,18 +40,29 @@ class RegularizedLandscape(Landscape):
     def __init__(self, base: Landscape, l2: float, l1: float) -> None:
         super().__init__(base=base.name, base_params=dict(base.params), l2=l2, l1=l1)
         self.base, self.l2, self.l1 = base, l2, l1
+        # the penalty is over the base's own axes (a CIFAR-10 plane's a and b, not x and y): their
+        # names, the plane's named points and its minibatch gradient carry over
+        names = getattr(base, "axis_labels", None)
+        u, v = "x", "y"
+        if names is not None and len(names) == 2:
+            self.axis_labels = (str(names[0]), str(names[1]))
+            u, v = (str(n).split(" ")[0] for n in names)      # "a (along D₁)" is a
+        if hasattr(base, "landmarks"):
+            self.landmarks = base.landmarks
+        if callable(getattr(base, "minibatch_grad", None)):
+            self.minibatch_grad = self._minibatch_grad
         terms, uni, tex = [], [], []
         if l2:
             terms.append(f"L2 (λ={l2:g})")
-            uni.append(f"{l2:g}·(x² + y²)")
-            tex.append(f"{l2:g}\\,(x^2 + y^2)")
+            uni.append(f"{l2:g}·({u}² + {v}²)")
+            tex.append(f"{l2:g}\\,({u}^2 + {v}^2)")
         if l1:
             terms.append(f"L1 (λ={l1:g})")
-            uni.append(f"{l1:g}·(|x| + |y|)")
-            tex.append(f"{l1:g}\\,(|x| + |y|)")
+            uni.append(f"{l1:g}·(|{u}| + |{v}|)")
+            tex.append(f"{l1:g}\\,(|{u}| + |{v}|)")
         self.title = " + ".join([base.title, *terms])
-        self.formula = " + ".join([base.formula or "f(x, y)", *uni])
-        inner = base.latex.strip("$") if base.latex else "f(x, y)"
+        self.formula = " + ".join([base.formula or f"f({u}, {v})", *uni])
+        inner = base.latex.strip("$") if base.latex else f"f({u}, {v})"
         self.latex = "$" + " + ".join([inner, *tex]) + "$"
         self.bounds = base.bounds
         self.minima = ()
@@ -71,7 +82,17 @@ class RegularizedLandscape(Landscape):
 
     def grad(self, p: Any) -> np.ndarray:
         p = as_points(p)
-        out: np.ndarray = self.base.grad(p) + 2.0 * self.l2 * p + self.l1 * np.sign(p)
+        out: np.ndarray = self.base.grad(p) + self._penalty_grad(p)
+        return out
+
+    def _penalty_grad(self, p: np.ndarray) -> np.ndarray:
+        out: np.ndarray = 2.0 * self.l2 * p + self.l1 * np.sign(p)
+        return out
+
+    def _minibatch_grad(self, p: Any, batch_size: int, rng: np.random.Generator) -> np.ndarray:
+        """The base's minibatch gradient plus the penalty's, which is exact (it needs no data)."""
+        p = as_points(p)
+        out: np.ndarray = np.asarray(self.base.minibatch_grad(p, batch_size, rng)) + self._penalty_grad(p)  # type: ignore[attr-defined]
         return out
 
     def hessian(self, p: Any) -> np.ndarray:

@@ -142,3 +142,39 @@ def test_bad_strengths_are_rejected(kwargs):
 def test_non_landscape_is_rejected():
     with pytest.raises(ValueError, match="Landscape"):
         regularized(lambda p: p, l2=0.1)
+
+
+def test_a_plane_keeps_its_axis_names_named_points_and_minibatches():
+    """A CIFAR-10-like plane with its own axes: the penalty is written in them, and the minibatch
+    gradient is the base's plus the exact penalty gradient (checked against the base's own draws)."""
+    import landscapes
+    from landscapes.base import Landscape
+
+    class Plane(Landscape):
+        name = "plane"
+
+        def __init__(self):
+            super().__init__()
+            self.title, self.formula, self.latex = "plane", "L(W* + a·D₁ + b·D₂)", "$L$"
+            self.axis_labels = ("a (along D₁)", "b (along D₂)")
+            self.landmarks = {"W*": (0.0, 0.0)}
+
+        def _value_xy(self, x, y):
+            return x * x + 3 * y * y
+
+        def _grad_xy(self, x, y):
+            return 2 * x, 6 * y
+
+        def minibatch_grad(self, p, batch_size, rng):
+            return self.grad(p) + rng.normal(size=np.shape(p)) / batch_size
+
+    base = Plane()
+    f = landscapes.regularized(base, l2=0.5, l1=0.25)
+    assert f.axis_labels == base.axis_labels and f.landmarks == base.landmarks
+    assert f.formula == "L(W* + a·D₁ + b·D₂) + 0.5·(a² + b²) + 0.25·(|a| + |b|)"
+    p = np.array([[0.3, -0.7], [-1.0, 2.0]])
+    got = f.minibatch_grad(p, 8, np.random.default_rng(3))
+    want = base.minibatch_grad(p, 8, np.random.default_rng(3)) + 2 * 0.5 * p + 0.25 * np.sign(p)
+    np.testing.assert_allclose(got, want, rtol=1e-15)
+    plain = landscapes.regularized(landscapes.get("quadratic_bowl"), l2=0.5)
+    assert not hasattr(plain, "minibatch_grad") and "0.5·(x² + y²)" in plain.formula

@@ -44,6 +44,7 @@ from .schedules import as_schedule
 from .teaching import FloatArray
 
 _KEEP = object()  # "leave unchanged" for Stepper.retune
+KEEPS = ("all", "losses")   # what a Stepper's history keeps of every step (keep=)
 
 
 class LastStep(NamedTuple):
@@ -162,12 +163,19 @@ class Stepper:
     diverged_at (*S,) int (-1 if not), solver, last_step (what step t was
     given, so it can be explained afterwards; None before the first step).
     History: points (t+1, *S, P), losses and grad_norms (t+1, *S), lrs (t+1,)
+    (with keep="losses" only the losses are kept for every step: points,
+    grad_norms and lrs hold the current step alone, first axis of length 1)
     as read-only views; trajectory() bundles them.
     """
 
     def __init__(self, opt: Solver, f: Any, start: Any, noise: float = 0.0, seed: int = 0,
                  schedule: Any = None, batch_size: int | None = None, box_scale: float = 10.0,
-                 *, reserve: int = 64) -> None:
+                 *, reserve: int = 64, keep: str = "all") -> None:
+        if keep not in KEEPS:
+            raise ValueError(f"keep must be one of {', '.join(KEEPS)}, got {short_repr(keep)}")
+        # "losses": only the loss history grows; points, gradient norms and lrs keep the current
+        # step alone (a phase map needs the losses of 16,384 settings, not 200 MB of their paths)
+        self._full = keep == "all"
         box = _finite(box_scale)
         if box is None or box <= 0:
             raise ValueError(f"box_scale must be a finite number > 0, got {short_repr(box_scale)}")
@@ -198,10 +206,11 @@ class Stepper:
         self.last_step: LastStep | None = None  # what step t was given (None before the first)
 
         cap = max(int(reserve), 2)
-        self._points = np.empty((cap,) + x.shape)
+        rows = cap if self._full else 1
+        self._points = np.empty((rows,) + x.shape)
         self._losses = np.empty((cap, len(x)))
-        self._gnorms = np.empty((cap, len(x)))
-        self._lrs = np.empty((cap,) + np.shape(self._lr_at(0)))
+        self._gnorms = np.empty((rows, len(x)))
+        self._lrs = np.empty((rows,) + np.shape(self._lr_at(0)))
         self._points[0] = x
         self._losses[0] = loss
         self._gnorms[0] = _norms(grad)
@@ -238,12 +247,16 @@ class Stepper:
             return np.broadcast_to(lr, self._shape).reshape(-1) * scale
         return float(lr) * scale
 
+    def _row(self, t: int) -> int:
+        """Where step t's points, gradient norm and lr are kept: row t, or the one row of keep="losses"."""
+        return t if self._full else 0
+
     def _grow(self, need: int) -> None:
-        cap = self._points.shape[0]
+        cap = self._losses.shape[0]
         if need <= cap:
             return
         new = max(need, 2 * cap)
-        for name in ("_points", "_losses", "_gnorms", "_lrs"):
+        for name in ("_points", "_losses", "_gnorms", "_lrs") if self._full else ("_losses",):
             old = getattr(self, name)
             arr = np.empty((new,) + old.shape[1:])
             arr[: self.t + 1] = old[: self.t + 1]
@@ -294,14 +307,15 @@ class Stepper:
             # copyto with a mask, not fancy indexing: the same values, much faster on a big swarm
             np.copyto(x_new, x, where=bad[:, None])
             np.copyto(loss, self._losses[t], where=bad)
-            np.copyto(gnorm, self._gnorms[t], where=bad)
+            np.copyto(gnorm, self._gnorms[self._row(t)], where=bad)
             np.copyto(grad, 0.0, where=bad[:, None])  # frozen points feed the solver a zero gradient
         self.t = t + 1
         self._x, self._grad = x_new, grad
-        self._points[t + 1] = x_new
+        row = self._row(t + 1)
+        self._points[row] = x_new
         self._losses[t + 1] = loss
-        self._gnorms[t + 1] = gnorm
-        self._lrs[t + 1] = self._lr_at(t + 1)
+        self._gnorms[row] = gnorm
+        self._lrs[row] = self._lr_at(t + 1)
 
     def retune(self, *, noise: Any = _KEEP, schedule: Any = _KEEP, batch_size: Any = _KEEP) -> None:
         """Change noise, schedule or batch size from the next step on (history is kept)."""
@@ -314,7 +328,7 @@ class Stepper:
         if schedule is not _KEEP:
             self.schedule = as_schedule(schedule)
             if hasattr(self, "_lrs"):
-                self._lrs[self.t] = self._lr_at(self.t)
+                self._lrs[self._row(self.t)] = self._lr_at(self.t)
         if batch_size is not _KEEP:
             if batch_size is not None and not (_whole(batch_size) and batch_size >= 1):
                 raise ValueError(f"batch_size must be a whole number >= 1 or None, got {short_repr(batch_size)}")
@@ -336,10 +350,11 @@ class Stepper:
         self.solver, self._core = opt, core
         if not same:
             self.state = self._init_state(core, self._x)
-        self._lrs[self.t] = self._lr_at(self.t)
+        self._lrs[self._row(self.t)] = self._lr_at(self.t)
 
     def _view(self, arr: np.ndarray, tail: tuple[int, ...] = ()) -> np.ndarray:
-        v = arr[: self.t + 1].reshape((self.t + 1,) + self._shape + tail)
+        n = self.t + 1 if self._full or arr is self._losses else 1
+        v = arr[:n].reshape((n,) + self._shape + tail)
         v.flags.writeable = False
         return v
 
@@ -374,9 +389,10 @@ class Stepper:
     @property
     def lrs(self) -> np.ndarray:
         """(t+1,) effective lr per step; (t+1, *S) when lr is an array of settings."""
-        v = self._lrs[: self.t + 1]
+        n = self.t + 1 if self._full else 1
+        v = self._lrs[:n]
         if v.ndim > 1:
-            v = v.reshape((self.t + 1,) + self._shape)
+            v = v.reshape((n,) + self._shape)
         v.flags.writeable = False
         return v
 

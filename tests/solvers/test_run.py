@@ -297,3 +297,35 @@ def test_absurd_learning_rates_never_leave_nan_or_warnings(name):
         inside = (np.abs(traj.final[:, 0]) <= 20) & (np.abs(traj.final[:, 1] - 1) <= 20)
         assert (inside | traj.diverged).all()
         assert ((traj.diverged_at >= 0) == traj.diverged).all()
+
+
+@pytest.mark.parametrize("name, hyper, noise, schedule", [
+    ("momentum", {"lr": np.geomspace(1e-4, 1e-2, 6)[None, :], "momentum": np.linspace(0, 0.9, 4)[:, None]}, 0.0,
+     None),
+    ("adam", {"lr": 0.3}, 0.5, solvers.make_schedule(kind="cosine", warmup=5)),
+])
+def test_keep_losses_steps_exactly_as_keep_all_and_keeps_only_the_current_step(name, hyper, noise, schedule):
+    """keep="losses" (the phase map's): the same losses, divergence and final points as the full
+    history, bit for bit, including divergence (frozen gradient norms read from the one kept row)."""
+    import landscapes
+
+    f = landscapes.get("rosenbrock")
+    starts = np.broadcast_to(np.array([-1.2, 1.0]), (4, 6, 2))
+    opt = solvers.make(name, **hyper)
+    full = solvers.Stepper(opt, f, starts, noise=noise, seed=3, schedule=schedule, reserve=4)
+    light = solvers.Stepper(opt, f, starts, noise=noise, seed=3, schedule=schedule, reserve=4, keep="losses")
+    for stepper in (full, light):
+        stepper.step(37)
+        stepper.step(23)                # past the reserve: the loss history grows
+    np.testing.assert_array_equal(light.losses, full.losses)
+    np.testing.assert_array_equal(light.diverged_at, full.diverged_at)
+    np.testing.assert_array_equal(light.points[0], full.points[-1])
+    np.testing.assert_array_equal(light.grad_norms[0], full.grad_norms[-1])
+    np.testing.assert_array_equal(light.lrs[0], full.lrs[-1])
+    assert light.points.shape == (1, 4, 6, 2) and light.losses.shape == (61, 4, 6)
+    traj = light.trajectory()
+    assert traj.losses.shape == (61, 4, 6) and traj.points.shape == (1, 4, 6, 2)
+    if name == "momentum":
+        assert full.diverged.any() and not full.diverged.all()   # the grid crosses the stability edge
+    with pytest.raises(ValueError, match="keep must be one of all, losses"):
+        solvers.Stepper(opt, f, starts, keep="paths")

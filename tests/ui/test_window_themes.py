@@ -18,8 +18,9 @@ def window_colour(w) -> str:
     return w.palette().color(QPalette.ColorRole.Window).name()
 
 
-def check_plot(plot, th) -> None:
-    """Axes, tick text, axis label, title and legend of a pyqtgraph PlotItem in the theme's ink."""
+def check_plot(plot, th, legend_entries: bool = True) -> None:
+    """Axes, tick text, axis label, title and legend of a pyqtgraph PlotItem in the theme's ink
+    (``legend_entries``: the legend has some, as once a result is drawn)."""
     ink = th.foreground.lower()
     for side in ("left", "bottom"):
         ax = plot.getAxis(side)
@@ -28,12 +29,14 @@ def check_plot(plot, th) -> None:
     if plot.titleLabel.isVisible():
         assert QColor(plot.titleLabel.opts["color"]).name() == ink
     if plot.legend is not None:
-        check_legend(plot.legend, th)
+        check_legend(plot.legend, th, legend_entries)
 
 
-def check_legend(legend, th) -> None:
+def check_legend(legend, th, entries: bool = True) -> None:
     ink = f"color:{QColor(th.foreground).name()}"      # as Qt writes the label's html back
-    assert legend.items and all(ink in label.item.toHtml() for _s, label in legend.items)
+    assert bool(legend.items) or not entries
+    assert all(ink in label.item.toHtml() for _s, label in legend.items)
+    assert QColor(legend.opts["labelTextColor"]).name() == QColor(th.foreground).name()
 
 
 def switch(features, qtbot):
@@ -143,3 +146,26 @@ def test_the_phase_map_window_follows_the_theme_while_open(make_app, qtbot):
     light = switch(features, qtbot)
     check_plot(pw.view.plot, light)
     assert corner(pw.view) == light.background.lower()
+
+
+def test_the_cifar_curvature_window_follows_the_theme_while_open(make_app, qtbot):
+    """Its plots before any result: grounds, axes and titles, the colour bar's label and axis."""
+    from app.ui.common import theme
+
+    w, features = make_app()
+    cw = features["cifar_curvature"].open()
+    qtbot.waitExposed(cw)
+    fig = cw.figure
+    assert corner(fig.loss_plot) == theme.LIGHT.background.lower()
+    dark = switch(features, qtbot)
+    for plot in (fig.density_plot, *fig.plane_plots, fig.loss_plot, fig.acc_plot):
+        assert plot.backgroundBrush().color().name() == dark.background.lower()
+        check_plot(plot.getPlotItem(), dark, legend_entries=False)    # no result yet: empty legends
+    assert corner(fig.loss_plot) == dark.background.lower()
+    assert window_colour(cw) == dark.background.lower()
+    assert QColor(fig.bar_label.opts["color"]).name() == dark.foreground.lower()
+    assert corner(fig.bar) == dark.background.lower()           # the colour bar's ground too
+    assert fig.colorbar.axis.textPen().color().name() == dark.foreground.lower()
+    light = switch(features, qtbot)
+    check_plot(fig.acc_plot.getPlotItem(), light, legend_entries=False)
+    assert corner(fig.acc_plot) == light.background.lower()

@@ -117,6 +117,8 @@ class CurvatureWindow(QDialog):
                                   replace=False)
         self.jobs.busy_changed.connect(lambda busy: self.compute_button.setEnabled(not busy))
         host.closing.connect(self.jobs.shutdown)
+        host.look_changed.connect(lambda th, _presentation: self.apply_theme(th))
+        self.apply_theme(host.theme)
 
     # ------------------------------------------------------------------ jobs
     @property
@@ -149,6 +151,13 @@ class CurvatureWindow(QDialog):
         self.figure.show_result(r)
         self._report(f"{r.problem.label} on {len(r.problem.x):,} images: W* is SGD (batch 200, lr 4e-7, "
                      f"1,500 steps); {r.spectrum.products} Hessian-vector products", False)
+
+    def apply_theme(self, th) -> None:
+        """The window's widgets and its figure in the main window's theme (D dark / light)."""
+        from app.ui.views.plot_look import follow_palette
+
+        follow_palette(self, th)
+        self.figure.apply_theme(th)
 
 
 class CifarCurvature(QObject):

@@ -105,9 +105,9 @@ class CurvatureFigure(QWidget):
         self.colorbar = pg.ColorBarItem(colorMap=self.cmap, interactive=False, width=22)
         self.colorbar.setImageItem(self.plane_images)
         self.colorbar.axis.setTickFont(font)
-        bar = pg.GraphicsLayoutWidget()
+        self.bar = bar = pg.GraphicsLayoutWidget()
         bar.setBackground(None)
-        bar.addLabel("loss", row=0, col=0, size=PLOT_PT, color="#000000")
+        self.bar_label = bar.addLabel("loss", row=0, col=0, size=PLOT_PT, color="#000000")
         bar.addItem(self.colorbar, row=1, col=0)
         bar.setFixedWidth(130)
         planes_row.addWidget(bar)
@@ -141,6 +141,18 @@ class CurvatureFigure(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(grid, 1)
 
+
+    def apply_theme(self, th) -> None:
+        """Grounds, axes, titles and legends in ``th`` (the main window's D / F11), redrawn in place."""
+        from app.ui.views.plot_look import recolor_plot
+
+        for w in (self.density_plot, *self.plane_plots, self.loss_plot, self.acc_plot):
+            w.setBackground(th.background)
+            recolor_plot(w.getPlotItem(), th)
+        self.bar.setBackground(th.background)
+        self.bar_label.setText("loss", size=PLOT_PT, color=th.foreground)
+        self.colorbar.axis.setPen(th.foreground)
+        self.colorbar.axis.setTextPen(th.foreground)
     def show_result(self, r: CurvatureResult) -> None:
         self._show_spectrum(r.spectrum, r.problem)
         self._show_planes(r.planes)

@@ -33,14 +33,12 @@ from .phase_map import BATCH, PhaseMap, map_axis_names
 from .presets import resolve_scene
 from .scene import LandscapeSpec, MapAxis, MapSpec, RunSpec, Scene
 from .scene_io import SceneError, _hint
-from .scene_map import default_range, map_arguments, map_problems
+from .scene_map import default_range, map_arguments, map_problems, second_axis
 from .typed_numbers import finite_number
 
 DEFAULT_SOLVER = "momentum"
 DEFAULT_CELLS = 64            # the phase map window's
 DEFAULT_TOL = 1e-6            # the phase map window's tolerance of steps_to_tol
-# the y axis, in order of preference: the solver's other knob that matters most (the window's order)
-SECOND_AXES = ("momentum", "beta2", "alpha", "weight_decay")
 _SCALES = {"log": True, "lin": False, "linear": False}
 
 
@@ -144,10 +142,6 @@ def _base_scene(opts: MapOptions) -> Scene:
     return scene
 
 
-def _second(names: list[str]) -> str:
-    return next((n for n in SECOND_AXES if n in names), names[-1])
-
-
 def _axis(flag: str, given: AxisFlag | None, kept: MapAxis | None, default: str, cells: int | None,
           opt: solvers.Solver) -> MapAxis:
     """One axis: the flag's (its missing parts from the default range), else the scene's map's, else
@@ -193,7 +187,7 @@ def map_scene(opts: MapOptions) -> Scene:
     assert opt.spec is not None
     names = map_axis_names(opt.spec)
     x = _axis("--x", x_flag, spec.x if spec is not None else None, "lr", opts.cells, opt)
-    y = _axis("--y", y_flag, spec.y if spec is not None else None, _second(names), opts.cells, opt)
+    y = _axis("--y", y_flag, spec.y if spec is not None else None, second_axis(names), opts.cells, opt)
     outcome = opts.outcome or (spec.outcome if spec is not None else "final_gap")
     if tol is None and outcome == "steps_to_tol":
         tol = spec.tol if spec is not None and spec.tol is not None else DEFAULT_TOL

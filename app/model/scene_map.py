@@ -23,6 +23,14 @@ from .phase_map import BATCH, map_axis_names
 from .scene import MapAxis, MapSpec, Scene
 from .seeds import run_seed
 
+# a new map's y axis, in order of preference: the solver's other knob that matters most
+SECOND_AXES = ("momentum", "beta2", "alpha", "weight_decay")
+
+
+def second_axis(names: list[str]) -> str:
+    """The y axis a new map of a solver with these axis names starts with (lr is the x axis)."""
+    return next((n for n in SECOND_AXES if n in names), names[-1])
+
 
 def default_range(spec: solvers.SolverSpec, hyper: dict[str, Any], name: str) -> tuple[float, float, bool]:
     """(low, high, log) a map starts with for this hyper-parameter of a solver with ``hyper``."""

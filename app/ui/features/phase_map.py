@@ -43,7 +43,7 @@ from app.model.limits import MAX_MAP_CELLS, MAX_MAP_STEPS
 from app.model.phase_map import BATCH, OUTCOMES, PhaseMap, map_axis_names, phase_map
 from app.model.scene import MapAxis, MapSpec, RunSpec
 from app.model.scene_io import SceneError, validate_scene
-from app.model.scene_map import axis_values, default_range, map_arguments
+from app.model.scene_map import axis_values, default_range, map_arguments, second_axis
 from app.model.typed_numbers import finite_number
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
@@ -52,8 +52,6 @@ from app.ui.window.host import Host
 # a scene's limits (app.model.limits), so that every map the window computes can be kept with the scene
 MAX_RESOLUTION = MAX_MAP_CELLS
 MAX_STEPS = MAX_MAP_STEPS
-# the second axis, in order of preference: the solver's other knob that matters most
-_SECOND = ("momentum", "beta2", "alpha", "weight_decay")
 
 
 KEEP_TEXT = "keep the phase map with the scene"
@@ -231,7 +229,7 @@ class PhaseMapWindow(QDialog):
             self.status.setText("no run to map: add a run first")
             return
         names = self._fill_names(opt, run)
-        second = next((n for n in _SECOND if n in names), names[-1])
+        second = second_axis(names)
         for row, name in ((self.x, "lr"), (self.y, second)):
             row.name.blockSignals(True)
             row.set(name, *default_range(opt.spec, dict(opt.hyper), name))

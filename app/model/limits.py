@@ -62,3 +62,8 @@ MapOutcome = Literal["final_gap", "steps_to_tol", "diverged", "auc"]
 MAP_OUTCOMES: tuple[str, ...] = get_args(MapOutcome)
 MAX_MAP_CELLS = 128
 MAX_MAP_STEPS = 5000
+# Minibatch sizes: a run's (the runs panel's range; larger than the data is drawing with
+# replacement), and a phase map's batch-size axis, whose up to MAX_MAP_CELLS cells each draw
+# their own minibatch every step (128 × 4096 images of scores is ~40 MB a step, not gigabytes).
+MAX_BATCH = 50_000
+MAX_MAP_BATCH = 4096

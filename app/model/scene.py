@@ -30,6 +30,7 @@ from solvers.naming import did_you_mean
 
 from .limits import (
     FPS_RANGE,
+    MAX_BATCH,
     MAX_CAPTION_CHARS,
     MAX_CONTOUR_LEVELS,
     MAX_EXPRESSION_CHARS,
@@ -266,7 +267,7 @@ class RunSpec:
     """Gradient noise, in units of the landscape's grad_scale."""
     schedule: Settings | None = None
     """A learning-rate schedule, e.g. {"kind": "cosine", "warmup": 10}; null: constant."""
-    batch_size: Annotated[int, Field(ge=1), Strict(), WHOLE] | None = None
+    batch_size: Annotated[int, Field(ge=1, le=MAX_BATCH), Strict(), WHOLE] | None = None
     """Minibatch size on data landscapes (sgd; 32..256 for cifar_training); null: full batch."""
     enabled: Annotated[bool, Strict()] = True
     """A disabled run keeps its place but does not race."""

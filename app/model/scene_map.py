@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 import solvers
 
 from .build import make_schedule, start_of
+from .limits import MAX_MAP_BATCH
 from .phase_map import BATCH, map_axis_names
 from .scene import MapAxis, MapSpec, Scene
 from .seeds import run_seed
@@ -89,8 +90,9 @@ def map_problems(scene: Scene, spec: MapSpec | None = None) -> list[str]:
                             f"{solvers.naming.did_you_mean(axis.name, known)}; its axes: {', '.join(known)}")
         if axis.log and (axis.low <= 0 or axis.high <= 0):
             problems.append(f"{where}: a log axis needs low and high > 0, got {axis.low:g} and {axis.high:g}")
-        if axis.name == BATCH and axis.low < 1:
-            problems.append(f"{where}: batch sizes start at 1, got low = {axis.low:g}")
+        if axis.name == BATCH and not (1 <= min(axis.low, axis.high) and max(axis.low, axis.high) <= MAX_MAP_BATCH):
+            problems.append(f"{where}: a map's batch sizes run from 1 to {MAX_MAP_BATCH} (each cell draws its own "
+                            f"minibatch), got {axis.low:g} to {axis.high:g}")
     if spec.x.name == spec.y.name:
         problems.append(f"phase_map: x and y are both {spec.x.name!r}: choose two different hyper-parameters")
     if spec.outcome == "steps_to_tol" and spec.tol is None:

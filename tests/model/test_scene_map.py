@@ -44,6 +44,12 @@ def test_a_map_saves_and_loads_back_and_computes_the_map_of_its_run():
     ({"outcome": "best"}, "phase_map.outcome"),
     ({"steps": 0}, "phase_map.steps"),
     ({"x": {"name": "lr", "low": 1e-3, "high": 0.1, "cells": 129}}, "phase_map.x.cells: must be at most 128"),
+    ({"y": {"name": "batch_size", "low": 8, "high": 1e12, "cells": 8}},
+     "phase_map.y: a map's batch sizes run from 1 to 4096 (each cell draws its own minibatch), got 8 to 1e+12"),
+    ({"y": {"name": "batch_size", "low": 0.5, "high": 64, "cells": 8}}, "phase_map.y: a map's batch sizes run"),
+    ({"x": {"name": "lr", "low": float("nan"), "high": 0.1, "cells": 4}}, "phase_map.x.low"),
+    ({"run": -1}, "phase_map.run"),
+    ({"x": {"name": "lr", "low": "0.001", "high": 0.1, "cells": 4}}, "phase_map.x.low"),
 ])
 def test_a_bad_map_is_one_line_that_names_it(change, message):
     with pytest.raises(SceneError) as e:
@@ -113,3 +119,10 @@ def test_the_cell_of_the_runs_own_setting_is_the_run_as_the_race_steps_it():
     assert run.losses[-1] - pm.f_star == pytest.approx(pm.final_gap[0, 0], rel=1e-12, abs=1e-300)
     plain = dict(map_arguments(scene, f), schedule=None)
     assert phase_map(**plain).final_gap[0, 0] != pytest.approx(pm.final_gap[0, 0], rel=1e-3)
+
+
+def test_a_runs_absurd_batch_size_is_refused_at_load():
+    d = scene_to_dict(load_builtin("ravine"))
+    d["runs"][0]["batch_size"] = 10**12
+    with pytest.raises(SceneError, match=r"runs\[0\]\.batch_size: must be at most 50000"):
+        scene_from_dict(d)

@@ -157,10 +157,12 @@ class RaceEdits:
         race = self._race()
         index = self.scene_index(row)
         state = race.snapshot(index)
+        phase_map = copy.deepcopy(race.scene.phase_map)    # a map of this run goes with it: undo brings it back
         race.remove_run(index)
 
         def undo() -> None:
             race.insert_run(index, state, self.mode)
+            race.scene.phase_map = copy.deepcopy(phase_map)
             self._changed(True)
 
         def redo() -> None:

@@ -374,6 +374,9 @@ class Race:
         spec = copy.deepcopy(state[0])
         self.scene.runs.insert(index, spec)
         self._tracks.insert(index, None)
+        pm = self.scene.phase_map
+        if pm is not None and pm.run >= index:      # the map follows its run down one
+            pm.run += 1
         self._renumber()
         self.restore(index, state, mode)
 
@@ -415,10 +418,17 @@ class Race:
         return track
 
     def remove_run(self, index: int) -> None:
-        """Drop run ``index``; later runs move up one (their recorded histories are kept)."""
+        """Drop run ``index``; later runs move up one (their recorded histories are kept), and so
+        does the scene's phase map of one of them; a map of this run goes with it."""
         self._check_index(index)
         del self.scene.runs[index]
         del self._tracks[index]
+        pm = self.scene.phase_map
+        if pm is not None:          # the scene's map follows its run up one, or goes with it
+            if pm.run == index:
+                self.scene.phase_map = None
+            elif pm.run > index:
+                pm.run -= 1
         self._renumber()
 
     def duplicate_run(self, index: int) -> RunTrack:

@@ -35,7 +35,7 @@ from .scene_problems import describe, is_int, json_type, raw_problems, show, wor
 from .scene_schema import scene_adapter
 
 __all__ = [
-    "SPECIAL_LANDSCAPES", "SceneError", "check_run", "load_scene", "read_text_file", "save_scene",
+    "SPECIAL_LANDSCAPES", "SceneError", "check_run", "load_scene", "read_text_file", "savable", "save_scene",
     "scene_from_dict", "scene_to_dict", "validate_scene",
 ]
 # A SceneError's text lists this many problems; the rest are counted (a hostile file may hold millions).
@@ -76,6 +76,16 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
     """The JSON-ready dict of a scene (version first, for people reading files)."""
     d: dict[str, Any] = _plain(dataclasses.asdict(scene))
     return {"version": d.pop("version"), **d}
+
+
+def savable(scene: Scene) -> tuple[Scene, str | None]:
+    """The scene as a file can hold it, and what was left out: a phase map that no longer fits
+    its runs (its run removed, or given a solver without the map's axes) would make the file
+    refuse to load, so it is left out, with one line saying so."""
+    problems = map_problems(scene)
+    if not problems:
+        return scene, None
+    return dataclasses.replace(scene, phase_map=None), f"the phase map was left out: {problems[0]}"
 
 
 def save_scene(scene: Scene, path: PathLike, *, overwrite: bool = False) -> Path:

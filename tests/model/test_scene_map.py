@@ -1,6 +1,8 @@
 """A scene's phase map: it loads and saves, bad maps are one line each, and it computes the map of its run."""
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,51 @@ def test_a_runs_absurd_batch_size_is_refused_at_load():
     d["runs"][0]["batch_size"] = 10**12
     with pytest.raises(SceneError, match=r"runs\[0\]\.batch_size: must be at most 50000"):
         scene_from_dict(d)
+
+
+def _scene_20_race():
+    from app.model.edits import RaceEdits
+    from app.model.race import Race
+
+    edits = RaceEdits()
+    race = Race(load_builtin("ravine_map"))
+    edits.use(race)
+    return edits, race
+
+
+def test_the_map_follows_its_run_when_another_run_goes_and_comes_back():
+    edits, race = _scene_20_race()
+    mapped = race.scene.runs[1]
+    assert race.scene.phase_map.run == 1 and mapped.hyper["momentum"] == 0.9
+    edits.remove_run(0)
+    assert race.scene.phase_map.run == 0 and race.scene.runs[0] is mapped and map_problems(race.scene) == []
+    edits.history.undo()
+    assert race.scene.phase_map.run == 1 and race.scene.runs[1].hyper == mapped.hyper
+    edits.history.redo()
+    assert race.scene.phase_map.run == 0
+
+
+def test_a_map_goes_with_its_run_and_undo_brings_both_back():
+    edits, race = _scene_20_race()
+    kept = copy.deepcopy(race.scene.phase_map)
+    edits.remove_run(1)
+    assert race.scene.phase_map is None and map_problems(race.scene) == []
+    edits.history.undo()
+    assert race.scene.phase_map == kept and race.scene.runs[1].hyper["momentum"] == 0.9
+
+
+def test_a_map_that_no_longer_fits_is_saved_without_it_and_the_file_loads(tmp_path):
+    """The mapped run given Adam (no momentum axis): the file keeps everything but the map, says so
+    in one line, and loads back (with the map it would be refused)."""
+    from app.model.scene_io import load_scene, savable, save_scene
+
+    edits, race = _scene_20_race()
+    edits.edit_run(1, {"solver": "adam"}, "solver")
+    assert map_problems(race.scene)
+    scene, note = savable(race.scene)
+    assert note == ("the phase map was left out: phase_map.y.name: adam has no hyper-parameter 'momentum'; "
+                    "its axes: lr, beta1, beta2, eps, weight_decay, batch_size")
+    back = load_scene(save_scene(scene, tmp_path / "s.json"))
+    assert back.phase_map is None and [r.solver for r in back.runs] == ["momentum", "adam", "gd"]
+    assert race.scene.phase_map is not None          # the window's own scene keeps it (undo may need it)
+    assert savable(load_builtin("ravine_map")) == (load_builtin("ravine_map"), None)

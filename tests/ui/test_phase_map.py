@@ -531,3 +531,19 @@ def test_the_runs_ring_and_its_legend_entry_only_where_the_map_can_show_it(make_
             assert xs[0] == pytest.approx(np.log10(0.1))
         pw.close()
         w.close()
+
+
+def test_a_map_that_no_longer_fits_is_saved_without_it_and_the_status_says_so(make_app, qtbot, tmp_path):
+    """Scene 20's mapped run switched to Adam: File → Save writes a file that loads (no map) and
+    says in the status bar that the map was left out; the session keeps a loadable scene too."""
+    from app.ui.window import session
+
+    w, features = make_app(load_builtin("ravine_map"))
+    w.edits.edit_run(1, {"solver": "adam"}, "solver")
+    path = w.files.save(tmp_path / "changed.json")
+    assert load_scene(path).phase_map is None and load_scene(path).runs[1].solver == "adam"
+    assert "the phase map was left out: phase_map.y.name: adam has no hyper-parameter 'momentum'" in \
+        w.status_label.text()
+    session.save(w.settings, *w.host.layout_to_save(), w.race.scene)
+    scene, problem = session.last_scene(w.settings)
+    assert not problem and scene.runs[1].solver == "adam" and scene.phase_map is None

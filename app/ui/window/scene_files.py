@@ -34,9 +34,10 @@ class SceneFiles:
     def save(self, path) -> Path:
         race = self.w.race
         race.scene.view.camera = self.w.surface_view.camera_dict()
-        out = scene_io.save_scene(race.scene, Path(path))
+        scene, left_out = scene_io.savable(race.scene)
+        out = scene_io.save_scene(scene, Path(path))
         self._used(path)
-        self.w.show_message(f"saved {Path(path).name}")
+        self.w.show_message(f"saved {Path(path).name}" + (f"; {left_out}" if left_out else ""))
         return out
 
     def _used(self, path) -> None:

@@ -92,5 +92,5 @@ def fit_to_screen(window: QMainWindow) -> None:
 def save(settings: AppSettings, geometry: QByteArray, state: QByteArray, scene: Scene | None) -> None:
     settings.set_window_state(geometry, state)
     if scene is not None:
-        settings.set_last_scene_json(json.dumps(scene_io.scene_to_dict(scene)))
+        settings.set_last_scene_json(json.dumps(scene_io.scene_to_dict(scene_io.savable(scene)[0])))
     settings.sync()

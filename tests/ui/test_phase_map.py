@@ -547,3 +547,27 @@ def test_a_map_that_no_longer_fits_is_saved_without_it_and_the_status_says_so(ma
     session.save(w.settings, *w.host.layout_to_save(), w.race.scene)
     scene, problem = session.last_scene(w.settings)
     assert not problem and scene.runs[1].solver == "adam" and scene.phase_map is None
+
+
+def test_lecture_mode_makes_the_maps_text_readable_from_the_back_row(make_app, qtbot):
+    """F11: tick labels, axis labels and the legend grow to lecture sizes, and come back."""
+    from app.ui.views.phase_map_view import PRESENTATION_PT, TEXT_PT
+
+    w, features = make_app(load_builtin("ravine_map"))
+    pw = features["phase_map"].dialog()
+    qtbot.waitUntil(lambda: pw.pm is not None and not pw.busy, timeout=WAIT)
+
+    def sizes():
+        tick = pw.view.plot.getAxis("bottom").style["tickFont"].pointSize()
+        label = pw.view.plot.getAxis("left").labelStyle["font-size"]
+        legend = {lbl.opts["size"] for _s, lbl in pw.view.legend.items}
+        return tick, label, legend, pw.font().pointSize()
+
+    assert sizes() == (TEXT_PT, f"{TEXT_PT + 1}pt", {f"{TEXT_PT}pt"}, 12)
+    features["lecture"].enter()
+    qtbot.wait(50)
+    assert w.host.presentation
+    assert sizes() == (PRESENTATION_PT, f"{PRESENTATION_PT + 1}pt", {f"{PRESENTATION_PT}pt"}, 16)
+    features["lecture"].leave()
+    qtbot.wait(50)
+    assert sizes() == (TEXT_PT, f"{TEXT_PT + 1}pt", {f"{TEXT_PT}pt"}, 12)

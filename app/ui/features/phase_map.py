@@ -187,8 +187,8 @@ class PhaseMapWindow(QDialog):
         self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
         host.closing.connect(self.jobs.shutdown)   # the main window closing stops a running job first
         host.race_changed.connect(self.show_current)   # an edit or an undo moves the run's ring
-        host.look_changed.connect(lambda th, _presentation: self.apply_theme(th))
-        self.apply_theme(host.theme)
+        host.look_changed.connect(self.apply_look)
+        self.apply_look(host.theme, host.presentation)
         host.selection_changed.connect(lambda _row: self.show_current())   # the ring is the selected run's
         self._sync_buttons()
 
@@ -412,12 +412,17 @@ class PhaseMapWindow(QDialog):
         self.status.setText(f"saved {path}")
         return True
 
-    def apply_theme(self, th) -> None:
-        """The window's widgets and its map in the main window's theme (D dark / light)."""
+    def apply_look(self, th, presentation: bool) -> None:
+        """The window's widgets and its map in the main window's theme (D dark / light) and text
+        sizes (F11: lecture mode's, readable from the back row)."""
         from app.ui.views.plot_look import follow_palette
 
         follow_palette(self, th)
         self.view.apply_theme(th)
+        self.view.set_presentation(presentation)
+        font = self.font()
+        font.setPointSize(16 if presentation else 12)
+        self.setFont(font)
 
     def closeEvent(self, event) -> None:
         self.jobs.shutdown()

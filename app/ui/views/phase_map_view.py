@@ -26,11 +26,13 @@ from PySide6.QtWidgets import QWidget
 
 from app.model.phase_map import Axis, PhaseMap
 from app.ui.common import theme
+from app.ui.common.axis_room import keep_label_clear
 from app.ui.common.log_ticks import use_log_ticks
 
 DIVERGED_RGBA = (85, 85, 85, 255)       # #555555, as the swarm window's diverged class
 NEVER_RGBA = (221, 221, 221, 255)       # #DDDDDD: never reached the tolerance
 COLORMAP = "viridis"
+TEXT_PT, PRESENTATION_PT = 11, 16      # tick labels and legend at a desk and in a lecture hall
 OUTCOME_LABELS = {
     "final_gap": "final loss − f*",
     "steps_to_tol": "steps to reach the tolerance",
@@ -131,6 +133,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground(th.background)
         self.pm: PhaseMap | None = None
+        self.pt = TEXT_PT          # tick labels and legend; axis labels one point larger
         self.plot = self.addPlot(row=0, col=0)
         p = self.plot
         p.setMenuEnabled(False)
@@ -139,11 +142,8 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         for side in ("bottom", "left"):
             axis = p.getAxis(side)
             axis.setTextPen(th.foreground)
-            axis.setStyle(tickFont=_font(11))
             axis.enableAutoSIPrefix(False)    # "(x0.001)" after the name would be one more thing to decode
             use_log_ticks(axis)               # decades or 1-2-5 labels, never 0.2 0.3 ... 0.9 run together
-        # room under the bottom tick labels for the axis label (pyqtgraph's default lets "0.01" touch it)
-        p.getAxis("bottom").setHeight(int(2.6 * QFontMetrics(_font(12)).height()))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         p.addItem(self.image)
@@ -152,7 +152,6 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self.limit.setZValue(5)
         p.addItem(self.limit, ignoreBounds=True)
         self.limit_label = pg.TextItem(color="#000000", fill=(255, 255, 255, 210), anchor=(0.5, 0.0))
-        self.limit_label.setFont(_font(11))
         self.limit_label.setZValue(6)
         p.addItem(self.limit_label, ignoreBounds=True)
         # heavy-ball theory's best setting: an open diamond, where the theory of a quadratic is exact
@@ -199,6 +198,34 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self.addItem(self.bar, row=0, col=1)
         # the scene's clicks, not the image's: a click on the star or the ring still picks its cell
         self.scene().sigMouseClicked.connect(self._on_click)
+        self.bar_label = ""
+        # the colour bar's and the map's vertical labels never cover their tick labels, at any size
+        keep_label_clear(self.bar.getAxis("right"))
+        keep_label_clear(self.plot.getAxis("left"))
+        self.set_presentation(False)
+
+    def set_presentation(self, on: bool) -> None:
+        """Text sizes for a desk or, ``on``, for the back row of a lecture hall (F11)."""
+        self.pt = PRESENTATION_PT if on else TEXT_PT
+        for axis in (self.plot.getAxis("bottom"), self.plot.getAxis("left"), self.bar.getAxis("right")):
+            axis.setStyle(tickFont=_font(self.pt))
+        # room under the bottom tick labels for the axis label (pyqtgraph's default lets "0.01" touch it)
+        self.plot.getAxis("bottom").setHeight(int(2.6 * QFontMetrics(_font(self.pt + 1)).height()))
+        self.limit_label.setFont(_font(self.pt))
+        size = f"{self.pt}pt"
+        self.legend.opts["labelTextSize"] = size
+        for _sample, label in self.legend.items:
+            label.setText(label.text, size=size)
+        self.legend.updateSize()
+        self._label_axes()
+
+    def _label_axes(self) -> None:
+        size = {"font-size": f"{self.pt + 1}pt"}
+        if self.pm is not None:
+            self.plot.setLabel("bottom", AXIS_LABELS.get(self.pm.x.name, self.pm.x.name), **size)
+            self.plot.setLabel("left", AXIS_LABELS.get(self.pm.y.name, self.pm.y.name), **size)
+        if self.bar_label:
+            self.bar.getAxis("right").setLabel(self.bar_label, **size)
 
     def apply_theme(self, th: theme.Theme) -> None:
         """Recolour what is drawn for ``th`` (the window's D / F11): ground, axes, legend, marks."""
@@ -237,11 +264,10 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         p = self.plot
         p.getAxis("bottom").setLogMode(pm.x.log)
         p.getAxis("left").setLogMode(pm.y.log)
-        p.setLabel("bottom", AXIS_LABELS.get(pm.x.name, pm.x.name), **{"font-size": "12pt"})
-        p.setLabel("left", AXIS_LABELS.get(pm.y.name, pm.y.name), **{"font-size": "12pt"})
+        self.bar_label = label
+        self._label_axes()
         p.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.bar.setLevels((lo, hi))
-        self.bar.getAxis("right").setLabel(label, **{"font-size": "12pt"})
         if pm.best is None:
             self.best.setData([], [])
         else:

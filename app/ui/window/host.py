@@ -69,6 +69,7 @@ class Host(QObject):
         # the MainWindow that makes this host (typed by its base: main_window imports this module)
         super().__init__(window)
         self._w = window
+        self._presentation = False          # lecture mode's sizes (set_theme records them)
         self._layout: Layout | None = None
         self._standalone: dict[str, Callable[[Scene], bool]] = {}
         self._waiting: Scene | None = None   # a standalone scene the window started on, before compose()
@@ -179,9 +180,15 @@ class Host(QObject):
     def theme(self) -> theme.Theme:
         return self._w.theme
 
+    @property
+    def presentation(self) -> bool:
+        """Whether lecture mode's text and line sizes are on (F11)."""
+        return self._presentation
+
     def set_theme(self, th: theme.Theme, presentation: bool = False) -> None:
-        """Record the window's theme (the caller recolours the views) and tell the other features."""
+        """Record the window's theme and sizes (the caller recolours the views) and tell the other features."""
         self._w.theme = th
+        self._presentation = presentation
         self.look_changed.emit(th, presentation)
 
     # ------------------------------------------------------------------ the race

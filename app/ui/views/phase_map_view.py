@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from app.model.phase_map import Axis, PhaseMap
@@ -134,6 +134,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self.setBackground(th.background)
         self.pm: PhaseMap | None = None
         self.pt = TEXT_PT          # tick labels and legend; axis labels one point larger
+        self.ink = QColor(th.foreground).name()   # the axis labels' colour (set with their size)
         self.plot = self.addPlot(row=0, col=0)
         p = self.plot
         p.setMenuEnabled(False)
@@ -220,7 +221,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         self._label_axes()
 
     def _label_axes(self) -> None:
-        size = {"font-size": f"{self.pt + 1}pt"}
+        size = {"font-size": f"{self.pt + 1}pt", "color": self.ink}
         if self.pm is not None:
             self.plot.setLabel("bottom", AXIS_LABELS.get(self.pm.x.name, self.pm.x.name), **size)
             self.plot.setLabel("left", AXIS_LABELS.get(self.pm.y.name, self.pm.y.name), **size)
@@ -232,6 +233,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         from app.ui.views.plot_look import recolor_legend, recolor_plot
 
         self.setBackground(th.background)
+        self.ink = QColor(th.foreground).name()
         recolor_plot(self.plot, th)
         recolor_legend(self.legend, th)
         self.bar.getAxis("right").setTextPen(th.foreground)

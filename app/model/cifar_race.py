@@ -75,6 +75,9 @@ from landscapes.cifar.linear import (
     reg_loss_and_grad,
 )
 
+from .blas_threads import one_blas_thread
+from .scene import PALETTE
+
 Array = np.ndarray[Any, Any]
 FEATURES = 3073
 BATCH_RANGE = (32, 256)
@@ -446,3 +449,15 @@ def _norm(a: Array) -> float:
     if not math.isfinite(m) or m == 0.0:
         return m
     return m * float(np.sqrt(np.sum(np.square(a / m))))
+
+
+def step_on_one_blas_thread(race: CifarRace) -> None:
+    """One step of every run, as the training window's worker thread takes it: small products,
+    where more BLAS threads only contend with the window's drawing (app/model/blas_threads)."""
+    with one_blas_thread():
+        race.step()
+
+
+def run_colors(runs: Any) -> list[str]:
+    """Each run's own colour (a scene may set it), else the palette's for its row."""
+    return [getattr(s, "color", "") or PALETTE[i % len(PALETTE)] for i, s in enumerate(runs)]

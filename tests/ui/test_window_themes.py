@@ -169,3 +169,29 @@ def test_the_cifar_curvature_window_follows_the_theme_while_open(make_app, qtbot
     light = switch(features, qtbot)
     check_plot(fig.acc_plot.getPlotItem(), light, legend_entries=False)
     assert corner(fig.acc_plot) == light.background.lower()
+
+
+def _tick_pt(plot) -> int:
+    return plot.getAxis("bottom").style["tickFont"].pointSize()
+
+
+def test_lecture_mode_sizes_the_swarm_and_training_windows_text_and_back(make_app, qtbot, training):
+    """F11: the windows' plots' tick labels, titles and legends at back-row sizes, and back after."""
+    from app.ui.views.plot_look import PRESENTATION_PT
+
+    w, features, win = training
+    swarm = features["swarm"].open(1)
+    qtbot.waitExposed(swarm)
+    desk = (_tick_pt(swarm.sweep_plot.getPlotItem()), _tick_pt(win.plots.plots["batch"]), swarm.font().pointSize())
+    assert desk[0] < PRESENTATION_PT and desk[1] < PRESENTATION_PT
+    features["lecture"].enter()
+    qtbot.wait(50)
+    assert _tick_pt(swarm.sweep_plot.getPlotItem()) == PRESENTATION_PT == _tick_pt(win.plots.plots["batch"])
+    assert swarm.font().pointSize() == 16
+    assert {lbl.opts["size"] for _s, lbl in swarm.sweep_plot.getPlotItem().legend.items} == {f"{PRESENTATION_PT}pt"}
+    assert {lbl.opts["size"] for _s, lbl in win.plots.legend.items} == {f"{PRESENTATION_PT + 1}pt"}
+    assert win.plots.plots["batch"].titleLabel.opts["size"] == f"{PRESENTATION_PT + 1}pt"
+    features["lecture"].leave()
+    qtbot.wait(50)
+    assert (_tick_pt(swarm.sweep_plot.getPlotItem()), _tick_pt(win.plots.plots["batch"]),
+            swarm.font().pointSize()) == desk

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.model.blas_threads import one_blas_thread
 from app.model.cifar_lr_bound import LrBound, lr_bound
-from app.model.cifar_race import CifarRace, RunSettings, class_templates
+from app.model.cifar_race import CifarRace, RunSettings, class_templates, run_colors, step_on_one_blas_thread
 from app.model.cifar_snapshot import snapshot
 from app.model.cifar_training_data import SUBSETS, load_race_data
 from app.model.landscape_kinds import cifar_root
@@ -67,17 +67,6 @@ DEFAULT_STEPS = 1500
 FRAME_MS = 0            # a frame as soon as the last one is painted (the race is the frame budget)
 WAIT_S = 0.004          # s a frame may wait for the worker's step before giving the event loop its turn
 PLOT_EVERY = 3          # frames between two updates of the plots (and of the templates, one frame later)
-
-
-def _step_race(race: CifarRace) -> None:
-    """One step of every run (the worker thread's job)."""
-    with one_blas_thread():   # small products: BLAS threads only contend (app/model/blas_threads)
-        race.step()
-
-
-def run_colors(runs) -> list[str]:
-    """Each run's own colour (a scene may set it), else the palette's for its row."""
-    return [getattr(s, "color", "") or PALETTE[i % len(PALETTE)] for i, s in enumerate(runs)]
 
 
 class CifarTrainingWindow(QDialog):
@@ -191,18 +180,21 @@ class CifarTrainingWindow(QDialog):
         self._stepper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="losslab-race")
         self._step: Future | None = None
         self.timer.timeout.connect(self.tick)
-        self.jobs = host.new_jobs(self, lambda text, _e: self.status.setText(text), progress=self.progress,
-                                  cancel_button=self.cancel)
-        self.bound_jobs = host.new_jobs(self, lambda text, _e: self.status.setText(text))
+        self.jobs = host.new_jobs(self, self._say, progress=self.progress, cancel_button=self.cancel)
+        self.bound_jobs = host.new_jobs(self, self._say)
         host.closing.connect(self.stop)
         host.look_changed.connect(self.apply_look)
-        follow_palette(self, host.theme)
+        self.apply_look(host.theme, host.presentation)
         self.plane.set_runs([s.label for s in self.table_settings_or_empty()])
 
-    def apply_look(self, th: Theme, _presentation: bool = False) -> None:
-        """The main window's new theme (D, F11) on the widgets, plots, templates and plane."""
+    def _say(self, text: str, _error: bool = False) -> None:
+        self.status.setText(text)
+
+    def apply_look(self, th: Theme, presentation: bool = False) -> None:
+        """The main window's new theme and text sizes (D, F11) on the widgets, plots, templates and plane."""
         follow_palette(self, th)
         self.plots.set_theme(th)
+        self.plots.set_text_size(presentation)
         self.templates.set_colors(th.foreground, th.background)
         self.plane.set_theme(th)
 
@@ -354,7 +346,7 @@ class CifarTrainingWindow(QDialog):
         if race.t >= self.steps.value() or all(r.diverged for r in race.runs):
             self.pause()
             return
-        self._step = self._stepper.submit(_step_race, race)
+        self._step = self._stepper.submit(step_on_one_blas_thread, race)
 
     def _settle(self) -> None:
         """Wait for the step in flight (if any): the race is the GUI thread's again after this."""

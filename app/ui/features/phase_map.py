@@ -423,6 +423,8 @@ class PhaseMapWindow(QDialog):
         font = self.font()
         font.setPointSize(16 if presentation else 12)
         self.setFont(font)
+        self.progress.setMaximumWidth(300 if presentation else 200)   # room for the job's name at that size
+
 
     def closeEvent(self, event) -> None:
         self.jobs.shutdown()

@@ -39,7 +39,7 @@ from app.model.scene import PALETTE
 from app.ui.common import theme
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.common.widgets import swatch
-from app.ui.views.plot_look import follow_palette, recolor_plot
+from app.ui.views.plot_look import PRESENTATION_PT, follow_palette, recolor_plot, size_text
 from app.ui.views.surface_grid import sample
 from app.ui.window.host import Host
 
@@ -214,15 +214,21 @@ class SwarmWindow(QDialog):
         self.jobs.busy_changed.connect(lambda busy: self.compute.setEnabled(not busy))
         host.closing.connect(self.stop_job)   # the main window closing stops a running job first
         host.look_changed.connect(self.apply_look)
-        self.apply_look(host.theme)
+        self.apply_look(host.theme, host.presentation)
 
-    def apply_look(self, th: theme.Theme, _presentation: bool = False) -> None:
-        """The main window's theme (now, and after D or F11) on the widgets, both plots and their marks."""
+    def apply_look(self, th: theme.Theme, presentation: bool = False) -> None:
+        """The main window's theme and text sizes (now, and after D or F11) on the widgets, both
+        plots and their marks."""
         self.theme = th
         follow_palette(self, th)
+        font = self.font()
+        font.setPointSize(16 if presentation else 12)
+        self.setFont(font)
+        self.progress.setMaximumWidth(300 if presentation else 200)   # room for the job's name at that size
         for widget in (self.basin_plot, self.sweep_plot):
             widget.setBackground(th.background)
             recolor_plot(widget.getPlotItem(), th)
+            size_text(widget.getPlotItem(), PRESENTATION_PT if presentation else 12)
         self.basin_stars.setPen(pg.mkPen(th.halo, width=1.5))
         self.basin_stars.setBrush(pg.mkBrush(th.star))
         self.basin_saddles.setPen(pg.mkPen(th.halo, width=2.5))

@@ -3,6 +3,8 @@
     recolor_plot(plot_item, th)     axes, tick text, axis labels, title and legend in th.foreground
     recolor_legend(legend, th)      a free-standing legend's labels
     follow_palette(window, th)      the window's widgets in the theme's colours when it is dark
+    size_text(plot_item, pt)        tick labels at pt points, axis labels and title one larger
+    size_legend(legend, pt)         a legend's labels at pt points
 
 The main window recolours its views when the theme changes (lecture.apply_theme);
 the windows of the training race and the swarm do the same with these, so a
@@ -68,3 +70,35 @@ def follow_palette(window: QWidget, th: theme.Theme) -> None:
     """A dark theme's colours on the window and its widgets (a bright window would glare in a dark
     room, around dark plots); a light theme gives the application's own palette back."""
     window.setPalette(palette(th) if is_dark(th) else QPalette())
+
+
+PRESENTATION_PT = 16    # lecture mode's (F11) tick labels and legends: readable from the back row
+
+
+def _font_of(pt: int):
+    from PySide6.QtGui import QFont
+
+    f = QFont()
+    f.setPointSize(pt)
+    return f
+
+
+def size_text(plot: pg.PlotItem, pt: int) -> None:
+    """Tick labels at ``pt`` points, the axis labels and the title one point larger (colours kept)."""
+    for side in ("left", "bottom"):
+        ax = plot.getAxis(side)
+        ax.setStyle(tickFont=_font_of(pt))
+        if ax.label.isVisible():
+            ax.setLabel(ax.labelText, units=ax.labelUnits or None, **{**ax.labelStyle, "font-size": f"{pt + 1}pt"})
+    if plot.titleLabel.isVisible():
+        plot.titleLabel.setText(plot.titleLabel.text, size=f"{pt + 1}pt")
+    if plot.legend is not None:
+        size_legend(plot.legend, pt)
+
+
+def size_legend(legend: pg.LegendItem, pt: int) -> None:
+    size = f"{pt}pt"
+    legend.opts["labelTextSize"] = size
+    for _sample, label in legend.items:
+        label.setText(label.text, size=size)
+    legend.updateSize()

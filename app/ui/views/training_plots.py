@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.common import theme
 from app.ui.common.log_ticks import use_log_ticks
-from app.ui.views.plot_look import recolor_legend, recolor_plot
+from app.ui.views.plot_look import PRESENTATION_PT, recolor_legend, recolor_plot, size_legend, size_text
 
 TINY = 1e-30      # floor for the log axes (an exact zero would vanish)
 CHANCE = 10.0     # % validation accuracy of guessing one of 10 classes
@@ -85,6 +85,13 @@ class TrainingPlots(QWidget):
         self._key: list[tuple[str, str]] = []
         self._ranges: dict[str, tuple[float, float]] = {}
         self.set_span(100)
+
+    def set_text_size(self, presentation: bool) -> None:
+        """Tick labels, titles and the legend at a desk's sizes or, in lecture mode, the back row's."""
+        pt = PRESENTATION_PT if presentation else FONT_PT
+        for p in self.plots.values():
+            size_text(p, pt)
+        size_legend(self.legend, pt + 1)
 
     def set_span(self, steps: int) -> None:
         """x from 0 to ``steps`` (the race's step limit), so the axis stays still while it trains."""

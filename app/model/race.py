@@ -25,7 +25,7 @@ from landscapes import Landscape
 from .build import build_landscape, make_schedule, make_solver, start_of
 from .lifted import Plane, Projected, plane_of, stepper_target
 from .run_changes import with_changes
-from .scene import LandscapeSpec, RunSpec, Scene, palette_color
+from .scene import CLASS_COLORS, LandscapeSpec, RunSpec, Scene, palette_color
 from .scene_io import check_run
 from .seeds import run_seed as run_seed  # re-exported: code and tests read the race's seeds here
 
@@ -41,6 +41,12 @@ RunState = tuple[RunSpec, list[Segment]]   # a run's settings and recorded histo
 def _path_settings(spec: RunSpec) -> tuple[Any, ...]:
     """What of a run's settings shapes its path (colour and label do not)."""
     return (spec.solver, spec.hyper, spec.noise, spec.schedule, spec.batch_size, spec.start)
+
+
+def class_colors(landscape: Any) -> tuple[str, ...]:
+    """The colours a linear classifier's classes wear on this landscape (none for other surfaces)."""
+    n = int(getattr(getattr(landscape, "objective", None), "n_classes", 0) or 0)
+    return CLASS_COLORS[: min(n, len(CLASS_COLORS))]
 
 
 class RunTrack:
@@ -226,7 +232,7 @@ class RunTrack:
     def color(self) -> str:
         if self.spec.color:
             return self.spec.color
-        return palette_color(self.index)
+        return palette_color(self.index, avoid=class_colors(self._race.landscape))
 
     @property
     def label(self) -> str:

@@ -60,14 +60,23 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 
 
-def palette_color(index: int) -> str:
+# The linear-classifier lab's classes (points, regions, zero-score lines): Okabe-Ito too, ordered
+# so the first three are the demo's blue, green and red; runs on a classifier's weights skip the
+# colours its classes wear.
+CLASS_COLORS = ("#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+
+
+def palette_color(index: int, avoid: tuple[str, ...] = ()) -> str:
     """The automatic colour of run ``index``: Okabe-Ito, then darker and lighter shades of it.
 
     Runs 0-6 get the palette itself; 7-13 its colours at 60% brightness, 14-20
     mixed halfway to white, and so on, so no two of the first 21 runs share a colour.
+    Colours in ``avoid`` (a classifier's classes) are left out of the cycle, so a run's
+    boundary never wears a class's colour.
     """
-    base = PALETTE[index % len(PALETTE)]
-    cycle = index // len(PALETTE)
+    colors = [c for c in PALETTE if c not in avoid] or list(PALETTE)
+    base = colors[index % len(colors)]
+    cycle = index // len(colors)
     if cycle == 0:
         return base
     rgb = [int(base[k:k + 2], 16) for k in (1, 3, 5)]

@@ -154,3 +154,22 @@ def test_linear_fails_on_two_rings_loss_ln2_accuracy_chance():
     assert max(correct(race, r["momentum"].thetas)) == max(correct(race, r["adam"].thetas)) == 30
     blobs = finished("linear_fails", data="blobs", classes=2)
     assert all(correct(blobs, t.theta) == len(blobs.landscape.objective.y) for t in blobs.runs)
+
+
+def test_runs_on_a_classifier_never_wear_a_class_colour():
+    """Scene 13's three classes are blue, green and vermillion: its runs take the palette's other
+    colours (a green adam boundary beside the green class's line read as that class's); any other
+    surface keeps the palette's order, and many runs still get colours of their own."""
+    from app.model.race import Race, class_colors
+    from app.model.scene import CLASS_COLORS, PALETTE, RunSpec, palette_color
+
+    race = Race(load_builtin("linear_classifier"))
+    classes = class_colors(race.landscape)
+    assert classes == CLASS_COLORS[:3] == ("#0072B2", "#009E73", "#D55E00")
+    colors = [tr.color for tr in race.runs]
+    assert not set(colors) & set(classes) and colors == [c for c in PALETTE if c not in classes][:len(colors)]
+    plain = Race(load_builtin("ravine"))
+    assert class_colors(plain.landscape) == () and [t.color for t in plain.runs] == list(PALETTE[:len(plain.runs)])
+    many = [palette_color(i, avoid=classes) for i in range(12)]
+    assert len(set(many)) == 12 and not set(many) & set(classes)
+    assert RunSpec().color is None

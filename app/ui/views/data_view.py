@@ -26,10 +26,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.model import toy_view
+from app.model.scene import CLASS_COLORS
 from app.ui.common import theme
 
-# Okabe-Ito, ordered so the first three are the demo's blue, green and red; colour-blind safe.
-CLASS_COLORS = ("#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 CLASS_SYMBOLS = ("o", "s", "t", "d", "star", "p", "h", "t1", "t2", "t3")   # up to 10 classes: no two alike
 TINT = 0.30            # how much of a class colour the background mixes in (the points stay the strongest)
 POINT_SIZE = 17        # px: a projector's back row

@@ -171,10 +171,11 @@ class Curvature(QObject):
         """A new surface (or a new look of it) is on screen: colour it and draw the heads' ellipses
         as its scene says."""
         race = self.host.race
-        if race is not None:
-            self.set_color_by(race.scene.view.color_by)
-            self.set_shown("heads", race.scene.view.ellipses)
-        self.update()
+        if race is None:
+            self.update()
+            return
+        self.set_color_by(race.scene.view.color_by)
+        self.set_shown("heads", race.scene.view.ellipses)     # redraws the overlay
 
     # --- per frame and per cursor move -------------------------------------------------
     def on_hover(self, x: float, y: float) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -124,9 +124,6 @@ class PhaseMapWindow(QDialog):
         super().__init__(host.window)
         self.host = host
         self.setWindowTitle("Phase map — Loss Lab")
-        big = QFont()
-        big.setPointSize(12)
-        self.setFont(big)
         self.pm: PhaseMap | None = None
         self.note = ""          # said with the next map's status line (a scene's map of a run kept back)
         self.x, self.y = AxisRow("x"), AxisRow("y")
@@ -160,8 +157,6 @@ class PhaseMapWindow(QDialog):
         self.keep.clicked.connect(self.keep_with_scene)
         self.title = QLabel()
         self.title.setWordWrap(True)
-        # room for its lines before the first map: a label that grows later can be drawn clipped
-        self.title.setMinimumHeight(4 * self.title.fontMetrics().height())
         self.view = PhaseMapView(host.theme)
         self.view.cell_clicked.connect(self.load_cell)
         self.status = QLabel()
@@ -415,16 +410,14 @@ class PhaseMapWindow(QDialog):
     def apply_look(self, th, presentation: bool) -> None:
         """The window's widgets and its map in the main window's theme (D dark / light) and text
         sizes (F11: lecture mode's, readable from the back row)."""
-        from app.ui.views.plot_look import follow_palette
+        from app.ui.views.plot_look import follow_palette, size_window
 
         follow_palette(self, th)
         self.view.apply_theme(th)
         self.view.set_presentation(presentation)
-        font = self.font()
-        font.setPointSize(16 if presentation else 12)
-        self.setFont(font)
-        self.progress.setMaximumWidth(300 if presentation else 200)   # room for the job's name at that size
-
+        size_window(self, presentation, self.progress)
+        # room for the title's lines at this size before a map: a label that grows later can be drawn clipped
+        self.title.setMinimumHeight(4 * self.title.fontMetrics().height())
 
     def closeEvent(self, event) -> None:
         self.jobs.shutdown()

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QKeySequence
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,7 +39,7 @@ from app.model.scene import PALETTE
 from app.ui.common import theme
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.common.widgets import swatch
-from app.ui.views.plot_look import PRESENTATION_PT, follow_palette, recolor_plot, size_text
+from app.ui.views.plot_look import PRESENTATION_PT, follow_palette, recolor_plot, size_text, size_window
 from app.ui.views.surface_grid import sample
 from app.ui.window.host import Host
 
@@ -87,9 +87,6 @@ class SwarmWindow(QDialog):
         self.basins: swarm.BasinMap | None = None
         self.sweep: swarm.LRSweep | None = None
         self._run_index = -1
-        big = QFont()
-        big.setPointSize(12)
-        self.setFont(big)
 
         # --- controls ---------------------------------------------------------
         self.solver = QComboBox()
@@ -221,10 +218,7 @@ class SwarmWindow(QDialog):
         plots and their marks."""
         self.theme = th
         follow_palette(self, th)
-        font = self.font()
-        font.setPointSize(16 if presentation else 12)
-        self.setFont(font)
-        self.progress.setMaximumWidth(300 if presentation else 200)   # room for the job's name at that size
+        size_window(self, presentation, self.progress)
         for widget in (self.basin_plot, self.sweep_plot):
             widget.setBackground(th.background)
             recolor_plot(widget.getPlotItem(), th)

@@ -28,6 +28,7 @@ from app.model.phase_map import Axis, PhaseMap
 from app.ui.common import theme
 from app.ui.common.axis_room import keep_label_clear
 from app.ui.common.log_ticks import use_log_ticks
+from app.ui.views.plot_look import size_legend
 
 DIVERGED_RGBA = (85, 85, 85, 255)       # #555555, as the swarm window's diverged class
 NEVER_RGBA = (221, 221, 221, 255)       # #DDDDDD: never reached the tolerance
@@ -177,7 +178,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         for item in (self.best, self.current_halo, self.current):
             p.addItem(item)
         # the legend in a row of its own under the map, where it hides no cell
-        self.legend = _RowLegend(self.addLayout(row=1, col=0), colCount=3, labelTextSize="11pt",
+        self.legend = _RowLegend(self.addLayout(row=1, col=0), colCount=2, labelTextSize="11pt",
                                  labelTextColor=th.foreground)
         swatch = pg.ScatterPlotItem(symbol="s", size=14, brush=pg.mkBrush(DIVERGED_RGBA), pen=pg.mkPen("#FFFFFF"))
         self.legend.addItem(swatch, "diverged")
@@ -213,11 +214,7 @@ class PhaseMapView(pg.GraphicsLayoutWidget):
         # room under the bottom tick labels for the axis label (pyqtgraph's default lets "0.01" touch it)
         self.plot.getAxis("bottom").setHeight(int(2.6 * QFontMetrics(_font(self.pt + 1)).height()))
         self.limit_label.setFont(_font(self.pt))
-        size = f"{self.pt}pt"
-        self.legend.opts["labelTextSize"] = size
-        for _sample, label in self.legend.items:
-            label.setText(label.text, size=size)
-        self.legend.updateSize()
+        size_legend(self.legend, self.pt)
         self._label_axes()
 
     def _label_axes(self) -> None:

@@ -5,6 +5,7 @@
     follow_palette(window, th)      the window's widgets in the theme's colours when it is dark
     size_text(plot_item, pt)        tick labels at pt points, axis labels and title one larger
     size_legend(legend, pt)         a legend's labels at pt points
+    size_window(window, on, bar)    a tool window's own text (and its progress bar) at desk or lecture size
 
 The main window recolours its views when the theme changes (lecture.apply_theme);
 the windows of the training race and the swarm do the same with these, so a
@@ -73,6 +74,7 @@ def follow_palette(window: QWidget, th: theme.Theme) -> None:
 
 
 PRESENTATION_PT = 16    # lecture mode's (F11) tick labels and legends: readable from the back row
+WINDOW_PT = 12          # a tool window's controls and text at a desk (lecture mode: PRESENTATION_PT)
 
 
 def _font_of(pt: int):
@@ -102,3 +104,13 @@ def size_legend(legend: pg.LegendItem, pt: int) -> None:
     for _sample, label in legend.items:
         label.setText(label.text, size=size)
     legend.updateSize()
+
+
+def size_window(window: QWidget, presentation: bool, progress: QWidget | None = None) -> None:
+    """The window's text at WINDOW_PT, or PRESENTATION_PT in lecture mode, and its progress bar
+    wide enough for the job's name at that size."""
+    font = window.font()
+    font.setPointSize(PRESENTATION_PT if presentation else WINDOW_PT)
+    window.setFont(font)
+    if progress is not None:
+        progress.setMaximumWidth(300 if presentation else 200)

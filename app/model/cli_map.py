@@ -33,12 +33,10 @@ from .phase_map import BATCH, PhaseMap, map_axis_names
 from .presets import resolve_scene
 from .scene import LandscapeSpec, MapAxis, MapSpec, RunSpec, Scene
 from .scene_io import SceneError, _hint
-from .scene_map import default_range, map_arguments, map_problems, second_axis
+from .scene_map import DEFAULT_CELLS, DEFAULT_TOL, default_range, map_arguments, map_problems, second_axis
 from .typed_numbers import finite_number
 
 DEFAULT_SOLVER = "momentum"
-DEFAULT_CELLS = 64            # the phase map window's
-DEFAULT_TOL = 1e-6            # the phase map window's tolerance of steps_to_tol
 _SCALES = {"log": True, "lin": False, "linear": False}
 
 

@@ -24,6 +24,9 @@ from .phase_map import BATCH, map_axis_names
 from .scene import MapAxis, MapSpec, Scene
 from .seeds import run_seed
 
+# a new map's cells per axis and tolerance of steps_to_tol (the window's, the command line's)
+DEFAULT_CELLS = MapAxis().cells     # the scene format's own default
+DEFAULT_TOL = 1e-6
 # a new map's y axis, in order of preference: the solver's other knob that matters most
 SECOND_AXES = ("momentum", "beta2", "alpha", "weight_decay")
 

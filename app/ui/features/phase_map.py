@@ -43,7 +43,14 @@ from app.model.limits import MAX_MAP_CELLS, MAX_MAP_STEPS
 from app.model.phase_map import BATCH, OUTCOMES, PhaseMap, map_axis_names, phase_map
 from app.model.scene import MapAxis, MapSpec, RunSpec
 from app.model.scene_io import SceneError, validate_scene
-from app.model.scene_map import axis_values, default_range, map_arguments, second_axis
+from app.model.scene_map import (
+    DEFAULT_CELLS,
+    DEFAULT_TOL,
+    axis_values,
+    default_range,
+    map_arguments,
+    second_axis,
+)
 from app.model.typed_numbers import finite_number
 from app.ui.common.lazy_window import LazyWindow
 from app.ui.views.phase_map_view import OUTCOME_LABELS, PhaseMapView
@@ -89,7 +96,7 @@ class AxisRow:
         self.log.addItems(["log", "linear"])
         self.cells = QSpinBox()
         self.cells.setRange(2, MAX_RESOLUTION)
-        self.cells.setValue(64)
+        self.cells.setValue(DEFAULT_CELLS)
         self.cells.setToolTip(f"values on this axis (up to {MAX_RESOLUTION}; batch sizes each once)")
 
     def widgets(self) -> list:
@@ -135,7 +142,7 @@ class PhaseMapWindow(QDialog):
         self.outcome = QComboBox()
         for name in OUTCOMES:
             self.outcome.addItem(OUTCOME_LABELS[name], name)
-        self.tol = QLineEdit("1e-6")
+        self.tol = QLineEdit(f"{DEFAULT_TOL:g}")
         self.tol.setMaximumWidth(90)
         self.tol.setToolTip("tolerance on loss − f* for 'steps to reach the tolerance'")
         self.compute = QPushButton("Compute")

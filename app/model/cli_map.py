@@ -29,11 +29,20 @@ from solvers.naming import did_you_mean
 
 from .cli_logic import UsageError, check_landscape_name
 from .limits import MAP_OUTCOMES, MAX_MAP_CELLS, MAX_MAP_STEPS
-from .phase_map import BATCH, PhaseMap, map_axis_names
+from .phase_map import PhaseMap, map_axis_names
 from .presets import resolve_scene
 from .scene import LandscapeSpec, MapAxis, MapSpec, RunSpec, Scene
 from .scene_io import SceneError, _hint
-from .scene_map import DEFAULT_CELLS, DEFAULT_TOL, default_range, map_arguments, map_problems, second_axis
+from .scene_map import (
+    DEFAULT_CELLS,
+    DEFAULT_TOL,
+    axis_value,
+    default_range,
+    map_arguments,
+    map_problems,
+    run_value,
+    second_axis,
+)
 from .typed_numbers import finite_number
 
 DEFAULT_SOLVER = "momentum"
@@ -216,13 +225,6 @@ def map_kwargs(scene: Scene, landscape: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the result
-def axis_value(settings: dict[str, Any], name: str) -> float:
-    """A map axis's value in a solver's settings (β₁/β₂ are the halves of betas)."""
-    if name in ("beta1", "beta2"):
-        return float(settings["betas"][0 if name == "beta1" else 1])
-    return float(settings[name])
-
-
 def _describe(pm: PhaseMap, values: tuple[float, float]) -> str:
     return ", ".join(f"{a.name} = {v:.4g}" for a, v in zip((pm.x, pm.y), values, strict=True))
 
@@ -285,16 +287,9 @@ def map_numbers(pm: PhaseMap, surface: str) -> dict[str, Any]:
 
 def current_setting(scene: Scene) -> tuple[float, float] | None:
     """The mapped run's own (x, y) setting, marked on the map as the window marks the selected run
-    (None when an axis is a batch size the run does not set, or 0 on a log axis)."""
+    (None when an axis is a batch size the run does not set; the view leaves out 0 on a log axis)."""
     spec = scene.phase_map
     assert spec is not None
     run = scene.runs[spec.run]
-    hyper = dict(solvers.make(run.solver, **run.hyper).hyper)
-    if run.batch_size is not None:
-        hyper[BATCH] = run.batch_size
-    try:
-        xy = axis_value(hyper, spec.x.name), axis_value(hyper, spec.y.name)
-    except KeyError:
-        return None
-    # a setting of 0 (no weight decay) has no place on a log axis
-    return None if any(a.log and v <= 0 for a, v in zip((spec.x, spec.y), xy, strict=True)) else xy
+    x, y = run_value(run, spec.x.name), run_value(run, spec.y.name)
+    return None if x is None or y is None else (x, y)

@@ -21,7 +21,7 @@ import solvers
 from .build import make_schedule, start_of
 from .limits import MAX_MAP_BATCH
 from .phase_map import BATCH, map_axis_names
-from .scene import MapAxis, MapSpec, Scene
+from .scene import MapAxis, MapSpec, RunSpec, Scene
 from .seeds import run_seed
 
 # a new map's cells per axis and tolerance of steps_to_tol (the window's, the command line's)
@@ -56,6 +56,21 @@ def default_range(spec: solvers.SolverSpec, hyper: dict[str, Any], name: str) ->
     except ValueError:      # the rule excludes its slider's end (nesterov needs μ > 0): start a step in
         lo = lo + (hi - lo) / 20
     return float(lo), float(hi), bool(p.log)
+
+
+def axis_value(settings: dict[str, Any], name: str) -> float:
+    """A map axis's value in a solver's settings (β₁/β₂ are the halves of betas)."""
+    if name in ("beta1", "beta2"):
+        return float(settings["betas"][0 if name == "beta1" else 1])
+    return float(settings[name])
+
+
+def run_value(run: RunSpec, name: str) -> float | None:
+    """The run's own value on axis ``name`` (its solver's defaults filled in; None: a full-batch
+    run on a batch-size axis)."""
+    if name == BATCH:
+        return None if run.batch_size is None else float(run.batch_size)
+    return axis_value(dict(solvers.make(run.solver, **run.hyper).hyper), name)
 
 
 def axis_values(axis: MapAxis) -> NDArray[np.float64]:

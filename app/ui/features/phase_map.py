@@ -46,9 +46,11 @@ from app.model.scene_io import SceneError, validate_scene
 from app.model.scene_map import (
     DEFAULT_CELLS,
     DEFAULT_TOL,
+    axis_value,
     axis_values,
     default_range,
     map_arguments,
+    run_value,
     second_axis,
 )
 from app.model.typed_numbers import finite_number
@@ -68,19 +70,6 @@ def has_minibatches(landscape: Any, start: Any) -> bool:
     """Whether what a run steps on ``landscape`` has minibatch gradients (a batch-size axis applies)."""
     target, _ = stepper_target(landscape, start)
     return getattr(target, "minibatch_grad", None) is not None
-
-
-def current_value(hyper: dict[str, Any], name: str) -> float:
-    if name in ("beta1", "beta2"):
-        return float(hyper["betas"][0 if name == "beta1" else 1])
-    return float(hyper[name])
-
-
-def run_value(run: RunSpec, name: str) -> float | None:
-    """The run's own value on axis ``name`` (None: a full-batch run on a batch-size axis)."""
-    if name == BATCH:
-        return None if run.batch_size is None else float(run.batch_size)
-    return current_value(dict(solvers.make(run.solver, **run.hyper).hyper), name)
 
 
 class AxisRow:
@@ -333,7 +322,7 @@ class PhaseMapWindow(QDialog):
     def _describe(self, settings: dict[str, Any]) -> str:
         pm = self.pm
         assert pm is not None
-        return ", ".join(f"{a.name} = {current_value(settings, a.name):.3g}" for a in (pm.x, pm.y))
+        return ", ".join(f"{a.name} = {axis_value(settings, a.name):.3g}" for a in (pm.x, pm.y))
 
     def show_current(self) -> None:
         """Mark the selected run's settings on the map (when it runs the map's solver)."""

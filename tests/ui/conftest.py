@@ -74,3 +74,14 @@ def training(make_app, qtbot, monkeypatch, cifar_root):
     qtbot.waitUntil(lambda: win.race is not None, timeout=120_000)
     yield w, features, win
     win.stop()
+
+
+@pytest.fixture
+def window(make_window, qtbot):
+    """The small race scene's window with its 3-D view on screen and the camera at its reset view
+    (the 3-D click and hover tests read pixels through it)."""
+    w = make_window(race_scene())
+    qtbot.waitUntil(lambda: w.surface_view.gl.isExposed())
+    w.surface_view.set_camera("reset")
+    qtbot.wait(30)
+    return w

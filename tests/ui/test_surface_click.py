@@ -10,8 +10,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from .conftest import race_scene
-
 pytestmark = pytest.mark.gl   # the window holds a 3-D (GL) view
 
 
@@ -31,15 +29,6 @@ def _cell(sv) -> float:
 
 def _start(w, i):
     return np.asarray(w.race.scene.runs[i].start, dtype=np.float64)
-
-
-@pytest.fixture
-def window(make_window, qtbot):
-    w = make_window(race_scene())
-    qtbot.waitUntil(lambda: w.surface_view.gl.isExposed())
-    w.surface_view.set_camera("reset")
-    qtbot.wait(30)
-    return w
 
 
 @pytest.mark.parametrize("target", [(0.8, -0.6), (-1.2, 1.4), (1.6, 1.7)])

@@ -11,19 +11,9 @@ from PySide6.QtTest import QTest
 
 from app.model.readout import cursor_readout
 
-from .conftest import race_scene
 from .test_surface_click import _cell, _window_point
 
 pytestmark = pytest.mark.gl
-
-
-@pytest.fixture
-def window(make_window, qtbot):
-    w = make_window(race_scene())
-    qtbot.waitUntil(lambda: w.surface_view.gl.isExposed())
-    w.surface_view.set_camera("reset")
-    qtbot.wait(30)
-    return w
 
 
 def corner(sv) -> np.ndarray:
